@@ -1,0 +1,216 @@
+"""The ledger: every edit a stage made, explained and replayable.
+
+An :class:`Edit` is proposed by a stage against the text the stage received
+(``start``/``end`` are offsets in that text).  The :class:`~ocr_clean.document.Document`
+fills in the rest when it records the edit: the text before, the stage, the batch
+it belongs to, and where it came from in the raw file (line and column).
+
+The ledger is a list of batches, one per stage run, in pipeline order.  From it:
+
+* :func:`replay` rebuilds the output from the raw text with any choice of edits
+  (the decisions of a review, an undo of one edit, or of all of them: the raw text
+  comes back exactly);
+* :meth:`Ledger.explain` lists the edits that touched a span of raw lines.
+
+Nothing here knows about stages, files or the review store.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Iterable, Iterator
+
+APPLIED = "applied"      # made by the stage, in the output
+QUEUED = "queued"        # uncertain: left as raw text until a person decides
+REJECTED = "rejected"    # decided against (by a person or a rule): not in the output
+ACCEPTED = "accepted"    # a queued edit a person accepted: in the output
+EDITED = "edited"        # a person replaced the suggestion with their own text: in the output
+GUESSED = "guessed"      # a queued edit applied because the user asked for best guesses
+
+IN_OUTPUT = frozenset({APPLIED, ACCEPTED, EDITED, GUESSED})
+STATUSES = frozenset({APPLIED, QUEUED, REJECTED, ACCEPTED, EDITED, GUESSED})
+
+
+@dataclass(slots=True)
+class Edit:
+    """One change: replace ``text[start:end]`` of the stage's input with ``after``."""
+
+    start: int
+    end: int
+    after: str
+    rule: str
+    confidence: float = 1.0
+    status: str = APPLIED
+    candidates: tuple[str, ...] = ()
+    note: str = ""
+    # Filled in by Document.apply:
+    before: str = ""
+    stage: str = ""
+    batch: int = -1
+    raw_start: int = -1
+    raw_end: int = -1
+    raw_line: int = 0
+    raw_col: int = 0
+    context: str = ""
+    id: str = ""
+
+    @property
+    def in_output(self) -> bool:
+        return self.status in IN_OUTPUT
+
+    def make_id(self, doc_name: str = "") -> str:
+        """A stable key: the same fix of the same raw text gets the same id on every run."""
+        key = f"{doc_name}\x1f{self.stage}\x1f{self.rule}\x1f{self.raw_start}\x1f{self.before}\x1f{self.after}"
+        return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["candidates"] = list(self.candidates)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Edit":
+        d = dict(d)
+        d["candidates"] = tuple(d.get("candidates", ()))
+        return cls(**d)
+
+
+@dataclass
+class Ledger:
+    """All edits of one document, grouped in batches (one batch per stage run)."""
+
+    batches: list[list[Edit]] = field(default_factory=list)
+    stages: list[str] = field(default_factory=list)
+
+    def add_batch(self, stage: str, edits: list[Edit]) -> int:
+        self.batches.append(edits)
+        self.stages.append(stage)
+        return len(self.batches) - 1
+
+    def __iter__(self) -> Iterator[Edit]:
+        for batch in self.batches:
+            yield from batch
+
+    def __len__(self) -> int:
+        return sum(len(b) for b in self.batches)
+
+    def by_status(self, *statuses: str) -> list[Edit]:
+        return [e for e in self if e.status in statuses]
+
+    def find(self, edit_id: str) -> Edit | None:
+        for e in self:
+            if e.id == edit_id:
+                return e
+        return None
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        """Counts by ``stage:rule`` and status."""
+        out: dict[str, dict[str, int]] = {}
+        for e in self:
+            row = out.setdefault(f"{e.stage}:{e.rule}", {})
+            row[e.status] = row.get(e.status, 0) + 1
+        return out
+
+    def explain(self, raw_first: int, raw_last: int, *, include_layout: bool = True) -> list[Edit]:
+        """Edits whose raw position lies on raw lines ``raw_first..raw_last`` (1-based)."""
+        out = []
+        for e in self:
+            if raw_first <= e.raw_line <= raw_last:
+                if include_layout or e.before.strip() or e.after.strip():
+                    out.append(e)
+        return out
+
+    # -- persistence: one JSON object a line, batches in order ---------------------------
+    def dump_jsonl(self, fh) -> None:
+        for e in self:
+            fh.write(json.dumps(e.to_dict(), ensure_ascii=False) + "\n")
+
+    @classmethod
+    def load_jsonl(cls, lines: Iterable[str]) -> "Ledger":
+        led = cls()
+        for line in lines:
+            if not line.strip():
+                continue
+            e = Edit.from_dict(json.loads(line))
+            while len(led.batches) <= e.batch:
+                led.batches.append([])
+                led.stages.append("")
+            led.batches[e.batch].append(e)
+            led.stages[e.batch] = e.stage
+        return led
+
+
+def replay(raw: str, ledger: Ledger, include: Callable[[Edit], bool] | None = None) -> str:
+    """Rebuild the output from ``raw``, applying the edits for which ``include`` is true.
+
+    Every edit is positioned in the text its stage saw during the original run (the
+    "planned" text, built from the edits whose recorded status was in the output).
+    When the choice differs from the run (a queued edit accepted, an applied one
+    undone), the actual text is kept as a list of differences from the planned text,
+    and later positions are carried across them; a later edit that overlaps such a
+    difference was made for text that is no longer there, and is skipped.
+    ``include=None`` replays the run as recorded; ``lambda e: False`` gives the raw
+    text back exactly.
+    """
+    if include is None:
+        include = lambda e: e.in_output  # noqa: E731
+    planned = raw
+    diffs: list[tuple[int, int, str]] = []   # (t0, t1, actual text) where actual != planned
+    for batch in ledger.batches:
+        # units: (start, end, kind, payload); kind 0 = existing difference, 1 = edit
+        units = [(t0, t1, 0, a) for t0, t1, a in diffs]
+        units += [(e.start, e.end, 1, e) for e in batch]
+        units.sort(key=lambda u: (u[0], u[1], u[2]))
+        out_parts: list[str] = []
+        new_diffs: list[tuple[int, int, str]] = []
+        pos = 0          # consumed up to here in planned
+        out_len = 0
+        i = 0
+        while i < len(units):
+            # a cluster: units that overlap one another
+            j, c0, c1 = i + 1, units[i][0], units[i][1]
+            while j < len(units) and (units[j][0] < c1 or units[j][0] == units[j][1] == c1 == units[j - 1][0] == units[j - 1][1]):
+                c1 = max(c1, units[j][1])
+                j += 1
+            cluster = units[i:j]
+            if len(cluster) == 1:
+                s, t, kind, p = cluster[0]
+                if kind == 0:
+                    t_text, a_text = planned[s:t], p
+                else:
+                    t_text = p.after if p.in_output else planned[s:t]
+                    a_text = p.after if include(p) else planned[s:t]
+            else:   # conflict: edits here no longer apply; the actual text stays as it was
+                t_parts, a_parts, tp, ap = [], [], c0, c0
+                for s, t, kind, p in cluster:
+                    if kind == 0:
+                        a_parts += [planned[ap:s], p]
+                        ap = t
+                    else:
+                        t_parts += [planned[tp:s], p.after if p.in_output else planned[s:t]]
+                        tp = t
+                t_parts.append(planned[tp:c1])
+                a_parts.append(planned[ap:c1])
+                t_text, a_text = "".join(t_parts), "".join(a_parts)
+            gap = planned[pos:c0]
+            out_parts += [gap, t_text]
+            out_len += len(gap)
+            if t_text != a_text:
+                if new_diffs and new_diffs[-1][1] == out_len:
+                    d0, _, da = new_diffs.pop()
+                    new_diffs.append((d0, out_len + len(t_text), da + a_text))
+                else:
+                    new_diffs.append((out_len, out_len + len(t_text), a_text))
+            out_len += len(t_text)
+            pos = c1
+            i = j
+        out_parts.append(planned[pos:])
+        planned = "".join(out_parts)
+        diffs = new_diffs
+    parts, pos = [], 0
+    for t0, t1, a in diffs:
+        parts += [planned[pos:t0], a]
+        pos = t1
+    parts.append(planned[pos:])
+    return "".join(parts)

@@ -1,0 +1,192 @@
+"""Every dictionary look-up in one place.
+
+Two sources of evidence, always kept apart so a stage can weigh them:
+
+* **English**: word frequencies from wordfreq (a general English list, no network),
+  plus the user's own word list in ``dictionaries/user_words.txt``;
+* **the book**: the vocabulary and word pairs counted from the text being cleaned,
+  at run time (:class:`BookVocab`).  A word the book spells the same way forty times
+  is strong evidence; nothing about one particular book is written into the code.
+
+The symspellpy index used for edit-distance candidates is built once and cached on
+disk, keyed by the content of the word lists it was built from.
+"""
+from __future__ import annotations
+
+import collections
+import functools
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+
+WORD = regex.compile(r"\p{L}+(?:['\u2019]\p{L}+)*")
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def dictionaries_dir() -> Path:
+    """Where the data files live: $OCR_CLEAN_DICTIONARIES, else the project's dictionaries/."""
+    env = os.environ.get("OCR_CLEAN_DICTIONARIES")
+    if env:
+        return Path(env)
+    for cand in (PACKAGE_DIR.parent / "dictionaries", PACKAGE_DIR / "dictionaries"):
+        if cand.is_dir():
+            return cand
+    return PACKAGE_DIR.parent / "dictionaries"
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("OCR_CLEAN_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "ocr_clean"
+
+
+def read_word_list(path: Path) -> list[str]:
+    """One entry a line; ``#`` starts a comment; blank lines ignored."""
+    if not path.is_file():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.append(line)
+    return out
+
+
+def read_table(path: Path) -> list[list[str]]:
+    """A tab-separated data file; ``#`` lines are comments."""
+    if not path.is_file():
+        return []
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        rows.append(line.rstrip("\n").split("\t"))
+    return rows
+
+
+@dataclass
+class BookVocab:
+    """Counts of the book's own words (case kept and folded) and word pairs."""
+
+    counts: collections.Counter = field(default_factory=collections.Counter)
+    lower: collections.Counter = field(default_factory=collections.Counter)
+    bigrams: collections.Counter = field(default_factory=collections.Counter)
+    total: int = 0
+
+    @classmethod
+    def from_text(cls, text: str) -> "BookVocab":
+        words = WORD.findall(text)
+        counts = collections.Counter(words)
+        lower: collections.Counter = collections.Counter()
+        for w, n in counts.items():
+            lower[w.lower()] += n
+        low = [w.lower() for w in words]
+        bigrams = collections.Counter(zip(low, low[1:]))
+        return cls(counts, lower, bigrams, len(words))
+
+    def count(self, word: str, *, fold: bool = True) -> int:
+        return self.lower.get(word.lower(), 0) if fold else self.counts.get(word, 0)
+
+    def pair(self, a: str, b: str) -> int:
+        return self.bigrams.get((a.lower(), b.lower()), 0)
+
+
+class Lexicon:
+    """English frequencies + user words + (per text) the book's vocabulary."""
+
+    def __init__(self, english: dict[str, float], user_words: set[str] | None = None,
+                 protected: set[str] | None = None, source_key: str = "") -> None:
+        self.english = english
+        self.user_words = set(user_words or ())
+        self.user_lower = {w.lower() for w in self.user_words}
+        self.protected = set(protected or ())
+        self.source_key = source_key
+        self._symspell = None
+        self._book_cache: dict[str, BookVocab] = {}
+
+    # -- construction --------------------------------------------------------------------
+    @classmethod
+    def load(cls, directory: Path | None = None, extra_words: set[str] | None = None) -> "Lexicon":
+        directory = Path(directory) if directory else dictionaries_dir()
+        user = set(read_word_list(directory / "user_words.txt")) | set(extra_words or ())
+        protected = set(read_word_list(directory / "protected_words.txt"))
+        english = _english_frequencies()
+        key = hashlib.blake2b(
+            ("\n".join(sorted(user)) + "\x1f" + str(len(english))).encode("utf-8"), digest_size=8
+        ).hexdigest()
+        return cls(english, user, protected, key)
+
+    # -- English -------------------------------------------------------------------------
+    def freq(self, word: str) -> float:
+        """Relative frequency of ``word`` in general English (0.0 when unknown)."""
+        return self.english.get(word.lower(), 0.0)
+
+    def is_english(self, word: str) -> bool:
+        w = word.lower()
+        return w in self.english or w in self.user_lower
+
+    def is_known(self, word: str, book: BookVocab | None = None, min_book: int = 2) -> bool:
+        """Known to English, the user's list, or used at least ``min_book`` times in the book."""
+        if self.is_english(word) or word in self.protected:
+            return True
+        return book is not None and book.count(word) >= min_book
+
+    # -- the book ------------------------------------------------------------------------
+    def book(self, text: str) -> BookVocab:
+        """The vocabulary of ``text`` (cached for the last few texts seen)."""
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        vocab = self._book_cache.get(key)
+        if vocab is None:
+            if len(self._book_cache) > 8:
+                self._book_cache.clear()
+            vocab = self._book_cache[key] = BookVocab.from_text(text)
+        return vocab
+
+    # -- edit-distance candidates --------------------------------------------------------
+    def symspell(self, max_distance: int = 2):
+        """A symspellpy index of English + user words, cached on disk."""
+        if self._symspell is None:
+            self._symspell = _load_symspell(self, max_distance)
+        return self._symspell
+
+
+@functools.lru_cache(maxsize=1)
+def _english_frequencies() -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    return get_frequency_dict("en", wordlist="large")
+
+
+def _load_symspell(lex: Lexicon, max_distance: int):
+    from symspellpy import SymSpell
+
+    key = f"symspell-{max_distance}-{lex.source_key}.pickle"
+    path = cache_dir() / key
+    if path.is_file():
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh)
+        except Exception:  # a stale or broken cache is rebuilt
+            pass
+    sym = SymSpell(max_dictionary_edit_distance=max_distance, prefix_length=7)
+    for w, f in lex.english.items():
+        if w.isalpha():
+            sym.create_dictionary_entry(w, max(1, int(f * 1e9)))
+    for w in lex.user_words:
+        sym.create_dictionary_entry(w.lower(), 1000)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(sym, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return sym

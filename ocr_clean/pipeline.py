@@ -1,0 +1,131 @@
+"""Run the stages in order over a document; hand uncertain edits to the review queue.
+
+    >>> from ocr_clean import Pipeline
+    >>> result = Pipeline().run("the lnost decisive events \\nin 1930 .\\n")
+    >>> result.text, len(result.queued)
+
+The batch API is this one in a loop (:meth:`Pipeline.pipe`), not a second code path.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Protocol
+
+from .config import Config
+from .document import Document
+from .ledger import GUESSED, IN_OUTPUT, QUEUED, Edit, Ledger
+from .lexicon import Lexicon
+from .stages import REGISTRY, Stage
+
+
+class ReviewSink(Protocol):
+    """What the pipeline needs of a review store (see ocr_clean.review)."""
+
+    def decision(self, doc_name: str, edit: Edit) -> "tuple[str, str] | None": ...
+
+    def submit(self, doc_name: str, edits: list[Edit]) -> int: ...
+
+
+@dataclass
+class Result:
+    """The cleaned text, the document (raw text + ledger) and timings."""
+
+    document: Document
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.document.text
+
+    @property
+    def ledger(self) -> Ledger:
+        return self.document.ledger
+
+    @property
+    def edits(self) -> list[Edit]:
+        return list(self.document.ledger)
+
+    @property
+    def applied(self) -> list[Edit]:
+        return [e for e in self.document.ledger if e.status in IN_OUTPUT]
+
+    @property
+    def queued(self) -> list[Edit]:
+        return [e for e in self.document.ledger if e.status == QUEUED]
+
+
+class Pipeline:
+    """The configured stages, in order."""
+
+    def __init__(self, config: Config | None = None, *, lexicon: Lexicon | None = None,
+                 review: ReviewSink | None = None, skip: Iterable[str] = ()) -> None:
+        self.config = (config or Config()).with_skip(skip)
+        unknown = [n for n in (*self.config.order, *self.config.skip) if n not in REGISTRY]
+        if unknown:
+            raise ValueError(f"unknown stage(s): {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
+        self.review = review
+        extra = set()
+        if review is not None and hasattr(review, "learned_words"):
+            extra = set(review.learned_words())
+        self.lexicon = lexicon or Lexicon.load(extra_words=extra)
+        self.stages: list[Stage] = [
+            REGISTRY[n](self.config.stages.get(n), self.lexicon)
+            for n in self.config.order if n not in self.config.skip
+        ]
+
+    @property
+    def stage_names(self) -> list[str]:
+        return [s.name for s in self.stages]
+
+    def _decider(self, name: str):
+        review, guess = self.review, self.config.guess
+        if review is None and not guess:
+            return None
+
+        def decide(edit: Edit):
+            if review is not None:
+                d = review.decision(name, edit)
+                if d is not None:
+                    return d
+            if guess and edit.status == QUEUED and edit.after != edit.before:
+                return GUESSED, edit.after
+            return None
+
+        return decide
+
+    def run(self, text: str, name: str = "") -> Result:
+        doc = Document(raw=text, name=name)
+        doc.decide = self._decider(name)
+        timings: dict[str, float] = {}
+        for stage in self.stages:
+            t0 = time.perf_counter()
+            stage(doc)
+            timings[stage.name] = time.perf_counter() - t0
+        doc.decide = None
+        if self.review is not None:
+            self.review.submit(name, [e for e in doc.ledger if e.status == QUEUED])
+        return Result(doc, timings)
+
+    def pipe(self, texts: Iterable[tuple[str, str]]) -> Iterator[Result]:
+        """Clean many ``(name, text)`` pairs with the same stages."""
+        for name, text in texts:
+            yield self.run(text, name)
+
+
+def clean_text(text: str, *, config: Config | None = None, skip: Iterable[str] = (),
+               name: str = "") -> Result:
+    """Clean one text in memory; no file is touched."""
+    return _default_pipeline(config, tuple(skip)).run(text, name)
+
+
+_PIPELINES: dict = {}
+
+
+def _default_pipeline(config: Config | None, skip: tuple[str, ...]) -> Pipeline:
+    if config is not None:
+        return Pipeline(config, skip=skip)
+    key = skip
+    if key not in _PIPELINES:
+        _PIPELINES[key] = Pipeline(skip=skip)
+    return _PIPELINES[key]

@@ -1,0 +1,94 @@
+"""The ledger: recording, replaying and undoing edits."""
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings, strategies as st
+
+from ocr_clean.document import Document
+from ocr_clean.ledger import APPLIED, QUEUED, REJECTED, Edit, Ledger, replay
+
+
+def _random_batch(rng: random.Random, text: str) -> list[Edit]:
+    edits, pos = [], 0
+    while pos < len(text):
+        pos += rng.randint(0, 6)
+        if pos > len(text):
+            break
+        ln = rng.choice([0, 1, 1, 2, 3])
+        end = min(len(text), pos + ln)
+        after = "".join(rng.choice("abXY \n") for _ in range(rng.choice([0, 1, 2, 3])))
+        status = rng.choice([APPLIED, APPLIED, QUEUED])
+        if end == pos and not after:
+            pos += 1
+            continue
+        edits.append(Edit(pos, end, after, "r", status=status))
+        pos = end + (1 if end == pos else 0)
+    return edits
+
+
+def _run(raw: str, seed: int, n_batches: int = 4) -> Document:
+    rng = random.Random(seed)
+    doc = Document(raw)
+    for b in range(n_batches):
+        doc.apply(f"s{b}", _random_batch(rng, doc.text))
+    return doc
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcde \n", max_size=60), st.integers(0, 10_000))
+def test_replay_as_recorded_gives_the_output(raw, seed):
+    doc = _run(raw, seed)
+    assert replay(raw, doc.ledger) == doc.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcde \n", max_size=60), st.integers(0, 10_000))
+def test_undoing_every_edit_gives_the_raw_text_back(raw, seed):
+    doc = _run(raw, seed)
+    assert replay(raw, doc.ledger, lambda e: False) == raw
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcde \n", max_size=60), st.integers(0, 10_000), st.integers(0, 10_000))
+def test_replay_with_other_choices_never_crashes_and_matches_a_rerun_of_first_batch(raw, seed, seed2):
+    doc = _run(raw, seed, n_batches=1)
+    rng = random.Random(seed2)
+    choice = {id(e): rng.random() < 0.5 for e in doc.ledger}
+    out = replay(raw, doc.ledger, lambda e: choice[id(e)])
+    # one batch: the result is the raw text with exactly the chosen edits
+    again = Document(raw)
+    again.apply("s0", [Edit(e.start, e.end, e.after, e.rule, status=APPLIED if choice[id(e)] else REJECTED)
+                       for e in doc.ledger])
+    assert out == again.text
+
+
+def test_accepting_a_queued_edit_carries_later_positions():
+    raw = "the lnost decisive events in 1930 ."
+    doc = Document(raw)
+    doc.apply("confusion", [Edit(4, 9, "most", "m", status=QUEUED)])
+    doc.apply("punctuation", [Edit(33, 34, "", "space-before-punct")])
+    assert doc.text == "the lnost decisive events in 1930."
+    accepted = replay(raw, doc.ledger, lambda e: True)
+    assert accepted == "the most decisive events in 1930."
+
+
+def test_edit_records_raw_line_and_column():
+    raw = "first line\nsecond lnost line\n"
+    doc = Document(raw)
+    doc.apply("layout", [Edit(10, 11, " ", "join")])
+    (e,) = doc.apply("confusion", [Edit(18, 23, "most", "m")])
+    assert (e.raw_line, e.raw_col, e.before) == (2, 8, "lnost")
+
+
+def test_ledger_roundtrips_through_jsonl(tmp_path):
+    raw = "a b c\n"
+    doc = Document(raw)
+    doc.apply("x", [Edit(0, 1, "A", "up", confidence=0.7, status=QUEUED, candidates=("A", "a"))])
+    doc.apply("y", [Edit(1, 2, "", "del")])
+    p = tmp_path / "l.jsonl"
+    with open(p, "w", encoding="utf-8") as fh:
+        doc.ledger.dump_jsonl(fh)
+    led = Ledger.load_jsonl(p.read_text(encoding="utf-8").splitlines())
+    assert [e.to_dict() for e in led] == [e.to_dict() for e in doc.ledger]
+    assert replay(raw, led) == doc.text
