@@ -82,6 +82,7 @@ class Ledger:
 
     batches: list[list[Edit]] = field(default_factory=list)
     stages: list[str] = field(default_factory=list)
+    header: dict = field(default_factory=dict)
 
     def add_batch(self, stage: str, edits: list[Edit]) -> int:
         self.batches.append(edits)
@@ -122,7 +123,10 @@ class Ledger:
         return out
 
     # -- persistence: one JSON object a line, batches in order ---------------------------
-    def dump_jsonl(self, fh) -> None:
+    def dump_jsonl(self, fh, header: dict | None = None) -> None:
+        """One edit a line; an optional first line ``{"header": {...}}`` names the source."""
+        if header is not None:
+            fh.write(json.dumps({"header": header}, ensure_ascii=False) + "\n")
         for e in self:
             fh.write(json.dumps(e.to_dict(), ensure_ascii=False) + "\n")
 
@@ -132,13 +136,23 @@ class Ledger:
         for line in lines:
             if not line.strip():
                 continue
-            e = Edit.from_dict(json.loads(line))
+            obj = json.loads(line)
+            if "header" in obj:
+                led.header = obj["header"]
+                continue
+            e = Edit.from_dict(obj)
             while len(led.batches) <= e.batch:
                 led.batches.append([])
                 led.stages.append("")
             led.batches[e.batch].append(e)
             led.stages[e.batch] = e.stage
         return led
+
+
+def read_ledger(path) -> Ledger:
+    """Load a ``<stem>.ledger.jsonl`` file written by the batch command (header included)."""
+    with open(path, encoding="utf-8") as fh:
+        return Ledger.load_jsonl(fh)
 
 
 def replay(raw: str, ledger: Ledger, include: Callable[[Edit], bool] | None = None) -> str:
