@@ -134,6 +134,7 @@ class Document:
             if e.status not in IN_OUTPUT or e.confidence < 1.0:
                 lo, hi = max(0, e.start - CONTEXT), min(len(text), e.end + CONTEXT)
                 e.context = text[lo:e.start] + "\u27e8" + e.before + "\u2192" + e.after + "\u27e9" + text[e.end:hi]
+            e.run_status, e.run_after = e.status, e.after
             kept.append(e)
             if e.status in IN_OUTPUT:
                 copy_span(pos, e.start)

@@ -54,6 +54,17 @@ class Edit:
     raw_col: int = 0
     context: str = ""
     id: str = ""
+    run_status: str = ""   # status and text when the stage ran: positions of later edits assume them
+    run_after: str | None = None
+
+    @property
+    def in_plan(self) -> bool:
+        """Was this edit in the text the later stages of the run saw?"""
+        return (self.run_status or self.status) in IN_OUTPUT
+
+    @property
+    def planned_after(self) -> str:
+        return self.after if self.run_after is None else self.run_after
 
     @property
     def in_output(self) -> bool:
@@ -164,7 +175,7 @@ def replay(raw: str, ledger: Ledger, include: Callable[[Edit], bool] | None = No
     undone), the actual text is kept as a list of differences from the planned text,
     and later positions are carried across them; a later edit that overlaps such a
     difference was made for text that is no longer there, and is skipped.
-    ``include=None`` replays the run as recorded; ``lambda e: False`` gives the raw
+    ``include=None`` replays the edits whose current status puts them in the output; ``lambda e: False`` gives the raw
     text back exactly.
     """
     if include is None:
@@ -193,7 +204,7 @@ def replay(raw: str, ledger: Ledger, include: Callable[[Edit], bool] | None = No
                 if kind == 0:
                     t_text, a_text = planned[s:t], p
                 else:
-                    t_text = p.after if p.in_output else planned[s:t]
+                    t_text = p.planned_after if p.in_plan else planned[s:t]
                     a_text = p.after if include(p) else planned[s:t]
             else:   # conflict: edits here no longer apply; the actual text stays as it was
                 t_parts, a_parts, tp, ap = [], [], c0, c0
@@ -202,7 +213,7 @@ def replay(raw: str, ledger: Ledger, include: Callable[[Edit], bool] | None = No
                         a_parts += [planned[ap:s], p]
                         ap = t
                     else:
-                        t_parts += [planned[tp:s], p.after if p.in_output else planned[s:t]]
+                        t_parts += [planned[tp:s], p.planned_after if p.in_plan else planned[s:t]]
                         tp = t
                 t_parts.append(planned[tp:c1])
                 a_parts.append(planned[ap:c1])

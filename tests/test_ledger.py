@@ -92,3 +92,17 @@ def test_ledger_roundtrips_through_jsonl(tmp_path):
     led = Ledger.load_jsonl(p.read_text(encoding="utf-8").splitlines())
     assert [e.to_dict() for e in led] == [e.to_dict() for e in doc.ledger]
     assert replay(raw, led) == doc.text
+
+
+def test_replay_survives_statuses_changed_after_the_run():
+    """A review may change statuses and texts in the ledger; positions stay valid."""
+    raw = "the lnost decisive events in 1930 ."
+    doc = Document(raw)
+    doc.apply("confusion", [Edit(4, 9, "most", "m", status=QUEUED), Edit(10, 18, "decisive", "noop")])
+    doc.apply("punctuation", [Edit(33, 34, "", "space-before-punct")])
+    e = doc.ledger.batches[0][0]
+    e.status, e.after = "edited", "utmost"
+    assert replay(raw, doc.ledger) == "the utmost decisive events in 1930."
+    p = doc.ledger.batches[1][0]
+    p.status = REJECTED
+    assert replay(raw, doc.ledger) == "the utmost decisive events in 1930 ."
