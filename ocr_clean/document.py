@@ -46,6 +46,15 @@ class Document:
         self._cur, self._raw0, self._raw1, self._copied = [0], [0], [len(self.raw)], [True]
         self._line_starts = [0] + [i + 1 for i, c in enumerate(self.raw) if c == "\n"]
 
+    @classmethod
+    def rebuild(cls, raw: str, ledger: Ledger, name: str = "") -> "Document":
+        """The document of a recorded run: the ledger's batches applied again, as they ran."""
+        doc = cls(raw=raw, name=name)
+        for stage, batch in zip(ledger.stages, ledger.batches):
+            doc.apply(stage, [Edit(e.start, e.end, e.planned_after, e.rule, e.confidence,
+                                   e.run_status or e.status) for e in batch])
+        return doc
+
     # -- positions ------------------------------------------------------------------------
     def raw_offset(self, pos: int) -> int:
         """The raw offset that the current offset ``pos`` comes from."""

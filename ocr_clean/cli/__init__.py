@@ -1,0 +1,284 @@
+"""The ``ocr-clean`` command: a thin layer over the library.
+
+Each command parses its arguments, calls one library function and prints the result.
+Errors are one line that says what to do, with a non-zero exit code.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .. import __version__
+from ..config import Config, ConfigError
+from ..io import InputError, read_text
+
+console = Console()
+err = Console(stderr=True)
+
+app = typer.Typer(
+    name="ocr-clean",
+    help=(
+        "Clean a book's OCR scan into the text as the printed book reads.\n\n"
+        "Every edit is explained in a ledger (stage, rule, raw line, before/after, confidence) "
+        "and uncertain fixes go to a review queue instead of being guessed.\n\n"
+        "Start with:  ocr-clean clean raw/ --out cleaned/\n\n"
+        "then:  ocr-clean review   (decide the queued fixes)   and   ocr-clean apply"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+DEFAULT_DB = Path(".ocr_clean/review.sqlite")
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print one line to stderr and exit."""
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"ocr-clean {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Show the version and exit.")) -> None:
+    pass
+
+
+def _open_store(db: Path | None, use_review: bool):
+    if not use_review:
+        return None
+    try:
+        from ..review import ReviewStore
+    except ImportError:  # pragma: no cover - the review package is part of the install
+        return None
+    return ReviewStore(db or DEFAULT_DB)
+
+
+@app.command()
+def clean(
+    paths: List[Path] = typer.Argument(None, help="Scan files (.txt) or folders of them. Default: raw/"),
+    out: Path = typer.Option(Path("cleaned"), "--out", "-o", help="Folder for <stem>.txt and <stem>.ledger.jsonl."),
+    skip: List[str] = typer.Option([], "--skip", help="Switch a stage off (repeatable), e.g. --skip footnotes."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="A TOML config: order, skip, \\[stages.NAME] settings."),
+    db: Optional[Path] = typer.Option(None, "--db", help=f"Review database. Default: {DEFAULT_DB}"),
+    review: bool = typer.Option(True, "--review/--no-review", help="Apply decisions from, and queue new items in, the review database."),
+    guess: bool = typer.Option(False, "--guess", help="Also apply the top candidate of uncertain edits (marked 'guessed' in the ledger)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Books cleaned in parallel (0 = all cores)."),
+    resume: bool = typer.Option(False, "--resume", help="Skip books already cleaned from the same raw text with the same settings."),
+    executor: str = typer.Option("local", "--executor", help="local, process, ray or dask (ray/dask: pip install 'ocr-clean[ray]')."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Clean scans: raw/<stem>.txt -> cleaned/<stem>.txt + cleaned/<stem>.ledger.jsonl.
+
+    Example:  ocr-clean clean raw/writings-1930-31.txt --out cleaned/
+
+    Prints the edits by stage and rule, the queued count and the time taken.
+    """
+    from ..batch import clean_paths
+
+    paths = list(paths or [Path("raw")])
+    try:
+        cfg = Config.load(config)
+        if guess:
+            cfg.guess = True
+        store = _open_store(db, review)
+    except ConfigError as exc:
+        fail(str(exc))
+    except Exception as exc:  # an unreadable database, a folder where a file should be
+        fail(f"cannot open the review database: {exc}")
+    try:
+        from ..io import collect_inputs
+
+        sources = collect_inputs(paths)
+    except InputError as exc:
+        fail(str(exc))
+    t0 = time.perf_counter()
+    kwargs = dict(config=cfg, skip=skip, review=store, resume=resume)
+    if jobs != 1 or executor != "local":
+        kwargs.update(jobs=jobs, executor=executor)
+    show_bar = not as_json and sys.stderr.isatty() or len(sources) > 1 and not as_json
+    try:
+        if show_bar:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            with Progress(TextColumn("[bold]cleaning"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), TextColumn("{task.description}"), console=err,
+                          transient=True) as bar:
+                task = bar.add_task("", total=len(sources))
+                reports = clean_paths(sources, out, progress=lambda r: bar.update(
+                    task, advance=1, description=r.source.name), **kwargs)
+        else:
+            reports = clean_paths(sources, out, **kwargs)
+    except InputError as exc:
+        fail(str(exc))
+    except ValueError as exc:   # unknown stage names and the like
+        fail(str(exc))
+    seconds = time.perf_counter() - t0
+    errors = [r for r in reports if r.error]
+    if as_json:
+        console.print_json(json.dumps({"seconds": seconds, "files": [r.to_dict() for r in reports]}))
+    else:
+        _print_report(reports, seconds, store)
+    for r in errors:
+        err.print(f"[bold red]error:[/] {r.error}", highlight=False, soft_wrap=True)
+    if errors:
+        raise typer.Exit(1)
+
+
+def _print_report(reports, seconds: float, store) -> None:
+    rules: dict[str, dict[str, int]] = {}
+    words = edits = queued = 0
+    for r in reports:
+        words += r.words
+        edits += r.edits
+        queued += r.queued
+        for key, counts in r.by_rule.items():
+            row = rules.setdefault(key, {})
+            for status, n in counts.items():
+                row[status] = row.get(status, 0) + n
+    table = Table(title="Edits by stage and rule", show_lines=False)
+    table.add_column("stage:rule")
+    statuses = sorted({s for row in rules.values() for s in row})
+    for s in statuses:
+        table.add_column(s, justify="right")
+    for key in sorted(rules):
+        table.add_row(key, *[str(rules[key].get(s, "")) for s in statuses])
+    if rules:
+        console.print(table)
+    done = [r for r in reports if not r.error]
+    for r in done:
+        state = "unchanged, skipped (--resume)" if r.skipped else f"{r.words:,} words, {r.edits:,} edits, {r.queued} queued"
+        console.print(f"[green]wrote[/] {r.output}  ({state})", highlight=False)
+    per_k = 1000 * queued / words if words else 0.0
+    console.print(f"{len(done)} file(s), {edits:,} edits, {queued} queued "
+                  f"({per_k:.2f} per 1,000 words), {seconds:.2f} s", highlight=False)
+    if queued and store is not None:
+        console.print("Review the queue:  ocr-clean review   (or: ocr-clean queue list)", highlight=False)
+
+
+@app.command("eval")
+def eval_cmd(
+    gold: Path = typer.Argument(..., help="Gold passages, one JSON object a line: raw, gold (and id)."),
+    cleaned: Path = typer.Argument(..., help="The whole cleaned book."),
+    show: int = typer.Option(0, "--show", help="Print up to N aligned differences a passage."),
+    as_json: Optional[Path] = typer.Option(None, "--json", help="Write the full result to this file."),
+) -> None:
+    """Word and character error rates of a cleaned book against gold passages.
+
+    Example:  ocr-clean eval ../shared/eval/dev.jsonl cleaned/writings-1930-31.txt --show 5
+    """
+    from ..evaluate import load_gold, score
+
+    try:
+        rows = load_gold(gold)
+        text = read_text(cleaned)
+    except FileNotFoundError:
+        fail(f"{gold}: no such file")
+    except (InputError, ValueError) as exc:
+        fail(str(exc))
+    res = score(rows, text, context=2)
+    s = res.summary
+    if show:
+        for p in res.passages:
+            if p.clean_err:
+                console.print(f"--- {p.id}: clean errors {p.clean_err} (raw {p.raw_err})", highlight=False)
+                for g, h in p.diffs[:show]:
+                    console.print(f"   gold [green]{g!r}[/]  ->  out [red]{h!r}[/]", highlight=False)
+    table = Table(title=f"{s['passages']} passages, {s['tokens']:,} tokens")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for k in ("raw_wer", "clean_wer", "reduction", "fixed", "broken", "marker_precision",
+              "marker_recall", "raw_cer", "clean_cer"):
+        v = s[k]
+        table.add_row(k, f"{v:.2%}" if k.endswith(("wer", "cer")) else str(v))
+    console.print(table)
+    console.print(" ".join(f"{k}={v}" for k, v in s.items()), highlight=False)
+    if as_json:
+        from ..io import atomic_write
+
+        atomic_write(as_json, json.dumps({"summary": s, "passages": [p.__dict__ for p in res.passages]}, indent=1))
+
+
+@app.command()
+def explain(
+    cleaned: Path = typer.Argument(..., help="A cleaned text written by 'ocr-clean clean'."),
+    line: int = typer.Argument(..., help="Line number in the cleaned text (one paragraph a line)."),
+    ledger: Optional[Path] = typer.Option(None, "--ledger", help="Default: <stem>.ledger.jsonl beside it."),
+    layout: bool = typer.Option(False, "--layout", help="Also list line joins and other layout edits."),
+) -> None:
+    """Which edits made a line of the cleaned text, and from which raw lines.
+
+    Example:  ocr-clean explain cleaned/writings-1930-31.txt 12
+    """
+    from ..explain import ExplainError, explain_line
+
+    ledger = ledger or cleaned.with_name(cleaned.stem + ".ledger.jsonl")
+    try:
+        ex = explain_line(cleaned, ledger, line, include_layout=layout)
+    except (ExplainError, InputError) as exc:
+        fail(str(exc))
+    console.print(f"[bold]cleaned line {line}[/] comes from raw lines {ex.raw_first}-{ex.raw_last} of {ex.source}",
+                  highlight=False)
+    console.print(ex.text, highlight=False, markup=False)
+    table = Table(show_lines=False)
+    for col in ("raw line:col", "stage", "rule", "before", "after", "conf.", "status"):
+        table.add_column(col)
+    for e in ex.edits:
+        table.add_row(f"{e.raw_line}:{e.raw_col}", e.stage, e.rule, repr(e.before), repr(e.after),
+                      f"{e.confidence:.2f}", e.status)
+    console.print(table)
+    if ex.hidden:
+        console.print(f"({ex.hidden} layout edits not shown: --layout lists them)", highlight=False)
+
+
+@app.command()
+def stages() -> None:
+    """List the stages in pipeline order, with their settings."""
+    from ..config import DEFAULT_ORDER
+    from ..stages import REGISTRY
+
+    table = Table()
+    table.add_column("stage")
+    table.add_column("what it does")
+    table.add_column("settings")
+    for name in DEFAULT_ORDER:
+        cls = REGISTRY.get(name)
+        if cls is None:
+            continue
+        table.add_row(name, cls.description, ", ".join(f"{k}={v}" for k, v in cls.defaults.items()))
+    console.print(table)
+
+
+def _register_optional() -> None:
+    from . import notes_cmd, review_cmds
+
+    review_cmds.register(app)
+    notes_cmd.register(app)
+
+
+try:
+    _register_optional()
+except ImportError:  # pragma: no cover
+    pass
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)

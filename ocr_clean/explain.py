@@ -1,0 +1,69 @@
+"""Explain a line of a cleaned text: the raw lines it came from and the edits that made it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .document import Document
+from .io import read_text
+from .ledger import Edit, read_ledger
+
+
+class ExplainError(ValueError):
+    pass
+
+
+@dataclass
+class Explanation:
+    line: int
+    text: str
+    source: str
+    raw_first: int
+    raw_last: int
+    edits: list[Edit] = field(default_factory=list)
+    hidden: int = 0
+
+
+def is_layout(e: Edit) -> bool:
+    """A join of lines or a change of white space only."""
+    return not e.before.strip() and not e.after.strip()
+
+
+def explain_document(doc: Document, line: int, *, include_layout: bool = False) -> Explanation:
+    """Explain line ``line`` (1-based) of ``doc.text``."""
+    lines = doc.text.split("\n")
+    if not 1 <= line <= len(lines):
+        raise ExplainError(f"line {line} is outside the text (1-{len(lines)})")
+    start = sum(len(x) + 1 for x in lines[: line - 1])
+    end = start + len(lines[line - 1])
+    r0 = doc.raw_offset(start)
+    r1 = doc.raw_offset(max(start, end - 1)) + 1 if end > start else r0
+    first = doc.raw_line_col(r0)[0]
+    last = doc.raw_line_col(max(r0, r1 - 1))[0]
+    edits, hidden = [], 0
+    for e in doc.ledger:
+        if r0 <= e.raw_start < r1 or (e.raw_start == r1 and e.raw_end == r1 and end > start):
+            if include_layout or not is_layout(e):
+                edits.append(e)
+            else:
+                hidden += 1
+    return Explanation(line, lines[line - 1], doc.name, first, last, edits, hidden)
+
+
+def explain_line(cleaned: Path, ledger_path: Path, line: int, *, include_layout: bool = False) -> Explanation:
+    """Explain a line of a cleaned file, from its ledger file and the raw file it names."""
+    if not Path(ledger_path).is_file():
+        raise ExplainError(f"{ledger_path}: no ledger beside the cleaned text; run 'ocr-clean clean' first")
+    ledger = read_ledger(ledger_path)
+    source = ledger.header.get("source")
+    if not source:
+        raise ExplainError(f"{ledger_path}: the ledger has no header naming its raw file")
+    raw = read_text(source)
+    doc = Document.rebuild(raw, ledger, name=source)
+    ex = explain_document(doc, line, include_layout=include_layout)
+    # The cleaned file may carry review decisions applied later: show its own line.
+    cleaned_lines = read_text(cleaned).split("\n")
+    if line <= len(cleaned_lines):
+        ex.text = cleaned_lines[line - 1]
+    # Report the edits with the statuses the ledger holds now (decisions included).
+    return ex
