@@ -65,12 +65,20 @@ class Pipeline:
         if unknown:
             raise ValueError(f"unknown stage(s): {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
         self.review = review
-        extra = set()
-        if review is not None and hasattr(review, "learned_words"):
-            extra = set(review.learned_words())
-        self.lexicon = lexicon or Lexicon.load(extra_words=extra)
+        # What a person taught through the review: accepted forms are words of the book,
+        # rejected raw forms are protected from the same fix, accepted pairs weight the
+        # confusion profile.
+        learned = set(review.learned_words()) if hasattr(review, "learned_words") else set()
+        self.lexicon = lexicon or Lexicon.load(extra_words=learned)
+        if hasattr(review, "rejected_forms"):
+            self.lexicon.protected |= set(review.rejected_forms())
+        stage_cfg = {k: dict(v) for k, v in self.config.stages.items()}
+        if hasattr(review, "learned_pairs"):
+            pairs = [tuple(p) for p in review.learned_pairs()]
+            if pairs:
+                stage_cfg.setdefault("confusion", {})["learned_pairs"] = pairs
         self.stages: list[Stage] = [
-            REGISTRY[n](self.config.stages.get(n), self.lexicon)
+            REGISTRY[n](stage_cfg.get(n), self.lexicon)
             for n in self.config.order if n not in self.config.skip
         ]
 
