@@ -3,12 +3,21 @@
 For each input ``raw/<stem>.txt`` it writes ``<out>/<stem>.txt`` (the cleaned text) and
 ``<out>/<stem>.ledger.jsonl`` (a header naming the source, then every edit), each
 atomically: a crash halfway leaves the previous files or none, never half of one.
+
+Many books are cleaned in parallel with ``jobs`` > 1 (a process pool; ``jobs=0`` uses
+every core) or on a Ray or Dask cluster (``executor="ray"|"dask"``, see
+:mod:`ocr_clean.executors`).  Whatever runs the books, it is one code path: each worker
+builds its :class:`~ocr_clean.pipeline.Pipeline` once and calls :func:`clean_task` per
+file.  The review store is only touched by the calling process: it loads a book's
+decisions into a plain :class:`DecisionMap` handed to the worker, and submits the
+uncertain edits the worker sends back.
 """
 from __future__ import annotations
 
 import hashlib
 import io
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +26,10 @@ from typing import Callable, Iterable
 from . import __version__
 from .config import Config
 from .io import atomic_write, collect_inputs, read_text
-from .ledger import QUEUED, Edit
+from .ledger import QUEUED, REJECTED, Edit
 from .pipeline import Pipeline, Result
+
+EXECUTORS = ("local", "process", "ray", "dask")
 
 
 @dataclass
@@ -43,21 +54,49 @@ class FileReport:
 
 
 class DecisionMap:
-    """A review sink backed by a plain dict of decisions (id -> (status, text))."""
+    """A review sink backed by a plain dict of decisions (id -> (status, text)).
 
-    def __init__(self, decisions: dict[str, tuple[str, str]] | None = None) -> None:
-        self.decisions = decisions or {}
+    This is what a worker gets instead of the review database: picklable, read-only
+    decisions in, the new uncertain edits collected in ``submitted`` for the caller
+    to hand to the real store.  ``rejected_pairs`` are ``(before, after)`` fixes a
+    person rejected anywhere: a queued edit making one again is kept out, as the
+    store itself does (``ReviewStore.protect_alike``).
+    """
+
+    def __init__(self, decisions: dict[str, tuple[str, str]] | None = None,
+                 rejected_pairs: Iterable[tuple[str, str]] = ()) -> None:
+        self.decisions = dict(decisions or {})
+        self.rejected_pairs = frozenset(tuple(p) for p in rejected_pairs)
         self.submitted: list[Edit] = []
 
     def decision(self, doc_name: str, edit: Edit):
-        return self.decisions.get(edit.id)
+        d = self.decisions.get(edit.id)
+        if d is not None:
+            return tuple(d)
+        if (self.rejected_pairs and edit.status == QUEUED
+                and (edit.before, edit.after) in self.rejected_pairs and _word_form(edit.before)):
+            return REJECTED, edit.after
+        return None
 
     def submit(self, doc_name: str, edits: list[Edit]) -> int:
         self.submitted.extend(edits)
         return len(edits)
 
+    def fingerprint(self) -> str:
+        """A key of the decisions, so that ``resume`` re-cleans a book whose review changed."""
+        if not self.decisions:
+            return ""
+        blob = json.dumps(sorted((k, list(v)) for k, v in self.decisions.items()), ensure_ascii=False)
+        return hashlib.blake2b(blob.encode("utf-8"), digest_size=8).hexdigest()
 
-def settings_key(config: Config, skip: Iterable[str] = ()) -> str:
+
+def _word_form(s: str) -> bool:
+    from .review.store import is_word_form
+
+    return is_word_form(s)
+
+
+def settings_key(config: Config, skip: Iterable[str] = (), lessons: str = "") -> str:
     """A fingerprint of everything that decides the output, except the input itself."""
     from .lexicon import dictionaries_dir
 
@@ -65,6 +104,8 @@ def settings_key(config: Config, skip: Iterable[str] = ()) -> str:
     h.update(__version__.encode())
     h.update(json.dumps([config.order, sorted(config.skip | set(skip)), config.stages, config.guess],
                         sort_keys=True, default=str).encode())
+    if lessons:   # what the review taught changes the lexicon and stages, hence the output
+        h.update(lessons.encode("utf-8"))
     d = dictionaries_dir()
     if d.is_dir():
         for p in sorted(d.rglob("*")):
@@ -87,29 +128,52 @@ def write_outputs(source: Path, out_dir: Path, result: Result, header: dict) -> 
     return out_txt, out_ledger
 
 
-def clean_file(source: Path, out_dir: Path, pipeline: Pipeline, *, key: str = "") -> FileReport:
-    """Clean one file and write its outputs.  Errors in the input become ``report.error``."""
+def _one_line(exc: BaseException) -> str:
+    msg = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
+
+
+def clean_file(source: Path, out_dir: Path, pipeline: Pipeline, *, key: str = "",
+               decisions: str = "") -> FileReport:
+    """Clean one file and write its outputs.  Errors become ``report.error`` (one line).
+
+    ``pipeline.review`` (if any) is asked for decisions and given the uncertain edits.
+    ``decisions`` is the fingerprint of those decisions, kept in the ledger header.
+    """
     from .io import InputError
 
     t0 = time.perf_counter()
+    source = Path(source)
     report = FileReport(source=source)
     try:
         raw = read_text(source)
     except InputError as exc:
         report.error = str(exc)
         return report
-    result = pipeline.run(raw, name=source.stem)
+    try:
+        result = pipeline.run(raw, name=source.stem)
+    except Exception as exc:  # a stage bug must not stop the other books of a batch
+        report.error = f"{source}: cleaning failed ({_one_line(exc)}); please report this file"
+        return report
     header = {
         "source": str(source.resolve()),
         "name": source.stem,
         "raw_sha256": hashlib.sha256(raw.encode("utf-8")).hexdigest(),
         "stages": pipeline.stage_names,
         "settings": key,
+        "decisions": decisions,
         "ocr_clean": __version__,
+        # the text is written after the ledger: a kill between the two leaves a ledger
+        # whose text_sha256 does not match the text beside it, and resume cleans again
+        "text_sha256": hashlib.sha256(result.text.encode("utf-8")).hexdigest(),
     }
-    report.output, report.ledger = write_outputs(source, out_dir, result, header)
+    try:
+        report.output, report.ledger = write_outputs(source, out_dir, result, header)
+    except OSError as exc:
+        report.error = f"{source}: cannot write to {out_dir} ({exc.strerror or _one_line(exc)})"
+        return report
     report.words = len(result.text.split())
-    report.edits = sum(1 for _ in result.ledger)
+    report.edits = len(result.ledger)
     report.queued = sum(1 for e in result.ledger if e.status == QUEUED)
     report.by_rule = result.ledger.summary()
     report.timings = result.timings
@@ -117,8 +181,9 @@ def clean_file(source: Path, out_dir: Path, pipeline: Pipeline, *, key: str = ""
     return report
 
 
-def is_current(source: Path, out_dir: Path, key: str) -> bool:
-    """True when the outputs exist, were made with the same settings, from the same raw text."""
+def is_current(source: Path, out_dir: Path, key: str, decisions: str = "") -> bool:
+    """True when the outputs exist, were made with the same settings and review decisions,
+    from the same raw text."""
     out_txt, out_ledger = output_paths(source, out_dir)
     if not (out_txt.is_file() and out_ledger.is_file()):
         return False
@@ -126,33 +191,206 @@ def is_current(source: Path, out_dir: Path, key: str) -> bool:
         with open(out_ledger, encoding="utf-8") as fh:
             header = json.loads(fh.readline()).get("header", {})
         raw = read_text(source)
+        text = out_txt.read_bytes()
     except (OSError, ValueError):
         return False
     return (header.get("settings") == key
-            and header.get("raw_sha256") == hashlib.sha256(raw.encode("utf-8")).hexdigest())
+            and header.get("decisions", "") == decisions
+            and header.get("raw_sha256") == hashlib.sha256(raw.encode("utf-8")).hexdigest()
+            and header.get("text_sha256") == hashlib.sha256(text).hexdigest())
+
+
+# -- the worker side: one pipeline per process, one call per file ----------------------------
+
+@dataclass(frozen=True)
+class Lessons:
+    """What a review taught, as plain data a worker can receive.
+
+    It answers the same questions the pipeline asks of a review store when it is built
+    (``learned_words``, ``rejected_forms``, ``learned_pairs``).
+    """
+
+    words: tuple[str, ...] = ()
+    rejected: tuple[str, ...] = ()
+    pairs: tuple[tuple, ...] = ()
+    rejected_pairs: tuple[tuple[str, str], ...] = ()   # for DecisionMap (protect_alike)
+
+    @classmethod
+    def of(cls, review) -> "Lessons":
+        if review is None:
+            return cls()
+        get = lambda name: list(getattr(review, name)()) if hasattr(review, name) else []  # noqa: E731
+        rejected_pairs: set[tuple[str, str]] = set()
+        if getattr(review, "protect_alike", False) and hasattr(review, "items"):
+            rejected_pairs = {(it.before, it.suggestion) for it in review.items(status="rejected")}
+        if isinstance(review, DecisionMap):
+            rejected_pairs = set(review.rejected_pairs)
+        return cls(tuple(sorted(set(get("learned_words")))), tuple(sorted(set(get("rejected_forms")))),
+                   tuple(tuple(p) for p in get("learned_pairs")), tuple(sorted(rejected_pairs)))
+
+    def learned_words(self) -> tuple[str, ...]:
+        return self.words
+
+    def rejected_forms(self) -> tuple[str, ...]:
+        return self.rejected
+
+    def learned_pairs(self) -> tuple[tuple, ...]:
+        return self.pairs
+
+    def key(self) -> str:
+        if not (self.words or self.rejected or self.pairs or self.rejected_pairs):
+            return ""
+        blob = json.dumps([self.words, self.rejected, self.pairs, self.rejected_pairs],
+                          ensure_ascii=False, default=str)
+        return hashlib.blake2b(blob.encode("utf-8"), digest_size=8).hexdigest()
+
+
+@dataclass(frozen=True)
+class WorkerInit:
+    """What a worker needs to build its pipeline (picklable, sent once per process)."""
+
+    config: Config
+    skip: tuple[str, ...] = ()
+    lessons: Lessons = field(default_factory=Lessons)
+
+    def token(self) -> str:
+        blob = json.dumps([self.config.order, sorted(self.config.skip), self.config.stages,
+                           self.config.guess, sorted(self.skip), self.lessons.key()],
+                          sort_keys=True, default=str)
+        return hashlib.blake2b(blob.encode("utf-8"), digest_size=8).hexdigest()
+
+    def build(self) -> Pipeline:
+        pipe = Pipeline(self.config, skip=self.skip, review=self.lessons)
+        pipe.review = None   # per book, clean_task hands it that book's decisions
+        return pipe
+
+
+@dataclass
+class Task:
+    """One book to clean: where it is, where to write, and its review decisions."""
+
+    source: Path
+    out_dir: Path
+    key: str
+    decisions: dict[str, tuple[str, str]] | None = None
+    decisions_key: str = ""
+
+
+_WORKER: dict[str, Pipeline] = {}   # init token -> pipeline, per process
+
+
+def worker_pipeline(init: WorkerInit) -> Pipeline:
+    """The pipeline of this process for ``init``: built on first use, then reused."""
+    tok = init.token()
+    pipe = _WORKER.get(tok)
+    if pipe is None:
+        _WORKER.clear()
+        pipe = _WORKER[tok] = init.build()
+    return pipe
+
+
+def init_worker(init: WorkerInit) -> None:
+    """Process-pool initializer: build the pipeline before the first book arrives."""
+    worker_pipeline(init)
+
+
+def clean_task(task: Task, init: WorkerInit) -> tuple[FileReport, list[Edit]]:
+    """Clean one book in a worker; returns its report and the edits to queue for review."""
+    pipeline = worker_pipeline(init)
+    sink = DecisionMap(task.decisions, init.lessons.rejected_pairs) if task.decisions is not None else None
+    pipeline.review = sink
+    try:
+        report = clean_file(task.source, task.out_dir, pipeline, key=task.key,
+                            decisions=task.decisions_key)
+    finally:
+        pipeline.review = None
+    return report, (sink.submitted if sink is not None and not report.error else [])
+
+
+# -- the calling side ------------------------------------------------------------------------
+
+def resolve_jobs(jobs: int) -> int:
+    if jobs < 0:
+        raise ValueError(f"jobs must be 0 (all cores) or more, not {jobs}")
+    return jobs or os.cpu_count() or 1
 
 
 def clean_paths(paths: list[Path], out_dir: Path, *, config: Config | None = None,
                 skip: Iterable[str] = (), review=None,
                 progress: Callable[[FileReport], None] | None = None,
-                resume: bool = False) -> list[FileReport]:
-    """Clean every file (folders: their ``*.txt``) into ``out_dir``.
+                resume: bool = False, jobs: int = 1, executor: str = "local",
+                address: str | None = None) -> list[FileReport]:
+    """Clean every file (folders: their ``*.txt``) into ``out_dir``; reports in input order.
 
-    ``review`` is a review store (see ``ocr_clean.review``): its decisions are applied
-    and the new uncertain edits are queued in it.
+    ``review`` is a review store (see ``ocr_clean.review``, with ``decisions_for`` and
+    ``submit``): its decisions are applied and the new uncertain edits are queued in
+    it, always from this process.  ``progress`` is called once per file, as each ends.
+    ``resume`` skips books already cleaned from the same raw text with the same
+    settings and decisions.  ``jobs``: books cleaned at once (0 = every core);
+    ``executor``: ``"local"`` (in this process, or a process pool when jobs != 1),
+    ``"process"`` (a process pool), ``"ray"`` or ``"dask"`` (a cluster at ``address``,
+    or a local one of ``jobs`` workers; needs ``pip install 'ocr-clean[ray]'`` / ``[dask]``).
     """
+    if executor not in EXECUTORS:
+        raise ValueError(f"unknown executor {executor!r}; choose one of: {', '.join(EXECUTORS)}")
+    n_jobs = resolve_jobs(jobs)
     config = config or Config()
+    out_dir = Path(out_dir)
     sources = collect_inputs(paths)
-    pipeline = Pipeline(config, skip=skip, review=review)
-    key = settings_key(config, skip)
-    reports = []
-    for src in sources:
-        if resume and is_current(src, out_dir, key):
+    skip = tuple(skip)
+    init = WorkerInit(config, skip, Lessons.of(review))
+    # Fail early (unknown stage names) in this process, before any worker starts.
+    from .stages import REGISTRY
+    unknown = [n for n in (*config.order, *config.skip, *skip) if n not in REGISTRY]
+    if unknown:
+        raise ValueError(f"unknown stage(s): {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
+    key = settings_key(config, skip, init.lessons.key())
+
+    reports: dict[int, FileReport] = {}
+    tasks: list[tuple[int, Task]] = []
+    for i, src in enumerate(sources):
+        decisions = _decisions(review, src.stem) if review is not None else None
+        dkey = DecisionMap(decisions).fingerprint() if decisions else ""
+        if resume and is_current(src, out_dir, key, dkey):
             rep = FileReport(source=src, skipped=True)
             rep.output, rep.ledger = output_paths(src, out_dir)
+            reports[i] = rep
+            if progress is not None:
+                progress(rep)
         else:
-            rep = clean_file(src, out_dir, pipeline, key=key)
-        reports.append(rep)
+            tasks.append((i, Task(src, out_dir, key, decisions, dkey)))
+
+    def done(i: int, rep: FileReport, queued: list[Edit]) -> None:
+        if review is not None and queued:
+            try:
+                review.submit(rep.source.stem, queued)
+            except Exception as exc:  # the text is written; say the queue is not
+                rep.error = (f"{rep.source}: cleaned, but its {len(queued)} uncertain edit(s) could not be "
+                             f"queued for review ({_one_line(exc)})")
+        reports[i] = rep
         if progress is not None:
             progress(rep)
-    return reports
+
+    if tasks:
+        if executor == "local" and (n_jobs == 1 or len(tasks) == 1):
+            for i, task in tasks:
+                rep, queued = clean_task(task, init)
+                done(i, rep, queued)
+        elif executor in ("local", "process"):
+            from .executors import run_process_pool
+            run_process_pool(tasks, init, min(n_jobs, len(tasks)), done)
+        elif executor == "ray":
+            from .executors import run_ray
+            run_ray(tasks, init, n_jobs, done, address=address)
+        else:
+            from .executors import run_dask
+            run_dask(tasks, init, n_jobs, done, address=address)
+    return [reports[i] for i in range(len(sources))]
+
+
+def _decisions(review, doc_name: str) -> dict[str, tuple[str, str]]:
+    if hasattr(review, "decisions_for"):
+        return {k: tuple(v) for k, v in review.decisions_for(doc_name).items()}
+    if isinstance(review, DecisionMap):
+        return dict(review.decisions)
+    raise TypeError("review must be a review store with decisions_for(doc_name) and submit(doc_name, edits)")
