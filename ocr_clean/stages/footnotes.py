@@ -1,0 +1,570 @@
+"""footnotes: restore footnote reference markers as ``[^N]`` by the book's own sequence.
+
+The scan flattens a superscript note number into the text: ``Kai-shek.7``, ``the
+issue.8``, often misread (``organized.s`` = 5, ``Zinoviev1oo`` = 100), broken by
+spaces (``Neumann 17``, ``testament, 1 1 6``) or unreadable (``InternationaV`` = 3).
+Plain patterns cannot tell these from the many decoys (``35,800,000``, ``1:8``,
+``then1`` for *them*, list numbers, years).  The signal is the sequence: notes are
+numbered 1..N through the book, so the markers are the one increasing run 1, 2, 3...
+
+1. The notes section is found (a heading such as "Notes and acknowledgments" followed
+   by entries numbered 1, 2, 3...); its entries are chosen by the same sequence
+   method, and their count gives N (not a constant).
+2. Every token of the body that could hold a marker gives candidates: clean digits
+   glued to a word, digits broken by spaces, glyphs decoded with the glyph map
+   (``dictionaries/footnote_glyphs.tsv``), and unreadable tails (any number, placed
+   by position only).  Each reading has a cost.
+3. Dynamic programming picks the chain of candidates, increasing in number and in
+   position, that best covers 1..N (each number placed earns, each number skipped
+   costs, each reading costs its glyph cost).
+4. A marker left out of the chain because it sits out of order (a page-foot note
+   printed after the next marker) is taken back when its clean digits fall among
+   its neighbours.
+
+Rules: ``marker-clean``, ``marker-spaced``, ``marker-glyph``, ``marker-position``
+and ``note-entry``.  A marker placed by position only (an unreadable tail) is applied
+with a lower confidence when both neighbours N-1 and N+1 are firm readings and no
+other position-only candidate competes between them; otherwise it is queued.
+"""
+from __future__ import annotations
+
+import heapq
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..ledger import APPLIED, QUEUED, Edit
+from ..lexicon import dictionaries_dir, read_table
+from .base import Stage, register
+
+# -- the notes section --------------------------------------------------------------------
+HEADING = re.compile(r"(?m)^[ \t]*notes\b[^\n]{0,50}$", re.I)
+# an entry at a paragraph start: "254. ", "8 . ", "124\ufffd ", " 3. "
+ENTRY_START = re.compile(r"(?m)^[ \t]*(\d{1,3})([ \t]*)([.,:;\u00b7\ufffd]?)([ \t]*)(?=(\S))")
+# an entry run into the paragraph before it (a page-start entry the scan did not set apart)
+ENTRY_INLINE = re.compile(r"(?<=[\w.)\"'!?\]])([ \t]{1,3})(\d{1,3})([ \t]?)\.([ \t]+)(?=[\"'(A-Z])")
+ENTRY_FIRST = re.compile(r"[\"'(\[A-Z\u00c0-\u00de\u2018\u201c]")
+MARKER = re.compile(r"\[\^(\d+)\]")
+
+LETTER = r"[^\W\d_]"
+WORDCHARS = re.compile(r"^[\"'(\[\u2018\u201c]*(.*?)[.,;:!?'\")\]\u2019\u201d]*$")
+HAS_LETTER = re.compile(LETTER)
+# digits broken by spaces after a word: "Neumann 17", "testament, 1 1 6", "OV,1 13"
+SPACED = re.compile(r"(?<=[^\W\d_.,;:?!)\"'])([.,;:?!)\"']*)( ?)(\d{1,3}(?: \d{1,3})*)(?=[\s_.,;:)\-]|$)")
+# a paragraph that is only a number (a marker set alone after a title)
+ALONE = re.compile(r"(?<=\S)(\s*\n\s*\n[ \t]*)(\d{1,3})[ \t]*(?=\n|$)")
+DATE_OR_RANGE = re.compile(r",? \d{4}\b|-\d|\.\d")
+PUNCT_END = ".,;:!?'\")]\u2019\u201d"
+UNREADABLE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ?!/}]|\u00b7*\u00b0\ufffd:>-<{[")
+
+
+@dataclass(slots=True)
+class Cand:
+    """One reading: replace text[start:end] with prefix + "[^n]"."""
+
+    start: int
+    end: int
+    n: int
+    cost: float
+    rule: str
+    prefix: str = ""
+    wild: bool = False
+    after: str = ""
+
+
+# -- the glyph map -------------------------------------------------------------------------
+@lru_cache(maxsize=4)
+def load_glyphs(path: str | None = None) -> tuple[tuple[str, str, float, str], ...]:
+    """Rows (glyph, digits, cost, swallowed letter) of the glyph map."""
+    p = Path(path) if path else dictionaries_dir() / "footnote_glyphs.tsv"
+    rows = []
+    for r in read_table(p):
+        if len(r) < 3 or not r[0]:
+            continue
+        rows.append((r[0], r[1], float(r[2]), r[3] if len(r) > 3 else ""))
+    return tuple(rows)
+
+
+class TailDecoder:
+    """Decode the tail of a token (what follows the word) into note numbers with a cost.
+
+    A tail read wholly from digits and the glyph map gives numbers; a tail with an
+    unreadable glyph gives patterns (``P47`` -> ``\\d{0,2}47``) that are only tried
+    against the numbers missing from the sequence, in the stretch of text where they
+    are missing.
+    """
+
+    def __init__(self, glyphs, wild_cost: float = 1.0, max_n: int = 999) -> None:
+        self.glyphs = glyphs
+        self.wild_cost = wild_cost
+        self.max_n = max_n
+        self.chars = set("0123456789") | {c for g, *_ in glyphs for c in g} | UNREADABLE
+        self._cache: dict = {}
+
+    def parses(self, tail: str) -> list[tuple[str, float, str, bool]]:
+        """All readings: (digits or regex, cost, swallowed letter, has a wildcard)."""
+        hit = self._cache.get(tail)
+        if hit is not None:
+            return hit
+        out: list[tuple[str, float, str, bool]] = []
+
+        def walk(i: int, pat: str, cost: float, letter: str, wild: int) -> None:
+            if len(out) > 64:
+                return
+            if i == len(tail):
+                out.append((pat, cost, letter, wild > 0))
+                return
+            c = tail[i]
+            if c.isdigit():
+                walk(i + 1, pat + c, cost, letter, wild)
+                return
+            for g, d, gc, gl in self.glyphs:
+                if tail.startswith(g, i) and (not gl or i == 0):
+                    walk(i + len(g), pat + d, cost + gc, gl or letter, wild)
+            if c in UNREADABLE or c in self.chars and not c.islower():
+                if wild < 2:
+                    walk(i + 1, pat + r"\d{0,2}", cost + self.wild_cost, letter, wild + 1)
+
+        walk(0, "", 0.0, "", 0)
+        self._cache[tail] = out
+        return out
+
+    def decode(self, tail: str) -> list[tuple[int, float, str]]:
+        """Firm readings [(n, cost, swallowed letter)], one per n, best first."""
+        best: dict[int, tuple[float, str]] = {}
+        for pat, cost, letter, wild in self.parses(tail):
+            if wild or not pat or pat[0] == "0" or len(pat) > 3:
+                continue
+            n = int(pat)
+            if 1 <= n <= self.max_n and (n not in best or cost < best[n][0]):
+                best[n] = (cost, letter)
+        return sorted(((n, c, l) for n, (c, l) in best.items()), key=lambda x: x[1])
+
+    def wild(self, tail: str) -> list[tuple[re.Pattern, float, str]]:
+        """Readings with an unreadable glyph: [(pattern, cost, swallowed letter)]."""
+        return [(re.compile(p), c, l) for p, c, l, w in self.parses(tail) if w]
+
+
+# -- the chain -------------------------------------------------------------------------------
+def best_chain(cands: list[Cand], max_n: int, *, earn: float = 2.0, skip: float = 1.0,
+               reach: int = 40, end_penalty: bool = True) -> list[Cand]:
+    """The chain of non-overlapping candidates, increasing in number and position, of best score.
+
+    Score: ``earn - cost`` for each candidate, ``- skip`` for each number left out
+    (before the first, between two, and after the last up to ``max_n``).  Ties go to the
+    chain whose steps are shorter in the text.
+    """
+    if not cands:
+        return []
+    eps = 1e-7
+    order = sorted(range(len(cands)), key=lambda i: (cands[i].start, cands[i].end))
+    score = [0.0] * len(cands)
+    back = [-1] * len(cands)
+    best_by_n: dict[int, tuple[float, int]] = {}   # n -> (score + eps*pos, index)
+    pending: list[tuple[int, int]] = []            # (end, index) not yet closed
+    for i in order:
+        c = cands[i]
+        while pending and pending[0][0] <= c.start:
+            _, j = heapq.heappop(pending)
+            key = score[j] + eps * cands[j].start
+            n = cands[j].n
+            if n not in best_by_n or key > best_by_n[n][0]:
+                best_by_n[n] = (key, j)
+        gain = earn - c.cost
+        top = gain - skip * (c.n - 1) - eps * c.start
+        arg = -1
+        for m in range(c.n - 1, max(0, c.n - reach) - 1, -1):
+            e = best_by_n.get(m)
+            if e is None:
+                continue
+            v = e[0] - eps * c.start + gain - skip * (c.n - m - 1)
+            if v > top:
+                top, arg = v, e[1]
+        score[i], back[i] = top, arg
+        heapq.heappush(pending, (c.end, i))
+    final = [score[i] - (skip * (max_n - cands[i].n) if end_penalty else 0.0) for i in range(len(cands))]
+    i = max(range(len(cands)), key=lambda k: final[k])
+    if final[i] <= 0:
+        return []
+    chain = []
+    while i >= 0:
+        chain.append(cands[i])
+        i = back[i]
+    return chain[::-1]
+
+
+# -- the notes section -------------------------------------------------------------------
+@dataclass
+class NotesSection:
+    heading_start: int          # where the heading line starts (the body ends here)
+    start: int                  # where the entries start (after the heading line)
+    end: int                    # end of the section
+    entries: list[Cand]         # chosen entries, in order (n, span of the number)
+
+    @property
+    def count(self) -> int:
+        return self.entries[-1].n if self.entries else 0
+
+
+def entry_candidates(text: str, lo: int, hi: int, decoder: TailDecoder | None = None) -> list[Cand]:
+    """Entry numbers in text[lo:hi]: at paragraph starts, or run into the paragraph before."""
+    out: list[Cand] = []
+    for m in ENTRY_START.finditer(text, lo, hi):
+        if m.start() > 0 and text[m.start() - 1] != "\n":
+            continue
+        prev_blank = m.start() < 2 or text[m.start() - 2] == "\n" or m.start() == lo
+        n = int(m.group(1))
+        if n < 1 or m.group(1)[0] == "0":
+            continue
+        dot = m.group(3)
+        cost = 0.0 if dot == "." and not m.group(2) else (0.3 if dot else 0.9)
+        if not m.group(4) and not dot:
+            continue                       # "1930s", "1st": no entry
+        if not prev_blank:
+            cost += 0.3
+        if not ENTRY_FIRST.match(m.group(5)):
+            cost += 0.4                    # "18. possibilism", "102. liThe"
+        out.append(Cand(m.start(), m.end(), n, cost, "note-entry", after=f"{n}. "))
+    for m in ENTRY_INLINE.finditer(text, lo, hi):
+        n = int(m.group(2))
+        if n < 1 or m.group(2)[0] == "0":
+            continue
+        cost = 1.0 if not text[m.start() - 1].isalnum() else 1.3
+        out.append(Cand(m.start(), m.end(), n, cost, "note-entry", after=f"\n\n{n}. "))
+    return out
+
+
+def find_notes_section(text: str) -> NotesSection | None:
+    """The notes section: the last "Notes..." heading line followed by entries 1, 2, 3..."""
+    best = None
+    for h in HEADING.finditer(text):
+        line = h.group(0).strip()
+        if len(line.split()) > 6 or MARKER.search(line):
+            continue
+        start = h.end()
+        cands = entry_candidates(text, start, len(text))
+        chain = best_chain(cands, 10 ** 6, end_penalty=False)
+        if len(chain) < 3 or chain[0].n > 3:
+            continue
+        # the first entry must come soon after the heading
+        if text[start:chain[0].start].count("\n") > 6:
+            continue
+        if best is None or len(chain) >= len(best.entries):
+            best = NotesSection(h.start(), start, len(text), chain)
+    return best
+
+
+# -- body candidates ---------------------------------------------------------------------
+class _Known:
+    """Is a word the book's (or English) word; which letter a glyph swallowed."""
+
+    def __init__(self, lexicon, text: str) -> None:
+        self.lexicon = lexicon
+        self.book = lexicon.book(text) if lexicon is not None else None
+
+    def count(self, w: str) -> int:
+        return self.book.count(w) if self.book is not None else 0
+
+    def known(self, w: str) -> bool:
+        if not w or not HAS_LETTER.search(w):
+            return False
+        if self.lexicon is None:
+            return w.isalpha()
+        return self.lexicon.is_known(w, self.book, min_book=2)
+
+    def swallowed(self, stem: str) -> str:
+        """A letter the tail swallowed: ``Internationa`` + l -> the book's ``International``."""
+        if not stem or not stem[-1].isalpha() or self.book is None:
+            return ""
+        base = self.count(stem)
+        best, best_n = "", 0
+        for c in "lrtyeinsaodhcmu":
+            k = self.count(stem + c)
+            if k > best_n:
+                best, best_n = c, k
+        if best_n >= 3 and best_n >= 5 * max(base, 1):
+            return best
+        return ""
+
+
+@dataclass(slots=True)
+class WildTail:
+    """A tail with an unreadable glyph: tried only against numbers missing from the chain."""
+
+    start: int
+    end: int
+    readings: list           # [(pattern, cost, swallowed letter)]
+    prefix: str              # a letter the tail swallowed, by the book's vocabulary
+    digits: int              # digits read in the tail (more = firmer)
+
+
+def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
+                    cfg: dict) -> tuple[list[Cand], list[WildTail]]:
+    """Firm candidates (clean, spaced, glyph) and tails to try by position, in text[:end]."""
+    out: list[Cand] = []
+    wild: list[WildTail] = []
+    max_n = decoder.max_n
+    for m in TOKEN.finditer(text, 0, end):
+        tok = m.group(0)
+        if "[^" in tok:
+            continue
+        _token_cands(text, tok, m.start(), decoder, known, cfg, out, wild)
+    for m in SPACED.finditer(text, 0, end):
+        digits = m.group(3)
+        if " " not in digits and not m.group(2):
+            continue                       # glued and unbroken: a token candidate already
+        flat = digits.replace(" ", "")
+        if len(flat) > 3 or flat[0] == "0":
+            continue
+        n = int(flat)
+        if not 1 <= n <= max_n:
+            continue
+        nxt = text[m.end(3):m.end(3) + 7]
+        if DATE_OR_RANGE.match(nxt):
+            continue                       # "February 25, 1927", "number 25-26"
+        s = m.start(2) if m.group(2) else m.start(3)
+        w0 = text.rfind(" ", 0, m.start(1)) + 1
+        before = text[w0:m.start(1)]
+        if not HAS_LETTER.search(before):
+            continue
+        if m.group(1) and not m.group(2):
+            # "UglanOV,1 13": the first digit is glued to the punctuation
+            s = m.start(3)
+        out.append(Cand(s, m.end(3), n, cfg["spaced_cost"], "marker-spaced"))
+    for m in ALONE.finditer(text, 0, end):
+        n = int(m.group(2))
+        if 1 <= n <= max_n and m.group(2)[0] != "0":
+            out.append(Cand(m.start(1), m.end(2), n, cfg["alone_cost"], "marker-spaced"))
+    return out, wild
+
+
+TOKEN = re.compile(r"\S+")
+SYMBOL = re.compile(r"[^\w\s'\u2019]")
+CLOSERS = re.compile(r"[.,;:?!)\]\"'\u2019\u201d]{1,3}")
+
+
+def follows_word(text: str, off: int) -> bool:
+    """The token at ``off`` follows a word after one space."""
+    return off >= 2 and text[off - 1] == " " and (text[off - 2].isalpha() or text[off - 2] in ")]\"'")
+CUT = set("-.,;:!?)\"'_*\u2019\u201d")
+
+
+def _token_cands(text: str, tok: str, off: int, decoder: TailDecoder, known: _Known, cfg: dict,
+                 out: list[Cand], wild: list[WildTail]) -> None:
+    """Readings of a marker at the end of one token (or before trailing punctuation)."""
+    if len(tok) < 2:
+        return
+    if tok.isalpha():                      # the common case: a plain word
+        if tok[-1] not in decoder.chars or known.known(tok):
+            return
+    last = tok[-1]
+    if not (last.isdigit() or last in decoder.chars):
+        # the marker may sit before trailing punctuation: "Sapronovists"204-is
+        if not any(ch.isdigit() for ch in tok):
+            return
+    # "Krestintern ?25", "Leninists ),2": a stray space before the punctuation
+    bare = not HAS_LETTER.search(tok.rstrip("0123456789"))
+    if bare:
+        if not follows_word(text, off) or not CLOSERS.fullmatch(tok.rstrip("0123456789")):
+            return
+    cuts = [len(tok)] + [i for i in range(len(tok) - 1, 1, -1) if tok[i] in CUT and tok[i - 1] in decoder.chars][:3]
+    seen: set[tuple[int, int]] = set()
+    for L in cuts:
+        core = tok[:L]
+        for k in range(max(1, L - 5), L):
+            tail = core[k:]
+            stem = core[:k]
+            if not all(ch in decoder.chars for ch in tail):
+                continue
+            extra = 0.0
+            if stem[-1].isdigit() and tail[0].isdigit():
+                # "Krylenk084", "Honj0265": a letter read as 0/1 just before the marker
+                if not (stem[-1] in "01" and len(stem) > 2 and stem[-2].isalpha()):
+                    continue
+                extra = 0.3
+            if stem[-1] in "-/\u2013" or (tail[0] in "-:" and not stem[-1].isalpha()):
+                continue
+            w = WORDCHARS.match(stem).group(1)
+            if not bare and (len(w) < 2 or not HAS_LETTER.search(w)):
+                continue
+            punct_before = stem[-1] in PUNCT_END
+            has_digit = any(ch.isdigit() for ch in tail)
+            if tail in ("'", "\u2019") and (stem[-1] in "sS" or tok[0] in "'\u2018"):
+                continue                   # a possessive plural or a closing quote
+            if not has_digit:
+                # glyphs only: the word must read as a word without them, not with them
+                whole = WORDCHARS.match(core).group(1)
+                if len(w) < 3 or known.known(whole) or whole.isupper():
+                    continue
+                if not (known.known(w) or known.swallowed(w) or SYMBOL.search(tail)):
+                    continue
+            elif w and w[-1].isdigit() and not punct_before and not tail.isdigit():
+                continue
+            swallow = known.swallowed(w) if not punct_before else ""
+            for n, cost, letter in decoder.decode(tail):
+                if letter and letter != known.swallowed(w):
+                    continue
+                if (n, off + k) in seen:
+                    continue
+                seen.add((n, off + k))
+                if tail.isdigit():
+                    rule, c = "marker-clean", extra
+                else:
+                    rule, c = "marker-glyph", cfg["glyph_base"] + cost + extra
+                out.append(Cand(off + k, off + L, n, c, rule, letter))
+            if not tail.isdigit():
+                readings = [(rx, c, l) for rx, c, l in decoder.wild(tail) if not l or l == known.swallowed(w)]
+                # a tail of unreadable glyphs only: the word must end in a small letter
+                if readings and (has_digit or (stem[-1].islower() and len(w) >= 4)):
+                    wild.append(WildTail(off + k, off + L, readings, swallow,
+                                         sum(ch.isdigit() for ch in tail)))
+
+
+def wild_candidates(chain: list[Cand], wild: list[WildTail], max_n: int, cfg: dict) -> list[Cand]:
+    """Candidates for the numbers the chain misses, from the unreadable tails in their stretch."""
+    if not wild:
+        return []
+    placed = sorted(chain, key=lambda c: c.n)
+    gaps = []   # (first missing, last missing, lo position, hi position)
+    prev_n, prev_end = 0, 0
+    for c in placed + [Cand(10 ** 12, 10 ** 12, max_n + 1, 0.0, "")]:
+        if c.n > prev_n + 1:
+            gaps.append((prev_n + 1, c.n - 1, prev_end, c.start))
+        prev_n, prev_end = c.n, c.end
+    wild = sorted(wild, key=lambda w: w.start)
+    starts = [w.start for w in wild]
+    import bisect
+    out = []
+    for a, b, lo, hi in gaps:
+        i = bisect.bisect_left(starts, lo)
+        while i < len(wild) and wild[i].start < hi:
+            w = wild[i]
+            i += 1
+            for n in range(a, b + 1):
+                best = None
+                for rx, c, letter in w.readings:
+                    if rx.fullmatch(str(n)) and (best is None or c < best[0]):
+                        best = (c, letter)
+                if best is None:
+                    continue
+                if w.digits:
+                    rule, cost = "marker-glyph", max(cfg["glyph_base"] + best[0], cfg["position_cost"] - 0.4 * w.digits)
+                else:
+                    rule, cost = "marker-position", cfg["position_cost"]
+                # several numbers missing here: the one whose share of the stretch fits best
+                if b > a and hi > lo:
+                    cost += 0.2 * abs((w.start - lo) / (hi - lo) - (n - a + 1) / (b - a + 2))
+                out.append(Cand(w.start, w.end, n, cost, rule, best[1] or w.prefix, True))
+    return out
+
+
+# -- the stage ---------------------------------------------------------------------------
+@register
+class Footnotes(Stage):
+    name = "footnotes"
+    description = "Footnote reference markers as [^N], chosen by the book's sequence of notes; note entries as 'N. '"
+    defaults = {
+        "earn": 2.0,            # score of each number placed
+        "skip": 1.0,            # cost of each number left out
+        "spaced_cost": 0.8,     # "Neumann 17"
+        "alone_cost": 0.6,      # a number alone on its line after a title
+        "glyph_base": 0.2,      # added to the glyph map's costs
+        "wild_cost": 1.0,       # an unreadable glyph in a partly read tail
+        "position_cost": 1.6,   # an unreadable tail: placed by position only
+        "position_apply": True,  # apply a position-only marker that both neighbours confirm
+        "position_confidence": 0.7,
+        "order_window": 3,      # an out-of-order marker may sit this many markers away
+    }
+
+    def propose(self, text, doc) -> list[Edit]:
+        cfg = self.config
+        sec = find_notes_section(text)
+        if sec is None:
+            return []
+        edits = [Edit(e.start, e.end, e.after, "note-entry", 1.0 if e.cost < 1 else 0.9, note=f"note {e.n}")
+                 for e in sec.entries if text[e.start:e.end] != e.after]
+        plan = plan_markers(text, sec, self.lexicon, cfg)
+        for p in plan:
+            edits.append(Edit(p.start, p.end, p.after, p.rule, p.confidence, p.status,
+                              candidates=(p.after,), note=p.note))
+        return edits
+
+
+@dataclass(slots=True)
+class Placement:
+    start: int
+    end: int
+    n: int
+    after: str
+    rule: str
+    confidence: float
+    status: str
+    note: str
+
+
+def plan_markers(text: str, sec: NotesSection, lexicon, cfg: dict | None = None) -> list[Placement]:
+    """The markers of the body text[:sec.heading_start], as placements in text order."""
+    cfg = {**Footnotes.defaults, **(cfg or {})}
+    max_n = sec.count
+    decoder = TailDecoder(load_glyphs(), cfg["wild_cost"], max_n)
+    known = _Known(lexicon, text)
+    firm, wild = body_candidates(text, sec.heading_start, decoder, known, cfg)
+    kw = dict(earn=cfg["earn"], skip=cfg["skip"])
+    chain = best_chain(firm, max_n, **kw)
+    chain, late = _take_back_out_of_order(chain, firm, cfg["order_window"])
+    extra = wild_candidates(chain, wild, max_n, cfg)
+    if extra:
+        chain = best_chain(firm + extra, max_n, **kw)
+        # the out-of-order markers stay: a position-only reading never displaces them
+        late_n = {c.n for c in late}
+        spans = [(c.start, c.end) for c in late]
+        chain = [c for c in chain if c.n not in late_n and not any(a < c.end and c.start < b for a, b in spans)]
+        chain = sorted(chain + late, key=lambda c: c.start)
+    late = {id(c) for c in late}
+    by_n = {c.n: c for c in chain}
+    out = []
+    for c in chain:
+        after = f"{c.prefix}[^{c.n}]"
+        status, conf, note = APPLIED, 1.0, f"marker {c.n}"
+        if c.wild:
+            prev, nxt = by_n.get(c.n - 1), by_n.get(c.n + 1)
+            firm_both = prev is not None and nxt is not None and not prev.wild and not nxt.wild
+            rivals = 0
+            if firm_both:
+                rivals = len({x.start for x in extra if x.n == c.n and prev.end <= x.start < nxt.start}) - 1
+            if firm_both and rivals == 0 and cfg["position_apply"]:
+                conf = cfg["position_confidence"] if c.rule == "marker-position" else 0.8
+                note += ": fits between firm neighbours"
+            else:
+                status, conf = QUEUED, 0.5
+                note += ": by position; " + ("other candidates compete" if firm_both else "neighbours not firm")
+        elif c.cost > 1.0:
+            conf = 0.8
+        if id(c) in late:
+            note += ": out of order (page-foot note)"
+            conf = min(conf, 0.8)
+        out.append(Placement(c.start, c.end, c.n, after, c.rule, conf, status, note))
+    return out
+
+
+def _take_back_out_of_order(chain: list[Cand], cands: list[Cand], window: int) -> tuple[list[Cand], list[Cand]]:
+    """A clean marker left out because a page-foot note put it after its successor."""
+    have = {c.n for c in chain}
+    pos = {c.n: c for c in chain}
+    taken = [(c.start, c.end) for c in chain]
+    extra = []
+    for c in cands:
+        if c.n in have or c.rule != "marker-clean":
+            continue
+        below = [pos[m].start for m in range(c.n - window, c.n) if m in pos]
+        above = [pos[m].end for m in range(c.n + 1, c.n + window + 1) if m in pos]
+        lo, hi = (min(below), max(above)) if below and above else (None, None)
+        if lo is None or hi is None or not lo <= c.start <= hi:
+            continue
+        if any(a < c.end and c.start < b for a, b in taken):
+            continue
+        extra.append(c)
+        have.add(c.n)
+        taken.append((c.start, c.end))
+    return sorted(chain + extra, key=lambda c: c.start), extra
