@@ -1,0 +1,558 @@
+"""Punctuation: stray spaces around marks, misread quotes, split apostrophes, bracket pairs.
+
+Works on the text after ``dehyphenate`` (one paragraph a line, paragraphs separated by a
+blank line); every paragraph is handled on its own.  The rules (each edit carries its
+rule name):
+
+* ``space-before-punct``: ``1931 .`` -> ``1931.``, ``a faction ?`` -> ``a faction?``,
+  ``i .e.`` -> ``i.e.``; the spaced ellipsis ``. . .`` (house style) is never touched;
+* ``space-after-open``: ``( Bolshevik-Leninists`` -> ``(Bolshevik-Leninists``;
+* ``double-space``: runs of spaces inside a paragraph -> one space; ``edge-space``: spaces
+  at a paragraph's start or end are dropped;
+* ``quote-space``: a double quote with a stray space on both sides is opening or closing
+  according to the paragraph's quote structure (quotes alternate; a quote glued to a word
+  on one side is an anchor): ``" democratic`` -> ``"democratic``, ``deception "`` -> ``deception"``;
+* ``quote-glyph``: a double quote misread as ``/I``, ``1/``, ``II``, ``li``... (patterns in
+  ``dictionaries/punctuation.tsv``), accepted only where the quote structure wants a quote,
+  and for a glued prefix (``liThe``) only when the rest is a known word.  ``World War II``
+  and words like ``like`` are left alone by construction; a roman-numeral reading (``II``
+  after a capitalised word) is only ever queued;
+* ``apostrophe-space``: ``weren 't`` -> ``weren't``, ``Landau 's`` -> ``Landau's``,
+  ``Trotsky' S`` -> ``Trotsky's``, ``Workers ' and`` -> ``Workers' and``;
+  ``apostrophe-case``: ``Trotsky'S`` -> ``Trotsky's`` (not in an all-capitals word);
+* ``bracket-mismatch``: a pair opened with ``(`` and closed with ``]`` (or the reverse) is
+  made one kind of bracket, the kind the book itself uses for contents of that shape;
+  queued unless the book's habit is clear;
+* ``bracket-bang``: ``[ I ]`` -> ``[!]`` where the book itself writes bracketed ``!``.
+
+Digits glued after words or punctuation (footnote markers) and a lone ``'`` after a word
+(possibly a misread marker) are left for the footnotes stage.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..ledger import APPLIED, QUEUED, Edit
+from ..lexicon import dictionaries_dir, read_table
+from .base import Stage, register
+
+PARA = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]*)*")
+OPENER_CHARS = "([{-\u2014/"
+CLOSE_FOLLOW = ".,;:?!)]}-*'\u2014"
+ROMAN = re.compile(r"[IVXLC]+")
+WORD_AFTER = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
+SQ_OPEN = re.compile(r"(?<![\w'\u2019 ])['\u2019](?!(?:s|t|d|ll|re|ve|m)\b)(?=[A-Za-z])|(?<= )['\u2019](?=[A-Za-z]{2})(?!(?:s|t|d|ll|re|ve|m)\b)")
+
+
+@dataclass
+class Patterns:
+    close_punct: dict[str, float] = field(default_factory=dict)
+    open_punct: dict[str, float] = field(default_factory=dict)
+    quote_token: dict[str, float] = field(default_factory=dict)
+    quote_prefix: dict[str, tuple[float, bool]] = field(default_factory=dict)
+    quote_suffix: dict[str, float] = field(default_factory=dict)
+    contraction: dict[str, tuple[str, float]] = field(default_factory=dict)
+    bracket_bang: dict[str, tuple[str, float]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path=None) -> "Patterns":
+        path = path or dictionaries_dir() / "punctuation.tsv"
+        p = cls()
+        for row in read_table(path):
+            row = row + [""] * (5 - len(row))
+            kind, pat, reading, conf, note = row[:5]
+            c = float(conf) if conf.strip() else 0.9
+            if kind == "close_punct":
+                p.close_punct[pat] = c
+            elif kind == "open_punct":
+                p.open_punct[pat] = c
+            elif kind == "quote_token":
+                p.quote_token[pat] = c
+            elif kind == "quote_prefix":
+                p.quote_prefix[pat] = (c, "upper" in note)
+            elif kind == "quote_suffix":
+                p.quote_suffix[pat] = c
+            elif kind == "contraction":
+                p.contraction[pat] = (reading, c)
+            elif kind == "bracket_bang":
+                p.bracket_bang[pat] = (reading, c)
+        return p
+
+
+def _alt(pats) -> str:
+    return "|".join(re.escape(x) for x in sorted(pats, key=len, reverse=True)) or r"(?!)"
+
+
+def _flip(r: str) -> str:
+    return "C" if r == "O" else "O"
+
+
+@dataclass
+class _Q:
+    """A double quote in a paragraph: position, length, role ("O"/"C"/None when unclear)."""
+
+    pos: int
+    end: int
+    role: str | None
+    strong: bool = True
+
+
+@register
+class Punctuation(Stage):
+    name = "punctuation"
+    description = ("Stray spaces before punctuation and inside brackets, misread and spaced "
+                   "quotes, split apostrophes, mismatched bracket pairs.")
+    defaults = {
+        "apply_threshold": 0.8,      # edits at or above are applied, below are queued
+        "quote_glyph_max_span": 400,  # an opening glyph quote must close within this many chars
+        "roman_max_span": 120,       # ... and a roman-looking one (II) within this many
+        "min_book": 2,               # book count that makes a word known
+        "bracket_habit_ratio": 3.0,  # how much likelier one bracket kind must be to apply
+    }
+
+    def __init__(self, config=None, lexicon=None) -> None:
+        super().__init__(config, lexicon)
+        self.pat = Patterns.load(self.config.get("patterns"))
+        p = self.pat
+        cp = _alt(p.close_punct)
+        self.re_before = re.compile(r"(?<=[^\s(\[{])( +)(" + cp + ")")
+        self.re_after_open = re.compile(r"(" + _alt(p.open_punct) + r")( +)(?=\S)")
+        self.re_multi = re.compile(r"(?<=\S)  +(?=\S)")
+        self.re_token = re.compile(r"(?<!\S)(" + _alt(p.quote_token) + r")(?!\S)")
+        self.re_prefix = re.compile(r"(?<![^\s(\[\-\u2014])(" + _alt(p.quote_prefix)
+                                    + r")([A-Za-z][A-Za-z'\u2019-]*)")
+        self.re_suffix = re.compile(r"(?<=[.,?!;:])(" + _alt(p.quote_suffix) + r")(?=\s|$|[,.;:)\]])")
+        sfx = _alt(p.contraction)
+        self.re_contr = re.compile(r"([A-Za-z]+)( +)['\u2019](" + sfx + r")(?![\w'\u2019-])")
+        self.re_contr_s = re.compile(r"([A-Za-z]+)(['\u2019] +)([sS])(?![\w'\u2019.-])")
+        self.re_case_s = re.compile(r"\b([A-Za-z]*[a-z][A-Za-z]*)['\u2019](S)(?![\w'\u2019])")
+        self.re_plural_sp = re.compile(r"(?<=[A-Za-z]s)( +)(['\u2019])(?= +[A-Za-z])")
+        self.re_bang = re.compile(r"([\[(])( *)(" + _alt(p.bracket_bang) + r")( *)([\])])")
+        self.re_bang_book = re.compile(r"[\[(] *!(?: *!)* *[\])]")
+
+    # -- helpers -------------------------------------------------------------------------
+    def _status(self, conf: float) -> str:
+        return APPLIED if conf >= self.config["apply_threshold"] else QUEUED
+
+    def _known(self, word: str, book) -> bool:
+        lex = self.lexicon
+        if lex is None:
+            return False
+        return lex.is_known(word, book, self.config["min_book"])
+
+    # -- entry point ---------------------------------------------------------------------
+    def propose(self, text: str, doc) -> list[Edit]:
+        book = self.lexicon.book(text) if self.lexicon is not None else None
+        ctx = {
+            "book": book,
+            "bang_ok": bool(self.re_bang_book.search(text)),
+            "brackets": self._bracket_habits(text),
+        }
+        out: list[Edit] = []
+        for m in PARA.finditer(text):
+            out.extend(self._paragraph(m.group(), m.start(), ctx))
+        return out
+
+    def _paragraph(self, p: str, off: int, ctx) -> list[Edit]:
+        cands: list[tuple[int, Edit]] = []   # (priority, edit in paragraph offsets)
+
+        def add(prio: int, start: int, end: int, after: str, rule: str, conf: float,
+                candidates=(), note="", status=None) -> None:
+            conf = round(conf, 3)
+            st = status or self._status(conf)
+            cands.append((prio, Edit(start, end, after, rule, conf, st,
+                                     tuple(candidates) or (after,), note)))
+
+        self._quotes(p, ctx, add)
+        self._apostrophes(p, ctx, add)
+        self._brackets(p, ctx, add)
+        self._spaces(p, add)
+        # keep the best non-overlapping edits (lower priority number wins)
+        cands.sort(key=lambda t: (t[0], t[1].start))
+        taken: list[tuple[int, int]] = []
+        out = []
+        for _prio, e in cands:
+            if any(e.start < b and a < e.end or (e.start == e.end and a <= e.start <= b)
+                   or (a == b and e.start <= a <= e.end) for a, b in taken):
+                continue
+            taken.append((e.start, e.end))
+            e.start += off
+            e.end += off
+            out.append(e)
+        return out
+
+    # -- spacing -------------------------------------------------------------------------
+    def _spaces(self, p: str, add) -> None:
+        n = len(p)
+        for m in self.re_before.finditer(p):
+            s, e = m.span(1)
+            mark = m.group(2)
+            j = m.end(2)
+            nxt = p[j] if j < n else ""
+            prev = p[s - 1]
+            if mark == ".":
+                if p[j:j + 2] == " ." or prev == ".":
+                    continue            # a spaced ellipsis: house style
+                if nxt.isdigit() and prev.isdigit():
+                    # "13 .7, and" / "8 .6 million": a decimal; "1930 .7 The" may be a
+                    # footnote marker after a full stop: queued
+                    dm = re.match(r"\d{1,3}(?=,| [a-z%])", p[j:])
+                    if dm:
+                        add(30, s, e, "", "space-before-punct", 0.85, note="decimal point")
+                    else:
+                        add(30, s, e, "", "space-before-punct", 0.5, note="decimal point or full stop?")
+                    continue
+            if mark == ":" and prev.isdigit() and nxt.isdigit():
+                continue
+            if mark == ")" and prev in "-\u2013\u2014":
+                continue                # "(1890- )": an open date range, printed so
+            if mark in ",.;:" and nxt.isalnum() and not (mark == "." and prev.isalpha()
+                                                        and nxt.isalpha()):
+                # "a ,b": unclear which side the mark belongs to
+                if not nxt.isdigit():
+                    add(30, s, e, "", "space-before-punct", 0.6, note="mark glued to the next word")
+                    continue
+            add(30, s, e, "", "space-before-punct", self.pat.close_punct.get(mark, 0.9))
+        for m in self.re_after_open.finditer(p):
+            s, e = m.span(2)
+            prev = p[m.start() - 1] if m.start() else ""
+            if prev.isalnum():
+                continue                # "however( it": the mark itself may be misread
+            nxt = p[e] if e < n else ""
+            if nxt in ")]":
+                continue
+            add(31, s, e, "", "space-after-open", self.pat.open_punct.get(m.group(1), 0.9))
+        for m in self.re_multi.finditer(p):
+            add(40, m.start(), m.end(), " ", "double-space", 0.99)
+        lead = len(p) - len(p.lstrip(" "))
+        if lead:
+            add(41, 0, lead, "", "edge-space", 0.99)
+        trail = len(p) - len(p.rstrip(" "))
+        if trail and trail < len(p):
+            add(41, len(p) - trail, len(p), "", "edge-space", 0.99)
+
+    # -- quotes --------------------------------------------------------------------------
+    @staticmethod
+    def _classify(p: str, i: int, j: int) -> str | None:
+        a = p[i - 1] if i > 0 else ""
+        b = p[j] if j < len(p) else ""
+        lsp = a in ("", " ", "\n")
+        rsp = b in ("", " ", "\n")
+        if lsp and not rsp and a != "" and b in ",.;:?!)]-*\u2014":
+            return "C"                  # `word "-is`, `word " ?`: a closing quote, stray space
+        if lsp and rsp:
+            if a == "":
+                return "O"              # a paragraph that starts with a quote opens it
+            if b == "":
+                return "C"
+            return None
+        if (lsp or a in OPENER_CHARS) and not rsp:
+            if b.isalnum() or b in "'([\u2019":
+                return "O"
+            return None
+        if not lsp and (rsp or b in CLOSE_FOLLOW or b.isdigit() or b == '"'):
+            if a.isalnum() or a in ".,?!;:)]'\u2019*":
+                return "C"
+        return None
+
+    @staticmethod
+    def _support(seq: list[_Q], k: int, role: str) -> tuple[int, int]:
+        """Evidence for quote ``k`` having ``role``: (backward, forward), each 2 = a
+        quote with a clear role agrees, 1 = the paragraph edge agrees, 0 = the edge
+        disagrees, -1 = a clear quote disagrees."""
+        res = []
+        for step in (-1, 1):
+            exp = _flip(role)
+            i = k + step
+            val = None
+            while 0 <= i < len(seq):
+                q = seq[i]
+                if q.role is not None:
+                    val = 2 if q.role == exp else -1
+                    break
+                exp = _flip(exp)
+                i += step
+            if val is None:    # reached the edge: before the first quote / after the last we are outside
+                edge = "C" if step == -1 else "O"
+                val = 1 if exp == edge else 0
+            res.append(val)
+        return res[0], res[1]
+
+    def _quotes(self, p: str, ctx, add) -> None:
+        if '"' not in p and not any(g in p for g in (*self.pat.quote_token, *self.pat.quote_prefix,
+                                                      *self.pat.quote_suffix)):
+            return
+        book = ctx["book"]
+        real = [_Q(m.start(), m.end(), self._classify(p, m.start(), m.end()))
+                for m in re.finditer('"', p)]
+        glyphs: list[tuple[_Q, int, int, str, float, str]] = []   # quote, edit span, note
+
+        def seq_with(q: _Q) -> tuple[list[_Q], int]:
+            seq = sorted([*real, *(g[0] for g in glyphs), q], key=lambda x: x.pos)
+            return seq, seq.index(q)
+
+        def next_quote_dist(pos: int) -> int:
+            for q in real:
+                if q.pos > pos:
+                    return q.pos - pos
+            return 10 ** 9
+
+        # glued prefixes: liThe, IINew
+        for m in self.re_prefix.finditer(p):
+            g, rest = m.group(1), m.group(2)
+            conf, upper = self.pat.quote_prefix[g]
+            if upper and not rest[0].isupper():
+                continue
+            core = rest.rstrip("'\u2019-")
+            if not core:
+                continue
+            whole = g + rest
+            if ROMAN.fullmatch(whole.rstrip("'\u2019-")):
+                continue                # a roman numeral (III), not a quote
+            if len(core) > 1 and not self._known(core, book):
+                continue
+            if len(core) == 1 and not (core.isupper() and p[m.end():m.end() + 1] in (" ", ".")):
+                continue
+            if book is not None and book.count(whole.rstrip("'\u2019-"), fold=False) >= 3 and not upper:
+                continue            # the book spells it that way on purpose
+            q = _Q(m.start(), m.start() + len(g), "O")
+            seq, k = seq_with(q)
+            back, fwd = self._support(seq, k, "O")
+            if back < 0 or fwd < 0:
+                conf = min(conf, 0.6)
+            elif fwd < 2:
+                conf = conf - 0.05
+            glyphs.append((q, m.start(), m.start() + len(g), '"', conf, f"{g}+{core}"))
+
+        # glued suffixes after punctuation: party./I, ?/1
+        for m in self.re_suffix.finditer(p):
+            g = m.group(1)
+            conf = self.pat.quote_suffix[g]
+            q = _Q(m.start(), m.end(), "C")
+            seq, k = seq_with(q)
+            back, fwd = self._support(seq, k, "C")
+            if back < 1 or fwd < 0:
+                continue
+            if back < 2:
+                conf -= 0.1
+            glyphs.append((q, m.start(), m.end(), '"', conf, g))
+
+        # standalone tokens: /I deception", etc. II
+        def try_token(m):
+            g = m.group(1)
+            s, e = m.span(1)
+            if any(x[0].pos <= s < x[0].end for x in glyphs):
+                return None
+            base = self.pat.quote_token[g]
+            prev_word = p[:s].rstrip().rsplit(" ", 1)[-1] if s else ""
+            after = p[e:]
+            nxt_word = WORD_AFTER.match(after.lstrip(" "))
+            # a roman numeral follows a name: a capitalised word not opening a sentence
+            before_prev = p[:s].rstrip()[:-len(prev_word)].rstrip() if prev_word else ""
+            roman = bool(ROMAN.fullmatch(g)) and prev_word[:1].isupper() and prev_word.isalpha() \
+                and bool(before_prev) and before_prev[-1] not in ".?!:\""
+            options = []
+            # opening: a space then a word follows
+            if after.startswith(" ") and nxt_word:
+                q = _Q(s, e, "O")
+                seq, k = seq_with(q)
+                back, fwd = self._support(seq, k, "O")
+                span = self.config["roman_max_span"] if ROMAN.fullmatch(g) else self.config["quote_glyph_max_span"]
+                if back >= 1 and fwd == 2 and next_quote_dist(s) <= span:
+                    j = e + (len(after) - len(after.lstrip(" ")))
+                    options.append((back + fwd, q, s, j, '"'))
+            # closing: after a word or a mark, then space/end/mark
+            if s and p[s - 1] == " " and (s < 2 or p[s - 2] != " "):
+                q = _Q(s, e, "C")
+                seq, k = seq_with(q)
+                back, fwd = self._support(seq, k, "C")
+                if back == 2 and fwd >= 1 and not (ROMAN.fullmatch(g) and prev_word[-1:].isalnum()):
+                    options.append((back + fwd, q, s - 1, e, '"'))
+            if not options:
+                return None
+            options.sort(key=lambda o: -o[0])
+            if len(options) > 1 and options[0][0] == options[1][0]:
+                return None
+            score, q, a, b, after_txt = options[0]
+            conf = base - (0.05 if score < 4 else 0.0)
+            if roman:
+                conf = min(conf, 0.6)
+            return (q, a, b, after_txt, conf, g)
+
+        # a quote accepted may make the next one fit: a few passes until nothing changes
+        pending = list(self.re_token.finditer(p))
+        for _pass in range(3):
+            found = False
+            rest = []
+            for m in pending:
+                got = try_token(m)
+                if got is None:
+                    rest.append(m)
+                else:
+                    glyphs.append(got)
+                    found = True
+            pending = rest
+            if not found or not pending:
+                break
+
+        for q, a, b, after_txt, conf, note in glyphs:
+            add(10, a, b, after_txt, "quote-glyph", conf, candidates=(after_txt, p[a:b]),
+                note=f"misread quote {note}")
+
+        # spaced quotes: " democratic / deception "
+        seq = sorted([*real, *(g[0] for g in glyphs if g[4] >= self.config["apply_threshold"])],
+                     key=lambda x: x.pos)
+        n = len(p)
+        for k, q in enumerate(seq):
+            i = q.pos
+            if q.role == "C" and q in real and 1 < i < n - 1 and p[i - 1] == " " \
+                    and p[i - 2] not in " ." and p[i + 1] in ",.;:?!)]-*\u2014":
+                # `socialists "-is`: a closing quote with a stray space before it
+                sc = self._support(seq, k, "C")
+                if min(sc) >= 1 and max(sc) == 2:
+                    ls = i - (len(p[:i]) - len(p[:i].rstrip(" ")))
+                    add(20, ls, i, "", "quote-space", 0.9, note="closing quote")
+                continue
+            if q.role is not None or q not in real:
+                continue
+            if not (0 < i < n - 1 and p[i - 1] == " " and p[i + 1] == " "):
+                continue
+            so = self._support(seq, k, "O")
+            sc = self._support(seq, k, "C")
+            o_ok = min(so) >= 1 and max(so) == 2
+            c_ok = min(sc) >= 1 and max(sc) == 2
+            # opening: the space after goes; closing: the space before goes
+            ls = i - (len(p[:i]) - len(p[:i].rstrip(" ")))
+            re_ = i + 1 + (len(p[i + 1:]) - len(p[i + 1:].lstrip(" ")))
+            if o_ok and not c_ok:
+                conf = 0.95 if min(so) == 2 else 0.9
+                add(20, i + 1, re_, "", "quote-space", conf, note="opening quote")
+            elif c_ok and not o_ok:
+                conf = 0.95 if min(sc) == 2 else 0.9
+                add(20, ls, i, "", "quote-space", conf, note="closing quote")
+            elif not o_ok and not c_ok and p[:i].rstrip(" ")[-1:] in (":", "(", "["):
+                # `tells us: " In the fall`: after a colon a quote opens (the quotation
+                # may run on into the next paragraphs, so no closing quote is seen)
+                add(20, i + 1, re_, "", "quote-space", 0.85, note="opening quote after ':'")
+            else:
+                # unclear: queue the reading the paragraph's quote count suggests
+                first = "O" if k % 2 == 0 else "C"
+                if first == "O":
+                    add(20, i + 1, re_, "", "quote-space", 0.5, note="opening or closing?")
+                else:
+                    add(20, ls, i, "", "quote-space", 0.5, note="opening or closing?")
+
+    # -- apostrophes ---------------------------------------------------------------------
+    def _apostrophes(self, p: str, ctx, add) -> None:
+        lex = self.lexicon
+        for m in self.re_contr.finditer(p):
+            word, sfx = m.group(1), m.group(3)
+            need, conf = self.pat.contraction[sfx]
+            if need and not word.lower().endswith(need):
+                continue
+            if sfx != "s":
+                if lex is None or not lex.is_english(f"{word}'{sfx}"):
+                    continue
+            # an opening single quote just before makes this maybe a closing quote
+            if SQ_OPEN.search(p, max(0, m.start() - 80), m.start()):
+                conf = min(conf, 0.6)
+            add(25, m.start(2), m.end(2), "", "apostrophe-space", conf)
+        for m in self.re_contr_s.finditer(p):
+            word = m.group(1)
+            conf = self.pat.contraction.get("s", ("", 0.9))[1]
+            if word.isupper() and len(word) > 1 and m.group(3) == "S":
+                after = "'S"
+            else:
+                after = "'s"
+            add(25, m.start(2), m.end(3), after, "apostrophe-space", conf - 0.05)
+        for m in self.re_case_s.finditer(p):
+            word = m.group(1)
+            if word.isupper():
+                continue
+            add(26, m.start(2), m.end(2), "s", "apostrophe-case", 0.9)
+        for m in self.re_plural_sp.finditer(p):
+            conf = 0.85
+            if SQ_OPEN.search(p, max(0, m.start() - 80), m.start()):
+                conf = 0.6
+            add(25, m.start(1), m.end(1), "", "apostrophe-space", conf, note="plural possessive")
+
+    # -- brackets ------------------------------------------------------------------------
+    @staticmethod
+    def _shape(content: str) -> str:
+        """A coarse shape of a bracket's contents: title, cite (has digits), lower, mixed."""
+        words = re.findall(r"[A-Za-z]+", content)
+        if not words:
+            return "none"
+        if re.search(r"\d", content):
+            return "cite"
+        long_words = [w for w in words if len(w) > 3]
+        long_caps = sum(1 for w in long_words if w[0].isupper())
+        if len(words) >= 3 and content.lstrip()[:1].isupper() and long_words \
+                and long_caps / len(long_words) >= 0.6 and '"' not in content:
+            return "title"
+        if not any(w[0].isupper() for w in words):
+            return "lower"
+        return "mixed"
+
+    def _bracket_habits(self, text: str) -> dict:
+        counts: dict[tuple[str, str], int] = {}
+        for m in re.finditer(r"\(([^()\[\]\n]{2,200})\)|\[([^()\[\]\n]{2,200})\]", text):
+            kind = "(" if m.group(1) is not None else "["
+            shape = self._shape(m.group(1) or m.group(2))
+            counts[(kind, shape)] = counts.get((kind, shape), 0) + 1
+        return counts
+
+    def _brackets(self, p: str, ctx, add) -> None:
+        if not ("(" in p or "[" in p):
+            return
+        stack: list[tuple[int, str]] = []
+        for m in re.finditer(r"[()\[\]]", p):
+            c, i = m.group(), m.start()
+            if c in "([":
+                stack.append((i, c))
+                continue
+            if not stack:
+                continue
+            j, o = stack.pop()
+            if (o == "(") == (c == ")"):
+                continue
+            content = p[j + 1:i]
+            if "\n" in content or len(content) > 300 or not re.search(r"[A-Za-z]{2}", content):
+                continue
+            habits = ctx["brackets"]
+            shape = self._shape(content)
+            tot_r = sum(v for (k, _s), v in habits.items() if k == "(") or 1
+            tot_s = sum(v for (k, _s), v in habits.items() if k == "[") or 1
+            pr = (habits.get(("(", shape), 0) + 0.5) / tot_r
+            ps = (habits.get(("[", shape), 0) + 0.5) / tot_s
+            # which kind of bracket the book uses for contents of this shape (the two
+            # misreadings, "[" for "(" and ")" for "]", are taken as equally likely)
+            ls, lr = ps, pr
+            square = ("[", "]")
+            round_ = ("(", ")")
+            best, other = (square, round_) if ls >= lr else (round_, square)
+            ratio = max(ls, lr) / max(min(ls, lr), 1e-9)
+            conf = 0.85 if ratio >= self.config["bracket_habit_ratio"] else 0.55
+            note = f"{o}...{c}: contents look '{shape}'; book has {shape} in ( ) {habits.get(('(', shape), 0)}x, in [ ] {habits.get(('[', shape), 0)}x"
+            cand_best = best[0] + content + best[1]
+            cand_other = other[0] + content + other[1]
+            # only the misread end changes: the one that is not of the chosen kind
+            if o != best[0]:
+                add(5, j, j + 1, best[0], "bracket-mismatch", conf,
+                    candidates=(best[0], o), note=note + f"; reads {cand_best[:60]}")
+            else:
+                add(5, i, i + 1, best[1], "bracket-mismatch", conf,
+                    candidates=(best[1], c), note=note + f"; reads {cand_best[-60:]}")
+        # [ I ] for [!]
+        if not ctx["bang_ok"]:
+            return
+        for m in self.re_bang.finditer(p):
+            if not (m.group(2) or m.group(4)):
+                continue
+            reading, conf = self.pat.bracket_bang[m.group(3)]
+            o, c = m.group(1), m.group(5)
+            if (o == "(") != (c == ")"):
+                continue
+            add(6, m.start(), m.end(), o + reading + c, "bracket-bang", conf,
+                candidates=(o + reading + c, o + m.group(3) + c), note="'!' read as 'I'")
