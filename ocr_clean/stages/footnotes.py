@@ -51,7 +51,7 @@ LETTER = r"[^\W\d_]"
 WORDCHARS = re.compile(r"^[\"'(\[\u2018\u201c]*(.*?)[.,;:!?'\")\]\u2019\u201d]*$")
 HAS_LETTER = re.compile(LETTER)
 # digits broken by spaces after a word: "Neumann 17", "testament, 1 1 6", "OV,1 13"
-SPACED = re.compile(r"(?<=[^\W\d_.,;:?!)\"'])([.,;:?!)\"']*)( ?)(\d{1,3}(?: \d{1,3})*)(?=[\s_.,;:)\-]|$)")
+SPACED = re.compile(r"(?<=[^\W\d_])((?: ?[.,;:?!)\"'])*)( {0,2})(\d{1,4}(?: \d{1,3})*)(?=[\s_.,;:)\-]|$)")
 # a paragraph that is only a number (a marker set alone after a title)
 ALONE = re.compile(r"(?<=\S)(\s*\n\s*\n[ \t]*)(\d{1,3})[ \t]*(?=\n|$)")
 DATE_OR_RANGE = re.compile(r",? \d{4}\b|-\d|\.\d")
@@ -315,6 +315,10 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
         if " " not in digits and not m.group(2):
             continue                       # glued and unbroken: a token candidate already
         flat = digits.replace(" ", "")
+        cost = cfg["spaced_cost"]
+        if len(flat) == 4 and m.group(2) and flat[0] in "17" and flat[1] != "0":
+            # "Yat-senism 7115": a question mark or a stray stroke read as a digit
+            flat, cost = flat[1:], cost + 0.6
         if len(flat) > 3 or flat[0] == "0":
             continue
         n = int(flat)
@@ -331,7 +335,9 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
         if m.group(1) and not m.group(2):
             # "UglanOV,1 13": the first digit is glued to the punctuation
             s = m.start(3)
-        out.append(Cand(s, m.end(3), n, cfg["spaced_cost"], "marker-spaced"))
+        if len(digits) == 4:
+            s = m.start(3) + 1             # the misread first glyph stays as scanned
+        out.append(Cand(s, m.end(3), n, cost, "marker-spaced"))
     for m in ALONE.finditer(text, 0, end):
         n = int(m.group(2))
         if 1 <= n <= max_n and m.group(2)[0] != "0":
@@ -340,6 +346,13 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
 
 
 TOKEN = re.compile(r"\S+")
+PAREN_END = re.compile(r"[)\]][.,;:]?$")
+
+
+def has_digit_tail(tail: str) -> bool:
+    return any(ch.isdigit() for ch in tail)
+
+
 SYMBOL = re.compile(r"[^\w\s'\u2019]")
 CLOSERS = re.compile(r"[.,;:?!)\]\"'\u2019\u201d]{1,3}")
 
@@ -387,7 +400,9 @@ def _token_cands(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
                 continue
             w = WORDCHARS.match(stem).group(1)
             if not bare and (len(w) < 2 or not HAS_LETTER.search(w)):
-                continue
+                # "(number 17-18).132": a marker after a closing parenthesis
+                if not (has_digit_tail(tail) and PAREN_END.search(stem)):
+                    continue
             punct_before = stem[-1] in PUNCT_END
             has_digit = any(ch.isdigit() for ch in tail)
             if tail in ("'", "\u2019") and (stem[-1] in "sS" or tok[0] in "'\u2018"):
