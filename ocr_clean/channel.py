@@ -1,0 +1,221 @@
+"""The noisy-channel model behind the ``confusion`` stage.
+
+A scanned token ``t`` is either printed as it stands (the *keep* hypothesis) or is a
+misreading of a word ``c``.  Candidates ``c`` are produced by rewriting ``t`` with the
+scan's glyph confusions (data: ``dictionaries/confusions.tsv``: ``ln`` -> ``m``,
+``O`` -> ``o``, ``nn`` -> ``rm`` ...), kept only when they are words the book or English
+spells that way, and scored::
+
+    score(c)    = channel(t | c) x frequency(c) x context(c)
+    score(keep) = shape(t) x count(t)
+
+* ``channel`` is the product of the weights of the rules used (each re-weighted by the
+  scan's own confusion profile, learned from the sure fixes of a first pass) and a
+  penalty for every letter whose case does not fit the word;
+* ``frequency`` counts the book first (a word spelled right forty times elsewhere is
+  strong evidence), then English (wordfreq) scaled to the book's length;
+* ``context`` compares the neighbouring word pairs with what the book's own bigram
+  counts lead one to expect;
+* ``shape`` is low for a token no printed word looks like: digits or a lost glyph (U+FFFD)
+  among letters, capitals inside a lower-case word.
+
+The confidence of the best candidate is its share of the total score.  Nothing here
+knows about one particular book: rules are data, vocabulary is counted at run time.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from .lexicon import dictionaries_dir, read_table
+
+LOST = "\ufffd"          # the replacement character: a glyph the OCR could not read
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    scan: str
+    print: str
+    weight: float
+    end_only: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.scan}>{self.print}"
+
+
+@dataclass(frozen=True, slots=True)
+class Path_:
+    """One way of reading a token: the candidate (lower case) and how it was reached."""
+
+    cand: str
+    weight: float                  # product of rule weights (before the profile)
+    rules: tuple[str, ...]         # keys of the rules used, in order
+    kept: tuple[int, ...]          # token positions copied as they are (letters only)
+    first_kept: bool               # the token's first character was kept as it is
+    punct: bool = False            # a lost glyph at the end stands for a mark after the word
+
+
+def load_rules(path: Path | None = None) -> list[Rule]:
+    path = path or dictionaries_dir() / "confusions.tsv"
+    rules = []
+    for row in read_table(path):
+        if len(row) < 3:
+            continue
+        scan, prnt, weight = row[0], row[1], float(row[2])
+        where = row[3].strip() if len(row) > 3 else "any"
+        rules.append(Rule(scan, prnt, weight, where == "end"))
+    return rules
+
+
+class ConfusionModel:
+    """Generate the readings of a token that the glyph rules reach."""
+
+    def __init__(self, rules: list[Rule], *, max_rules: int = 4, max_paths: int = 4000,
+                 lost_letter_weight: float = 0.3, lost_r_weight: float = 0.9,
+                 lost_end_r_weight: float = 0.3) -> None:
+        self.rules = rules
+        self.by_first: dict[str, list[Rule]] = {}
+        for r in rules:
+            self.by_first.setdefault(r.scan[:1], []).append(r)
+        self.max_rules = max_rules
+        self.max_paths = max_paths
+        self.lost_letter_weight = lost_letter_weight
+        self.lost_r_weight = lost_r_weight
+        self.lost_end_r_weight = lost_end_r_weight
+
+    @classmethod
+    def load(cls, path: Path | None = None, **kw) -> "ConfusionModel":
+        return cls(load_rules(path), **kw)
+
+    def readings(self, tok: str, is_word) -> list[Path_]:
+        """Every reading of ``tok`` that ``is_word`` accepts (lower-case candidates)."""
+        out: dict[str, Path_] = {}
+        n = len(tok)
+        budget = [self.max_paths]
+        by_first = self.by_first
+
+        def rec(i: int, parts: list[str], w: float, rules: tuple, kept: tuple, punct: bool) -> None:
+            if budget[0] <= 0:
+                return
+            if i == n:
+                budget[0] -= 1
+                cand = "".join(parts)
+                if cand and rules and is_word(cand):
+                    first_kept = bool(kept) and kept[0] == 0
+                    old = out.get(cand)
+                    if old is None or w > old.weight:
+                        out[cand] = Path_(cand, w, rules, kept, first_kept, punct)
+                return
+            ch = tok[i]
+            if ch == LOST:
+                if len(rules) >= self.max_rules:
+                    return
+                at_end = i == n - 1
+                if at_end:
+                    parts.append("r")
+                    rec(i + 1, parts, w * self.lost_end_r_weight, rules + ("\ufffd>r,",), kept, True)
+                    parts.pop()
+                for c in LETTERS:
+                    parts.append(c)
+                    rec(i + 1, parts, w * self.lost_letter_weight, rules + ("\ufffd>?",), kept, False)
+                    parts.pop()
+                return
+            if ch.isalpha():
+                parts.append(ch.lower())
+                rec(i + 1, parts, w, rules, kept + (i,), punct)
+                parts.pop()
+            if len(rules) >= self.max_rules:
+                return
+            for r in by_first.get(ch, ()):
+                if not tok.startswith(r.scan, i):
+                    continue
+                j = i + len(r.scan)
+                if r.end_only and j != n:
+                    continue
+                parts.append(r.print)
+                rec(j, parts, w * r.weight, rules + (r.key,), kept, punct)
+                parts.pop()
+            # the end-of-word "r," read as l/I + lost glyph
+            if ch in "lI" and i == n - 2 and tok[-1] == LOST:
+                parts.append("r")
+                rec(n, parts, w * self.lost_r_weight, rules + ("l\ufffd>r,",), kept, True)
+                parts.pop()
+
+        rec(0, [], 1.0, (), (), False)
+        return sorted(out.values(), key=lambda p: -p.weight)
+
+
+def case_anomalies(tok: str, path: Path_) -> int:
+    """Kept letters whose case does not fit the word (capitals inside a lower-case word)."""
+    kept = [tok[i] for i in path.kept if tok[i].isalpha()]
+    if len(kept) >= 2 and all(c.isupper() for c in kept):
+        return 0
+    k = path.kept
+    return sum(1 for i in k if tok[i].isupper() and i != 0)
+
+
+def shape_odds(tok: str) -> float:
+    """How plausible it is that a printed word looks like ``tok`` (1 = an ordinary word)."""
+    odds = 1.0
+    has_alpha = any(c.isalpha() for c in tok)
+    if has_alpha and any(c.isdigit() for c in tok):
+        odds *= 0.01
+    if LOST in tok:
+        odds *= 0.03
+    letters = [c for c in tok if c.isalpha()]
+    if letters and not all(c.isupper() for c in letters):
+        inner_caps = sum(1 for i, c in enumerate(tok) if i > 0 and c.isupper() and tok[i - 1].isalpha()
+                         and not tok[i - 1].isupper())
+        odds *= 0.1 ** min(inner_caps, 3)
+    return odds
+
+
+SAME_SHAPE = frozenset("CcOoSsVvWwXxZz")   # letters whose capital is the small letter, larger
+
+
+def apply_case(tok: str, path: Path_, cand: str, *, sentence_start: bool, prefer_capital: bool,
+               book_form: str | None = None, capital_common: bool = True) -> str:
+    """Give ``cand`` (lower case) the case pattern of the token it replaces.
+
+    ``prefer_capital``: the book never writes this word small (a name);
+    ``capital_common``: the book often capitalizes it inside sentences (Communist Party,
+    Comrade X), so a capital that looks like its small letter (C, O, S ...) is believed.
+    """
+    def capital() -> str:
+        if book_form and book_form.lower() == cand and book_form[:1].isupper():
+            return book_form
+        return cand[:1].upper() + cand[1:]
+
+    kept = [tok[i] for i in path.kept if tok[i].isalpha()]
+    if len(kept) >= 3 and all(c.isupper() for c in kept) and path.first_kept:
+        return cand.upper()
+    if path.first_kept:
+        if tok[0].isupper():
+            if tok[0] in SAME_SHAPE and not sentence_start and not prefer_capital and not capital_common:
+                return cand
+            return capital()
+        return cand
+    if sentence_start or prefer_capital:
+        return capital()
+    return cand
+
+
+def context_factor(prev: str | None, nxt: str | None, cand: str, book, floor: float = 0.5,
+                   cap: float = 6.0) -> float:
+    """How much better ``cand`` fits between its neighbours than an average word pair."""
+    f = 1.0
+    total = max(book.total, 1)
+    cc = book.lower.get(cand, 0) + 1
+    for a, b in ((prev, cand), (cand, nxt)):
+        if not a or not b:
+            continue
+        other = a if b == cand else b
+        n = book.bigrams.get((a, b), 0)
+        if n == 0:
+            continue
+        expect = cc * (book.lower.get(other, 0) + 1) / total
+        f *= math.sqrt((n + 1) / (expect + 1))
+    return max(floor, min(cap, f))

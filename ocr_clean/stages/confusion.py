@@ -1,0 +1,371 @@
+"""Fix OCR glyph confusions inside words: ``lnost`` -> ``most``, ``frOln`` -> ``from``,
+``Gennany`` -> ``Germany``, ``howevel\ufffd`` -> ``however,``, ``Trotsky'S`` -> ``Trotsky's``.
+
+Change-averse by construction:
+
+* only a token that is *not* a known word (English, the user's list, or a word the book
+  itself uses consistently) or whose shape no printed word has (digits or a lost glyph
+  among letters, capitals inside a lower-case word) is looked at, with a set look-up
+  before any heavier work;
+* its candidates are only what the scan's glyph confusions (``dictionaries/confusions.tsv``)
+  reach, and only words English or the book spells that way;
+* candidates are ranked by a noisy-channel score (:mod:`ocr_clean.channel`), with the
+  book's own counts first; a first pass learns which confusions the scan really makes
+  (its sure fixes) and the second pass weights the rules by that profile;
+* above ``apply_threshold`` the fix is applied, in ``[queue_threshold, apply_threshold)``
+  it is queued with its ranked candidates and the raw text stays, below nothing happens.
+
+Digits right after a known word that fit the book's run of footnote numbers are footnote
+markers (another stage's business) and are left alone.
+"""
+from __future__ import annotations
+
+import bisect
+import collections
+import math
+
+import regex
+
+from ..channel import LOST, ConfusionModel, apply_case, case_anomalies, context_factor, shape_odds
+from ..ledger import APPLIED, QUEUED, Edit
+from .base import Stage, register
+
+TOKEN = regex.compile(r"[\p{L}\p{N}\ufffd]+(?:['\u2019][\p{L}\p{N}\ufffd]+)*")
+WORDISH = regex.compile(r"\p{L}+")
+TRAILING_DIGITS = regex.compile(r"^(.*\p{L})(\d+)$")
+# a number straight after a word, or after the word's closing mark: a footnote marker or a glyph
+MARKER = regex.compile(r"(?<=\p{L}[.,;:'\"\u2019)]?)\d{1,3}(?!\d)")
+INNER_CAP = regex.compile(r"\p{Ll}\p{Lu}")
+MID_CAPITAL = regex.compile(r"(?<=[\p{Ll},;] )\p{Lu}\p{Ll}+")
+HAS_DIGIT = regex.compile(r"\d")
+POSSESSIVE = ("'s", "'S", "\u2019s", "\u2019S")
+OPENERS = "\"'\u201c\u2018([ "
+
+
+@register
+class Confusion(Stage):
+    name = "confusion"
+    description = "Fix OCR glyph confusions in words (lnost->most, frOln->from, howevel\ufffd->however,)"
+    defaults = {
+        "apply_threshold": 0.9,      # confidence from which a fix is applied
+        "queue_threshold": 0.5,      # confidence from which it is queued for review
+        "english_min": 1e-7,         # an English word at least this frequent is known
+        "candidate_english_min": 3e-8,
+        "english_min_words": 100000,
+        "english_weight": 0.3,       # English frequency, as expected counts in a text this long
+        "protect_count": 8,          # a form the book uses this often is its own word...
+        "protect_ratio": 0.02,       # ...unless the word it misreads is this much more common
+        "keep_weight": 0.25,          # odds that an unknown form is printed as it stands
+        "case_weight": 0.5,          # odds of each capital inside a lower-case word
+        "sure_threshold": 0.97,      # first-pass fixes that teach the scan's confusion profile
+        "profile_min_fixes": 20,     # fewer sure fixes than this: no profile
+        "marker_window": 10,         # a number within this of its neighbours' is a footnote marker
+        "max_candidates": 5,
+    }
+
+    def __init__(self, config=None, lexicon=None) -> None:
+        super().__init__(config, lexicon)
+        self.model = ConfusionModel.load()
+        self._readings_cache: dict = {}
+
+    # -----------------------------------------------------------------------------------
+    def propose(self, text: str, doc=None) -> list[Edit]:
+        run = _Run(self, text)
+        targets = run.targets()
+        first = [run.decide(t, profile=None) for t in targets]
+        profile = run.learn_profile(first)
+        decisions = [run.decide(t, profile=profile) for t in targets] if profile else first
+        edits = []
+        for d in decisions:
+            if d is not None:
+                edits.append(d)
+        return edits
+
+
+class _Target:
+    __slots__ = ("start", "end", "tok", "suffix", "new_suffix", "marker_tail", "alt")
+
+    def __init__(self, start, end, tok, suffix, new_suffix, marker_tail="", alt=None):
+        self.start, self.end, self.tok = start, end, tok
+        self.suffix, self.new_suffix, self.marker_tail = suffix, new_suffix, marker_tail
+        self.alt = alt      # another reading of the token: a glyph, then a footnote marker
+
+
+class _Run:
+    """One text: its vocabulary, its tokens, the decisions."""
+
+    def __init__(self, stage: Confusion, text: str) -> None:
+        self.stage = stage
+        self.cfg = stage.config
+        self.lex = stage.lexicon
+        self.text = text
+        self.book = self.lex.book(text)
+        self.N = max(self.book.total, 1)
+        # English frequencies as expected counts in a text of this length, but never less
+        # than a book's: a short text alone says little, English then carries the evidence
+        self.N_english = max(self.N, self.cfg["english_min_words"])
+        self.english = self.lex.english
+        self.user = self.lex.user_lower | {w.lower() for w in self.lex.protected}
+        self.tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+        self.own = collections.Counter(t.lower() for _, _, t in self.tokens)
+        self.exact = collections.Counter(t for _, _, t in self.tokens)
+        self._markers = None
+        self._forms = None
+        self._midcap = None
+        cache_key = id(self.book)
+        if stage._readings_cache.get("key") != cache_key:
+            stage._readings_cache.clear()
+            stage._readings_cache["key"] = cache_key
+        self.cache = stage._readings_cache
+
+    # -- vocabulary ------------------------------------------------------------------------
+    def known(self, low: str) -> bool:
+        return self.english.get(low, 0.0) >= self.cfg["english_min"] or low in self.user
+
+    def is_word(self, cand: str) -> bool:
+        if len(cand) < 2 and cand not in ("a", "i"):
+            return False
+        return (self.book.lower.get(cand, 0) > 0 or cand in self.user
+                or self.english.get(cand, 0.0) >= self.cfg["candidate_english_min"])
+
+    def freq(self, cand: str) -> float:
+        return (self.book.lower.get(cand, 0)
+                + self.cfg["english_weight"] * self.N_english * self.english.get(cand, 0.0)
+                + (1.0 if cand in self.user else 0.0))
+
+    def book_form(self, cand: str) -> str | None:
+        """The book's usual spelling (case) of a word, if it has one."""
+        if self._forms is None:
+            forms: dict[str, tuple[str, int]] = {}
+            for w, n in self.book.counts.items():
+                low = w.lower()
+                if low not in forms or n > forms[low][1]:
+                    forms[low] = (w, n)
+            self._forms = forms
+        f = self._forms.get(cand)
+        return f[0] if f else None
+
+    def prefer_capital(self, cand: str) -> bool:
+        """Does the book capitalize this word inside sentences more than it writes it small?"""
+        if self._midcap is None:
+            self._midcap = collections.Counter(MID_CAPITAL.findall(self.text))
+        cap = cand[:1].upper() + cand[1:]
+        if self.book.counts.get(cand, 0) > 0:
+            return False        # the book writes it small: capitals are for sentence starts
+        return self._midcap.get(cap, 0) > 0 or self.english.get(cand, 0.0) == 0.0
+
+    def capital_common(self, cand: str) -> bool:
+        if self._midcap is None:
+            self._midcap = collections.Counter(MID_CAPITAL.findall(self.text))
+        cap = cand[:1].upper() + cand[1:]
+        return 3 * self._midcap.get(cap, 0) >= self.book.counts.get(cand, 0)
+
+    def well_cased(self, low: str) -> int:
+        c = self.book.counts
+        return c.get(low, 0) + c.get(low[:1].upper() + low[1:], 0) + c.get(low.upper(), 0)
+
+    # -- footnote markers --------------------------------------------------------------------
+    def plausible_marker(self, pos: int, number: int) -> bool:
+        if self._markers is None:
+            pos_list, nums = [], []
+            for m in MARKER.finditer(self.text):
+                pos_list.append(m.start())
+                nums.append(int(m.group()))
+            self._markers = (pos_list, nums)
+        pos_list, nums = self._markers
+        k = bisect.bisect_left(pos_list, pos)
+        around = [nums[j] for j in range(max(0, k - 4), min(len(nums), k + 5))
+                  if pos_list[j] != pos]
+        if not around:
+            return True
+        around.sort()
+        med = around[len(around) // 2]
+        return abs(number - med) <= self.cfg["marker_window"]
+
+    # -- which tokens to look at ---------------------------------------------------------------
+    def targets(self) -> list[_Target]:
+        out = []
+        protect = self.cfg["protect_count"]
+        own, exact = self.own, self.exact
+        for start, end, tok in self.tokens:
+            suffix = ""
+            core = tok
+            if tok[-2:] in POSSESSIVE and len(tok) > 2:
+                core, suffix = tok[:-2], tok[-2:]
+            new_suffix = suffix
+            if suffix[-1:] == "S" and not core.isupper():
+                new_suffix = suffix[:-1] + "s"
+            low = core.lower()
+            has_lost = LOST in core
+            has_digit = HAS_DIGIT.search(core) is not None
+            if not has_lost:
+                if not any(c.isalpha() for c in core):
+                    continue
+            if not has_lost and (core.isupper() or len(core) < 3):
+                if new_suffix != suffix:
+                    out.append(_Target(start, start + len(core), core, suffix, new_suffix))
+                continue
+            if len(core) < 2:
+                continue
+            inner = INNER_CAP.search(core) is not None
+            suspicious = has_lost or has_digit or inner
+            if not suspicious:
+                if new_suffix == suffix and (self.known(low) or own[low] >= protect):
+                    continue
+            elif not has_lost and not has_digit:
+                # capitals inside a word: a form the book repeats is its own (MacDonald)
+                if exact[core] >= protect or (self.known(low) and exact[core] >= 3):
+                    continue
+            alt = None
+            if has_digit:
+                m = TRAILING_DIGITS.match(core)
+                if m:
+                    prefix, digits = m.group(1), m.group(2)
+                    pl = prefix.lower()
+                    prefix_known = (self.known(pl) or own[pl] >= 2) and not HAS_DIGIT.search(prefix) \
+                        and LOST not in prefix
+                    if prefix_known and self.plausible_marker(start + len(prefix), int(digits)):
+                        continue            # word + footnote marker: not ours
+                    if not prefix_known and len(digits) >= 2 and self.plausible_marker(
+                            start + len(prefix) + 1, int(digits[1:])):
+                        # the first digit may be a glyph, the rest a marker (Krylenk084)
+                        cut = prefix + digits[0]
+                        alt = _Target(start, start + len(cut), cut, "", "", digits[1:])
+            out.append(_Target(start, start + len(core), core, suffix, new_suffix, "", alt))
+        return out
+
+    # -- scoring --------------------------------------------------------------------------------
+    def readings(self, core: str):
+        r = self.cache.get(core)
+        if r is None:
+            r = self.cache[core] = self.stage.model.readings(core, self.is_word)
+        return r
+
+    def neighbours(self, t: _Target) -> tuple[str | None, str | None]:
+        text = self.text
+        prev = None
+        i = t.start - 1
+        while i >= 0 and text[i] == " ":
+            i -= 1
+        if i >= 0 and text[i].isalpha():
+            j = i
+            while j > 0 and text[j - 1].isalpha():
+                j -= 1
+            prev = text[j:i + 1].lower()
+        nxt = None
+        e = t.end + len(t.suffix) + len(t.marker_tail)
+        m = WORDISH.match(text, e + 1) if e < len(text) and text[e] == " " else None
+        if m:
+            nxt = m.group().lower()
+        return prev, nxt
+
+    def sentence_start(self, pos: int) -> bool:
+        i = pos - 1
+        text = self.text
+        while i >= 0 and text[i] in OPENERS:
+            i -= 1
+        return i < 0 or text[i] in ".!?\n"
+
+    def end_mark(self, t: _Target) -> tuple[str, float]:
+        """The mark a lost glyph at a word's end stood for, and how sure that is."""
+        text = self.text
+        e = t.end + len(t.suffix)
+        if e < len(text) and text[e] in ",.;:!?)":
+            return "", 1.0
+        if e >= len(text) or text[e] == "\n":
+            return ".", 0.9
+        m = WORDISH.match(text, e + 1)
+        if m:
+            w = m.group()
+            if w[0].isupper():
+                lower_n = self.book.counts.get(w.lower(), 0)
+                upper_n = self.book.counts.get(w, 0)
+                if lower_n > upper_n:
+                    return ".", 0.92    # a word that is capitalized only to start a sentence
+                return ",", 0.95
+        return ",", 1.0
+
+    def decide(self, t: _Target, profile: dict | None) -> Edit | None:
+        core = t.tok
+        cfg = self.cfg
+        paths = self.readings(core)
+        if not paths and t.alt is not None:
+            return self.decide(t.alt, profile)
+        low = core.lower()
+        # the keep hypothesis
+        n_t = self.own.get(low, 0) if not (INNER_CAP.search(core)) else self.exact.get(core, 0)
+        keep_freq = max(n_t, 1) + cfg["english_weight"] * self.N_english * self.english.get(low, 0.0)
+        keep = shape_odds(core) * keep_freq * cfg["keep_weight"]
+        prev, nxt = self.neighbours(t)
+        scored = []
+        for p in paths:
+            w = p.weight
+            if profile:
+                for r in p.rules:
+                    w *= profile.get(r, 1.0)
+            w *= cfg["case_weight"] ** case_anomalies(core, p)
+            f = self.freq(p.cand)
+            ctx = context_factor(prev, nxt, p.cand, self.book)
+            scored.append((w * f * ctx, p))
+        # a case-only fix: the word itself, with capitals inside it set right
+        if INNER_CAP.search(core) and not HAS_DIGIT.search(core) and LOST not in core \
+                and self.is_word(low):
+            from ..channel import Path_
+            p = Path_(low, 1.0, ("case",), tuple(range(len(core))), True)
+            k = sum(1 for i, c in enumerate(core) if i > 0 and c.isupper())
+            f = self.well_cased(low) + cfg["english_weight"] * self.N_english * self.english.get(low, 0.0)
+            if f >= 1:
+                scored.append((cfg["case_weight"] ** k * f * 0.2, p))
+        suffix_fix = t.new_suffix != t.suffix
+        if not scored:
+            if suffix_fix:
+                conf = 0.97
+                if conf < cfg["queue_threshold"]:
+                    return None
+                status = APPLIED if conf >= cfg["apply_threshold"] else QUEUED
+                return Edit(t.end, t.end + len(t.suffix), t.new_suffix, "case", conf, status,
+                            (t.new_suffix,), note="'S after a word is 's")
+            return None
+        scored.sort(key=lambda x: -x[0])
+        total = sum(s for s, _ in scored) + keep
+        best_s, best = scored[0]
+        conf = best_s / total
+        # ratio protection: a form the book uses often is its own word unless the word it
+        # would misread is far more common
+        if n_t >= cfg["protect_count"] and shape_odds(core) == 1.0:
+            if n_t > cfg["protect_ratio"] * self.book.lower.get(best.cand, 0):
+                return None
+        mark, mark_conf = ("", 1.0)
+        if best.punct:
+            mark, mark_conf = self.end_mark(t)
+            conf *= mark_conf
+        if conf < cfg["queue_threshold"]:
+            return None
+        ss = self.sentence_start(t.start)
+        cands = []
+        for s, p in scored[: cfg["max_candidates"]]:
+            m = mark if p.punct else ""
+            c = apply_case(core, p, p.cand, sentence_start=ss, prefer_capital=self.prefer_capital(p.cand),
+                           book_form=self.book_form(p.cand),
+                           capital_common=self.capital_common(p.cand)) + m + t.new_suffix
+            if c not in cands:
+                cands.append(c)
+        after = cands[0]
+        if after == core + t.suffix:
+            return None
+        status = APPLIED if conf >= cfg["apply_threshold"] else QUEUED
+        rule = "lost-glyph" if LOST in core else ("case" if best.rules == ("case",) else "glyph")
+        return Edit(t.start, t.end + len(t.suffix), after, rule, round(conf, 4), status,
+                    tuple(cands), note=" ".join(best.rules))
+
+    def learn_profile(self, first: list) -> dict | None:
+        """Re-weight each rule by how often the scan's sure fixes used it."""
+        sure = [e for e in first if e is not None and e.confidence >= self.cfg["sure_threshold"]]
+        if len(sure) < self.cfg["profile_min_fixes"]:
+            return None
+        used = collections.Counter()
+        for e in sure:
+            for r in e.note.split():
+                used[r] += 1
+        keys = {r.key for r in self.stage.model.rules}
+        return {k: 1.0 + min(2.0, used.get(k, 0) / 5.0) for k in keys}
