@@ -1,0 +1,374 @@
+"""Join the scan's line breaks: every paragraph becomes one line.
+
+Input (the contract after ``page_structure``): paragraphs separated by a blank line;
+inside a paragraph the scan's line breaks are kept as ``"\\n"``, each line with the
+trailing space(s) the scan gave it.  The scan's habit decides the join:
+
+* a line that ends with a space ends a word: the break becomes one space
+  (``space-join``);
+* a line that ends WITHOUT a space had a hyphen or dash there, which the scan
+  dropped: ``revo`` / ``lution`` -> ``revolution`` (``word-join``), but
+  ``so`` / ``called`` -> ``so-called``, ``class`` / ``the`` -> ``class-the``
+  (``hyphen-restored``: the book prints dashes as plain hyphens);
+* a line that ends in ``-`` (the scan kept the hyphen, mostly at page ends) is a soft
+  hyphen (``in-`` / ``dustrial`` -> ``industrial``, ``soft-hyphen``), a number range
+  (``1929-`` / ``30``, ``range``) or a compound (``trade-`` / ``union``, ``compound``).
+
+Whether a hyphen belongs between the two halves is decided with the book's own
+evidence first: how often the joined word and the hyphenated pair occur elsewhere in
+the text, on unbroken lines (the halves of broken words are not counted).  When the
+book is silent, English frequencies decide: a joined form that is an English word is
+joined; two good words whose joined form is not a word get a hyphen; a half that is
+no word (an OCR error, ``lnove`` / ``ment``) is never a reason for a hyphen.  A
+capitalised second half (``Bolshevik`` / ``Leninists``) marks a compound.
+
+Weak evidence does not queue the edit (a queued join would leave a line break in the
+text); the likelier reading is applied with a lower confidence, rule
+``join-uncertain``, both readings in ``candidates`` and the evidence in ``note``, so a
+reviewer can flip it.  Each edit spans the two word halves and the break
+(``revo\\nlution`` -> ``revolution``), so the review shows whole words.
+
+Paragraph separators become exactly ``"\\n\\n"`` (``paragraph-break``) with no
+trailing spaces, and the text ends with one ``"\\n"`` (``text-end``).
+"""
+from __future__ import annotations
+
+import bisect
+import collections
+import math
+from typing import Any
+
+import regex
+
+from ..document import Document
+from ..ledger import Edit
+from .base import Stage, register
+
+# A word of the book, hyphenated compounds whole: "Bolshevik-Leninists", "1929-30", "Trotsky's".
+_PART = r"[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*"
+TOKEN = regex.compile(rf"{_PART}(?:-{_PART})*")
+# The token that ends a line (before an optional kept hyphen).
+# (Searched backwards from the line end: "(?r)".)
+TOKEN_AT_END = regex.compile(rf"(?r){_PART}(?:-{_PART})*(?=-?\Z)")
+# Every run of line-break whitespace: a paragraph separator when it holds 2+ newlines.
+BREAK = regex.compile(r"[ \t]*\n(?:[ \t]*\n)*[ \t]*")
+# The word half at either side of a break (letters, digits, inner apostrophes).
+LEFT_HALF = regex.compile(r"(?r)[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*(?=-?\Z)")
+RIGHT_HALF = regex.compile(r"[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*")
+# A left line ending in a quote or apostrophe glued to a letter: OCR junk inside a word
+# (``ovel'`` / ``come``) rather than a closing quote.
+GLUED_MARK = regex.compile(r"\p{L}['\u2019\"]\Z")
+POSSESSIVE = regex.compile(r"['\u2019]s\Z")
+# A dash dropped after closing punctuation, before a word or an opening quote.
+DASH_BEFORE = regex.compile(r"(?:\p{L}|\p{N}|\s|^)[.!?,;:)\]\"]\Z")
+DASH_AFTER = regex.compile(r"[\p{L}\p{N}\"]")
+LEFT_RUN = regex.compile(r"(?r)\S+\Z")
+RIGHT_RUN = regex.compile(r"[\p{L}\p{N}]+|\S")
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "-'\u2019"
+
+
+def _zipf(freq: float) -> float:
+    return math.log10(freq * 1e9) if freq > 0 else 0.0
+
+
+class _BookCounts:
+    """The book's own evidence, counted on unbroken text (case folded).
+
+    ``words``: every word, also as a part of a compound (``leninists`` in
+    ``Bolshevik-Leninists``); ``solo``: words used on their own, not in a compound;
+    ``pairs``: adjacent parts of hyphenated compounds (``("five", "year")``), and
+    ``pair_types_*``: for each first (last) part, the distinct partners it is
+    hyphenated with, which tells how the book treats a prefix (suffix).
+    """
+
+    def __init__(self, text: str, fragments: list[str]) -> None:
+        toks = collections.Counter(TOKEN.findall(text))
+        toks.subtract(fragments)        # halves of broken words are no evidence
+        words: collections.Counter = collections.Counter()
+        solo: collections.Counter = collections.Counter()
+        cased: collections.Counter = collections.Counter()
+        pairs: collections.Counter = collections.Counter()
+        first: dict[str, set] = collections.defaultdict(set)
+        first_lower: dict[str, set] = collections.defaultdict(set)
+        last: dict[str, set] = collections.defaultdict(set)
+        for tok, n in toks.items():
+            if n <= 0:
+                continue
+            if "-" in tok:
+                parts = tok.split("-")
+                low = [x.lower() for x in parts]
+                for x, lx in zip(parts, low):
+                    words[lx] += n
+                    cased[x] += n
+                for i in range(len(parts) - 1):
+                    x, y = low[i], low[i + 1]
+                    pairs[x, y] += n
+                    first[x].add(y)
+                    last[y].add(x)
+                    if parts[i + 1][:1].islower():
+                        first_lower[x].add(y)
+            else:
+                lt = tok.lower()
+                words[lt] += n
+                solo[lt] += n
+                cased[tok] += n
+        self.words, self.solo, self.cased, self.pairs = words, solo, cased, pairs
+        self.pair_first, self.pair_first_lower, self.pair_last = first, first_lower, last
+        self.text = text
+        self._lower: str | None = None
+        self._sorted: list[str] | None = None
+        self._rsorted: list[str] | None = None
+
+    def separate(self, a: str, b: str) -> int:
+        """How often the book writes ``a b`` as two words on one line (case folded)."""
+        if self._lower is None:
+            self._lower = self.text.lower()
+        low, needle = self._lower, f"{a} {b}".lower()
+        n, i = 0, low.find(needle)
+        while i >= 0:
+            j = i + len(needle)
+            if (i == 0 or not _word_char(low[i - 1])) and (j == len(low) or not _word_char(low[j])):
+                n += 1
+            i = low.find(needle, j)
+        return n
+
+    # -- affix profiles: words the book makes by gluing a word to a prefix or suffix ----------
+    def _by_prefix(self, prefix: str, table: list[str]) -> list[str]:
+        i = bisect.bisect_left(table, prefix)
+        j = bisect.bisect_left(table, prefix + "\uffff")
+        return table[i:j]
+
+    def glued_after(self, a: str, min_rest: int = 3) -> tuple[int, int]:
+        """(types, uses) of solo words ``a + w`` whose rest ``w`` is a word of the book."""
+        if self._sorted is None:
+            self._sorted = sorted(self.solo)
+        types = uses = 0
+        for w in self._by_prefix(a, self._sorted):
+            rest = w[len(a):]
+            if len(rest) >= min_rest and self.words.get(rest, 0) >= 2:
+                types += 1
+                uses += self.solo[w]
+        return types, uses
+
+    def glued_before(self, b: str, min_stem: int = 3) -> tuple[int, int]:
+        """(types, uses) of solo words ``w + b`` whose stem ``w`` is a word of the book."""
+        if self._rsorted is None:
+            self._rsorted = sorted(w[::-1] for w in self.solo)
+        types = uses = 0
+        for rw in self._by_prefix(b[::-1], self._rsorted):
+            w = rw[::-1]
+            stem = w[:len(w) - len(b)]
+            if len(stem) >= min_stem and self.words.get(stem, 0) >= 2:
+                types += 1
+                uses += self.solo[w]
+        return types, uses
+
+
+@register
+class Dehyphenate(Stage):
+    name = "dehyphenate"
+    description = ("Join line breaks inside paragraphs: a space after a line that ended with one, "
+                   "else the word joined, restoring a hyphen or dash when the book's evidence says so.")
+    defaults: dict[str, Any] = {
+        # a half is a "good word" with this English Zipf frequency or this many uses in the book
+        "good_zipf": 3.0,
+        "good_book": 3,
+        # the book's evidence: the winner needs this many times the loser's count to be sure
+        "book_ratio": 3.0,
+        # English only: a joined form at least this frequent is a word (joined for sure);
+        # between uncertain_zipf and this, the reading is uncertain
+        "join_zipf": 3.0,
+        "uncertain_zipf": 1.0,
+        # in the uncertain band, join when the joined form is at least this frequent
+        "prefer_join_zipf": 2.0,
+        # the book's habit with a prefix / suffix counts when it shows this many word types,
+        # and a half counts as an affix when its glued uses outnumber its own uses this much
+        "affix_min_types": 3,
+        "affix_ratio": 3.0,
+        # a restored hyphen is uncertain when the book writes the two halves as two words so often
+        "separate_min": 2,
+        "confidence_uncertain": 0.6,
+        "confidence_english": 0.9,
+        "confidence_dash": 0.8,
+    }
+
+    # -- the stage ----------------------------------------------------------------------
+    def propose(self, text: str, doc: Document | None = None) -> list[Edit]:
+        breaks = []          # (start, end, kind) of every line-break run
+        fragments = []       # the word halves at continuation breaks (not counted as words)
+        n = len(text)
+        for m in BREAK.finditer(text):
+            s, e = m.span()
+            nl = m.group().count("\n")
+            if e >= n:
+                breaks.append((s, e, "end"))
+            elif nl >= 2 or s == 0:
+                breaks.append((s, e, "para"))
+            elif text[s] in " \t":
+                breaks.append((s, e, "space"))
+            else:
+                breaks.append((s, e, "cont"))
+                ls = text.rfind("\n", 0, s) + 1
+                lm = TOKEN_AT_END.search(text, max(ls, s - 80), s)
+                if lm:
+                    fragments.append(lm.group())
+                rm = TOKEN.match(text, e)
+                if rm:
+                    fragments.append(rm.group())
+        if not text.endswith("\n"):
+            tail = len(text.rstrip(" \t"))      # the last line, without trailing spaces
+            breaks.append((tail, n, "end"))
+        book = _BookCounts(text, fragments)
+
+        edits: list[Edit] = []
+        prev_end = 0
+        for s, e, kind in breaks:
+            if kind == "space":
+                edits.append(Edit(s, e, " ", "space-join"))
+            elif kind == "para":
+                if s == 0:
+                    edits.append(Edit(s, e, "", "paragraph-break"))
+                else:
+                    edits.append(Edit(s, e, "\n\n", "paragraph-break"))
+            elif kind == "end":
+                edits.append(Edit(s, e, "\n", "text-end"))
+            else:
+                edits.append(self._continuation(text, s, e, prev_end, book))
+            prev_end = edits[-1].end
+        return edits
+
+    # -- a line that ended without a space ------------------------------------------------
+    def _continuation(self, text: str, s: int, e: int, prev_end: int, book: _BookCounts) -> Edit:
+        ls = text.rfind("\n", 0, s) + 1
+        hyphen_line = text[s - 1] == "-"
+        rpos = e
+        if not hyphen_line and text.startswith("-", e) and e + 1 < len(text) and text[e + 1].isalpha():
+            hyphen_line, rpos = True, e + 1        # the scan moved the hyphen: "his" / "-torical"
+        lm = LEFT_HALF.search(text, max(ls, s - 80), s)
+        rm = RIGHT_HALF.match(text, rpos)
+        if lm is None or rm is None:
+            return self._other(text, s, e, max(ls, prev_end), hyphen_line)
+        a, b = lm.group(), rm.group()
+        choice, rule, conf, note = self._decide(a, b, hyphen_line, book)
+        readings = {"join": a + b, "hyphen": a + "-" + b, "space": a + " " + b}
+        order = [choice] + [k for k in ("join", "hyphen") if k != choice]
+        if rule == "join-uncertain" and note.endswith("times"):
+            order.insert(1, "space")
+        # the span: both halves and the break; never into the previous edit (a one-word line)
+        start, end = max(lm.start(), prev_end), rm.end()
+        cut = start - lm.start()
+        cands = tuple(readings[k][cut:] for k in order)
+        return Edit(start, end, cands[0], rule, confidence=conf,
+                    candidates=cands if conf < 1.0 else (), note=note)
+
+    def _decide(self, a: str, b: str, hyphen_line: bool, book: _BookCounts) -> tuple[str, str, float, str]:
+        """("join"|"hyphen", rule, confidence, note) for the halves ``a`` / ``b``."""
+        c = self.config
+        sure_join = "soft-hyphen" if hyphen_line else "word-join"
+        sure_hyph = "compound" if hyphen_line else "hyphen-restored"
+        unsure = c["confidence_uncertain"]
+        if a.isdigit() and b.isdigit():
+            return "hyphen", "range", 1.0 if hyphen_line else c["confidence_dash"], "a number range"
+        if a.isdigit() or b.isdigit():
+            # a number and a word: "mid-" / "1933", "1928-" / "the": never one word
+            return "hyphen", sure_hyph, 1.0 if hyphen_line else c["confidence_dash"], "a number and a word"
+        # the possessive of the second half does not change the decision: "Robes" / "pierre's"
+        b0 = POSSESSIVE.sub("", b)
+        la, lb = a.lower(), b0.lower()
+        nj = book.words.get(la + lb, 0)
+        nh = book.pairs.get((la, lb), 0)
+        note = f"book: {a}{b0} {nj}, {a}-{b0} {nh}"
+        lex = self.lexicon
+        zj = _zipf(lex.freq(la + lb)) if lex is not None else 0.0
+        if nj or nh:
+            choice = "hyphen" if nh > nj else "join"
+            win, lose = max(nj, nh), min(nj, nh)
+            if lose == 0:
+                sure = win >= 2 or (choice == "join" and (
+                    zj >= c["join_zipf"] or not (self._good(a, book) and self._good(b0, book))))
+                conf = 1.0 if sure else c["confidence_english"]
+            elif win >= c["book_ratio"] * lose:
+                conf = c["confidence_english"]
+            else:
+                conf = unsure
+            return choice, self._rule(choice, conf, sure_join, sure_hyph), conf, note
+        # The book is silent on this pair.  A capitalised word after it marks a compound
+        # ("Sino" / "Soviet", "insurrections" / "Chartism" with a dash), if it is a word.
+        if b0[:1].isupper() and not b0.isupper() and (
+                book.words.get(lb, 0) >= 2 or (lex is not None and lex.is_english(lb))):
+            return "hyphen", sure_hyph, c["confidence_english"], note + "; capitalised word after"
+        if not (self._good(a, book) and self._good(b0, book)):
+            # a half that is no word: a broken word, perhaps with an OCR error in it
+            return "join", sure_join, 1.0, note + "; a half is no word"
+        # How does the book treat these halves elsewhere?  Prefixes it glues ("re", "semi")
+        # or hyphenates ("self"), suffixes it glues ("ness", "ing") or takes after a
+        # hyphen ("year", and "the" after a dash).
+        hyph_types = len(book.pair_first_lower[la] if lb[:1].islower() and b0[:1].islower()
+                         else book.pair_first[la]) + len(book.pair_last[lb])
+        glue_types = 0
+        jt, ju = book.glued_after(la)
+        if book.solo.get(la, 0) * c["affix_ratio"] < ju:      # mostly a prefix, seldom a word
+            glue_types += jt
+        jt, ju = book.glued_before(lb)
+        if book.solo.get(lb, 0) * c["affix_ratio"] < ju:      # mostly a suffix, seldom a word
+            glue_types += jt
+        note += f"; book habit: {glue_types} glued, {hyph_types} hyphenated"
+        if max(glue_types, hyph_types) >= c["affix_min_types"]:
+            choice = "hyphen" if hyph_types > glue_types else "join"
+            win, lose = max(glue_types, hyph_types), min(glue_types, hyph_types)
+            if win > lose:
+                conf = c["confidence_english"] if win >= c["book_ratio"] * lose else unsure
+                return choice, self._rule(choice, conf, sure_join, sure_hyph), conf, note
+        note += f"; English zipf {a}{b0} {zj:.1f}"
+        if zj >= c["join_zipf"]:
+            return "join", sure_join, c["confidence_english"], note
+        if zj >= c["uncertain_zipf"]:
+            choice = "join" if zj >= c["prefer_join_zipf"] else "hyphen"
+            return choice, "join-uncertain", unsure, note + "; both halves words"
+        note += "; both halves words, joined form none"
+        nsep = book.separate(a, b0)
+        if nsep >= c["separate_min"]:
+            # the book writes the pair as two words: perhaps the scan lost a space, not a dash
+            note += f"; the book writes '{a} {b0}' {nsep} times"
+            return "hyphen", "join-uncertain", unsure, note
+        return "hyphen", sure_hyph, c["confidence_english"], note
+
+    def _rule(self, choice: str, conf: float, sure_join: str, sure_hyph: str) -> str:
+        if conf <= self.config["confidence_uncertain"]:
+            return "join-uncertain"
+        return sure_hyph if choice == "hyphen" else sure_join
+
+    def _good(self, w: str, book: _BookCounts) -> bool:
+        """A word on its own: used in the book, or frequent in English (one letter: a, A, I)."""
+        if len(w) < 2:
+            return w in ("a", "A", "I")
+        w = w.lower()
+        if book.words.get(w, 0) >= self.config["good_book"]:
+            return True
+        return self.lexicon is not None and _zipf(self.lexicon.freq(w)) >= self.config["good_zipf"]
+
+    def _other(self, text: str, s: int, e: int, ls: int, hyphen_line: bool) -> Edit:
+        """A break next to punctuation.  After closing punctuation, a dropped dash
+        (``luck !`` / ``consists`` -> ``luck !-consists``, ``etc.`` / ``Translator``); a quote
+        glued to a letter is OCR junk inside a word (``ovel'`` / ``come``): joined.  Anything
+        else (stray marks of a heading) is joined as it stands."""
+        c = self.config
+        left = LEFT_RUN.search(text, max(ls, s - 40), s)
+        start = left.start() if left else s
+        right = RIGHT_RUN.match(text, e)
+        end = right.end() if right else e
+        lt, rt = text[start:s], text[e:end]
+        if hyphen_line or not rt or not lt:
+            # "Bol-" / ". shevik": nothing to decide; the break goes, the text stays
+            return Edit(start, end, lt + rt, "word-join", note="break next to punctuation")
+        if GLUED_MARK.search(lt) and rt[:1].islower():
+            return Edit(start, end, lt + rt, "word-join", confidence=c["confidence_english"],
+                        candidates=(lt + rt, lt + "-" + rt), note="quote glued inside a word: OCR junk")
+        if DASH_BEFORE.search(lt) and DASH_AFTER.match(rt):
+            return Edit(start, end, lt + "-" + rt, "hyphen-restored", confidence=c["confidence_dash"],
+                        candidates=(lt + "-" + rt, lt + " " + rt), note="a dash dropped after punctuation")
+        return Edit(start, end, lt + rt, "word-join", confidence=c["confidence_english"],
+                    candidates=(lt + rt, lt + "-" + rt, lt + " " + rt), note="break next to punctuation")
