@@ -41,6 +41,9 @@ PARA = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]*)*")
 OPENER_CHARS = "([{-\u2014/"
 CLOSE_FOLLOW = ".,;:?!)]}-*'\u2014"
 ROMAN = re.compile(r"[IVXLC]+")
+AFTER_MARK = frozenset(" \n\"'\u2019\u201d)]-\u2014,;:.?!*/")
+SQ_CLOSE = re.compile(r"(?<=[a-z.,?!])['\u2019](?![\w'\u2019])(?<!s')")
+WORD_BEFORE = re.compile(r"[A-Za-z]+$")
 WORD_AFTER = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
 SQ_OPEN = re.compile(r"(?<![\w'\u2019 ])['\u2019](?!(?:s|t|d|ll|re|ve|m)\b)(?=[A-Za-z])|(?<= )['\u2019](?=[A-Za-z]{2})(?!(?:s|t|d|ll|re|ve|m)\b)")
 
@@ -124,9 +127,9 @@ class Punctuation(Stage):
                                     + r")([A-Za-z][A-Za-z'\u2019-]*)")
         self.re_suffix = re.compile(r"(?<=[.,?!;:])(" + _alt(p.quote_suffix) + r")(?=\s|$|[,.;:)\]])")
         sfx = _alt(p.contraction)
-        self.re_contr = re.compile(r"([A-Za-z]+)( +)['\u2019](" + sfx + r")(?![\w'\u2019-])")
-        self.re_contr_s = re.compile(r"([A-Za-z]+)(['\u2019] +)([sS])(?![\w'\u2019.-])")
-        self.re_case_s = re.compile(r"\b([A-Za-z]*[a-z][A-Za-z]*)['\u2019](S)(?![\w'\u2019])")
+        self.re_contr = re.compile(r"(?<=[A-Za-z])( +)['\u2019](" + sfx + r")(?![\w'\u2019-])")
+        self.re_contr_s = re.compile(r"(?<=[A-Za-z])(['\u2019] +)([sS])(?![\w'\u2019.-])")
+        self.re_case_s = re.compile(r"(?<=[A-Za-z])['\u2019](S)(?![\w'\u2019])")
         self.re_plural_sp = re.compile(r"(?<=[A-Za-z]s)( +)(['\u2019])(?= +[A-Za-z])")
         self.re_bang = re.compile(r"([\[(])( *)(" + _alt(p.bracket_bang) + r")( *)([\])])")
         self.re_bang_book = re.compile(r"[\[(] *!(?: *!)* *[\])]")
@@ -135,17 +138,26 @@ class Punctuation(Stage):
     def _status(self, conf: float) -> str:
         return APPLIED if conf >= self.config["apply_threshold"] else QUEUED
 
-    def _known(self, word: str, book) -> bool:
+    def _known(self, word: str, ctx) -> bool:
+        """Known to English or the user's words, else used often enough in the book
+        (the book's vocabulary is only counted when a word needs it)."""
         lex = self.lexicon
         if lex is None:
             return False
-        return lex.is_known(word, book, self.config["min_book"])
+        if lex.is_known(word, None):
+            return True
+        return lex.is_known(word, self._book(ctx), self.config["min_book"])
+
+    def _book(self, ctx):
+        if ctx.get("book") is None and self.lexicon is not None:
+            ctx["book"] = self.lexicon.book(ctx["text"])
+        return ctx.get("book")
 
     # -- entry point ---------------------------------------------------------------------
     def propose(self, text: str, doc) -> list[Edit]:
-        book = self.lexicon.book(text) if self.lexicon is not None else None
         ctx = {
-            "book": book,
+            "text": text,
+            "book": None,
             "bang_ok": bool(self.re_bang_book.search(text)),
             "brackets": self._bracket_habits(text),
         }
@@ -207,12 +219,14 @@ class Punctuation(Stage):
                 continue
             if mark == ")" and prev in "-\u2013\u2014":
                 continue                # "(1890- )": an open date range, printed so
-            if mark in ",.;:" and nxt.isalnum() and not (mark == "." and prev.isalpha()
-                                                        and nxt.isalpha()):
-                # "a ,b": unclear which side the mark belongs to
-                if not nxt.isdigit():
-                    add(30, s, e, "", "space-before-punct", 0.6, note="mark glued to the next word")
+            if nxt.isalpha():
+                # "i .e." / "L .D.": a letter then its full stop is an abbreviation; else
+                # ("it .was") it is unclear which side the mark belongs to: queued
+                if not (mark == "." and p[j + 1:j + 2] == "."):
+                    add(30, s, e, "", "space-before-punct", 0.5, note="mark glued to the next word")
                     continue
+            elif nxt and not nxt.isdigit() and nxt not in AFTER_MARK:
+                continue                # ":(-": not a plain mark; another stage's glyph
             add(30, s, e, "", "space-before-punct", self.pat.close_punct.get(mark, 0.9))
         for m in self.re_after_open.finditer(p):
             s, e = m.span(2)
@@ -283,7 +297,6 @@ class Punctuation(Stage):
         if '"' not in p and not any(g in p for g in (*self.pat.quote_token, *self.pat.quote_prefix,
                                                       *self.pat.quote_suffix)):
             return
-        book = ctx["book"]
         real = [_Q(m.start(), m.end(), self._classify(p, m.start(), m.end()))
                 for m in re.finditer('"', p)]
         glyphs: list[tuple[_Q, int, int, str, float, str]] = []   # quote, edit span, note
@@ -310,11 +323,12 @@ class Punctuation(Stage):
             whole = g + rest
             if ROMAN.fullmatch(whole.rstrip("'\u2019-")):
                 continue                # a roman numeral (III), not a quote
-            if len(core) > 1 and not self._known(core, book):
+            if len(core) > 1 and not self._known(core, ctx):
                 continue
             if len(core) == 1 and not (core.isupper() and p[m.end():m.end() + 1] in (" ", ".")):
                 continue
-            if book is not None and book.count(whole.rstrip("'\u2019-"), fold=False) >= 3 and not upper:
+            if not upper and self._book(ctx) is not None \
+                    and self._book(ctx).count(whole.rstrip("'\u2019-"), fold=False) >= 3:
                 continue            # the book spells it that way on purpose
             q = _Q(m.start(), m.start() + len(g), "O")
             seq, k = seq_with(q)
@@ -445,9 +459,16 @@ class Punctuation(Stage):
 
     # -- apostrophes ---------------------------------------------------------------------
     def _apostrophes(self, p: str, ctx, add) -> None:
+        if "'" not in p and "\u2019" not in p:
+            return
         lex = self.lexicon
+
+        def word_before(i: int) -> str:
+            w = WORD_BEFORE.search(p, max(0, i - 60), i)
+            return w.group() if w else ""
+
         for m in self.re_contr.finditer(p):
-            word, sfx = m.group(1), m.group(3)
+            word, sfx = word_before(m.start()), m.group(2)
             need, conf = self.pat.contraction[sfx]
             if need and not word.lower().endswith(need):
                 continue
@@ -457,24 +478,26 @@ class Punctuation(Stage):
             # an opening single quote just before makes this maybe a closing quote
             if SQ_OPEN.search(p, max(0, m.start() - 80), m.start()):
                 conf = min(conf, 0.6)
-            add(25, m.start(2), m.end(2), "", "apostrophe-space", conf)
+            add(25, m.start(1), m.end(1), "", "apostrophe-space", conf)
         for m in self.re_contr_s.finditer(p):
-            word = m.group(1)
+            word = word_before(m.start())
             conf = self.pat.contraction.get("s", ("", 0.9))[1]
-            if word.isupper() and len(word) > 1 and m.group(3) == "S":
+            if word.isupper() and len(word) > 1 and m.group(2) == "S":
                 after = "'S"
             else:
                 after = "'s"
-            add(25, m.start(2), m.end(3), after, "apostrophe-space", conf - 0.05)
+            add(25, m.start(1), m.end(2), after, "apostrophe-space", conf - 0.05)
         for m in self.re_case_s.finditer(p):
-            word = m.group(1)
-            if word.isupper():
+            word = word_before(m.start())
+            if word.isupper() or not any(c.islower() for c in word):
                 continue
-            add(26, m.start(2), m.end(2), "s", "apostrophe-case", 0.9)
+            add(26, m.start(1), m.end(1), "s", "apostrophe-case", 0.9)
         for m in self.re_plural_sp.finditer(p):
             conf = 0.85
             if SQ_OPEN.search(p, max(0, m.start() - 80), m.start()):
                 conf = 0.6
+            elif SQ_CLOSE.search(p, m.end(), m.end() + 80):
+                conf = 0.6      # `calls ' socialism'`: maybe an opening quote, stray space after
             add(25, m.start(1), m.end(1), "", "apostrophe-space", conf, note="plural possessive")
 
     # -- brackets ------------------------------------------------------------------------
