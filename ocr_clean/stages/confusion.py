@@ -106,9 +106,11 @@ class _Run:
         self.N_english = max(self.N, self.cfg["english_min_words"])
         self.english = self.lex.english
         self.user = self.lex.user_lower | {w.lower() for w in self.lex.protected}
-        self.tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
-        self.own = collections.Counter(t.lower() for _, _, t in self.tokens)
-        self.exact = collections.Counter(t for _, _, t in self.tokens)
+        self.exact = collections.Counter(TOKEN.findall(text))
+        own: collections.Counter = collections.Counter()
+        for t, n in self.exact.items():
+            own[t.lower()] += n
+        self.own = own
         self._markers = None
         self._forms = None
         self._midcap = None
@@ -183,44 +185,58 @@ class _Run:
         return abs(number - med) <= self.cfg["marker_window"]
 
     # -- which tokens to look at ---------------------------------------------------------------
-    def targets(self) -> list[_Target]:
-        out = []
+    def screen(self, tok: str):
+        """Is this form worth a look?  None, or (core, suffix, new_suffix, has_digit).
+
+        Decided once per distinct form, with set and dict look-ups only.
+        """
         protect = self.cfg["protect_count"]
         own, exact = self.own, self.exact
-        for start, end, tok in self.tokens:
-            suffix = ""
-            core = tok
-            if tok[-2:] in POSSESSIVE and len(tok) > 2:
-                core, suffix = tok[:-2], tok[-2:]
-            new_suffix = suffix
-            if suffix[-1:] == "S" and not core.isupper():
-                new_suffix = suffix[:-1] + "s"
-            low = core.lower()
-            has_lost = LOST in core
-            has_digit = HAS_DIGIT.search(core) is not None
-            if not has_lost:
-                if not any(c.isalpha() for c in core):
-                    continue
-            if not has_lost and (core.isupper() or len(core) < 3):
-                if new_suffix != suffix:
-                    out.append(_Target(start, start + len(core), core, suffix, new_suffix))
+        suffix = ""
+        core = tok
+        if tok[-2:] in POSSESSIVE and len(tok) > 2:
+            core, suffix = tok[:-2], tok[-2:]
+        new_suffix = suffix
+        if suffix[-1:] == "S" and not core.isupper():
+            new_suffix = suffix[:-1] + "s"
+        has_lost = LOST in core
+        if len(core) < 2 or (not has_lost and not any(c.isalpha() for c in core)):
+            return None
+        if not has_lost and (core.isupper() or len(core) < 3):
+            return (core, suffix, new_suffix, False) if new_suffix != suffix else None
+        low = core.lower()
+        has_digit = HAS_DIGIT.search(core) is not None
+        inner = INNER_CAP.search(core) is not None
+        if not (has_lost or has_digit or inner):
+            if new_suffix == suffix and (self.known(low) or own[low] >= protect):
+                return None
+        elif not has_lost and not has_digit:
+            # capitals inside a word: a form the book repeats is its own (MacDonald)
+            if exact[core] >= protect or (self.known(low) and exact[core] >= 3):
+                return None
+        return core, suffix, new_suffix, has_digit
+
+    def targets(self) -> list[_Target]:
+        hot = {}
+        for tok in self.exact:
+            info = self.screen(tok)
+            if info is not None:
+                hot[tok] = info
+        out: list[_Target] = []
+        if not hot:
+            return out
+        own = self.own
+        for m in TOKEN.finditer(self.text):
+            info = hot.get(m.group())
+            if info is None:
                 continue
-            if len(core) < 2:
-                continue
-            inner = INNER_CAP.search(core) is not None
-            suspicious = has_lost or has_digit or inner
-            if not suspicious:
-                if new_suffix == suffix and (self.known(low) or own[low] >= protect):
-                    continue
-            elif not has_lost and not has_digit:
-                # capitals inside a word: a form the book repeats is its own (MacDonald)
-                if exact[core] >= protect or (self.known(low) and exact[core] >= 3):
-                    continue
+            start = m.start()
+            core, suffix, new_suffix, has_digit = info
             alt = None
             if has_digit:
-                m = TRAILING_DIGITS.match(core)
-                if m:
-                    prefix, digits = m.group(1), m.group(2)
+                d = TRAILING_DIGITS.match(core)
+                if d:
+                    prefix, digits = d.group(1), d.group(2)
                     pl = prefix.lower()
                     prefix_known = (self.known(pl) or own[pl] >= 2) and not HAS_DIGIT.search(prefix) \
                         and LOST not in prefix
