@@ -1,0 +1,420 @@
+"""split_words: join the pieces of words the scan split with a space.
+
+    "The His tory of the Russian Revolution"  ->  "The History of the Russian Revolution"
+    "Tro tsky", "wi thin", "i s", "Secret ari at"  ->  "Trotsky", "within", "is", "Secretariat"
+    "THE O P P O S ITI O N"                   ->  "THE OPPOSITION"          (letter-spaced capitals)
+    "December 1 930", "1 930-31"              ->  "December 1930", "1930-31" (split numbers)
+
+Works on the text after ``dehyphenate`` (one paragraph a line) and keeps that form.
+
+How a join is decided
+---------------------
+The letter runs of the text that are separated by exactly one space form chains.  Within a
+chain, every way of grouping neighbouring pieces into words is scored with a unigram model
+(a dynamic programme over the chain):
+
+* a piece kept as it is scores the log of its frequency, English (wordfreq) or the book's own;
+  a piece that cannot stand alone (a single letter other than ``a``/``A``/``I``, a two-letter
+  piece not on ``dictionaries/short_words.txt``, a rare string such as ``tsky`` or ``ari``)
+  scores very low;
+* a joined group scores the log of the frequency of the joined word, the book's own count
+  first (``Trotsky`` spelled whole 237 times is strong evidence), minus a penalty for each
+  space removed (a split is a rare accident of the scan).
+
+Only groups that contain at least one piece that is not a common word are ever joined by this
+model: two real words that also make a word (``a round``/``around``, ``in to``, ``some one``)
+are left alone, or queued when the book shows clearly that it writes the joined word and
+hardly ever the pair.  Each join's confidence comes from the margin between the best reading
+and the best reading without that join; below ``apply_margin`` it is queued with candidates.
+
+Split numbers: two groups of digits standing apart, that join into a four-digit number the
+book writes whole at least ``min_year_count`` times (``1 930``, ``193 1``), are joined.  Digits
+attached to a word (``Kai-shek.7``, ``UglanOV,1 13``) are footnote markers: not ours.
+
+No word of any one book is written here; the only data is the list of short English words.
+"""
+from __future__ import annotations
+
+import collections
+import math
+import re
+from functools import lru_cache
+
+from ..ledger import APPLIED, QUEUED, Edit
+from ..lexicon import dictionaries_dir, read_word_list
+from .base import Stage, register
+
+# letter runs one space apart (two or more): where a split word can be
+CHAIN = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)+")
+# Two runs of digits standing apart; the first not attached to a word or a mark before it.
+SPLIT_NUMBER = re.compile(r"\b\d{1,3}(?: \d{1,3}){1,3}(?![.,]\d)(?!\w)")
+NOT_BEFORE_NUMBER = set("_.,;:'\u2019/-")   # "UglanOV,1 13": a footnote marker, not ours
+NUMBER = re.compile(r"\b\d{4}\b")
+APOSTROPHES = "'\u2019`"
+
+
+@lru_cache(maxsize=4)
+def _prefixes(path: str) -> frozenset:
+    return frozenset(w.lower() for w in read_word_list(dictionaries_dir() / path))
+
+
+@lru_cache(maxsize=4)
+def _short_words(path: str) -> tuple[frozenset, frozenset]:
+    words = read_word_list(dictionaries_dir() / path)
+    one = frozenset(w for w in words if len(w) == 1)
+    two = frozenset(w.lower() for w in words if len(w) == 2)
+    return one, two
+
+
+def _case_ok(word: str) -> bool:
+    """A joined word must look like a word: lower, Capitalized or ALL CAPS."""
+    return word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower())
+
+
+@register
+class SplitWords(Stage):
+    name = "split_words"
+    description = "join words the scan split with a space (Tro tsky -> Trotsky, 1 930 -> 1930)"
+    defaults = {
+        "short_words": "short_words.txt",
+        "prefixes": "split_prefixes.txt",
+        "common_freq": 1e-5,       # English frequency from which a piece is a word of its own
+        "rare_freq": 1e-6,         # ... or this frequency and
+        "rare_book_count": 3,      # ... this many uses in the book (not next to its other half)
+        "book_word_count": 10,     # ... or this many uses in the book (3+ letters)
+        "weak_factor": 0.02,       # a rare piece kept alone: its frequency times this
+        "floor": 1e-9,             # a piece that is no word at all
+        "join_penalty": 4.0,       # log-odds against removing one space
+        "caps_penalty": 1.5,       # ... inside letter-spaced capitals
+        "max_group": 4,            # pieces joined at most (letter-spaced capitals: max_caps_group)
+        "max_caps_group": 16,
+        "known_book": 2,           # a joined word is known from this many whole uses in the book
+        "known_freq": 1e-6,        # ... or this English frequency
+        "short_join": 4,           # joins of this many letters or fewer need the book
+        "prefix_factor": 0.01,     # prefix + word unknown to the lists: the word's frequency times this
+        "apply_margin": 4.0,       # margin (log) from which a join is applied
+        "queue_margin": 1.0,       # margin from which it is queued
+        "pair_queue_count": 20,    # two real words: queue the join if the book writes it this often
+        "pair_queue_ratio": 50.0,  # ... and this many times more often than the pair
+        "letter_join_book": 5,     # a lone letter + real words: the joined word's uses in the book
+        "min_year_count": 3,       # split numbers: the whole number's uses in the book
+        "min_book_tokens": 20000,
+    }
+
+    # -- the evidence ----------------------------------------------------------------------
+    def _prepare(self, text: str) -> None:
+        cfg = self.config
+        self.book = self.lexicon.book(text)
+        # book frequencies mean little in a short text: count it as at least min_book_tokens long
+        self.n = max(self.book.total, cfg["min_book_tokens"])
+        self.one, self.two = _short_words(cfg["short_words"])
+        self.prefixes = _prefixes(cfg["prefixes"])
+        self._piece: dict[str, tuple[bool, float]] = {}
+        self._word: dict[str, float | None] = {}
+        self._split_uses: dict[str, int] = {}
+
+    def book_count(self, word: str) -> int:
+        """Uses of ``word`` whole in the book, in a compatible case.
+
+        A lower-case word counts its lower-case uses only (``ram`` is not the name ``Ram``);
+        a Capitalized one its own and the lower-case form's; CAPITALS count every form.
+        """
+        counts = self.book.counts
+        if word.islower():
+            return counts.get(word, 0)
+        if word.isupper():
+            return self.book.count(word)
+        return counts.get(word, 0) + counts.get(word.lower(), 0)
+
+    def piece(self, tok: str) -> tuple[bool, float]:
+        """(is a word of its own, log score of the piece kept as it is)."""
+        hit = self._piece.get(tok)
+        if hit is not None:
+            return hit
+        cfg = self.config
+        low = tok.lower()
+        ef = self.lexicon.freq(low)
+        # the book's uses of the piece, less those where it sits next to a piece it makes a word with
+        bc = max(0, self.book.count(tok) - self._split_uses.get(low, 0))
+        if len(tok) == 1:
+            strong = tok in self.one
+        elif len(tok) == 2:
+            strong = low in self.two
+        else:
+            strong = (ef >= cfg["common_freq"]
+                      or (ef >= cfg["rare_freq"] and bc >= cfg["rare_book_count"])
+                      or bc >= cfg["book_word_count"])
+        p = max(ef, bc / self.n)
+        if not strong and (len(tok) < 3 or ef < cfg["rare_freq"]):
+            # not a word (a rare real word such as "sect" keeps its own frequency)
+            p = p * cfg["weak_factor"] if len(tok) > 1 else 0.0
+        hit = (strong, math.log(max(p, cfg["floor"])))
+        self._piece[tok] = hit
+        return hit
+
+    def word(self, joined: str) -> float | None:
+        """Log score of a joined word, or None when it is no known word.
+
+        The book first: a word it writes whole ``known_book`` times is known.  Otherwise
+        English, for words longer than ``short_join`` letters only (a short join such as
+        ``r am`` -> ``ram`` is more often a misread letter next to a word).
+        """
+        if joined in self._word:
+            return self._word[joined]
+        cfg = self.config
+        score = None
+        low = joined.lower()
+        if (low in self.lexicon.english or low in self.book.lower or low in self.lexicon.user_lower) \
+                and _case_ok(joined):
+            ef = self.lexicon.freq(joined)
+            bc = self.book_count(joined)
+            user = joined.lower() in self.lexicon.user_lower or joined in self.lexicon.protected
+            if bc >= cfg["known_book"] or user or (len(joined) > cfg["short_join"] and ef >= cfg["known_freq"]):
+                score = math.log(max(ef, bc / self.n, cfg["floor"]))
+        self._word[joined] = score
+        return score
+
+    def _count_split_uses(self) -> None:
+        """How often each piece stands next to a piece it makes a book word with (``tsky``
+        after ``Tro``): those uses are no evidence that the piece is a word of its own."""
+        uses: dict[str, int] = {}
+        counts = self.book.lower
+        need = self.config["known_book"] + 1
+        for (a, b), k in self.book.bigrams.items():
+            if counts.get(a + b, 0) >= need:
+                uses[a] = uses.get(a, 0) + k
+                uses[b] = uses.get(b, 0) + k
+        self._split_uses = uses
+
+    # -- the stage -------------------------------------------------------------------------
+    def propose(self, text: str, doc=None) -> list[Edit]:
+        self._prepare(text)
+        self._count_split_uses()
+        edits = self._words(text)
+        edits += self._pairs(text, edits)
+        taken = [(e.start, e.end) for e in edits]
+        edits += [e for e in self._numbers(text) if not _overlaps(e, taken)]
+        return edits
+
+    def _words(self, text: str) -> list[Edit]:
+        """Joins inside each chain of letter runs one space apart that holds a weak piece."""
+        cfg = self.config
+        cache, piece = self._piece, self.piece
+        caps_r, low_r = cfg["max_caps_group"] - 1, cfg["max_group"] - 1
+        tlen = len(text)
+        edits: list[Edit] = []
+        for m in CHAIN.finditer(text):
+            toks = m.group().split(" ")
+            info = [cache.get(t) or piece(t) for t in toks]
+            if all(x[0] for x in info):
+                continue
+            n = len(toks)
+            strong = [x[0] for x in info]
+            keep = [x[1] for x in info]
+            runs, pos = [], m.start()
+            for t in toks:
+                runs.append((pos, pos + len(t), t))
+                pos += len(t) + 1
+            start_ok = [True] * n
+            end_ok = [True] * n
+            s0 = m.start()
+            if s0 > 0:
+                c = text[s0 - 1]
+                if c.isdigit() or c == "." or (c in APOSTROPHES and len(toks[0]) <= 2):
+                    start_ok[0] = False       # "weren 't", "Landau 's", "develop1l1ents"
+                elif c == " " and s0 > 1 and (text[s0 - 2] in APOSTROPHES
+                                              or (text[s0 - 2] == "-" and s0 > 2 and text[s0 - 3].islower())):
+                    start_ok[0] = False       # "Trotsky' s and", "di- recti on": other stages' work
+            if m.end() < tlen and text[m.end()].isdigit():
+                end_ok[-1] = False
+            i = 0
+            while i < n:
+                if strong[i]:
+                    i += 1
+                    continue
+                # the stretch that a group holding a weak piece could reach
+                last = j = i
+                while j + 1 < n:
+                    reach = caps_r if toks[last].isupper() and toks[j + 1].isupper() else low_r
+                    if j + 1 - last > reach:
+                        break
+                    j += 1
+                    if not strong[j]:
+                        last = j
+                b = i
+                while b > 0:
+                    reach = caps_r if toks[i].isupper() and toks[b - 1].isupper() else low_r
+                    if i - (b - 1) > reach:
+                        break
+                    b -= 1
+                edits += self._island(text, runs, b, j + 1, start_ok, end_ok, strong, keep)
+                i = j + 1
+        return edits
+
+    def _groups(self, runs, lo, hi, start_ok, end_ok, strong, keep):
+        """Every joinable group (a, b, score, sure) inside runs[lo:hi]."""
+        cfg = self.config
+        out = []
+        for a in range(lo, hi):
+            if not start_ok[a]:
+                continue
+            b = a
+            toks = [runs[a][2]]
+            weak = not strong[a]
+            caps = toks[0].isupper()
+            while b + 1 < hi:
+                b += 1
+                t = runs[b][2]
+                toks.append(t)
+                weak = weak or not strong[b]
+                caps = caps and t.isupper()
+                g = len(toks)
+                if g > cfg["max_group"] and not caps:
+                    break
+                if g > cfg["max_caps_group"]:
+                    break
+                if not weak or not end_ok[b]:
+                    continue
+                joined = "".join(toks)
+                sc = self.word(joined)
+                if sc is None:
+                    if g == 2 and toks[0].lower() in self.prefixes and strong[b] and len(toks[1]) > 3 \
+                            and not strong[a] and toks[1].islower() and _case_ok(joined):
+                        sc = keep[b] + math.log(cfg["prefix_factor"])   # un forgotten
+                    else:
+                        continue
+                pen = cfg["caps_penalty"] if caps and len(joined) > 1 else cfg["join_penalty"]
+                # a lone letter next to real words ("points b and c", "r am" for "I am"):
+                # the letter may be a symbol or a misread word; join only what the book writes often
+                lone = all(strong[k] or len(runs[k][2]) == 1 for k in range(a, b + 1))
+                sure = not lone or self.book_count(joined) >= cfg["letter_join_book"]
+                out.append((a, b + 1, sc - pen * (g - 1), sure))
+        return out
+
+    def _best(self, lo, hi, keep, groups, banned=None):
+        """Best segmentation of runs[lo:hi]: (score, chosen groups)."""
+        by_end: dict[int, list] = {}
+        for g in groups:
+            if g is not banned:
+                by_end.setdefault(g[1], []).append(g)
+        best = [0.0] * (hi - lo + 1)
+        back: list = [None] * (hi - lo + 1)
+        for k in range(lo + 1, hi + 1):
+            best[k - lo] = best[k - 1 - lo] + keep[k - 1]
+            for g in by_end.get(k, ()):
+                sc = best[g[0] - lo] + g[2]
+                if sc > best[k - lo]:
+                    best[k - lo] = sc
+                    back[k - lo] = g
+        chosen = []
+        k = hi
+        while k > lo:
+            g = back[k - lo]
+            if g is None:
+                k -= 1
+            else:
+                chosen.append(g)
+                k = g[0]
+        return best[-1], chosen[::-1]
+
+    def _island(self, text, runs, lo, hi, start_ok, end_ok, strong, keep) -> list[Edit]:
+        cfg = self.config
+        groups = self._groups(runs, lo, hi, start_ok, end_ok, strong, keep)
+        if not groups:
+            return []
+        top, chosen = self._best(lo, hi, keep, groups)
+        edits = []
+        for g in chosen:
+            alt_score, alt = self._best(lo, hi, keep, groups, banned=g)
+            margin = top - alt_score
+            if margin < cfg["queue_margin"]:
+                continue
+            a, b, _sc, sure = g
+            start, end = runs[a][0], runs[b - 1][1]
+            pieces = [r[2] for r in runs[a:b]]
+            joined = "".join(pieces)
+            spaced = b - a > 2 and joined.isupper() and sum(len(p) == 1 for p in pieces) >= 2
+            conf = round(1.0 - math.exp(-margin), 3)
+            cands = [joined]
+            # the runner-up's reading of the same stretch, when it differs
+            alt_text = self._render(text, runs, alt, start, end)
+            if alt_text not in cands:
+                cands.append(alt_text)
+            before = text[start:end]
+            if before not in cands:
+                cands.append(before)
+            status = APPLIED if margin >= cfg["apply_margin"] and sure else QUEUED
+            edits.append(Edit(start, end, joined, "letter-spaced" if spaced else "split-word", conf,
+                              status, tuple(cands), note=f"margin {margin:.1f}"))
+        return edits
+
+    @staticmethod
+    def _render(text, runs, chosen, start, end):
+        """text[start:end] with the groups of ``chosen`` that lie inside it joined."""
+        parts, pos = [], start
+        for a, b, *_ in chosen:
+            s, e = runs[a][0], runs[b - 1][1]
+            if s >= start and e <= end:
+                parts += [text[pos:s], "".join(r[2] for r in runs[a:b])]
+                pos = e
+        parts.append(text[pos:end])
+        return "".join(parts)
+
+    def _pairs(self, text: str, done: list[Edit]) -> list[Edit]:
+        """Two real words that also make a word (``it self``): queued, never applied, when the
+        book writes the word ``pair_queue_count`` times and the pair hardly ever."""
+        cfg = self.config
+        book = self.book
+        cands: dict[tuple[str, str], str] = {}
+        for w, k in book.lower.items():
+            if k < cfg["pair_queue_count"] or len(w) < 4 or not w.isalpha():
+                continue
+            for cut in range(1, len(w)):
+                a, b = w[:cut], w[cut:]
+                pair = book.bigrams.get((a, b), 0)
+                if pair and k >= cfg["pair_queue_ratio"] * pair \
+                        and self.piece(a)[0] and self.piece(b)[0]:
+                    cands[(a, b)] = w
+        if not cands:
+            return []
+        pat = re.compile(r"(?<![\w'\u2019])(?:%s)(?![\w'\u2019])" % "|".join(
+            re.escape(a) + " " + re.escape(b) for a, b in cands), re.IGNORECASE)
+        spans = [(e.start, e.end) for e in done]
+        out = []
+        for m in pat.finditer(text):
+            a, b = m.group().split(" ")
+            joined = a + b
+            if not _case_ok(joined) or any(m.start() < y and x < m.end() for x, y in spans):
+                continue
+            whole, pair = book.count(joined), book.pair(a, b)
+            out.append(Edit(m.start(), m.end(), joined, "split-word-pair", 0.5, QUEUED,
+                            (joined, m.group()),
+                            note=f"book: {joined!r} {whole}x, {m.group()!r} {pair}x"))
+        return out
+
+    def _numbers(self, text: str) -> list[Edit]:
+        cfg = self.config
+        counts = collections.Counter(NUMBER.findall(text))
+        out = []
+        for m in SPLIT_NUMBER.finditer(text):
+            if m.start() > 0 and (text[m.start() - 1] in NOT_BEFORE_NUMBER or text[m.start() - 1].isalnum()):
+                continue
+            parts = m.group().split(" ")
+            # the first pieces that make four digits ("1 930", "193 1", "1 93 1")
+            k, size = 0, 0
+            while k < len(parts) and size < 4:
+                size += len(parts[k])
+                k += 1
+            if size != 4:
+                continue
+            joined = "".join(parts[:k])
+            if counts.get(joined, 0) < cfg["min_year_count"]:
+                continue
+            end = m.start() + len(" ".join(parts[:k]))
+            out.append(Edit(m.start(), end, joined, "split-number", 0.95, APPLIED,
+                            (joined, text[m.start():end]), note=f"book writes {joined} {counts[joined]}x"))
+        return out
+
+
+def _overlaps(e: Edit, spans) -> bool:
+    return any(e.start < y and x < e.end for x, y in spans)

@@ -1,0 +1,135 @@
+"""split_words: real stretches of the scan, joined (or not) in the context of the whole book.
+
+The stage weighs the book's own vocabulary, so every case is run inside the book: the raw
+scan, its lines naively joined into paragraphs (the form dehyphenate hands over), with the
+cases appended as paragraphs of their own.  One run of the stage serves all cases.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from ocr_clean.config import DEFAULT_ORDER
+from ocr_clean.document import Document
+from ocr_clean.ledger import APPLIED, QUEUED, replay
+from ocr_clean.lexicon import Lexicon
+from ocr_clean.stages import REGISTRY
+from ocr_clean.stages.split_words import SplitWords
+
+from .conftest import RAW_BOOK
+
+CASES = json.loads((Path(__file__).parent / "cases" / "split_words.json").read_text(encoding="utf-8"))["cases"]
+
+
+def joined_book() -> str:
+    """The raw scan, one paragraph a line: a line ending in a space continues with a space,
+    one ending without continues the word (as dehyphenate will hand the text over)."""
+    raw = RAW_BOOK.read_text(encoding="utf-8")
+    paras = []
+    for block in re.split(r"\n[ \t]*\n", raw):
+        lines = block.split("\n")
+        text = "".join(ln.rstrip() + " " if ln.endswith(" ") else ln for ln in lines[:-1]) + lines[-1]
+        text = re.sub(r" +", " ", text).strip()
+        if text:
+            paras.append(text)
+    return "\n\n".join(paras) + "\n"
+
+
+@pytest.fixture(scope="module")
+def book() -> str:
+    return joined_book()
+
+
+@pytest.fixture(scope="module")
+def run(book):
+    """The stage over the book + the cases: for each case its output and queued joins."""
+    text = book
+    spans = []
+    for case in CASES:
+        text += "\n" + case["input"] + "\n"
+        spans.append((len(text) - len(case["input"]) - 1, len(text) - 1))
+    doc = Document(text)
+    stage = SplitWords(None, Lexicon.load())
+    t0 = time.perf_counter()
+    edits = stage.propose(text, doc)
+    seconds = time.perf_counter() - t0
+    results = []
+    for s, e in spans:
+        mine = sorted((x for x in edits if x.start >= s and x.end <= e), key=lambda x: x.start)
+        out, pos = [], s
+        for x in mine:
+            if x.status == APPLIED:
+                out += [text[pos:x.start], x.after]
+                pos = x.end
+        out.append(text[pos:e])
+        results.append(("".join(out), [x for x in mine if x.status == QUEUED], [x for x in mine if x.status == APPLIED]))
+    return dict(text=text, edits=edits, results=results, seconds=seconds, doc=doc)
+
+
+def _params():
+    out = []
+    for i, case in enumerate(CASES):
+        marks = [pytest.mark.xfail(strict=True, reason=case["name"])] if case.get("expect") == "fail" else []
+        out.append(pytest.param(i, id=case["name"][:60], marks=marks))
+    return out
+
+
+@pytest.mark.parametrize("i", _params())
+def test_case(run, i):
+    case = CASES[i]
+    output, queued, applied = run["results"][i]
+    assert output == case.get("output", case["input"])
+    for word in case.get("queued", ()):
+        assert word in [q.after for q in queued], f"{word!r} not queued: {[q.after for q in queued]}"
+    if "rule" in case:
+        assert applied and all(x.rule == case["rule"] for x in applied), [(x.rule, x.after) for x in applied]
+
+
+def test_scan_cases_are_real_text_of_the_scan(book):
+    for case in CASES:
+        if case["source"] == "scan":
+            assert case["input"] in book, case["name"]
+
+
+def test_every_edit_is_named_scored_and_queued_ones_ranked(run):
+    edits = run["edits"]
+    assert len(edits) > 300
+    rules = {e.rule for e in edits}
+    assert {"split-word", "letter-spaced", "split-number"} <= rules
+    for e in edits:
+        assert 0.0 < e.confidence <= 1.0
+        before = run["text"][e.start:e.end]
+        assert e.after.replace(" ", "") == before.replace(" ", "")   # only spaces are removed
+        if e.status == QUEUED:
+            assert e.candidates[0] == e.after and before in e.candidates
+
+
+def test_layout_is_kept_and_undo_gives_the_input_back(run):
+    doc: Document = run["doc"]
+    doc.apply("split_words", run["edits"])
+    assert doc.text.count("\n") == run["text"].count("\n")
+    assert "  " not in doc.text.replace("\n", "")
+    assert replay(run["text"], doc.ledger, lambda e: False) == run["text"]
+
+
+def test_whole_book_is_fast(run):
+    assert run["seconds"] < 2.0   # about 0.3 s on the book; generous for a slow machine
+
+
+def test_registered_between_dehyphenation_and_confusions():
+    assert REGISTRY["split_words"] is SplitWords
+    assert DEFAULT_ORDER.index("dehyphenate") < DEFAULT_ORDER.index("split_words") < DEFAULT_ORDER.index("confusion")
+
+
+def test_short_text_without_book_evidence_changes_only_clear_splits():
+    # a few lines alone: only English evidence; a common word is still joined,
+    # two real words never are
+    stage = SplitWords(None, Lexicon.load())
+    text = "He sat at a round table, wi thin the room; i t was in to the night.\n"
+    edits = {(text[e.start:e.end], e.after, e.status) for e in stage.propose(text)}
+    assert ("wi thin", "within", APPLIED) in edits
+    assert not any(b in ("a round", "in to") for b, _a, _s in edits)
