@@ -1,0 +1,295 @@
+"""``ocr-clean queue ...``, ``ocr-clean review`` and ``ocr-clean apply``.
+
+The lead's CLI calls :func:`register` with the main typer app.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..review.apply import ApplyError, apply_dir, attach_sources
+from ..review.store import DECIDED, DEFAULT_DB, ITEM_STATUSES, OPEN, Item, ReviewStore, StoreError
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DB_HELP = "The review queue (SQLite file)."
+CLEANED_HELP = "Folder of cleaned outputs (its ledgers name the raw files)."
+
+
+def _fail(msg: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {msg}", markup=True, highlight=False)
+    raise typer.Exit(code)
+
+
+def open_store(db: Path, *, create: bool = False, who: str | None = None) -> ReviewStore:
+    db = Path(db)
+    if not create and not db.exists():
+        _fail(f"no review queue at {db} (it is made by `ocr-clean clean`; or give --db PATH)")
+    try:
+        return ReviewStore(db, who=who)
+    except StoreError as exc:
+        _fail(str(exc))
+    raise AssertionError  # pragma: no cover
+
+
+def item_json(it: Item) -> dict:
+    return {
+        "id": it.id, "doc": it.doc, "stage": it.stage, "rule": it.rule,
+        "line": it.raw_line, "col": it.raw_col, "line_end": it.raw_line_end,
+        "before": it.before, "suggestion": it.suggestion, "candidates": it.ranked,
+        "confidence": round(it.confidence, 4), "context": it.context, "raw_lines": it.raw_lines,
+        "status": it.status, "decision": it.decision, "chosen": it.chosen,
+        "who": it.who, "decided_at": it.decided_at, "note": it.note,
+    }
+
+
+def _show(s: str) -> str:
+    return s.replace("\n", "⏎") if s else "∅"
+
+
+def context_text(it: Item, width: int = 30) -> Text:
+    """The context around the change, the change marked (rich Text)."""
+    ctx = it.context or ""
+    i = ctx.find("\u27e8")
+    mark = "\u27e8" + it.before + "\u2192" + it.suggestion + "\u27e9"
+    t = Text()
+    if i < 0 or ctx[i:i + len(mark)] != mark:
+        t.append(_show(it.before), style="bold red")
+        t.append(" → ")
+        t.append(_show(it.suggestion), style="bold green")
+        return t
+    left, right = ctx[:i], ctx[i + len(mark):]
+    t.append(left[-width:].replace("\n", " "), style="dim")
+    t.append(_show(it.before), style="bold red strike")
+    t.append(_show(it.chosen if it.decided else it.suggestion), style="bold green")
+    t.append(right[:width].replace("\n", " "), style="dim")
+    return t
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``queue`` (list, decide, export, import, stats), ``review`` and ``apply`` to ``app``."""
+    queue = typer.Typer(help="The review queue: uncertain edits waiting for a person.",
+                        no_args_is_help=True, add_completion=False)
+
+    @queue.command("list")
+    def queue_list(
+        db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
+        status: str = typer.Option("open", "--status", help="open, accepted, rejected, edited, decided or all."),
+        rule: Optional[str] = typer.Option(None, "--rule", help="Only this rule."),
+        stage: Optional[str] = typer.Option(None, "--stage", help="Only this stage."),
+        doc: Optional[str] = typer.Option(None, "--doc", help="Only this document (file stem)."),
+        limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most this many."),
+        as_json: bool = typer.Option(False, "--json", help="A JSON list instead of a table."),
+        cleaned: Path = typer.Option(Path("cleaned"), "--cleaned", help=CLEANED_HELP),
+    ) -> None:
+        """List queued items (open ones by default)."""
+        store = open_store(db)
+        attach_sources(store, cleaned)
+        try:
+            items = store.items(status=None if status == "all" else status, rule=rule, stage=stage,
+                                doc=doc, limit=limit)
+        except StoreError as exc:
+            _fail(str(exc))
+        if as_json:
+            sys.stdout.write(json.dumps([item_json(i) for i in items], ensure_ascii=False, indent=1) + "\n")
+            return
+        if not items:
+            out.print(f"no {status if status != 'all' else ''} items".replace("  ", " "))
+            return
+        table = Table(title=f"{len(items)} item(s) [{status}]", show_lines=False, expand=False)
+        for col, kw in (("id", {"style": "cyan", "no_wrap": True}), ("where", {"no_wrap": True}),
+                        ("rule", {}), ("conf", {"justify": "right"}), ("change in context", {}),
+                        ("status", {})):
+            table.add_column(col, **kw)
+        for it in items:
+            st = Text(it.status, style={"open": "yellow", "accepted": "green", "rejected": "red",
+                                         "edited": "magenta"}.get(it.status, ""))
+            table.add_row(it.id, f"{it.doc}:{it.raw_line}:{it.raw_col}", f"{it.stage}:{it.rule}",
+                          f"{it.confidence:.2f}", context_text(it, 24), st)
+        out.print(table)
+
+    @queue.command("decide")
+    def queue_decide(
+        item_id: str = typer.Argument(..., metavar="ID", help="Item id (a unique prefix will do)."),
+        accept: bool = typer.Option(False, "--accept", help="Take the suggestion."),
+        reject: bool = typer.Option(False, "--reject", help="Keep the raw text."),
+        edit: Optional[str] = typer.Option(None, "--edit", help="Put this text in instead."),
+        pick: Optional[int] = typer.Option(None, "--pick", min=1, help="Take candidate N (1 = the suggestion)."),
+        alike: bool = typer.Option(False, "--alike", help="Also every open item with the same before -> after."),
+        who: Optional[str] = typer.Option(None, "--who", help="Who decides (default $USER)."),
+        db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
+    ) -> None:
+        """Decide one item: --accept, --reject, --edit TEXT or --pick N."""
+        chosen = [accept, reject, edit is not None, pick is not None]
+        if sum(chosen) != 1:
+            _fail("give exactly one of --accept, --reject, --edit TEXT, --pick N", 2)
+        store = open_store(db, who=who)
+        it = store.get(item_id)
+        if it is None:
+            _fail(f"no queued item {item_id!r} (see: ocr-clean queue list --status all)")
+        text = None
+        if accept:
+            status = "accepted"
+        elif reject:
+            status = "rejected"
+        elif edit is not None:
+            status, text = "edited", edit
+        else:
+            ranked = it.ranked
+            if pick > len(ranked):
+                _fail(f"item {it.id} has {len(ranked)} candidate(s): {', '.join(map(repr, ranked))}", 2)
+            status, text = "accepted", ranked[pick - 1]
+        try:
+            done = (store.decide_alike if alike else store.decide_many)(
+                it.id if alike else [it.id], status, text)
+        except StoreError as exc:
+            _fail(str(exc))
+        first = done[0]
+        extra = f" (and {len(done) - 1} alike)" if len(done) > 1 else ""
+        out.print(Text.assemble((first.id, "cyan"), " ", (first.status, "bold"), ": ",
+                                context_text(first), extra))
+
+    @queue.command("export")
+    def queue_export(
+        file: Path = typer.Argument(..., metavar="FILE.jsonl", help="Where to write (- for stdout)."),
+        status: str = typer.Option("all", "--status", help="Which items: all, open, decided, ..."),
+        db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
+    ) -> None:
+        """Write items (and decisions) as JSON lines, to decide or keep elsewhere."""
+        store = open_store(db)
+        st = None if status == "all" else status
+        try:
+            if str(file) == "-":
+                n = store.export_jsonl(sys.stdout, status=st)
+            else:
+                import io as _io
+
+                from ..io import atomic_write
+
+                buf = _io.StringIO()
+                n = store.export_jsonl(buf, status=st)
+                atomic_write(file, buf.getvalue())
+        except StoreError as exc:
+            _fail(str(exc))
+        if str(file) != "-":
+            out.print(f"wrote {n} item(s) to {file}")
+
+    @queue.command("import")
+    def queue_import(
+        file: Path = typer.Argument(..., metavar="FILE.jsonl", help="Items exported with `queue export`."),
+        overwrite: bool = typer.Option(False, "--overwrite", help="Imported decisions replace local ones."),
+        db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
+    ) -> None:
+        """Bring back decisions made elsewhere (and items not yet known here)."""
+        if not file.is_file():
+            _fail(f"{file}: no such file")
+        store = open_store(db, create=True)
+        try:
+            with open(file, encoding="utf-8") as fh:
+                counts = store.import_jsonl(fh, overwrite=overwrite)
+        except (StoreError, UnicodeDecodeError) as exc:
+            _fail(f"{file}: {exc}")
+        out.print(f"{counts['decided']} decision(s) taken, {counts['added']} new item(s), "
+                  f"{counts['same']} already so, {counts['kept']} kept (local decision; --overwrite to replace)")
+
+    @queue.command("stats")
+    def queue_stats(
+        db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
+        text: Optional[Path] = typer.Option(None, "--text", help="A cleaned text, to count items per 1,000 words."),
+        cleaned: Path = typer.Option(Path("cleaned"), "--cleaned", help=CLEANED_HELP),
+        as_json: bool = typer.Option(False, "--json", help="JSON instead of tables."),
+    ) -> None:
+        """Open and decided counts by rule and stage; items per 1,000 words."""
+        store = open_store(db)
+        attach_sources(store, cleaned)
+        st = store.stats()
+        words = None
+        if text is not None:
+            if not text.is_file():
+                _fail(f"{text}: no such file")
+            words = len(text.read_text(encoding="utf-8").split())
+        else:
+            known = [d.get("words") for name, d in store.docs().items() if name in st["by_doc"]]
+            if known and all(isinstance(w, int) for w in known):
+                words = sum(known)
+        st["words"] = words
+        if words:
+            st["per_1000_words"] = {
+                "items": round(1000 * sum(st["total"][s] for s in ITEM_STATUSES) / words, 3),
+                "open": round(1000 * st["total"][OPEN] / words, 3),
+            }
+        if as_json:
+            sys.stdout.write(json.dumps(st, ensure_ascii=False, indent=1) + "\n")
+            return
+        tot = st["total"]
+        out.print(Text.assemble(("queue ", "bold"), (f"{tot[OPEN]} open", "yellow"), " · ",
+                                (f"{tot['decided']} decided", "green"),
+                                f" (accepted {tot['accepted']}, rejected {tot['rejected']}, edited {tot['edited']})"))
+        if words:
+            p = st["per_1000_words"]
+            out.print(f"{words:,} words: {p['items']} items and {p['open']} open per 1,000 words")
+        for key, title in (("by_rule", "stage:rule"), ("by_stage", "stage")):
+            if not st[key]:
+                continue
+            table = Table(title=f"by {title}")
+            table.add_column(title)
+            for col in (OPEN, *DECIDED):
+                table.add_column(col, justify="right")
+            for k, row in st[key].items():
+                table.add_row(k, *(str(row[c]) for c in (OPEN, *DECIDED)))
+            out.print(table)
+
+    app.add_typer(queue, name="queue")
+
+    @app.command("review")
+    def review_cmd(
+        db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
+        rule: Optional[str] = typer.Option(None, "--rule", help="Only this rule."),
+        stage: Optional[str] = typer.Option(None, "--stage", help="Only this stage."),
+        doc: Optional[str] = typer.Option(None, "--doc", help="Only this document."),
+        who: Optional[str] = typer.Option(None, "--who", help="Who decides (default $USER)."),
+        cleaned: Path = typer.Option(Path("cleaned"), "--cleaned", help=CLEANED_HELP),
+    ) -> None:
+        """Review the queue one item at a time (a terminal app); decisions are saved as made."""
+        store = open_store(db, who=who)
+        attach_sources(store, cleaned)
+        if not store.items(status=OPEN, rule=rule, stage=stage, doc=doc, limit=1):
+            out.print("nothing to review: no open item" + (" matches the filter" if rule or stage or doc else ""))
+            return
+        from ..review.tui import ReviewApp
+
+        app_ = ReviewApp(store, rule=rule, stage=stage, doc=doc)
+        app_.run()
+        out.print(app_.summary())
+
+    @app.command("apply")
+    def apply_cmd(
+        directory: Path = typer.Argument(Path("cleaned"), metavar="[DIR]", help="Folder of cleaned outputs."),
+        db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
+        doc: Optional[list[str]] = typer.Option(None, "--doc", help="Only these documents."),
+        dry_run: bool = typer.Option(False, "--dry-run", help="Say what would change; write nothing."),
+    ) -> None:
+        """Rewrite cleaned texts and ledgers with the review decisions (no stage runs again)."""
+        store = open_store(db)
+        try:
+            reports = apply_dir(directory, store, docs=doc or None, dry_run=dry_run)
+        except ApplyError as exc:
+            _fail(str(exc))
+        failed = 0
+        for r in reports:
+            if r.error:
+                failed += 1
+                err.print(f"[bold red]error:[/] {r.error}")
+                continue
+            verb = "would rewrite" if dry_run and r.changed else ("rewrote" if r.written else "unchanged")
+            out.print(f"{r.name}: {r.decided} decision(s), {r.changed} change(s): {verb} {r.text_path}")
+        if failed:
+            raise typer.Exit(1)
