@@ -1,0 +1,764 @@
+"""Page structure: from the scan's lines to paragraphs.
+
+The scan gives one printed line per text line, with the habits of the book's pages:
+
+* the first line of a page starts with one space;
+* running heads (``MANIFESTO ON CHINA / 21.``, ``114 / WRITINGS OF ...``, garbled or split
+  over lines) and bare page numbers (``34``, ``:106``, ``5 9``) survive here and there,
+  usually after a run of blank lines, cutting a sentence in two;
+* blank lines: one between paragraphs, runs of three or five around article starts, but
+  also stray ones inside sentences, and at the start of a paragraph the break is often
+  displaced one line down (the blank follows the paragraph's first line);
+* short lines (titles, datelines, salutations, signatures) stand on their own in print
+  but often have no blank line around them here;
+* page-foot notes (``* In reality ...``) sit where the page ended, inside a sentence.
+
+The stage writes the text contract of docs/HELPERS.md: paragraphs separated by exactly
+one blank line, the scan's line breaks (and each line's trailing spaces) kept inside a
+paragraph, no blank line at the start, one newline at the end.  Every change is an edit
+with a rule name; removed heads and numbers keep their text in the ledger.
+
+Nothing here knows the book: page numbers are read with the glyph table of
+``dictionaries/page_structure.tsv`` and accepted when they fit the sequence of page numbers
+found in the same text; the line width is measured from the text around each line.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..document import Document
+from ..ledger import APPLIED, QUEUED, Edit
+from ..lexicon import dictionaries_dir, read_table
+from .base import Stage, register
+
+# -- text tests ---------------------------------------------------------------------------
+_SENT_END = re.compile(r"""[.!?:]\s*["'\u2019\u201d)\]]*\s*(?:\d{1,3}\s*)?$""")
+_SOFT_END = re.compile(r"""[,;]\s*["'\u2019\u201d)\]]*\s*$""")
+_LEAD_JUNK = re.compile(r"""^[\s.,;:·'"\u2018\u2019\u201c\u201d(\[]+""")
+_LIST_ITEM = re.compile(r"^\(?(\d{1,3})\s?[.)]\s+\S")
+_WORD = re.compile(r"\S+")
+
+
+@dataclass
+class _Tables:
+    digit: dict[str, str] = field(default_factory=dict)
+    noise: set[str] = field(default_factory=set)
+    wildcard: set[str] = field(default_factory=set)
+    note: re.Pattern | None = None
+    joiners: frozenset[str] = frozenset()
+
+
+_TABLES: dict[str, _Tables] = {}
+
+
+def _load_tables() -> _Tables:
+    path = dictionaries_dir() / "page_structure.tsv"
+    key = str(path)
+    if key in _TABLES:
+        return _TABLES[key]
+    t = _Tables()
+    notes, joiners = [], set()
+    for row in read_table(path):
+        kind = row[0].strip()
+        pat = row[1] if len(row) > 1 else ""
+        val = row[2].strip() if len(row) > 2 else ""
+        if pat == "space":
+            pat = " "
+        if kind == "digit" and pat:
+            t.digit[pat] = val
+        elif kind == "noise" and pat:
+            t.noise.add(pat)
+        elif kind == "wildcard" and pat:
+            t.wildcard.add(pat)
+        elif kind == "note" and pat:
+            notes.append(pat)
+        elif kind == "joiner" and pat:
+            joiners.add(pat.strip().lower())
+    if not t.digit and not t.noise:   # no data file: a safe minimum
+        t.noise = {" ", ".", ":"}
+    if notes:
+        t.note = re.compile(r"^(?:" + "|".join(notes) + r")")
+    t.joiners = frozenset(joiners)
+    _TABLES[key] = t
+    return t
+
+
+@dataclass
+class _Block:
+    """Lines ``first..last`` (indexes) taken out of the flow."""
+
+    first: int
+    last: int
+    kind: str            # "head", "number", "note", "caption"
+    rule: str
+    confidence: float
+    status: str
+    note: str = ""
+    moved: bool = False  # a note/caption moved to the end of its paragraph
+
+
+@dataclass
+class _Gap:
+    """What goes between two consecutive content lines."""
+
+    sep: str             # "\n" (same paragraph) or "\n\n"
+    rule: str
+    confidence: float = 1.0
+
+
+@register
+class PageStructure(Stage):
+    name = "page_structure"
+    description = ("Remove running heads, page numbers and page-start spaces; join the scan's "
+                   "lines into paragraphs separated by one blank line; move page-foot notes "
+                   "out of the sentence they interrupt.")
+    defaults: dict[str, Any] = {
+        "short_ratio": 0.8,        # a line shorter than this share of the local width is short
+        "very_short_ratio": 0.6,   # ... and this one is very short (titles, datelines)
+        "note_width_ratio": 1.1,   # page-foot notes are set in lines longer than this
+        "width_window": 150,       # lines either side used to measure the local width
+        "max_head_lines": 3,       # a running head split by the scan over up to this many lines
+        "number_tolerance": 2.5,   # pages a wildcard page number may be off its prediction
+        "queue_below": 0.7,        # removals less confident than this are queued
+    }
+
+    # ------------------------------------------------------------------------------------
+    def propose(self, text: str, doc: Document) -> list[Edit]:
+        if not text:
+            return []
+        self.t = _load_tables()
+        cfg = self.config
+        lines = text.split("\n")
+        starts = []
+        pos = 0
+        for ln in lines:
+            starts.append(pos)
+            pos += len(ln) + 1
+        n = len(lines)
+        strip = [ln.strip() for ln in lines]
+        blank = [not s for s in strip]
+        lead = [bool(s) and ln[:1].isspace() for ln, s in zip(lines, strip)]
+        self.lines, self.strip, self.blank, self.lead, self.n = lines, strip, blank, lead, n
+        self.width = self._widths()
+
+        blocks = self._heads_and_numbers()
+        taken = set()
+        for b in blocks:
+            taken.update(range(b.first, b.last + 1))
+        blocks += self._notes(taken)
+        blocks.sort(key=lambda b: b.first)
+        # kept (non-interrupting) notes are content: their lines flow, with breaks around
+        block_at: dict[int, _Block] = {}
+        for b in blocks:
+            if b.kind != "note-kept":
+                for k in range(b.first, b.last + 1):
+                    block_at[k] = b
+        self.block_at = block_at
+        content = [i for i in range(n) if not blank[i] and i not in block_at]
+        if not content:   # nothing but blank lines and removed heads
+            edits: list[Edit] = []
+            self._clear(edits, text, starts, 0, 0, "blank-run")
+            return edits
+        gaps = self._decide(content, blocks)
+        return self._edits(text, starts, content, gaps, blocks)
+
+    # -- measuring ---------------------------------------------------------------------------
+    def _widths(self) -> list[float]:
+        """The typical width of full lines around each line (median of a window)."""
+        n, strip = self.n, self.strip
+        w = int(self.config["width_window"])
+        step = 50
+        lens = [len(s) for s in strip]
+        out = [0.0] * n
+        for c0 in range(0, n, step):
+            lo, hi = max(0, c0 - w), min(n, c0 + step + w)
+            sample = sorted(x for x in lens[lo:hi] if x >= 25)
+            if len(sample) < 10:   # too little text around: look wider
+                sample = sorted(x for x in lens if x >= 25) or [60]
+            med = float(sample[len(sample) // 2])
+            for i in range(c0, min(n, c0 + step)):
+                out[i] = med
+        return out
+
+    def _short(self, i: int, ratio: str = "short_ratio") -> bool:
+        return len(self.strip[i]) < self.config[ratio] * self.width[i]
+
+    def _sent_end(self, i: int) -> bool:
+        return bool(_SENT_END.search(self.strip[i]))
+
+    def _soft_end(self, i: int) -> bool:
+        return bool(_SOFT_END.search(self.strip[i]))
+
+    def _word_cont(self, i: int) -> bool:
+        """The raw line ends without a space after a letter or hyphen: the word goes on."""
+        ln = self.lines[i]
+        return bool(ln) and not ln[-1].isspace() and (ln[-1].isalnum() or ln[-1] == "-")
+
+    def _hyphen(self, i: int) -> bool:
+        return self.strip[i].endswith("-")
+
+    def _first(self, i: int) -> str:
+        """'l' if the line starts (after stray marks) lowercase, 'U' upper or digit, else 'o'."""
+        s = _LEAD_JUNK.sub("", self.strip[i])
+        if not s:
+            return "o"
+        c = s[0]
+        if c.islower():
+            return "l"
+        if c.isupper() or c.isdigit():
+            return "U"
+        return "o"
+
+    def _ends_joiner(self, i: int) -> bool:
+        words = self.strip[i].split()
+        return bool(words) and words[-1].lower() in self.t.joiners
+
+    def _allcaps(self, i: int) -> bool:
+        letters = [c for c in self.strip[i] if c.isalpha()]
+        return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+    def _capwords(self, i: int) -> bool:
+        """A short line of capitalized words and numbers: a dateline, a signature, a name."""
+        words = _WORD.findall(self.strip[i])
+        if not words or len(words) > 6 or not self._short(i, "very_short_ratio"):
+            return False
+        for w in words:
+            c = _LEAD_JUNK.sub("", w)[:1]
+            if c and c.islower():
+                return False
+        return not self._ends_joiner(i)
+
+    # -- running heads and page numbers -------------------------------------------------------
+    def _read_number(self, s: str) -> str | None:
+        """The digits of a printed page number ('?' for an unknown digit), or None."""
+        t = self.t
+        out = []
+        for c in s:
+            if c.isdigit():
+                out.append(c)
+            elif c in t.digit:
+                out.append(t.digit[c])
+            elif c in t.noise or c.isspace():
+                continue
+            elif c in t.wildcard:
+                out.append("?")
+            else:
+                return None
+        r = "".join(out)
+        if not r or len(r) > 4 or not any(ch.isdigit() for ch in r) or r.count("?") > 2:
+            return None
+        if not any(ch.isdigit() for ch in s):
+            return None
+        return r
+
+    @staticmethod
+    def _values(num: str) -> list[int]:
+        vals = [""]
+        for c in num:
+            vals = [v + d for v in vals for d in ("0123456789" if c == "?" else c)]
+        return [int(v) for v in vals if v]
+
+    def _head_form(self, s: str) -> str | None:
+        """'TITLE / N' or 'N / TITLE' with an upper-case title: the number part, else None."""
+        if "/" not in s:
+            return None
+        for k, title_first in ((s.rfind("/"), True), (s.find("/"), False)):
+            title, num = (s[:k], s[k + 1:]) if title_first else (s[k + 1:], s[:k])
+            letters = [c for c in title if c.isalpha()]
+            if len(letters) < 4 or sum(c.islower() for c in letters) > 0.1 * len(letters):
+                continue
+            got = self._read_number(num.strip())
+            if got is not None:
+                return got
+        return None
+
+    def _heads_and_numbers(self) -> list[_Block]:
+        n, strip, blank, lead = self.n, self.strip, self.blank, self.lead
+        cands = []   # (first, last, kind, number-string, position evidence)
+        i = 0
+        maxk = int(self.config["max_head_lines"])
+        while i < n:
+            if blank[i]:
+                i += 1
+                continue
+            after_blank = i == 0 or blank[i - 1]
+            found = None
+            num = self._head_form(strip[i])
+            if num is not None:
+                found = (i, i, "head", num)
+            elif after_blank:
+                # a head the scan split over a few short lines
+                for k in range(1, maxk):
+                    j = i + k
+                    if j >= n or blank[j] or any(not self._short(x) for x in range(i, j + 1)):
+                        break
+                    num = self._head_form("".join(strip[i:j + 1]))
+                    if num is not None:
+                        found = (i, j, "head", num)
+                        break
+            if found is None and len(strip[i]) <= 8:
+                num = self._read_number(strip[i])
+                if num is not None:
+                    found = (i, i, "number", num)
+            if found is not None:
+                f, l, kind, num = found
+                before = f == 0 or blank[f - 1]
+                after = l + 1 >= n or blank[l + 1] or lead[l + 1]
+                cands.append((f, l, kind, num, before and after))
+                i = l + 1
+                continue
+            i += 1
+        if not cands:
+            return []
+        # the sequence of page numbers: the heaviest chain of readings increasing with the
+        # lines at a plausible rate (lines a page from the page-start lines)
+        lpp = self._lines_per_page()
+        exact = [(c, self._values(c[3])[0]) for c in cands if "?" not in c[3]]
+        m = len(exact)
+        best = [0.0] * m
+        prev = [-1] * m
+        for j in range(m):
+            (cj, vj) = exact[j]
+            wj = (3.0 if cj[2] == "head" else 1.0) + (1.0 if cj[4] else 0.0)
+            best[j] = wj
+            for i2 in range(j):
+                (ci, vi) = exact[i2]
+                if vi >= vj:
+                    continue
+                dl = (cj[0] - ci[0]) / lpp
+                if abs((vj - vi) - dl) <= 3 + 0.35 * dl and best[i2] + wj > best[j]:
+                    best[j] = best[i2] + wj
+                    prev[j] = i2
+        chain: list[tuple[int, int]] = []
+        if m:
+            j = max(range(m), key=lambda x: best[x])
+            while j >= 0:
+                chain.append((exact[j][0][0], exact[j][1]))
+                j = prev[j]
+            chain.reverse()
+        chain_lines = [c[0] for c in chain]
+        in_chain = set(chain_lines)
+        # head titles seen more than once (a left-page head repeats the book's title)
+        title_count: dict[str, int] = {}
+        for c in cands:
+            if c[2] == "head":
+                key = "".join(ch for ch in "".join(strip[c[0]:c[1] + 1]).upper() if ch.isalpha())
+                title_count[key] = title_count.get(key, 0) + 1
+
+        def predict(line: int) -> float | None:
+            if not chain:
+                return None
+            k = bisect.bisect_left(chain_lines, line)
+            if 0 < k < len(chain):
+                (l0, v0), (l1, v1) = chain[k - 1], chain[k]
+                return v0 + (v1 - v0) * (line - l0) / max(1, l1 - l0)
+            l0, v0 = chain[0] if k == 0 else chain[-1]
+            return v0 + (line - l0) / lpp
+
+        queue_below = self.config["queue_below"]
+        out = []
+        for (f, l, kind, num, pos_ok) in cands:
+            vals = self._values(num)
+            fits = f in in_chain and "?" not in num
+            note = ""
+            if not fits:
+                p = predict(f)
+                if p is not None:
+                    v = min(vals, key=lambda x: abs(x - p))
+                    if abs(v - p) <= self.config["number_tolerance"]:
+                        fits = True
+                        note = f"read as page {v} (expected about {p:.0f})"
+            if kind == "head":
+                key = "".join(ch for ch in "".join(strip[f:l + 1]).upper() if ch.isalpha())
+                if fits:
+                    conf = 0.97
+                elif title_count.get(key, 0) > 1:
+                    conf = 0.85
+                else:
+                    conf = 0.6
+                rule = "running-head"
+            else:
+                if not fits:
+                    continue       # a number that is not a page number: a note, a year, a list
+                conf = 0.95 if pos_ok else 0.6
+                wild = num.count("?")
+                if wild == 1:
+                    conf = min(conf, 0.8)
+                elif wild > 1:
+                    conf = min(conf, 0.5)
+                rule = "page-number"
+            status = APPLIED if conf >= queue_below else QUEUED
+            out.append(_Block(f, l, kind if kind == "head" else "number", rule, conf, status, note))
+        return out
+
+    def _lines_per_page(self) -> float:
+        starts = [i for i in range(self.n) if self.lead[i]]
+        gaps = sorted(b - a for a, b in zip(starts, starts[1:]) if 20 <= b - a <= 80)
+        return float(gaps[len(gaps) // 2]) if gaps else 40.0
+
+    # -- page-foot notes and captions -------------------------------------------------------
+    def _prev_content(self, i: int, taken: set[int]) -> int:
+        k = i - 1
+        while k >= 0 and (self.blank[k] or k in taken):
+            k -= 1
+        return k
+
+    def _continues(self, a: int, b: int) -> bool:
+        """The sentence of line a goes on at line b."""
+        if self._word_cont(a) or self._hyphen(a):
+            return True
+        if self._sent_end(a):
+            return False
+        return self._first(b) == "l" or self._ends_joiner(a)
+
+    def _notes(self, taken: set[int]) -> list[_Block]:
+        n, strip, blank, lead = self.n, self.strip, self.blank, self.lead
+        note_re = self.t.note
+        out = []
+        i = 1
+        while i < n:
+            if blank[i] or not blank[i - 1] or lead[i] or i in taken:
+                i += 1
+                continue
+            # the block runs to the next page-start line (a note ends its page)
+            # (or the running head that survived at the top of the next page)
+            j, blanks_in_a_row, p = i, 0, -1
+            while j < n and j - i <= 20:
+                if lead[j]:
+                    p = j
+                    break
+                if j in taken or blanks_in_a_row >= 2:
+                    while j < n and blank[j]:
+                        j += 1
+                    if j < n and j in taken:
+                        while j < n and (blank[j] or j in taken):
+                            j += 1
+                        p = j if j < n else -1
+                    break
+                blanks_in_a_row = blanks_in_a_row + 1 if blank[j] else 0
+                j += 1
+            if p < 0:
+                i += 1
+                continue
+            last = p - 1
+            while last >= i and (blank[last] or last in taken):
+                last -= 1
+            body = [k for k in range(i, last + 1) if not blank[k]]
+            if not body:
+                i += 1
+                continue
+            marker = bool(note_re and note_re.match(strip[i]))
+            # without a marker, a note is told by its longer lines (all but its last)
+            wide = self.config["note_width_ratio"] * self.width[i]
+            long_lines = len(body) >= 2 and all(len(strip[k]) >= wide for k in body[:-1])
+            k0 = i - 1
+            nblank = 0
+            while k0 >= 0 and blank[k0]:
+                nblank += 1
+                k0 -= 1
+            caption = len(body) == 1 and nblank >= 2 and not marker
+            if not (marker or long_lines or caption):
+                i += 1
+                continue
+            a = self._prev_content(i, taken)
+            interrupts = a >= 0 and self._continues(a, p)
+            if caption and not interrupts:
+                i += 1
+                continue
+            text = "\n".join(self.lines[k].strip() if k == i else self.lines[k].lstrip()
+                             for k in body)
+            if interrupts:
+                kind = "caption" if caption else "note"
+                rule = "caption-move" if caption else "footnote-move"
+                conf = 0.75 if caption else (0.9 if marker else 0.8)
+                out.append(_Block(i, last, kind, rule, conf, APPLIED, note=text, moved=True))
+            else:
+                out.append(_Block(i, last, "note-kept", "footnote-break", 0.9, APPLIED, note=text))
+            taken.update(range(i, last + 1))
+            i = last + 1
+        return out
+
+    # -- paragraph decisions ----------------------------------------------------------------
+    def _decide(self, content: list[int], blocks: list[_Block]) -> list[_Gap]:
+        """One decision for each pair of consecutive content lines."""
+        blank = self.blank
+        kept_first = {b.first for b in blocks if b.kind == "note-kept"}
+        kept_last = {b.last for b in blocks if b.kind == "note-kept"}
+        gaps: list[_Gap] = []
+        info = []   # (blank lines, removed blocks) in each gap
+        list_seen: dict[tuple[str, int], int] = {}   # (style, number) -> line of the item
+        for x in range(len(content) - 1):
+            a, b = content[x], content[x + 1]
+            nb = sum(1 for k in range(a + 1, b) if blank[k])
+            bl = [self.block_at[k] for k in range(a + 1, b) if k in self.block_at]
+            info.append((nb, bl))
+            gaps.append(self._decide_one(a, b, nb, bl))
+            if a in kept_last or b in kept_first:
+                gaps[-1] = _Gap("\n\n", "footnote-break", 0.9)
+        # a numbered item continuing a numbered sequence starts a paragraph
+        for x in range(len(content) - 1):
+            a, b = content[x], content[x + 1]
+            m = _LIST_ITEM.match(self.strip[b])
+            if not m:
+                continue
+            num = int(m.group(1))
+            style = self.strip[b][:1] == "("
+            prev_line = list_seen.get((style, num - 1))
+            para_start = x == 0 or gaps[x].sep == "\n\n"
+            if para_start:
+                list_seen[(style, num)] = b
+            elif prev_line is not None and b - prev_line < 400 and not self._word_cont(a) \
+                    and not self._hyphen(a) and (self._sent_end(a) or a == prev_line):
+                gaps[x] = _Gap("\n\n", "list-item-break", 0.8)
+                list_seen[(style, num)] = b
+        # the displaced break: a blank line inside a sentence right after a paragraph's first
+        # line, that paragraph glued to the end of the previous one
+        for x in range(1, len(content) - 1):
+            g = gaps[x]
+            nb, bl = info[x]
+            if g.sep != "\n" or nb == 0 or bl or g.rule != "mid-sentence-blank":
+                continue
+            w, a = content[x - 1], content[x]
+            g0 = gaps[x - 1]
+            if g0.sep != "\n" or info[x - 1][0] or info[x - 1][1]:
+                continue
+            if self._first(a) != "U" or self._word_cont(w) or self._hyphen(w):
+                continue
+            ends = self._sent_end(w)
+            short = self._short(w) and not self._ends_joiner(w)
+            if not (ends or short):
+                continue
+            conf = 0.92 if (self.lead[w] or short) else 0.85
+            gaps[x - 1] = _Gap("\n\n", "moved-paragraph-break", conf)
+            gaps[x] = _Gap("\n", "moved-paragraph-break", conf)
+        return gaps
+
+    def _decide_one(self, a: int, b: int, nb: int, bl: list[_Block]) -> _Gap:
+        heads = [k for k in bl if k.kind in ("head", "number")]
+        moved = [k for k in bl if k.moved]
+        join_rule = "running-head" if any(k.kind == "head" for k in heads) else (
+            "page-number" if heads else ("footnote-move" if moved else "mid-sentence-blank"))
+        fa, fb = self._first(a), self._first(b)
+        if nb or bl:
+            if self._word_cont(a) or (self._hyphen(a) and fb == "l"):
+                return _Gap("\n", join_rule, 0.95)
+            if fb == "l" and not self._sent_end(a):
+                return _Gap("\n", join_rule, 0.95)
+            if fb == "l" and self._sent_end(a) and not self.strip[a].endswith(":") \
+                    and not _LIST_ITEM.match(self.strip[b]):
+                return _Gap("\n", join_rule, 0.7)
+            if (not self._sent_end(a) and fb != "l" and not self._short(a)
+                    and not self._allcaps(a) and not self._standalone(b)):
+                return _Gap("\n", join_rule, 0.9 if self._ends_joiner(a) else 0.8)
+            rule = "blank-run" if nb >= 2 or bl else "paragraph-break"
+            return _Gap("\n\n", rule, 1.0)
+        # adjacent lines: the same paragraph unless a short line stands on its own
+        if self._word_cont(a) or self._hyphen(a) or fb == "l":
+            return _Gap("\n", "line")
+        if fb == "U" and self._short(a) and (self._sent_end(a) or self._soft_end(a)):
+            return _Gap("\n\n", "short-line-break", 0.85)
+        if fb == "U" and self._capwords(a):
+            return _Gap("\n\n", "short-line-break", 0.75)
+        if self._capwords(b) and (self._sent_end(a) or self._soft_end(a) or self._capwords(a)) \
+                and any(c.isalpha() for c in self.strip[b]) \
+                and not re.search(r"[.!?][\"'\u201d]?$", self.strip[b]):
+            nxt = b + 1
+            if nxt >= self.n or self.blank[nxt] or nxt in self.block_at:
+                return _Gap("\n\n", "short-line-break", 0.8)
+        if self._sent_end(a) and self._short(b) and not self._sent_end(b) \
+                and not self._soft_end(b) and not self._word_cont(b) and not self._hyphen(b) \
+                and not self._ends_joiner(b) and fb == "U":
+            nxt = b + 1
+            while nxt < self.n and self.blank[nxt]:
+                nxt += 1
+            if nxt < self.n and self._first(nxt) == "U":
+                return _Gap("\n\n", "short-line-break", 0.75)   # a heading
+        return _Gap("\n", "line")
+
+    def _standalone(self, b: int) -> bool:
+        """A short line that is its own paragraph: salutation, heading in capitals."""
+        if not self._short(b, "very_short_ratio"):
+            return False
+        s = self.strip[b]
+        return s.endswith(":") or s.endswith(",") or self._allcaps(b)
+
+    # -- edits ----------------------------------------------------------------------------------
+    def _edits(self, text: str, starts: list[int], content: list[int], gaps: list[_Gap],
+               blocks: list[_Block]) -> list[Edit]:
+        lines, blank = self.lines, self.blank
+        edits: list[Edit] = []
+
+        def line_span(k: int) -> tuple[int, int]:
+            """Line k with its newline."""
+            return starts[k], min(len(text), starts[k] + len(lines[k]) + 1)
+
+        # before the first content line
+        c0 = content[0]
+        if starts[c0] > 0:
+            self._gap_edits(edits, text, starts, -1, c0, _Gap("", "blank-run"))
+        # leading spaces of content lines
+        for i in content:
+            ln = lines[i]
+            nws = len(ln) - len(ln.lstrip())
+            if nws:
+                edits.append(Edit(starts[i], starts[i] + nws, "", "page-start-space",
+                                  1.0 if self.lead[i] else 0.9))
+        # between content lines
+        for x in range(len(content) - 1):
+            self._gap_edits(edits, text, starts, content[x], content[x + 1], gaps[x])
+        last = content[-1]
+        end_last = starts[last] + len(lines[last])
+        # moved notes go to the end of their paragraph
+        inserts: dict[int, list[_Block]] = {}
+        para_end = {}
+        end_of = None
+        for x in range(len(content) - 1, -1, -1):
+            if x == len(content) - 1 or gaps[x].sep == "\n\n":
+                end_of = content[x]
+            para_end[content[x]] = end_of
+        for b in blocks:
+            if not b.moved:
+                continue
+            k = bisect.bisect_right(content, b.last)
+            target = para_end[content[k]] if k < len(content) else last
+            inserts.setdefault(target, []).append(b)
+        for target, bs in inserts.items():
+            pos = starts[target] + len(lines[target])
+            after = "".join("\n\n" + b.note for b in bs)
+            edits.append(Edit(pos, pos, after, bs[0].rule, min(b.confidence for b in bs),
+                              note="moved here from raw line(s) "
+                                   + ", ".join(f"{b.first + 1}-{b.last + 1}" for b in bs)))
+        self._tail(edits, text, starts, last, end_last)
+        return edits
+
+    def _block_edit(self, edits: list[Edit], text: str, s: int, e: int, b: _Block) -> None:
+        note = b.note
+        if b.moved:
+            note = "moved to the end of the paragraph"
+        edits.append(Edit(s, e, "", b.rule, b.confidence, b.status, note=note))
+
+    def _gap_edits(self, edits: list[Edit], text: str, starts: list[int], a: int, b: int,
+                   gap: _Gap) -> None:
+        """Edits turning the lines between content lines a and b into gap.sep.
+
+        a == -1: the start of the text (nothing may stay).  The newline that ends line a is
+        kept; each removed block is one edit (with a blank line next to it, so that a queued
+        block keeps blank lines around it); the other blank lines are deleted but for the one
+        a paragraph break needs (inserted when there is none)."""
+        lines, blank = self.lines, self.blank
+        first = a + 1
+        units = list(range(first, b))
+        if a < 0:
+            # everything before the first content line goes
+            blocks_here = []
+        need = 1 if gap.sep == "\n\n" else 0
+        reserve = None
+        if need:
+            for k in units:
+                if blank[k]:
+                    reserve = k
+                    break
+        absorbed: set[int] = set()
+        block_spans: list[tuple[int, int, _Block]] = []
+        k = first
+        while k < b:
+            if k in self.block_at:
+                blk = self.block_at[k]
+                f, l = k, min(blk.last, b - 1)
+                lo, hi = f, l
+                if l + 1 < b and blank[l + 1] and l + 1 != reserve:
+                    hi = l + 1
+                if gap.sep == "\n" and f - 1 > a and blank[f - 1] and f - 1 != reserve \
+                        and f - 1 not in absorbed:
+                    lo = f - 1
+                absorbed.update(range(lo, hi + 1))
+                block_spans.append((lo, hi, blk))
+                k = l + 1
+                continue
+            k += 1
+        # blank lines to delete: contiguous runs outside blocks and the reserve
+        dele: list[int] = [k for k in units if blank[k] and k not in absorbed and k != reserve]
+        runs: list[list[int]] = []
+        for k in dele:
+            if runs and runs[-1][-1] == k - 1:
+                runs[-1].append(k)
+            else:
+                runs.append([k])
+        rule = gap.rule
+        if rule in ("line", "paragraph-break", "running-head", "page-number", "footnote-move",
+                    "caption-move"):
+            rule = "blank-run"
+        if a < 0:
+            rule = "leading-blank"
+        for r in runs:
+            s = starts[r[0]]
+            e = starts[r[-1]] + len(lines[r[-1]]) + 1
+            edits.append(Edit(s, e, "", rule, gap.confidence))
+        for lo, hi, blk in block_spans:
+            s = starts[lo]
+            e = starts[hi] + len(lines[hi]) + 1
+            self._block_edit(edits, text, s, e, blk)
+        if reserve is not None and lines[reserve]:   # a blank line made of spaces
+            edits.append(Edit(starts[reserve], starts[reserve] + len(lines[reserve]), "",
+                              "blank-run"))
+        if need and reserve is None:
+            pos = starts[b]
+            edits.append(Edit(pos, pos, "\n", gap.rule, gap.confidence))
+
+    def _tail(self, edits: list[Edit], text: str, starts: list[int], last: int,
+              end_last: int) -> None:
+        """After the last content line: exactly one newline.  Each following line is taken
+        with the newline before it: removed blocks as their own edits, blank lines deleted,
+        the newline of the text's final empty line kept (or one added)."""
+        lines = self.lines
+        k = last + 1
+        run_start = None
+        while k < self.n:
+            final_empty = k == self.n - 1 and lines[k] == ""
+            if final_empty:
+                break
+            blk = self.block_at.get(k)
+            if blk is not None:
+                if run_start is not None:
+                    edits.append(Edit(run_start, starts[k] - 1, "", "trailing-blank"))
+                    run_start = None
+                self._block_edit(edits, text, starts[k] - 1, starts[blk.last] + len(lines[blk.last]), blk)
+                k = blk.last + 1
+                continue
+            if run_start is None:
+                run_start = starts[k] - 1
+            k += 1
+        end = starts[self.n - 1] - 1 if lines[-1] == "" and self.n - 1 > last else len(text)
+        if run_start is not None and end > run_start:
+            edits.append(Edit(run_start, end, "", "trailing-blank"))
+        if not (lines[-1] == "" and self.n - 1 > last):
+            for e in edits:
+                if e.start == e.end == len(text):   # a note moved to the very end
+                    e.after += "\n"
+                    break
+            else:
+                edits.append(Edit(len(text), len(text), "\n", "final-newline"))
+
+    def _clear(self, edits: list[Edit], text: str, starts: list[int], first: int, pos: int,
+               rule: str) -> None:
+        """Delete everything from offset ``pos`` (the start of line ``first``) to the end of
+        the text: removed blocks as their own edits, the rest as layout."""
+        k = first
+        while k < self.n and pos < len(text):
+            blk = self.block_at.get(k)
+            e = min(len(text), starts[k] + len(self.lines[k]) + 1)
+            if blk is not None:
+                e = min(len(text), starts[blk.last] + len(self.lines[blk.last]) + 1)
+                self._block_edit(edits, text, starts[k], e, blk)
+                k = blk.last + 1
+            else:
+                j = k
+                while j + 1 < self.n and (j + 1) not in self.block_at:
+                    j += 1
+                e = min(len(text), starts[j] + len(self.lines[j]) + 1)
+                if e > starts[k]:
+                    edits.append(Edit(starts[k], e, "", rule))
+                k = j + 1
