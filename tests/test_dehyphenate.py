@@ -128,3 +128,19 @@ def test_book_evidence(book, expected):
         assert expected["contains"] in out
         for bad in expected.get("not", ()):
             assert bad not in out
+
+
+def test_book_output_is_a_fixed_point(stage, book):
+    """Run again on its own output, the stage finds nothing left to join."""
+    again = run(stage, book[1].text)
+    assert again.text == book[1].text
+    assert len(again.ledger) == 0
+
+
+def test_book_uncertain_edits_carry_both_readings(book):
+    unsure = [e for e in book[1].ledger if e.rule == "join-uncertain"]
+    assert unsure
+    for e in unsure:
+        assert e.status == "applied" and e.confidence < 1.0
+        assert len(e.candidates) >= 2 and e.after == e.candidates[0]
+        assert "\n" not in e.after and e.note
