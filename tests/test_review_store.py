@@ -48,7 +48,8 @@ def glyph_document(name: str = "glyphs") -> Document:
     for m in GLYPH.finditer(raw):
         fix = m.group().replace("1l1", "m").replace("ln", "m").replace("Ol", "o")
         fix = fix[0] + fix[1:].lower()
-        edits.append(Edit(m.start(), m.end(), fix, "glyph", confidence=0.7, status=QUEUED,
+        rule = "digit-glyph" if "1" in m.group() else "glyph"
+        edits.append(Edit(m.start(), m.end(), fix, rule, confidence=0.7, status=QUEUED,
                           candidates=(fix, fix.upper())))
     doc.apply("confusion", edits)
     return doc

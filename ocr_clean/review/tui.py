@@ -1,0 +1,370 @@
+"""``ocr-clean review``: the queue one item at a time, in its context.
+
+Keys: a / enter accept · r reject · 1-9 take candidate N · e edit (an input
+prefilled with the suggestion; enter saves, escape cancels) · s / n skip ·
+u undo the last decision · A decide all alike (after a confirmation) ·
+f only this rule (again: all rules) · t only this stage · q quit.
+
+Every decision is written to the store as it is made (its own transaction), so a
+crash or a quit loses nothing.
+"""
+from __future__ import annotations
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Header, Input, Static
+
+from ..ledger import ACCEPTED, EDITED, REJECTED
+from .store import OPEN, Item, ReviewStore, StoreError
+
+MARK_L, ARROW, MARK_R = "\u27e8", "\u2192", "\u27e9"
+
+
+def _vis(s: str) -> str:
+    """Whitespace a reader can see: line breaks and empty strings."""
+    if s == "":
+        return "\u2205"
+    return s.replace("\n", "\u23ce")
+
+
+def context_parts(it: Item) -> tuple[str, str]:
+    """(text before the change, text after it) from the item's context."""
+    ctx = it.context or ""
+    mark = MARK_L + it.before + ARROW + it.suggestion + MARK_R
+    i = ctx.find(mark)
+    if i < 0:
+        return "", ""
+    return ctx[:i], ctx[i + len(mark):]
+
+
+def cleaned_view(it: Item, choice: str | None = None) -> Text:
+    left, right = context_parts(it)
+    t = Text()
+    t.append(left.replace("\n", " "))
+    t.append(_vis(it.before), style="bold red strike")
+    t.append(" ")
+    t.append(_vis(choice if choice is not None else it.suggestion), style="bold black on green")
+    t.append(right.replace("\n", " "))
+    return t
+
+
+def raw_view(it: Item) -> Text:
+    """The raw lines with line numbers, the span the edit comes from highlighted."""
+    t = Text()
+    if not it.raw_lines:
+        t.append("(raw lines not known: run `ocr-clean apply` or pass --cleaned DIR)", style="dim italic")
+        return t
+    lines = it.raw_lines.split("\n")
+    hl0 = max(0, it.raw_col - 1)
+    span = max(0, it.raw_end - it.raw_start) if it.raw_start >= 0 else len(it.before)
+    pos = 0
+    hl_start, hl_end = hl0, hl0 + span
+    width = len(str(it.raw_line + len(lines)))
+    for k, line in enumerate(lines):
+        t.append(f"{it.raw_line + k:>{width}} \u2502 ", style="dim cyan")
+        a, b = pos, pos + len(line)
+        for i, ch in enumerate(line):
+            off = a + i
+            style = "bold white on red" if hl_start <= off < hl_end else ""
+            t.append(ch, style=style)
+        if hl_start <= b < hl_end or (span == 0 and hl_start == b):
+            t.append("\u23ce" if span else "\u2038", style="bold white on red")
+        if k + 1 < len(lines):
+            t.append("\n")
+        pos = b + 1
+    return t
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Yes or no, one key."""
+
+    BINDINGS = [Binding("y", "answer(True)", "yes"), Binding("enter", "answer(True)", "yes", show=False),
+                Binding("n", "answer(False)", "no"), Binding("escape", "answer(False)", "no", show=False),
+                Binding("q", "answer(False)", "no", show=False)]
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Static { width: 70; height: auto; padding: 1 2; border: thick $warning;
+                             background: $surface; }
+    """
+
+    def __init__(self, message: Text | str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        msg = Text.assemble(self.message if isinstance(self.message, Text) else Text(self.message),
+                            "\n\n", ("y", "bold green"), " yes   ", ("n", "bold red"), " no")
+        yield Static(msg)
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class ReviewApp(App):
+    """Review the open items of a :class:`ReviewStore`."""
+
+    TITLE = "ocr-clean review"
+    CSS = """
+    Screen { layout: vertical; }
+    #progress { height: 1; padding: 0 1; background: $boost; }
+    #body { height: 1fr; padding: 0 1; }
+    #where { height: auto; margin: 1 0 0 0; }
+    .panel { height: auto; }
+    #edit { display: none; margin: 0 0; }
+    #edit.editing { display: block; }
+    #message { height: auto; min-height: 1; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("a", "accept", "accept"),
+        Binding("enter", "accept", "accept", show=False),
+        Binding("r", "reject", "reject"),
+        Binding("e", "edit", "edit"),
+        Binding("s", "skip", "skip"),
+        Binding("n", "skip", "skip", show=False),
+        Binding("u", "undo", "undo"),
+        Binding("A", "alike", "all alike"),
+        Binding("f", "filter_rule", "this rule"),
+        Binding("t", "filter_stage", "this stage"),
+        Binding("q", "quit", "quit"),
+        *[Binding(str(k), f"pick({k})", f"pick {k}", show=(k == 1)) for k in range(1, 10)],
+    ]
+
+    def __init__(self, store: ReviewStore, *, rule: str | None = None, stage: str | None = None,
+                 doc: str | None = None, who: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.who = who or store.who
+        self.filters = {"rule": rule, "stage": stage, "doc": doc}
+        self.base_filters = dict(self.filters)
+        self.order: list[str] = []
+        self.pos = 0
+        self.current: Item | None = None
+        self.decided_here = 0
+        self.undone_here = 0
+        self._reload()
+
+    # -- the queue ------------------------------------------------------------------------
+    def _reload(self, keep: str | None = None) -> None:
+        items = self.store.items(status=OPEN, **self.filters)
+        self.order = [i.id for i in items]
+        self.pos = self.order.index(keep) if keep in self.order else 0
+        self._settle()
+
+    def _settle(self) -> None:
+        """Make ``current`` the first open item at or after ``pos`` (wrapping round)."""
+        n = len(self.order)
+        self.current = None
+        for k in range(n):
+            j = (self.pos + k) % n
+            it = self.store.get(self.order[j])
+            if it is not None and it.status == OPEN:
+                self.pos, self.current = j, it
+                return
+
+    def _counts(self) -> tuple[int, int]:
+        """(done, left) within the filter."""
+        f = self.filters
+        left = len(self.store.items(status=OPEN, **f))
+        done = len(self.store.items(status=("accepted", "rejected", "edited"), **f))
+        return done, left
+
+    # -- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static(id="progress")
+        with VerticalScroll(id="body"):
+            yield Static(id="where")
+            yield Static(id="raw", classes="panel")
+            yield Static(id="cleaned", classes="panel")
+            yield Static(id="candidates", classes="panel")
+            yield Input(id="edit", placeholder="your text; enter saves, escape cancels")
+        yield Static(id="message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def _say(self, msg: Text | str) -> None:
+        self.query_one("#message", Static).update(msg)
+
+    def refresh_view(self) -> None:
+        done, left = self._counts()
+        total = done + left
+        bar_w = 30
+        filled = int(bar_w * done / total) if total else bar_w
+        flt = " ".join(f"{k}={v}" for k, v in self.filters.items() if v)
+        prog = Text.assemble(("\u2588" * filled, "green"), ("\u2591" * (bar_w - filled), "dim"),
+                             "  ", (f"{done} done", "bold green"), " \u00b7 ", (f"{left} left", "bold yellow"),
+                             f" \u00b7 this session {self.decided_here}",
+                             (f"  [{flt}]" if flt else "", "cyan"))
+        self.query_one("#progress", Static).update(prog)
+        it = self.current
+        where = self.query_one("#where", Static)
+        raw = self.query_one("#raw", Static)
+        cleaned = self.query_one("#cleaned", Static)
+        cands = self.query_one("#candidates", Static)
+        if it is None:
+            where.update(Text("Nothing left to review here. ", style="bold green")
+                         + Text("u undo \u00b7 f/t clear a filter \u00b7 q quit", style="dim"))
+            raw.update("")
+            cleaned.update("")
+            cands.update("")
+            return
+        alike = len(self.store.alike(it))
+        where.update(Text.assemble(
+            (it.doc, "bold"), f"  line {it.raw_line}" + (f"-{it.raw_line_end}" if it.raw_line_end > it.raw_line else ""),
+            f", col {it.raw_col}   ", (f"{it.stage}", "magenta"), ":", (it.rule, "bold magenta"),
+            "   confidence ", (f"{it.confidence:.2f}", _conf_style(it.confidence)),
+            (f"   {alike} open alike (A)" if alike > 1 else "", "cyan"), ("   id " + it.id, "dim")))
+        raw.update(Panel(raw_view(it), title="raw scan", title_align="left", border_style="blue"))
+        cleaned.update(Panel(cleaned_view(it), title="cleaned", title_align="left", border_style="green"))
+        table = Table.grid(padding=(0, 2))
+        table.add_column(justify="right", style="bold cyan")
+        table.add_column()
+        table.add_column(style="dim")
+        for k, c in enumerate(it.ranked[:9], 1):
+            table.add_row(str(k), Text(_vis(c), style="bold" if k == 1 else ""),
+                          "suggestion" if k == 1 else "")
+        table.add_row("r", Text(_vis(it.before), style="red"), "keep the raw text")
+        cands.update(Panel(Group(table), title="candidates", title_align="left", border_style="cyan"))
+
+    # -- actions --------------------------------------------------------------------------
+    def _decide(self, status: str, text: str | None = None) -> None:
+        it = self.current
+        if it is None:
+            self.bell()
+            return
+        try:
+            done = self.store.decide(it.id, status, text, who=self.who)
+        except StoreError as exc:
+            self._say(Text(str(exc), style="red"))
+            return
+        self.decided_here += 1
+        self._say(Text.assemble(("saved ", "dim"), (done.status, _status_style(done.status)), ": ",
+                                (_vis(done.before), "red"), " \u2192 ", (_vis(done.chosen), "green")))
+        self.pos += 1
+        self._settle()
+        self.refresh_view()
+
+    def action_accept(self) -> None:
+        self._decide(ACCEPTED)
+
+    def action_reject(self) -> None:
+        self._decide(REJECTED)
+
+    def action_pick(self, n: int) -> None:
+        it = self.current
+        if it is None or n > len(it.ranked):
+            self.bell()
+            return
+        self._decide(ACCEPTED, it.ranked[n - 1])
+
+    def action_skip(self) -> None:
+        if self.current is None:
+            return
+        self.pos += 1
+        self._settle()
+        self._say(Text("skipped (it stays open)", style="dim"))
+        self.refresh_view()
+
+    def action_edit(self) -> None:
+        if self.current is None:
+            self.bell()
+            return
+        box = self.query_one("#edit", Input)
+        box.value = self.current.suggestion
+        box.add_class("editing")
+        box.focus()
+        box.cursor_position = len(box.value)
+
+    def _close_edit(self) -> None:
+        box = self.query_one("#edit", Input)
+        box.remove_class("editing")
+        self.set_focus(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value
+        self._close_edit()
+        self._decide(EDITED, value)
+
+    def on_key(self, event) -> None:
+        if event.key == "escape":
+            box = self.query_one("#edit", Input)
+            if box.has_class("editing"):
+                event.stop()
+                self._close_edit()
+                self._say(Text("edit cancelled", style="dim"))
+
+    def action_undo(self) -> None:
+        restored = self.store.undo(who=self.who)
+        if not restored:
+            self._say(Text("nothing to undo", style="dim"))
+            self.bell()
+            return
+        self.decided_here -= len(restored)
+        first = restored[-1]
+        for it in restored:
+            if it.id not in self.order:
+                self.order.insert(self.pos, it.id)
+        self.pos = self.order.index(first.id)
+        self._settle()
+        self._say(Text.assemble(("undone: ", "bold"), f"{len(restored)} decision(s); back to ",
+                                (_vis(first.before), "red"), " \u2192 ", (_vis(first.suggestion), "green")))
+        self.refresh_view()
+
+    def action_alike(self) -> None:
+        it = self.current
+        if it is None:
+            self.bell()
+            return
+        alike = self.store.alike(it)
+        msg = Text.assemble("Accept all ", (str(len(alike)), "bold"), " open item(s) changing ",
+                            (_vis(it.before), "bold red"), " \u2192 ", (_vis(it.suggestion), "bold green"), "?")
+        item_id = it.id
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                self._say(Text("nothing decided", style="dim"))
+                return
+            decided = self.store.decide_alike(item_id, ACCEPTED, who=self.who)
+            self.decided_here += len(decided)
+            self._say(Text.assemble(("accepted ", "green"), f"{len(decided)} item(s) ",
+                                    (_vis(it.before), "red"), " \u2192 ", (_vis(it.suggestion), "green")))
+            self._settle()
+            self.refresh_view()
+
+        self.push_screen(ConfirmScreen(msg), done)
+
+    def _toggle(self, key: str) -> None:
+        it = self.current
+        if self.filters[key] and self.filters[key] != self.base_filters[key]:
+            self.filters[key] = self.base_filters[key]
+        elif it is not None:
+            self.filters[key] = getattr(it, key)
+        self._reload(keep=it.id if it else None)
+        self.refresh_view()
+
+    def action_filter_rule(self) -> None:
+        self._toggle("rule")
+
+    def action_filter_stage(self) -> None:
+        self._toggle("stage")
+
+    def summary(self) -> str:
+        done, left = self._counts()
+        return f"{self.decided_here} decision(s) saved this session; {left} open item(s) left"
+
+
+def _conf_style(c: float) -> str:
+    return "bold green" if c >= 0.8 else ("bold yellow" if c >= 0.5 else "bold red")
+
+
+def _status_style(s: str) -> str:
+    return {ACCEPTED: "bold green", REJECTED: "bold red", EDITED: "bold magenta"}.get(s, "")
