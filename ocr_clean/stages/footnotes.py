@@ -316,9 +316,10 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
             continue                       # glued and unbroken: a token candidate already
         flat = digits.replace(" ", "")
         cost = cfg["spaced_cost"]
-        if len(flat) == 4 and m.group(2) and flat[0] in "17" and flat[1] != "0":
+        skip_first = False
+        if len(digits) == 4 and m.group(2) and flat[0] in "17" and flat[1] != "0":
             # "Yat-senism 7115": a question mark or a stray stroke read as a digit
-            flat, cost = flat[1:], cost + 0.6
+            flat, cost, skip_first = flat[1:], cost + 0.6, True
         if len(flat) > 3 or flat[0] == "0":
             continue
         n = int(flat)
@@ -335,9 +336,19 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
         if m.group(1) and not m.group(2):
             # "UglanOV,1 13": the first digit is glued to the punctuation
             s = m.start(3)
-        if len(digits) == 4:
+        if skip_first:
             s = m.start(3) + 1             # the misread first glyph stays as scanned
         out.append(Cand(s, m.end(3), n, cost, "marker-spaced"))
+    for m in LONE_GLYPHS.finditer(text, 0, end):
+        # "apparatus, Varga, IDS believe": the superscript set apart and read as letters;
+        # tried only for numbers missing from the chain, in their stretch
+        tok = m.group(2)
+        prev_word = text[text.rfind(" ", 0, m.start(1)) + 1:m.start(1)]
+        if not HAS_LETTER.search(prev_word) or prev_word.isupper() or any(ch.isdigit() for ch in tok):
+            continue
+        readings = [(re.compile(str(n)), c, "") for n, c, letter in decoder.decode(tok) if not letter]
+        if readings:
+            wild.append(WildTail(m.start(1), m.end(2), readings, "", 1))
     for m in ALONE.finditer(text, 0, end):
         n = int(m.group(2))
         if 1 <= n <= max_n and m.group(2)[0] != "0":
@@ -346,6 +357,8 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
 
 
 TOKEN = re.compile(r"\S+")
+# a short token of capitals/glyphs standing alone between running words
+LONE_GLYPHS = re.compile(r"(?<=[^\W\d_][.,;:]|[^\W\d_]\))( )([A-Z\u00b0'/!?]{2,4})(?= [a-z])")
 PAREN_END = re.compile(r"[)\]][.,;:]?$")
 
 
@@ -379,7 +392,8 @@ def _token_cands(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
     # "Krestintern ?25", "Leninists ),2": a stray space before the punctuation
     bare = not HAS_LETTER.search(tok.rstrip("0123456789"))
     if bare:
-        if not follows_word(text, off) or not CLOSERS.fullmatch(tok.rstrip("0123456789")):
+        lead = tok.rstrip("0123456789")
+        if not (follows_word(text, off) and CLOSERS.fullmatch(lead)) and not PAREN_END.search(lead):
             return
     cuts = [len(tok)] + [i for i in range(len(tok) - 1, 1, -1) if tok[i] in CUT and tok[i - 1] in decoder.chars][:3]
     seen: set[tuple[int, int]] = set()
@@ -407,9 +421,11 @@ def _token_cands(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
             has_digit = any(ch.isdigit() for ch in tail)
             if tail in ("'", "\u2019") and (stem[-1] in "sS" or tok[0] in "'\u2018"):
                 continue                   # a possessive plural or a closing quote
+            if not tail.strip("?!"):
+                continue                   # a question or an exclamation
             if not has_digit:
                 # glyphs only: the word must read as a word without them, not with them
-                whole = WORDCHARS.match(core).group(1)
+                whole = core.lstrip("\"'(\[\u2018\u201c")
                 if len(w) < 3 or known.known(whole) or whole.isupper():
                     continue
                 if not (known.known(w) or known.swallowed(w) or SYMBOL.search(tail)):
@@ -436,10 +452,10 @@ def _token_cands(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
                                          sum(ch.isdigit() for ch in tail)))
 
 
-def wild_candidates(chain: list[Cand], wild: list[WildTail], max_n: int, cfg: dict) -> list[Cand]:
-    """Candidates for the numbers the chain misses, from the unreadable tails in their stretch."""
-    if not wild:
-        return []
+def wild_candidates(chain: list[Cand], wild: list[WildTail], max_n: int, cfg: dict,
+                    text: str = "", notes: dict[int, str] | None = None) -> list[Cand]:
+    """Candidates for the numbers the chain misses: the unreadable tails in their stretch, and
+    (for a reviewer, never applied) the place where the words the note is about occur."""
     placed = sorted(chain, key=lambda c: c.n)
     gaps = []   # (first missing, last missing, lo position, hi position)
     prev_n, prev_end = 0, 0
@@ -471,7 +487,59 @@ def wild_candidates(chain: list[Cand], wild: list[WildTail], max_n: int, cfg: di
                 if b > a and hi > lo:
                     cost += 0.2 * abs((w.start - lo) / (hi - lo) - (n - a + 1) / (b - a + 2))
                 out.append(Cand(w.start, w.end, n, cost, rule, best[1] or w.prefix, True))
+        if notes:
+            for n in range(a, b + 1):
+                if n in notes:
+                    out.extend(text_candidates(text, n, notes[n], lo, min(hi, len(text)), cfg["text_cost"]))
     return out
+
+
+# the subject of a note ends at its first verb or parenthesis: "Karl Kautsky (1854-1938) was..."
+SUBJECT_END = re.compile(r"\(| (?:was|were|is|are|refers?|means?|became|had|has)\b|[;:]|\.(?: |$)")
+KEY_TERM = re.compile(r"\b(?:[A-Z][\w'\u2019-]{3,}|\d{4})\b")
+CLOSE_PUNCT = re.compile(r"[.,;:!?)\]\"'\u2019\u201d]*")
+
+
+def note_keys(note: str) -> list[str]:
+    """Names and years that a note is about: its subject, or the title it gives."""
+    head = note.strip()[:200]
+    q = re.match(r"[\"'\u201c]+([^\"\u201d]{4,120})", head)
+    if q:                                  # '"Manifesto on China..." The Militant...' -> the title
+        subject = q.group(1)
+    else:
+        cut = SUBJECT_END.search(head)
+        subject = head[:cut.start()] if cut else head[:80]
+    words = KEY_TERM.findall(subject)
+    if words and not q and words[0] in ("The", "This", "These", "There", "From", "When"):
+        words = words[1:]
+    return list(dict.fromkeys(words))[:6]
+
+
+def text_candidates(text: str, n: int, note: str, lo: int, hi: int, cost: float) -> list[Cand]:
+    """Where the words a note is about occur between its neighbours' markers (no mark in the scan)."""
+    keys = note_keys(note)
+    if not keys or hi <= lo:
+        return []
+    hits: list[tuple[int, int, str]] = []
+    for k in keys:
+        for m in re.finditer(r"\b" + re.escape(k) + r"\b", text[lo:hi]):
+            hits.append((lo + m.start(), lo + m.end(), k))
+    if not hits:
+        return []
+    hits.sort()
+    best = None
+    for i, (a, b, k) in enumerate(hits):
+        near = {kk for aa, bb, kk in hits if b - 90 <= aa and bb <= b}
+        score = len(near)
+        if best is None or score > best[0]:
+            best = (score, b)
+    need = 2 if len(keys) >= 3 else 1
+    if best[0] < need:
+        return []
+    at = best[1] + CLOSE_PUNCT.match(text, best[1]).end() - best[1]
+    if "\n" in text[best[1]:at]:
+        at = best[1]
+    return [Cand(at, at, n, cost + 0.3 * (len(keys) - best[0]) / len(keys), "marker-position", "", True)]
 
 
 # -- the stage ---------------------------------------------------------------------------
@@ -489,6 +557,7 @@ class Footnotes(Stage):
         "position_cost": 1.6,   # an unreadable tail: placed by position only
         "position_apply": True,  # apply a position-only marker that both neighbours confirm
         "position_confidence": 0.7,
+        "text_cost": 1.8,       # no mark in the scan: where the note's words occur (always queued)
         "order_window": 3,      # an out-of-order marker may sit this many markers away
     }
 
@@ -528,7 +597,8 @@ def plan_markers(text: str, sec: NotesSection, lexicon, cfg: dict | None = None)
     kw = dict(earn=cfg["earn"], skip=cfg["skip"])
     chain = best_chain(firm, max_n, **kw)
     chain, late = _take_back_out_of_order(chain, firm, cfg["order_window"])
-    extra = wild_candidates(chain, wild, max_n, cfg)
+    notes = {e.n: text[e.end:e.end + 300] for e in sec.entries}
+    extra = wild_candidates(chain, wild, max_n, cfg, text[:sec.heading_start], notes)
     if extra:
         chain = best_chain(firm + extra, max_n, **kw)
         # the out-of-order markers stay: a position-only reading never displaces them
@@ -542,12 +612,18 @@ def plan_markers(text: str, sec: NotesSection, lexicon, cfg: dict | None = None)
     for c in chain:
         after = f"{c.prefix}[^{c.n}]"
         status, conf, note = APPLIED, 1.0, f"marker {c.n}"
-        if c.wild:
+        if c.wild and c.start == c.end:
+            status, conf = QUEUED, 0.3
+            note += ": no mark in the scan; placed where the words of the note occur"
+        elif c.wild:
             prev, nxt = by_n.get(c.n - 1), by_n.get(c.n + 1)
             firm_both = prev is not None and nxt is not None and not prev.wild and not nxt.wild
             rivals = 0
             if firm_both:
-                rivals = len({x.start for x in extra if x.n == c.n and prev.end <= x.start < nxt.start}) - 1
+                # other readings of the scan that could be this number here (the place the
+                # note's words suggest is no rival: it is only a hint for the reviewer)
+                rivals = len({x.start for x in extra if x.n == c.n and x.start < x.end
+                              and prev.end <= x.start < nxt.start}) - 1
             if firm_both and rivals == 0 and cfg["position_apply"]:
                 conf = cfg["position_confidence"] if c.rule == "marker-position" else 0.8
                 note += ": fits between firm neighbours"
