@@ -20,7 +20,11 @@ the text, on unbroken lines (the halves of broken words are not counted).  When 
 book is silent, English frequencies decide: a joined form that is an English word is
 joined; two good words whose joined form is not a word get a hyphen; a half that is
 no word (an OCR error, ``lnove`` / ``ment``) is never a reason for a hyphen.  A
-capitalised second half (``Bolshevik`` / ``Leninists``) marks a compound.
+capitalised second half (``Bolshevik`` / ``Leninists``) marks a compound.  Between the
+two, the book's habit with the halves counts: prefixes it glues elsewhere (``re``,
+``semi``: ``reeducated``) or hyphenates (``self``: ``self-defense``), endings it glues
+(``ness``, ``ing``) or takes after a hyphen or dash (``year`` in ``five-year``; ``the``
+after a dash).
 
 Weak evidence does not queue the edit (a queued join would leave a line break in the
 text); the likelier reading is applied with a lower confidence, rule
@@ -64,6 +68,9 @@ DASH_BEFORE = regex.compile(r"(?:\p{L}|\p{N}|\s|^)[.!?,;:)\]\"]\Z")
 DASH_AFTER = regex.compile(r"[\p{L}\p{N}\"]")
 LEFT_RUN = regex.compile(r"(?r)\S+\Z")
 RIGHT_RUN = regex.compile(r"[\p{L}\p{N}]+|\S")
+
+
+SPACE_NOTE = " times as two words"
 
 
 def _word_char(ch: str) -> bool:
@@ -255,7 +262,7 @@ class Dehyphenate(Stage):
         choice, rule, conf, note = self._decide(a, b, hyphen_line, book)
         readings = {"join": a + b, "hyphen": a + "-" + b, "space": a + " " + b}
         order = [choice] + [k for k in ("join", "hyphen") if k != choice]
-        if rule == "join-uncertain" and note.endswith("times"):
+        if note.endswith(SPACE_NOTE):       # the book writes the halves as two words
             order.insert(1, "space")
         # the span: both halves and the break; never into the previous edit (a one-word line)
         start, end = max(lm.start(), prev_end), rm.end()
@@ -332,7 +339,7 @@ class Dehyphenate(Stage):
         nsep = book.separate(a, b0)
         if nsep >= c["separate_min"]:
             # the book writes the pair as two words: perhaps the scan lost a space, not a dash
-            note += f"; the book writes '{a} {b0}' {nsep} times"
+            note += f"; the book writes '{a} {b0}' {nsep}{SPACE_NOTE}"
             return "hyphen", "join-uncertain", unsure, note
         return "hyphen", sure_hyph, c["confidence_english"], note
 
