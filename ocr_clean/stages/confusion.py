@@ -56,6 +56,8 @@ class Confusion(Stage):
         "protect_count": 8,          # a form the book uses this often is its own word...
         "protect_ratio": 0.02,       # ...unless the word it misreads is this much more common
         "keep_weight": 0.25,          # odds that an unknown form is printed as it stands
+        "word_floor": 0.3,           # evidence of any dictionary word, however rare
+        "queue_min_freq": 0.3,       # a queued candidate needs at least this much evidence
         "case_weight": 0.5,          # odds of each capital inside a lower-case word
         "sure_threshold": 0.97,      # first-pass fixes that teach the scan's confusion profile
         "profile_min_fixes": 20,     # fewer sure fixes than this: no profile
@@ -80,6 +82,17 @@ class Confusion(Stage):
             if d is not None:
                 edits.append(d)
         return edits
+
+
+def length_odds(n: int) -> float:
+    """A long form that lands on a word by a glyph rule rarely does so by chance."""
+    if n <= 5:
+        return 1.0
+    if n <= 7:
+        return 0.5
+    if n <= 9:
+        return 0.25
+    return 0.12
 
 
 class _Target:
@@ -131,9 +144,13 @@ class _Run:
                 or self.english.get(cand, 0.0) >= self.cfg["candidate_english_min"])
 
     def freq(self, cand: str) -> float:
+        """Evidence that ``cand`` is a word: the book's count, English as expected counts,
+        and a floor for any dictionary word (being a word at all is most of the evidence
+        against a form that is none)."""
+        e = self.english.get(cand, 0.0)
         return (self.book.lower.get(cand, 0)
-                + self.cfg["english_weight"] * self.N_english * self.english.get(cand, 0.0)
-                + (1.0 if cand in self.user else 0.0))
+                + self.cfg["english_weight"] * self.N_english * e
+                + (self.cfg["word_floor"] if e >= self.cfg["english_min"] or cand in self.user else 0.0))
 
     def book_form(self, cand: str) -> str | None:
         """The book's usual spelling (case) of a word, if it has one."""
@@ -238,8 +255,8 @@ class _Run:
                 if d:
                     prefix, digits = d.group(1), d.group(2)
                     pl = prefix.lower()
-                    prefix_known = (self.known(pl) or own[pl] >= 2) and not HAS_DIGIT.search(prefix) \
-                        and LOST not in prefix
+                    prefix_known = (self.english.get(pl, 0.0) >= 1e-6 or pl in self.user
+                                    or own[pl] >= 3) and not HAS_DIGIT.search(prefix) and LOST not in prefix
                     if prefix_known and self.plausible_marker(start + len(prefix), int(digits)):
                         continue            # word + footnote marker: not ours
                     if not prefix_known and len(digits) >= 2 and self.plausible_marker(
@@ -311,7 +328,7 @@ class _Run:
         # the keep hypothesis
         n_t = self.own.get(low, 0) if not (INNER_CAP.search(core)) else self.exact.get(core, 0)
         keep_freq = max(n_t, 1) + cfg["english_weight"] * self.N_english * self.english.get(low, 0.0)
-        keep = shape_odds(core) * keep_freq * cfg["keep_weight"]
+        keep = shape_odds(core) * keep_freq * cfg["keep_weight"] * length_odds(len(core))
         prev, nxt = self.neighbours(t)
         scored = []
         for p in paths:
@@ -370,6 +387,12 @@ class _Run:
         if after == core + t.suffix:
             return None
         status = APPLIED if conf >= cfg["apply_threshold"] else QUEUED
+        if status == QUEUED and best.rules != ("case",):
+            f = self.freq(best.cand)
+            known = self.english.get(best.cand, 0.0) >= cfg["english_min"] or \
+                self.book.lower.get(best.cand, 0) >= 3
+            if f < cfg["queue_min_freq"] * (20 if len(core) <= 4 else 1) or not known:
+                return None     # a doubtful fix to a word with next to no evidence: not worth a look
         rule = "lost-glyph" if LOST in core else ("case" if best.rules == ("case",) else "glyph")
         return Edit(t.start, t.end + len(t.suffix), after, rule, round(conf, 4), status,
                     tuple(cands), note=" ".join(best.rules))
