@@ -35,10 +35,12 @@ from ..lexicon import dictionaries_dir, read_table
 from .base import Stage, register
 
 # -- text tests ---------------------------------------------------------------------------
-_SENT_END = re.compile(r"""[.!?:]\s*["'\u2019\u201d)\]]*\s*(?:\d{1,3}\s*)?$""")
+# a sentence ends, maybe with a closing quote and a note reference (as printed or garbled)
+_SENT_END = re.compile(r"""[.!?:]\s*["'\u2019\u201d)\]]*\s*(?:[\dIlOS]{1,3}\s*|\*\s*)?$""")
 _SOFT_END = re.compile(r"""[,;]\s*["'\u2019\u201d)\]]*\s*$""")
 _LEAD_JUNK = re.compile(r"""^[\s.,;:·'"\u2018\u2019\u201c\u201d(\[]+""")
 _LIST_ITEM = re.compile(r"^\(?(\d{1,3})\s?[.)]\s+\S")
+_LETTER_ITEM = re.compile(r"""^["'\s]*\(\s?[a-z]\s?\)\s""")    # (a) (b) ( c)
 _WORD = re.compile(r"\S+")
 
 
@@ -98,6 +100,8 @@ class _Block:
     status: str
     note: str = ""
     moved: bool = False  # a note/caption moved to the end of its paragraph
+    marker: bool = False  # a note that starts with its mark
+    follows: "_Block | None" = None   # a note continued from the previous page's note
 
 
 @dataclass
@@ -202,6 +206,8 @@ class PageStructure(Stage):
 
     def _first(self, i: int) -> str:
         """'l' if the line starts (after stray marks) lowercase, 'U' upper or digit, else 'o'."""
+        if _LETTER_ITEM.match(self.strip[i]):
+            return "U"
         s = _LEAD_JUNK.sub("", self.strip[i])
         if not s:
             return "o"
@@ -470,13 +476,26 @@ class PageStructure(Stage):
                 continue
             text = "\n".join(self.lines[k].strip() if k == i else self.lines[k].lstrip()
                              for k in body)
-            if interrupts:
+            # a note continued from the previous page joins that note
+            prev_note = next((b for b in reversed(out) if b.kind in ("note", "note-kept")), None)
+            follows = None
+            if prev_note is not None and not marker and not caption and i - prev_note.last < 80:
+                tail = prev_note.note.rsplit("\n", 1)[-1].rstrip()
+                if tail.endswith("-") or (not _SENT_END.search(tail) and self._first(i) == "l"):
+                    follows = prev_note
+            if interrupts or follows is not None:
                 kind = "caption" if caption else "note"
                 rule = "caption-move" if caption else "footnote-move"
                 conf = 0.75 if caption else (0.9 if marker else 0.8)
-                out.append(_Block(i, last, kind, rule, conf, APPLIED, note=text, moved=True))
+                if follows is not None and follows.kind == "note-kept":
+                    follows = None      # the first part stays where it is: so does this one
+                    kind, rule = "note-kept", "footnote-break"
+                blk = _Block(i, last, kind, rule, conf, APPLIED, note=text,
+                             moved=kind != "note-kept", marker=marker, follows=follows)
             else:
-                out.append(_Block(i, last, "note-kept", "footnote-break", 0.9, APPLIED, note=text))
+                blk = _Block(i, last, "note-kept", "footnote-break", 0.9, APPLIED, note=text,
+                             marker=marker)
+            out.append(blk)
             taken.update(range(i, last + 1))
             i = last + 1
         return out
@@ -511,7 +530,8 @@ class PageStructure(Stage):
             if para_start:
                 list_seen[(style, num)] = b
             elif prev_line is not None and b - prev_line < 400 and not self._word_cont(a) \
-                    and not self._hyphen(a) and (self._sent_end(a) or a == prev_line):
+                    and not self._hyphen(a) \
+                    and (self._sent_end(a) or a == prev_line or info[x][0] > 0):
                 gaps[x] = _Gap("\n\n", "list-item-break", 0.8)
                 list_seen[(style, num)] = b
         # the displaced break: a blank line inside a sentence right after a paragraph's first
@@ -550,7 +570,9 @@ class PageStructure(Stage):
             if fb == "l" and self._sent_end(a) and not self.strip[a].endswith(":") \
                     and not _LIST_ITEM.match(self.strip[b]):
                 return _Gap("\n", join_rule, 0.7)
-            if (not self._sent_end(a) and fb != "l" and not self._short(a)
+            alone = (a == 0 or self.blank[a - 1]) and len(self.strip[a]) < 0.9 * self.width[a] \
+                and not self._ends_joiner(a)     # a one-line heading between blank lines
+            if (not self._sent_end(a) and fb != "l" and not self._short(a) and not alone
                     and not self._allcaps(a) and not self._standalone(b)):
                 return _Gap("\n", join_rule, 0.9 if self._ends_joiner(a) else 0.8)
             rule = "blank-run" if nb >= 2 or bl else "paragraph-break"
@@ -619,15 +641,24 @@ class PageStructure(Stage):
             if x == len(content) - 1 or gaps[x].sep == "\n\n":
                 end_of = content[x]
             para_end[content[x]] = end_of
+        continued: dict[int, list[_Block]] = {}
         for b in blocks:
-            if not b.moved:
+            if b.moved and b.follows is not None and b.follows.moved:
+                root = b.follows
+                while root.follows is not None and root.follows.moved:
+                    root = root.follows
+                continued.setdefault(id(root), []).append(b)
+        for b in blocks:
+            if not b.moved or (b.follows is not None and b.follows.moved):
                 continue
             k = bisect.bisect_right(content, b.last)
             target = para_end[content[k]] if k < len(content) else last
             inserts.setdefault(target, []).append(b)
         for target, bs in inserts.items():
             pos = starts[target] + len(lines[target])
-            after = "".join("\n\n" + b.note for b in bs)
+            after = "".join("\n\n" + b.note + "".join("\n" + c.note for c in continued.get(id(b), ()))
+                            for b in bs)
+            bs = bs + [c for b in bs for c in continued.get(id(b), ())]
             edits.append(Edit(pos, pos, after, bs[0].rule, min(b.confidence for b in bs),
                               note="moved here from raw line(s) "
                                    + ", ".join(f"{b.first + 1}-{b.last + 1}" for b in bs)))
