@@ -132,6 +132,7 @@ class Punctuation(Stage):
         self.re_case_s = re.compile(r"(?<=[A-Za-z])['\u2019](S)(?![\w'\u2019])")
         self.re_plural_sp = re.compile(r"(?<=[A-Za-z]s)( +)(['\u2019])(?= +[A-Za-z])")
         self.re_bang = re.compile(r"([\[(])( *)(" + _alt(p.bracket_bang) + r")( *)([\])])")
+        self.re_any_quote = re.compile('"|' + _alt({*p.quote_token, *p.quote_prefix, *p.quote_suffix}))
         self.re_bang_book = re.compile(r"[\[(] *!(?: *!)* *[\])]")
 
     # -- helpers -------------------------------------------------------------------------
@@ -294,8 +295,7 @@ class Punctuation(Stage):
         return res[0], res[1]
 
     def _quotes(self, p: str, ctx, add) -> None:
-        if '"' not in p and not any(g in p for g in (*self.pat.quote_token, *self.pat.quote_prefix,
-                                                      *self.pat.quote_suffix)):
+        if not self.re_any_quote.search(p):
             return
         real = [_Q(m.start(), m.end(), self._classify(p, m.start(), m.end()))
                 for m in re.finditer('"', p)]
