@@ -285,7 +285,12 @@ class Dehyphenate(Stage):
         # the possessive of the second half does not change the decision: "Robes" / "pierre's"
         b0 = POSSESSIVE.sub("", b)
         la, lb = a.lower(), b0.lower()
-        nj = book.words.get(la + lb, 0)
+        if b0[:1].isupper() and not a.isupper():
+            # a capital inside the joined form: only that very spelling counts ("MacDonald"),
+            # not the folded word (">f-" / "It" is not "fit")
+            nj = book.cased.get(a + b0, 0)
+        else:
+            nj = book.words.get(la + lb, 0)
         nh = book.pairs.get((la, lb), 0)
         note = f"book: {a}{b0} {nj}, {a}-{b0} {nh}"
         lex = self.lexicon
