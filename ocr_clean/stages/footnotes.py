@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -238,12 +238,14 @@ def entry_candidates(text: str, lo: int, hi: int, decoder: TailDecoder | None = 
 def find_notes_section(text: str) -> NotesSection | None:
     """The notes section: the last "Notes..." heading line followed by entries 1, 2, 3..."""
     best = None
-    for h in HEADING.finditer(text):
-        line = h.group(0).strip()
-        if len(line.split()) > 6 or MARKER.search(line):
-            continue
+    heads = [h for h in HEADING.finditer(text)
+             if len(h.group(0).split()) <= 6 and not MARKER.search(h.group(0))]
+    if not heads:
+        return None
+    every = entry_candidates(text, heads[0].end(), len(text))
+    for h in heads:
         start = h.end()
-        cands = entry_candidates(text, start, len(text))
+        cands = [c for c in every if c.start >= start]
         chain = best_chain(cands, 10 ** 6, end_penalty=False)
         if len(chain) < 3 or chain[0].n > 3:
             continue
@@ -305,11 +307,33 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
     out: list[Cand] = []
     wild: list[WildTail] = []
     max_n = decoder.max_n
+    # the readings of a token depend on the token alone (except a bare "?25" after a word):
+    # each distinct token is read once
+    cache: dict[str, tuple[list[Cand], list[WildTail]]] = {}
     for m in TOKEN.finditer(text, 0, end):
         tok = m.group(0)
-        if "[^" in tok:
+        hit = cache.get(tok)
+        off = m.start()
+        if hit is None:
+            if "[^" in tok:
+                cache[tok] = ([], [])
+                continue
+            o: list[Cand] = []
+            w: list[WildTail] = []
+            _token_cands(text, tok, off, decoder, known, cfg, o, w)
+            if not o and not w and HAS_LETTER.search(tok.rstrip("0123456789")):
+                cache[tok] = ([], [])
+            elif HAS_LETTER.search(tok.rstrip("0123456789")):
+                cache[tok] = ([replace(c, start=c.start - off, end=c.end - off) for c in o],
+                              [replace(x, start=x.start - off, end=x.end - off) for x in w])
+            out.extend(o)
+            wild.extend(w)
             continue
-        _token_cands(text, tok, m.start(), decoder, known, cfg, out, wild)
+        o, w = hit
+        if o:
+            out.extend(replace(c, start=c.start + off, end=c.end + off) for c in o)
+        if w:
+            wild.extend(replace(x, start=x.start + off, end=x.end + off) for x in w)
     for m in SPACED.finditer(text, 0, end):
         digits = m.group(3)
         if " " not in digits and not m.group(2):
@@ -317,7 +341,7 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
         flat = digits.replace(" ", "")
         cost = cfg["spaced_cost"]
         skip_first = False
-        if len(digits) == 4 and m.group(2) and flat[0] in "17" and flat[1] != "0":
+        if len(digits) == 4 and " " not in digits and m.group(2) and flat[0] in "17" and flat[1] != "0":
             # "Yat-senism 7115": a question mark or a stray stroke read as a digit
             flat, cost, skip_first = flat[1:], cost + 0.6, True
         if len(flat) > 3 or flat[0] == "0":
@@ -359,6 +383,7 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
 TOKEN = re.compile(r"\S+")
 # a short token of capitals/glyphs standing alone between running words
 LONE_GLYPHS = re.compile(r"(?<=[^\W\d_][.,;:]|[^\W\d_]\))( )([A-Z\u00b0'/!?]{2,4})(?= [a-z])")
+ORDINARY_PUNCT = "'\".,;:!?)-\u2019\u201d"
 PAREN_END = re.compile(r"[)\]][.,;:]?$")
 
 
@@ -425,7 +450,7 @@ def _token_cands(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
                 continue                   # a question or an exclamation
             if not has_digit:
                 # glyphs only: the word must read as a word without them, not with them
-                whole = core.lstrip("\"'(\[\u2018\u201c")
+                whole = core.lstrip("\"'(\[\u2018\u201c").rstrip(".,;:!?\")]\u201d")
                 if len(w) < 3 or known.known(whole) or whole.isupper():
                     continue
                 if not (known.known(w) or known.swallowed(w) or SYMBOL.search(tail)):
@@ -446,8 +471,10 @@ def _token_cands(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
                 out.append(Cand(off + k, off + L, n, c, rule, letter))
             if not tail.isdigit():
                 readings = [(rx, c, l) for rx, c, l in decoder.wild(tail) if not l or l == known.swallowed(w)]
-                # a tail of unreadable glyphs only: the word must end in a small letter
-                if readings and (has_digit or (stem[-1].islower() and len(w) >= 4)):
+                # a tail of unreadable glyphs only: the word must end in a small letter, and
+                # the tail must not be ordinary punctuation ("socialism'?")
+                if readings and (has_digit or (stem[-1].islower() and len(w) >= 4
+                                               and tail.strip(ORDINARY_PUNCT))):
                     wild.append(WildTail(off + k, off + L, readings, swallow,
                                          sum(ch.isdigit() for ch in tail)))
 
