@@ -169,6 +169,8 @@ def shape_odds(tok: str) -> float:
     if letters and not all(c.isupper() for c in letters):
         inner_caps = sum(1 for i, c in enumerate(tok) if i > 0 and c.isupper() and tok[i - 1].isalpha()
                          and not tok[i - 1].isupper())
+        if len(tok) > 3 and tok[0].isupper() and tok[1].isupper() and tok[2].islower() and tok[3].islower():
+            inner_caps += 1
         odds *= 0.1 ** min(inner_caps, 3)
     return odds
 
