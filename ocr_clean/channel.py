@@ -179,12 +179,13 @@ SAME_SHAPE = frozenset("CcOoSsVvWwXxZz")   # letters whose capital is the small 
 
 
 def apply_case(tok: str, path: Path_, cand: str, *, sentence_start: bool, prefer_capital: bool,
-               book_form: str | None = None, capital_common: bool = True) -> str:
+               book_form: str | None = None, capital_common=True) -> str:
     """Give ``cand`` (lower case) the case pattern of the token it replaces.
 
     ``prefer_capital``: the book never writes this word small (a name);
     ``capital_common``: the book often capitalizes it inside sentences (Communist Party,
-    Comrade X), so a capital that looks like its small letter (C, O, S ...) is believed.
+    Comrade X), so a capital that looks like its small letter (C, O, S ...) is believed;
+    a bool, or a callable asked only when the answer matters.
     """
     def capital() -> str:
         if book_form and book_form.lower() == cand and book_form[:1].isupper():
@@ -196,8 +197,10 @@ def apply_case(tok: str, path: Path_, cand: str, *, sentence_start: bool, prefer
         return cand.upper()
     if path.first_kept:
         if tok[0].isupper():
-            if tok[0] in SAME_SHAPE and not sentence_start and not prefer_capital and not capital_common:
-                return cand
+            if tok[0] in SAME_SHAPE and not sentence_start and not prefer_capital:
+                common = capital_common() if callable(capital_common) else capital_common
+                if not common:
+                    return cand
             return capital()
         return cand
     if sentence_start or prefer_capital:

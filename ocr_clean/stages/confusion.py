@@ -174,10 +174,25 @@ class _Run:
             return False        # the book writes it small: capitals are for sentence starts
         return self._midcap.get(cap, 0) > 0 or self.english.get(cand, 0.0) == 0.0
 
-    def capital_common(self, cand: str) -> bool:
+    def capital_common(self, cand: str, t: _Target | None = None) -> bool:
+        """Is a capital the book's usual spelling here?  First the same word pairs elsewhere in
+        the book (civil war / the War; Comrade Rosmer), then how often it is capitalized
+        inside sentences at all."""
+        cap = cand[:1].upper() + cand[1:]
+        if t is not None:
+            prev, nxt = self.neighbours(t, raw=True)
+            n_cap = n_low = 0
+            text = self.text
+            if prev:
+                n_cap += text.count(f"{prev} {cap} ")
+                n_low += text.count(f"{prev} {cand} ")
+            if nxt:
+                n_cap += text.count(f" {cap} {nxt}")
+                n_low += text.count(f" {cand} {nxt}")
+            if n_cap != n_low:
+                return n_cap > n_low
         if self._midcap is None:
             self._midcap = collections.Counter(MID_CAPITAL.findall(self.text))
-        cap = cand[:1].upper() + cand[1:]
         return 3 * self._midcap.get(cap, 0) >= self.book.counts.get(cand, 0)
 
     def well_cased(self, low: str) -> int:
@@ -275,7 +290,8 @@ class _Run:
             r = self.cache[core] = self.stage.model.readings(core, self.is_word)
         return r
 
-    def neighbours(self, t: _Target) -> tuple[str | None, str | None]:
+    def neighbours(self, t: _Target, raw: bool = False) -> tuple[str | None, str | None]:
+        """The words either side (lower case, or as written with ``raw``)."""
         text = self.text
         prev = None
         i = t.start - 1
@@ -285,12 +301,12 @@ class _Run:
             j = i
             while j > 0 and text[j - 1].isalpha():
                 j -= 1
-            prev = text[j:i + 1].lower()
+            prev = text[j:i + 1] if raw else text[j:i + 1].lower()
         nxt = None
         e = t.end + len(t.suffix) + len(t.marker_tail)
         m = WORDISH.match(text, e + 1) if e < len(text) and text[e] == " " else None
         if m:
-            nxt = m.group().lower()
+            nxt = m.group() if raw else m.group().lower()
         return prev, nxt
 
     def sentence_start(self, pos: int) -> bool:
@@ -381,7 +397,7 @@ class _Run:
             m = mark if p.punct else ""
             c = apply_case(core, p, p.cand, sentence_start=ss, prefer_capital=self.prefer_capital(p.cand),
                            book_form=self.book_form(p.cand),
-                           capital_common=self.capital_common(p.cand)) + m + t.new_suffix
+                           capital_common=lambda c=p.cand: self.capital_common(c, t)) + m + t.new_suffix
             if c not in cands:
                 cands.append(c)
         after = cands[0]
