@@ -2,36 +2,47 @@
 
     "The His tory of the Russian Revolution"  ->  "The History of the Russian Revolution"
     "Tro tsky", "wi thin", "i s", "Secret ari at"  ->  "Trotsky", "within", "is", "Secretariat"
-    "THE O P P O S ITI O N"                   ->  "THE OPPOSITION"          (letter-spaced capitals)
-    "December 1 930", "1 930-31"              ->  "December 1930", "1930-31" (split numbers)
+    "THE O P P O S ITI O N"                   ->  "THE OPPOSITION"           (letter-spaced capitals)
+    "December 1 930", "1 930-31", "193 1"     ->  "December 1930", "1930-31", "1931"   (split years)
 
-Works on the text after ``dehyphenate`` (one paragraph a line) and keeps that form.
+Works on the text after ``dehyphenate`` (one paragraph a line) and keeps that form: it only
+ever removes spaces between letters (or between the digits of a year).
 
 How a join is decided
 ---------------------
-The letter runs of the text that are separated by exactly one space form chains.  Within a
-chain, every way of grouping neighbouring pieces into words is scored with a unigram model
-(a dynamic programme over the chain):
+Letter runs one space apart form chains.  Each piece of a chain is either a *word of its own*
+(one of ``a``/``A``/``I``; a two-letter word of ``dictionaries/short_words.txt``; a longer piece
+common in English, or used often enough in the book away from the piece it would join) or
+*weak* (``i``, ``s``, ``wi``, ``co``, ``tsky``, ``ari``, ``tory``).  Around every weak piece, all
+ways of grouping neighbours into words are scored by a small unigram model (a dynamic
+programme over the stretch):
 
-* a piece kept as it is scores the log of its frequency, English (wordfreq) or the book's own;
-  a piece that cannot stand alone (a single letter other than ``a``/``A``/``I``, a two-letter
-  piece not on ``dictionaries/short_words.txt``, a rare string such as ``tsky`` or ``ari``)
-  scores very low;
-* a joined group scores the log of the frequency of the joined word, the book's own count
-  first (``Trotsky`` spelled whole 237 times is strong evidence), minus a penalty for each
-  space removed (a split is a rare accident of the scan).
+* a piece kept as it is scores the log of its frequency (the book's or English); a weak piece
+  a small fraction of that, a lone letter almost nothing;
+* a joined group scores the log of the joined word's frequency, minus ``join_penalty`` for
+  each space removed.  The joined word must be known: written whole ``known_book`` times in
+  the book (``Trotsky`` 237 times, in a compatible case: ``ram`` is not the name ``Ram``), or,
+  for words of more than ``short_join`` letters, in English; or a prefix of
+  ``dictionaries/split_prefixes.txt`` before a common word (``un forgotten``).
 
-Only groups that contain at least one piece that is not a common word are ever joined by this
-model: two real words that also make a word (``a round``/``around``, ``in to``, ``some one``)
-are left alone, or queued when the book shows clearly that it writes the joined word and
-hardly ever the pair.  Each join's confidence comes from the margin between the best reading
-and the best reading without that join; below ``apply_margin`` it is queued with candidates.
+A group of words that are all words of their own (``a round``/``around``, ``in to``,
+``some one``) is never joined by the model: it is queued (rule ``split-word-pair``) only when
+the book writes the joined word ``pair_queue_count`` times and ``pair_queue_ratio`` times more
+often than the pair.  A lone letter beside real words (``r am``, ``B and``, ``liberal s``) is
+joined only when the book writes the result ``letter_join_book`` times, else queued.  The
+confidence of a join comes from the margin between the best reading and the best one without
+that join; below ``apply_margin`` it is queued, with the runner-up and the raw text as
+candidates.
 
-Split numbers: two groups of digits standing apart, that join into a four-digit number the
-book writes whole at least ``min_year_count`` times (``1 930``, ``193 1``), are joined.  Digits
-attached to a word (``Kai-shek.7``, ``UglanOV,1 13``) are footnote markers: not ours.
+Not ours: a piece after an apostrophe (``weren 't``, ``Trotsky' s``: the punctuation stage), a
+piece glued to digits (``c0111 munists``: the confusion stage), digits attached to a word or a
+mark (``Kai-shek.7``, ``UglanOV,1 13``: footnote markers).
 
-No word of any one book is written here; the only data is the list of short English words.
+Split years: runs of digits standing apart that join into a year (1500-2099) the book writes
+whole ``min_year_count`` times are joined (rule ``split-number``).
+
+No word of any one book is written here: the data are the list of short English words and
+the list of prefixes; everything else is counted from the text at run time.
 """
 from __future__ import annotations
 
@@ -50,7 +61,9 @@ CHAIN = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)+")
 SPLIT_NUMBER = re.compile(r"\b\d{1,3}(?: \d{1,3}){1,3}(?![.,]\d)(?!\w)")
 NOT_BEFORE_NUMBER = set("_.,;:'\u2019/-")   # "UglanOV,1 13": a footnote marker, not ours
 NUMBER = re.compile(r"\b\d{4}\b")
+YEAR = re.compile(r"1[5-9]\d\d|20\d\d")     # only years: "1 000" may be how a number is printed
 APOSTROPHES = "'\u2019`"
+CLITICS = frozenset({"s", "t", "d", "m", "ll", "re", "ve"})   # what follows an apostrophe: not a word start
 
 
 @lru_cache(maxsize=4)
@@ -79,9 +92,9 @@ class SplitWords(Stage):
         "short_words": "short_words.txt",
         "prefixes": "split_prefixes.txt",
         "common_freq": 1e-5,       # English frequency from which a piece is a word of its own
-        "rare_freq": 1e-6,         # ... or this frequency and
+        "rare_freq": 1e-6,         # ... or this frequency (or 5+ letters) and
         "rare_book_count": 3,      # ... this many uses in the book (not next to its other half)
-        "book_word_count": 10,     # ... or this many uses in the book (3+ letters)
+        "book_word_count": 10,     # ... or this many uses in the book (3-4 letters)
         "weak_factor": 0.02,       # a rare piece kept alone: its frequency times this
         "floor": 1e-9,             # a piece that is no word at all
         "join_penalty": 4.0,       # log-odds against removing one space
@@ -110,6 +123,7 @@ class SplitWords(Stage):
         self.one, self.two = _short_words(cfg["short_words"])
         self.prefixes = _prefixes(cfg["prefixes"])
         self._piece: dict[str, tuple[bool, float]] = {}
+        self._strong: set[str] = set()
         self._word: dict[str, float | None] = {}
         self._split_uses: dict[str, int] = {}
 
@@ -136,20 +150,24 @@ class SplitWords(Stage):
         ef = self.lexicon.freq(low)
         # the book's uses of the piece, less those where it sits next to a piece it makes a word with
         bc = max(0, self.book.count(tok) - self._split_uses.get(low, 0))
-        if len(tok) == 1:
+        if tok in self.lexicon.protected:
+            strong = True             # a form a person confirmed
+        elif len(tok) == 1:
             strong = tok in self.one
         elif len(tok) == 2:
             strong = low in self.two
         else:
             strong = (ef >= cfg["common_freq"]
-                      or (ef >= cfg["rare_freq"] and bc >= cfg["rare_book_count"])
-                      or bc >= cfg["book_word_count"])
+                      or bc >= (cfg["rare_book_count"] if ef >= cfg["rare_freq"] or len(tok) > 4
+                                else cfg["book_word_count"]))
         p = max(ef, bc / self.n)
         if not strong and (len(tok) < 3 or ef < cfg["rare_freq"]):
             # not a word (a rare real word such as "sect" keeps its own frequency)
             p = p * cfg["weak_factor"] if len(tok) > 1 else 0.0
         hit = (strong, math.log(max(p, cfg["floor"])))
         self._piece[tok] = hit
+        if strong:
+            self._strong.add(tok)
         return hit
 
     def word(self, joined: str) -> float | None:
@@ -164,8 +182,9 @@ class SplitWords(Stage):
         cfg = self.config
         score = None
         low = joined.lower()
-        if (low in self.lexicon.english or low in self.book.lower or low in self.lexicon.user_lower) \
-                and _case_ok(joined):
+        lex = self.lexicon
+        if (low in lex.english or low in self.book.lower or low in lex.user_lower
+                or joined in lex.protected) and _case_ok(joined):
             ef = self.lexicon.freq(joined)
             bc = self.book_count(joined)
             user = joined.lower() in self.lexicon.user_lower or joined in self.lexicon.protected
@@ -203,10 +222,13 @@ class SplitWords(Stage):
         caps_r, low_r = cfg["max_caps_group"] - 1, cfg["max_group"] - 1
         tlen = len(text)
         edits: list[Edit] = []
+        sure = self._strong
         for m in CHAIN.finditer(text):
             toks = m.group().split(" ")
+            if sure.issuperset(toks):
+                continue
             info = [cache.get(t) or piece(t) for t in toks]
-            if all(x[0] for x in info):
+            if sure.issuperset(toks):
                 continue
             n = len(toks)
             strong = [x[0] for x in info]
@@ -220,13 +242,19 @@ class SplitWords(Stage):
             s0 = m.start()
             if s0 > 0:
                 c = text[s0 - 1]
-                if c.isdigit() or c == "." or (c in APOSTROPHES and len(toks[0]) <= 2):
+                clitic = toks[0].lower() in CLITICS
+                if c.isdigit() or c == "." or (c in APOSTROPHES and clitic):
                     start_ok[0] = False       # "weren 't", "Landau 's", "develop1l1ents"
-                elif c == " " and s0 > 1 and (text[s0 - 2] in APOSTROPHES
+                elif c == " " and s0 > 1 and ((text[s0 - 2] in APOSTROPHES and clitic)
                                               or (text[s0 - 2] == "-" and s0 > 2 and text[s0 - 3].islower())):
                     start_ok[0] = False       # "Trotsky' s and", "di- recti on": other stages' work
             if m.end() < tlen and text[m.end()].isdigit():
                 end_ok[-1] = False
+            # a piece at the edge that can join nothing seeds no island
+            if not start_ok[0]:
+                strong[0] = True
+            if not end_ok[-1]:
+                strong[-1] = True
             i = 0
             while i < n:
                 if strong[i]:
@@ -408,7 +436,7 @@ class SplitWords(Stage):
             if size != 4:
                 continue
             joined = "".join(parts[:k])
-            if counts.get(joined, 0) < cfg["min_year_count"]:
+            if not YEAR.fullmatch(joined) or counts.get(joined, 0) < cfg["min_year_count"]:
                 continue
             end = m.start() + len(" ".join(parts[:k]))
             out.append(Edit(m.start(), end, joined, "split-number", 0.95, APPLIED,
