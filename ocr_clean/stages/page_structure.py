@@ -127,6 +127,7 @@ class PageStructure(Stage):
         "max_head_lines": 3,       # a running head split by the scan over up to this many lines
         "number_tolerance": 2.5,   # pages a wildcard page number may be off its prediction
         "queue_below": 0.7,        # removals less confident than this are queued
+        "max_lone_page": 1000,     # a lone number this high is a year, not a page
     }
 
     # ------------------------------------------------------------------------------------
@@ -147,6 +148,10 @@ class PageStructure(Stage):
         lead = [bool(s) and ln[:1].isspace() for ln, s in zip(lines, strip)]
         self.lines, self.strip, self.blank, self.lead, self.n = lines, strip, blank, lead, n
         self.width = self._widths()
+        # the scan ends a line with a space unless a word goes on: trust that sign only
+        # in a text that has it (not in text whose lines were joined already)
+        nonblank = [ln for ln, s in zip(lines, strip) if s]
+        self.spaced = sum(1 for ln in nonblank if ln[-1:].isspace()) >= 0.3 * max(1, len(nonblank))
 
         blocks = self._heads_and_numbers()
         taken = set()
@@ -199,6 +204,8 @@ class PageStructure(Stage):
     def _word_cont(self, i: int) -> bool:
         """The raw line ends without a space after a letter or hyphen: the word goes on."""
         ln = self.lines[i]
+        if not self.spaced:
+            return False
         return bool(ln) and not ln[-1].isspace() and (ln[-1].isalnum() or ln[-1] == "-")
 
     def _hyphen(self, i: int) -> bool:
@@ -368,9 +375,10 @@ class PageStructure(Stage):
         out = []
         for (f, l, kind, num, pos_ok) in cands:
             vals = self._values(num)
-            fits = f in in_chain and "?" not in num
+            # a reading is only trusted when another page number agrees with it
+            fits = f in in_chain and "?" not in num and len(chain) >= 2
             note = ""
-            if not fits:
+            if not fits and len(chain) >= 2:
                 p = predict(f)
                 if p is not None:
                     v = min(vals, key=lambda x: abs(x - p))
@@ -381,15 +389,20 @@ class PageStructure(Stage):
                 key = "".join(ch for ch in "".join(strip[f:l + 1]).upper() if ch.isalpha())
                 if fits:
                     conf = 0.97
-                elif title_count.get(key, 0) > 1:
-                    conf = 0.85
+                elif title_count.get(key, 0) > 1 or len(chain) < 2:
+                    conf = 0.85    # the form alone: nothing to check the number against
                 else:
-                    conf = 0.6
+                    conf = 0.6     # its number contradicts the page sequence
                 rule = "running-head"
             else:
-                if not fits:
+                if not fits and len(chain) >= 2:
                     continue       # a number that is not a page number: a note, a year, a list
-                conf = 0.95 if pos_ok else 0.6
+                if not fits:       # a lone number, nothing to check it against
+                    if not pos_ok or max(vals) >= self.config["max_lone_page"]:
+                        continue
+                    conf = 0.5
+                else:
+                    conf = 0.95 if pos_ok else 0.6
                 wild = num.count("?")
                 if wild == 1:
                     conf = min(conf, 0.8)
@@ -474,8 +487,7 @@ class PageStructure(Stage):
             if caption and not interrupts:
                 i += 1
                 continue
-            text = "\n".join(self.lines[k].strip() if k == i else self.lines[k].lstrip()
-                             for k in body)
+            text = "\n".join(self.lines[k].lstrip() for k in body)
             # a note continued from the previous page joins that note
             prev_note = next((b for b in reversed(out) if b.kind in ("note", "note-kept")), None)
             follows = None
@@ -572,7 +584,7 @@ class PageStructure(Stage):
                 return _Gap("\n", join_rule, 0.7)
             alone = (a == 0 or self.blank[a - 1]) and len(self.strip[a]) < 0.9 * self.width[a] \
                 and not self._ends_joiner(a)     # a one-line heading between blank lines
-            if (not self._sent_end(a) and fb != "l" and not self._short(a) and not alone
+            if (self.spaced and not self._sent_end(a) and fb != "l" and not self._short(a) and not alone
                     and not self._allcaps(a) and not self._standalone(b)):
                 return _Gap("\n", join_rule, 0.9 if self._ends_joiner(a) else 0.8)
             rule = "blank-run" if nb >= 2 or bl else "paragraph-break"

@@ -1,0 +1,158 @@
+"""The page_structure stage: heads, page numbers and page-start spaces out, paragraphs in.
+
+Cases are real excerpts of the scan (tests/cases/page_structure.json), run through
+Document + this stage alone; plus the whole book (contract, decoys, the heads removed,
+speed) and inputs of any shape.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+
+from ocr_clean.document import Document
+from ocr_clean.ledger import APPLIED, QUEUED, replay
+from ocr_clean.stages import REGISTRY
+from ocr_clean.stages.page_structure import PageStructure
+
+from .conftest import RAW_BOOK, ROOT, raw_lines
+
+CASES = json.loads((ROOT / "tests" / "cases" / "page_structure.json").read_text(encoding="utf-8"))["cases"]
+HEAD_RULES = ("running-head", "page-number")
+
+
+def run(text: str) -> Document:
+    doc = Document(text)
+    PageStructure()(doc)
+    return doc
+
+
+def check_contract(out: str) -> None:
+    if not out:
+        return
+    assert out.endswith("\n") and not out.endswith("\n\n")
+    assert not out.startswith("\n")
+    assert "\n\n\n" not in out
+    for para in out[:-1].split("\n\n"):
+        assert para.strip(), "empty paragraph"
+        for line in para.split("\n"):
+            assert line.strip(), "blank line inside a paragraph"
+            assert not line[:1].isspace(), f"leading space kept: {line!r}"
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "pass"], ids=lambda c: c["id"])
+def test_case(case):
+    raw = raw_lines(*case["lines"])
+    doc = run(raw)
+    assert doc.text == case["output"]
+    check_contract(doc.text)
+    applied = [e for e in doc.ledger if e.status == APPLIED]
+    removed = [e.before.strip() for e in applied if e.rule in HEAD_RULES and e.before.strip()]
+    for head in case.get("removed", []):
+        assert head in removed, f"{head!r} not removed"
+        assert head not in doc.text
+    for decoy in case.get("kept", []):
+        assert decoy in doc.text, f"decoy {decoy!r} lost"
+        assert not any(decoy in e.before and e.in_output for e in doc.ledger), f"{decoy!r} edited"
+    rules = {e.rule for e in applied}
+    for rule in case.get("rules", []):
+        assert rule in rules, f"no {rule} edit"
+    # the raw text comes back from the ledger
+    assert replay(raw, doc.ledger, lambda e: False) == raw
+    assert replay(raw, doc.ledger) == doc.text
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "fail"], ids=lambda c: c["id"])
+def test_known_failure(case):
+    """Still wrong: when this starts passing, move the case to 'pass'."""
+    doc = run(raw_lines(*case["lines"]))
+    assert doc.text != case["output"], "fixed: mark the case expect=pass"
+
+
+# -- the whole book ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def book():
+    raw = RAW_BOOK.read_text(encoding="utf-8")
+    t0 = time.perf_counter()
+    doc = run(raw)
+    return raw, doc, time.perf_counter() - t0
+
+
+def test_book_contract_and_speed(book):
+    raw, doc, seconds = book
+    check_contract(doc.text)
+    assert seconds < 1.0
+    assert replay(raw, doc.ledger, lambda e: False) == raw
+    assert replay(raw, doc.ledger) == doc.text
+
+
+def test_book_heads_and_numbers(book):
+    """One removal per surviving head or number (the book has about 35); none is a decoy."""
+    raw, doc, _ = book
+    removals = [e for e in doc.ledger if e.rule in HEAD_RULES and e.before.strip()]
+    applied = [e for e in removals if e.status == APPLIED]
+    assert 30 <= len(applied) <= 40
+    lines = raw.split("\n")
+    for e in removals:
+        text = e.before.strip()
+        assert e.after == ""
+        # a head: "TITLE / N" or "N / TITLE"; a number: a few digits and the scan's marks
+        assert "/" in text or re.fullmatch(r"[\d:.\[\]\-)' ]{1,8}", text), text
+    removed_lines = {e.raw_line + k for e in removals for k in range(e.before.count("\n") + 1)}
+    for decoy in (":1930", "228", "September 25/ 1931"):
+        nums = [i + 1 for i, ln in enumerate(lines) if ln.strip() == decoy]
+        assert nums, decoy
+        assert not removed_lines & set(nums), f"decoy {decoy!r} removed"
+        assert re.search(rf"(?m)^{re.escape(decoy)}\s*$", doc.text), decoy
+    # the notes section keeps its numbered entries, each starting a paragraph
+    notes = doc.text[doc.text.index("Notes and acknowledgments"):]
+    for n in (1, 2, 3, 91, 92, 228, 282):
+        assert re.search(rf"(?m)(^|\n\n){n}\. ", notes), n
+
+
+def test_book_page_starts_and_blank_runs(book):
+    raw, doc, _ = book
+    n_starts = sum(1 for ln in raw.split("\n") if ln.startswith(" ") and ln.strip())
+    spaces = [e for e in doc.ledger if e.rule == "page-start-space"]
+    assert len(spaces) >= n_starts - 5     # a few page starts are heads or numbers
+    assert "\n " not in doc.text
+
+
+def test_book_notes_moved(book):
+    """Page-foot notes leave the sentence they cut and follow its paragraph."""
+    _, doc, _ = book
+    text = doc.text
+    for start, resumed in (("* In reality, under the conditions", "rect road and we are prepared to offer you our most loyal coop-\neration"),
+                           ("* Unfortunately, I am obliged", "Ther-\nmidorean reaction")):
+        assert resumed in text
+        assert text.index(resumed) < text.index(start)
+        assert text[text.index(start) - 2:text.index(start)] == "\n\n"
+
+
+# -- any input ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "", "\n", "\n\n\n", " ", "   \n  \n", "34", "34\n", "no pages at all", "a line\nanother line",
+    "The end.\n\n\n\n\nNext article\n", "revo-\n\nlution\n", " page start\n", "* a note\n",
+    "TITLE OF IT / 12\n", "12 / TITLE OF IT\n\ntext\n", "x\n\n\n\n12\n \ny", "\n\n* n\n 3\n\n\n",
+])
+def test_any_input(text):
+    doc = run(text)
+    assert replay(text, doc.ledger, lambda e: False) == text
+    assert replay(text, doc.ledger) == doc.text
+    if text.strip() and not any(e.status == QUEUED for e in doc.ledger):
+        check_contract(doc.text)
+
+
+def test_already_joined_text_is_left_alone(book):
+    """Paragraphs of one line each (the form after dehyphenate) need nothing more."""
+    _, doc, _ = book
+    joined = "\n\n".join(re.sub(r"\s*\n", " ", p).strip() for p in doc.text[:-1].split("\n\n")) + "\n"
+    joined = joined.replace(" \n", "\n")
+    again = run(joined)
+    assert again.text == joined
+
+
+def test_registered():
+    assert REGISTRY["page_structure"] is PageStructure
