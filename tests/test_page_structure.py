@@ -136,6 +136,7 @@ def test_book_notes_moved(book):
     "", "\n", "\n\n\n", " ", "   \n  \n", "34", "34\n", "no pages at all", "a line\nanother line",
     "The end.\n\n\n\n\nNext article\n", "revo-\n\nlution\n", " page start\n", "* a note\n",
     "TITLE OF IT / 12\n", "12 / TITLE OF IT\n\ntext\n", "x\n\n\n\n12\n \ny", "\n\n* n\n 3\n\n\n",
+    "\u00b9", "x\n\n\u00b9\u00b2\n\ny\n", "T / \u0663\u0664\n", "a\u2028b\n\n\u00a0\n", "\x00\n\n\x0c",
 ])
 def test_any_input(text):
     doc = run(text)

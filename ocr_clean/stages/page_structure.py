@@ -42,6 +42,7 @@ _LEAD_JUNK = re.compile(r"""^[\s.,;:·'"\u2018\u2019\u201c\u201d(\[]+""")
 _LIST_ITEM = re.compile(r"^\(?(\d{1,3})\s?[.)]\s+\S")
 _LETTER_ITEM = re.compile(r"""^["'\s]*\(\s?[a-z]\s?\)\s""")    # (a) (b) ( c)
 _WORD = re.compile(r"\S+")
+_DIGITS = frozenset("0123456789")   # str.isdigit() also takes superscripts, which int() refuses
 
 
 @dataclass
@@ -250,7 +251,7 @@ class PageStructure(Stage):
         t = self.t
         out = []
         for c in s:
-            if c.isdigit():
+            if c in _DIGITS:
                 out.append(c)
             elif c in t.digit:
                 out.append(t.digit[c])
@@ -261,9 +262,9 @@ class PageStructure(Stage):
             else:
                 return None
         r = "".join(out)
-        if not r or len(r) > 4 or not any(ch.isdigit() for ch in r) or r.count("?") > 2:
+        if not r or len(r) > 4 or not any(ch in _DIGITS for ch in r) or r.count("?") > 2:
             return None
-        if not any(ch.isdigit() for ch in s):
+        if not any(ch in _DIGITS for ch in s):
             return None
         return r
 
