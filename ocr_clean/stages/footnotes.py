@@ -185,8 +185,8 @@ def best_chain(cands: list[Cand], max_n: int, *, earn: float = 2.0, skip: float 
         heapq.heappush(pending, (c.end, i))
     final = [score[i] - (skip * (max_n - cands[i].n) if end_penalty else 0.0) for i in range(len(cands))]
     i = max(range(len(cands)), key=lambda k: final[k])
-    if final[i] <= 0:
-        return []
+    if final[i] <= -skip * max_n if end_penalty else final[i] <= 0:
+        return []                                  # no better than placing nothing
     chain = []
     while i >= 0:
         chain.append(cands[i])
@@ -247,7 +247,7 @@ def find_notes_section(text: str) -> NotesSection | None:
         start = h.end()
         cands = [c for c in every if c.start >= start]
         chain = best_chain(cands, 10 ** 6, end_penalty=False)
-        if len(chain) < 3 or chain[0].n > 3:
+        if not chain or chain[0].n > 3 or (len(chain) < 2 and chain[0].n != 1):
             continue
         # the first entry must come soon after the heading
         if text[start:chain[0].start].count("\n") > 6:
@@ -363,6 +363,11 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
         if skip_first:
             s = m.start(3) + 1             # the misread first glyph stays as scanned
         out.append(Cand(s, m.end(3), n, cost, "marker-spaced"))
+    for m in MARKER.finditer(text, 0, end):
+        # markers already written (a second run, or a reviewer's edit) hold their place
+        n = int(m.group(1))
+        if 1 <= n <= max_n:
+            out.append(Cand(m.start(), m.end(), n, -1.0, "existing"))
     for m in LONE_GLYPHS.finditer(text, 0, end):
         # "apparatus, Varga, IDS believe": the superscript set apart and read as letters;
         # tried only for numbers missing from the chain, in their stretch
@@ -450,7 +455,7 @@ def _token_cands(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
                 continue                   # a question or an exclamation
             if not has_digit:
                 # glyphs only: the word must read as a word without them, not with them
-                whole = core.lstrip("\"'(\[\u2018\u201c").rstrip(".,;:!?\")]\u201d")
+                whole = core.lstrip("\"'([\u2018\u201c").rstrip(".,;:!?\")]\u201d")
                 if len(w) < 3 or known.known(whole) or whole.isupper():
                     continue
                 if not (known.known(w) or known.swallowed(w) or SYMBOL.search(tail)):
@@ -637,6 +642,8 @@ def plan_markers(text: str, sec: NotesSection, lexicon, cfg: dict | None = None)
     by_n = {c.n: c for c in chain}
     out = []
     for c in chain:
+        if c.rule == "existing":
+            continue
         after = f"{c.prefix}[^{c.n}]"
         status, conf, note = APPLIED, 1.0, f"marker {c.n}"
         if c.wild and c.start == c.end:
