@@ -26,7 +26,8 @@ import math
 
 import regex
 
-from ..channel import LOST, ConfusionModel, apply_case, case_anomalies, context_factor, shape_odds
+from ..channel import (LOST, SAME_SHAPE, ConfusionModel, apply_case, case_anomalies, context_factor,
+                       shape_odds)
 from ..ledger import APPLIED, QUEUED, Edit
 from .base import Stage, register
 
@@ -39,6 +40,8 @@ MARKER = regex.compile(r"(?<=\p{L}[.,;:'\"\u2019)]?)\d{1,3}(?!\d)")
 INNER_CAP = regex.compile(r"\p{Ll}\p{Lu}|^\p{Lu}\p{Lu}\p{Ll}{2}")
 MID_CAPITAL = regex.compile(r"(?<=[\p{Ll},;] )\p{Lu}\p{Ll}+")
 HAS_DIGIT = regex.compile(r"\d")
+# capitals the scan puts for small letters: those shaped like their small letter, and l/I
+CASE_SLIP = frozenset("CKOPSUVWXYZIL")
 POSSESSIVE = ("'s", "'S", "\u2019s", "\u2019S")
 OPENERS = "\"'\u201c\u2018([ "
 
@@ -59,6 +62,8 @@ class Confusion(Stage):
         "keep_weight": 0.25,          # odds that an unknown form is printed as it stands
         "word_floor": 0.3,           # evidence of any dictionary word, however rare
         "queue_min_freq": 0.3,       # a queued candidate needs at least this much evidence
+        "short_min_freq": 5.0,       # a candidate of 3 letters or fewer needs this much evidence
+        "name_weight": 0.05,         # odds of a capitalized name being a misread common word
         "case_weight": 0.5,          # odds of each capital inside a lower-case word
         "sure_threshold": 0.97,      # first-pass fixes that teach the scan's confusion profile
         "profile_min_fixes": 20,     # fewer sure fixes than this: no profile
@@ -195,6 +200,29 @@ class _Run:
             self._midcap = collections.Counter(MID_CAPITAL.findall(self.text))
         return 3 * self._midcap.get(cap, 0) >= self.book.counts.get(cand, 0)
 
+    def capitalized_inside(self, cand: str) -> bool:
+        """Does the book (or English) write this word with a capital inside sentences?"""
+        if self._midcap is None:
+            self._midcap = collections.Counter(MID_CAPITAL.findall(self.text))
+        cap = cand[:1].upper() + cand[1:]
+        return self._midcap.get(cap, 0) > 0 or (self.book.counts.get(cand, 0) == 0
+                                                and self.english.get(cand, 0.0) == 0.0)
+
+    def case_slip(self, core: str) -> bool:
+        """Capitals inside a word that look like the scan's case slips (bourgeOisie, UglanOV),
+        not a compound of two words written with inner capitals (MacDonald, NetBeans)."""
+        if HAS_DIGIT.search(core) or LOST in core or not INNER_CAP.search(core):
+            return False
+        inner = [i for i, c in enumerate(core) if i > 0 and c.isupper()]
+        if any(core[i] not in CASE_SLIP for i in inner):
+            return False
+        for i in inner:
+            head, rest = core[:i].lower(), core[i:].lower()
+            if len(head) >= 2 and len(rest) >= 2 and self.english.get(head, 0.0) >= 1e-6 \
+                    and self.english.get(rest, 0.0) >= 1e-6:
+                return False
+        return True
+
     def well_cased(self, low: str) -> int:
         c = self.book.counts
         return c.get(low, 0) + c.get(low[:1].upper() + low[1:], 0) + c.get(low.upper(), 0)
@@ -233,7 +261,7 @@ class _Run:
         if suffix[-1:] == "S" and not core.isupper():
             new_suffix = suffix[:-1] + "s"
         has_lost = LOST in core
-        if len(core) < 2 or (not has_lost and not any(c.isalpha() for c in core)):
+        if len(core) < 2 or core[0].isdigit() or (not has_lost and not any(c.isalpha() for c in core)):
             return None
         if not has_lost and (core.isupper() or len(core) < 3):
             return (core, suffix, new_suffix, False) if new_suffix != suffix else None
@@ -348,18 +376,25 @@ class _Run:
         keep = shape_odds(core) * keep_freq * cfg["keep_weight"] * length_odds(len(core))
         prev, nxt = self.neighbours(t)
         scored = []
+        ss = self.sentence_start(t.start)
+        name_like = core[:1].isupper() and core[:1] not in SAME_SHAPE and not ss
         for p in paths:
+            f = self.freq(p.cand)
+            if len(p.cand) <= 3 and f < cfg["short_min_freq"]:
+                continue        # a short form reaches some rare short word too easily
             w = p.weight
             if profile:
                 for r in p.rules:
                     w *= profile.get(r, 1.0)
             w *= cfg["case_weight"] ** case_anomalies(core, p)
-            f = self.freq(p.cand)
+            if name_like and p.first_kept and not self.capitalized_inside(p.cand):
+                # a capitalized form inside a sentence is a name; the book never writes the
+                # word it would become with a capital there (Garnes is no misread Games)
+                w *= cfg["name_weight"]
             ctx = context_factor(prev, nxt, p.cand, self.book)
             scored.append((w * f * ctx, p))
         # a case-only fix: the word itself, with capitals inside it set right
-        if INNER_CAP.search(core) and not HAS_DIGIT.search(core) and LOST not in core \
-                and self.is_word(low):
+        if self.case_slip(core) and self.is_word(low):
             from ..channel import Path_
             p = Path_(low, 1.0, ("case",), tuple(range(len(core))), True)
             k = sum(1 for i, c in enumerate(core) if i > 0 and c.isupper())
@@ -391,7 +426,6 @@ class _Run:
             conf *= mark_conf
         if conf < cfg["queue_threshold"]:
             return None
-        ss = self.sentence_start(t.start)
         cands = []
         for s, p in scored[: cfg["max_candidates"]]:
             m = mark if p.punct else ""
