@@ -149,6 +149,8 @@ class PageStructure(Stage):
         lead = [bool(s) and ln[:1].isspace() for ln, s in zip(lines, strip)]
         self.lines, self.strip, self.blank, self.lead, self.n = lines, strip, blank, lead, n
         self.width = self._widths()
+        self._first_memo: dict[int, str] = {}
+        self._end_memo: dict[int, bool] = {}
         # the scan ends a line with a space unless a word goes on: trust that sign only
         # in a text that has it (not in text whose lines were joined already)
         nonblank = [ln for ln, s in zip(lines, strip) if s]
@@ -197,7 +199,10 @@ class PageStructure(Stage):
         return len(self.strip[i]) < self.config[ratio] * self.width[i]
 
     def _sent_end(self, i: int) -> bool:
-        return bool(_SENT_END.search(self.strip[i]))
+        got = self._end_memo.get(i)
+        if got is None:
+            got = self._end_memo[i] = bool(_SENT_END.search(self.strip[i]))
+        return got
 
     def _soft_end(self, i: int) -> bool:
         return bool(_SOFT_END.search(self.strip[i]))
@@ -214,6 +219,12 @@ class PageStructure(Stage):
 
     def _first(self, i: int) -> str:
         """'l' if the line starts (after stray marks) lowercase, 'U' upper or digit, else 'o'."""
+        got = self._first_memo.get(i)
+        if got is None:
+            got = self._first_memo[i] = self._first_of(i)
+        return got
+
+    def _first_of(self, i: int) -> str:
         if _LETTER_ITEM.match(self.strip[i]):
             return "U"
         s = _LEAD_JUNK.sub("", self.strip[i])
