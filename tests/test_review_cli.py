@@ -207,3 +207,12 @@ def test_clean_review_twenty_clean_again(book):
         assert all(s.get(i).status == want[i][0] for i in want)
     # apply over the new outputs changes nothing: the clean already carried the decisions
     assert "unchanged" in run("apply", "cleaned", "--db", db).stdout
+
+
+def test_review_says_when_nothing_is_left(book):
+    _, db, _ = book
+    assert "nothing to review" in run("review", "--db", db, "--rule", "no-such-rule").stdout
+    for it in listed(db):
+        run("queue", "decide", it["id"], "--accept", "--db", db)
+    out = run("review", "--db", db).stdout
+    assert "nothing to review: no open item" in out

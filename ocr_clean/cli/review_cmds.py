@@ -15,9 +15,9 @@ from rich.table import Table
 from rich.text import Text
 
 from ..review.apply import ApplyError, apply_dir, attach_sources
-from ..review.store import DECIDED, DEFAULT_DB, ITEM_STATUSES, OPEN, Item, ReviewStore, StoreError
+from ..review.store import DECIDED, DEFAULT_DB, ITEM_STATUSES, OPEN, Item, ReviewStore, StoreError, visible
 
-out = Console(highlight=False, soft_wrap=False)
+out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DB_HELP = "The review queue (SQLite file)."
@@ -51,8 +51,7 @@ def item_json(it: Item) -> dict:
     }
 
 
-def _show(s: str) -> str:
-    return s.replace("\n", "⏎") if s else "∅"
+_show = visible
 
 
 def context_text(it: Item, width: int = 30) -> Text:
@@ -68,8 +67,12 @@ def context_text(it: Item, width: int = 30) -> Text:
         return t
     left, right = ctx[:i], ctx[i + len(mark):]
     t.append(left[-width:].replace("\n", " "), style="dim")
-    t.append(_show(it.before), style="bold red strike")
-    t.append(_show(it.chosen if it.decided else it.suggestion), style="bold green")
+    if it.status == "rejected":      # the raw text stays; the refused fix struck out
+        t.append(_show(it.before), style="bold")
+        t.append(_show(it.suggestion), style="dim red strike")
+    else:
+        t.append(_show(it.before), style="bold red strike")
+        t.append(_show(it.chosen if it.decided else it.suggestion), style="bold green")
     t.append(right[:width].replace("\n", " "), style="dim")
     return t
 
@@ -104,16 +107,24 @@ def register(app: typer.Typer) -> None:
         if not items:
             out.print(f"no {status if status != 'all' else ''} items".replace("  ", " "))
             return
-        table = Table(title=f"{len(items)} item(s) [{status}]", show_lines=False, expand=False)
-        for col, kw in (("id", {"style": "cyan", "no_wrap": True}), ("where", {"no_wrap": True}),
-                        ("rule", {}), ("conf", {"justify": "right"}), ("change in context", {}),
-                        ("status", {})):
-            table.add_column(col, **kw)
+        many_docs = len({i.doc for i in items}) > 1
+        show_status = status not in ITEM_STATUSES
+        table = Table(title=f"{len(items)} {status if status != 'all' else ''} item(s)".replace("  ", " "),
+                      expand=False)
+        table.add_column("id", style="cyan", no_wrap=True)
+        table.add_column("doc:line:col" if many_docs else "line:col", no_wrap=True)
+        table.add_column("stage:rule", overflow="fold")
+        table.add_column("conf", justify="right", no_wrap=True)
+        table.add_column("change in context", ratio=1, min_width=28)
+        if show_status:
+            table.add_column("status", no_wrap=True)
         for it in items:
-            st = Text(it.status, style={"open": "yellow", "accepted": "green", "rejected": "red",
-                                         "edited": "magenta"}.get(it.status, ""))
-            table.add_row(it.id, f"{it.doc}:{it.raw_line}:{it.raw_col}", f"{it.stage}:{it.rule}",
-                          f"{it.confidence:.2f}", context_text(it, 24), st)
+            where = f"{it.doc}:{it.raw_line}:{it.raw_col}" if many_docs else f"{it.raw_line}:{it.raw_col}"
+            row = [it.id, where, f"{it.stage}:{it.rule}", f"{it.confidence:.2f}", context_text(it, 18)]
+            if show_status:
+                row.append(Text(it.status, style={"open": "yellow", "accepted": "green", "rejected": "red",
+                                                  "edited": "magenta"}.get(it.status, "")))
+            table.add_row(*row)
         out.print(table)
 
     @queue.command("decide")

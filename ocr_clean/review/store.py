@@ -117,6 +117,16 @@ def is_word_form(s: str) -> bool:
     return bool(s) and not any(c.isspace() for c in s) and any(c.isalpha() for c in s)
 
 
+def visible(s: str) -> str:
+    """Text a reader can see: an empty string, spaces at the edges and line breaks marked."""
+    if s == "":
+        return "\u2205"
+    if not s.strip():
+        return s.replace(" ", "\u2423").replace("\n", "\u23ce")
+    lead, trail = len(s) - len(s.lstrip(" ")), len(s) - len(s.rstrip(" "))
+    return ("\u2423" * lead + s.strip(" ") + "\u2423" * trail).replace("\n", "\u23ce")
+
+
 @dataclass
 class Item:
     """One queued edit as stored."""
@@ -160,7 +170,7 @@ class Item:
         """The suggestion first, then the other candidates, without repeats."""
         out = [self.suggestion]
         for c in self.candidates:
-            if c not in out:
+            if c not in out and c != self.before:   # the raw text is the reject key
                 out.append(c)
         return out
 
@@ -392,7 +402,21 @@ class ReviewStore:
     # -- reading the queue ----------------------------------------------------------------
     def items(self, *, status: str | Iterable[str] | None = None, rule: str | None = None,
               stage: str | None = None, doc: str | None = None, limit: int | None = None) -> list[Item]:
-        sql, args = ["SELECT * FROM items WHERE 1=1"], []
+        sql, args = self._where(status, rule, stage, doc)
+        sql.insert(0, "SELECT * FROM items")
+        sql.append("ORDER BY doc, raw_start, seq")
+        if limit:
+            sql.append("LIMIT ?")
+            args.append(int(limit))
+        return [Item.from_row(r) for r in self.conn.execute(" ".join(sql), args)]
+
+    def count(self, *, status: str | Iterable[str] | None = None, rule: str | None = None,
+              stage: str | None = None, doc: str | None = None) -> int:
+        sql, args = self._where(status, rule, stage, doc)
+        return int(self.conn.execute("SELECT COUNT(*) FROM items " + " ".join(sql), args).fetchone()[0])
+
+    def _where(self, status, rule, stage, doc) -> tuple[list[str], list]:
+        sql, args = ["WHERE 1=1"], []
         if status:
             sts = [status] if isinstance(status, str) else list(status)
             if "decided" in sts:
@@ -406,11 +430,7 @@ class ReviewStore:
             if val:
                 sql.append(f"AND {col}=?")
                 args.append(val)
-        sql.append("ORDER BY doc, raw_start, seq")
-        if limit:
-            sql.append("LIMIT ?")
-            args.append(int(limit))
-        return [Item.from_row(r) for r in self.conn.execute(" ".join(sql), args)]
+        return sql, args
 
     def get(self, item_id: str) -> Item | None:
         row = self.conn.execute("SELECT * FROM items WHERE id=?", (item_id,)).fetchone()

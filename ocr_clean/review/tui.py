@@ -21,16 +21,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Input, Static
 
 from ..ledger import ACCEPTED, EDITED, REJECTED
-from .store import OPEN, Item, ReviewStore, StoreError
+from .store import OPEN, Item, ReviewStore, StoreError, visible
 
 MARK_L, ARROW, MARK_R = "\u27e8", "\u2192", "\u27e9"
 
 
-def _vis(s: str) -> str:
-    """Whitespace a reader can see: line breaks and empty strings."""
-    if s == "":
-        return "\u2205"
-    return s.replace("\n", "\u23ce")
+_vis = visible
 
 
 def context_parts(it: Item) -> tuple[str, str]:
@@ -132,7 +128,8 @@ class ReviewApp(App):
         Binding("f", "filter_rule", "this rule"),
         Binding("t", "filter_stage", "this stage"),
         Binding("q", "quit", "quit"),
-        *[Binding(str(k), f"pick({k})", f"pick {k}", show=(k == 1)) for k in range(1, 10)],
+        *[Binding(str(k), f"pick({k})", "pick 1-9" if k == 1 else f"pick {k}", show=(k == 1))
+          for k in range(1, 10)],
     ]
 
     def __init__(self, store: ReviewStore, *, rule: str | None = None, stage: str | None = None,
@@ -170,8 +167,8 @@ class ReviewApp(App):
     def _counts(self) -> tuple[int, int]:
         """(done, left) within the filter."""
         f = self.filters
-        left = len(self.store.items(status=OPEN, **f))
-        done = len(self.store.items(status=("accepted", "rejected", "edited"), **f))
+        left = self.store.count(status=OPEN, **f)
+        done = self.store.count(status="decided", **f)
         return done, left
 
     # -- layout ---------------------------------------------------------------------------
@@ -221,8 +218,9 @@ class ReviewApp(App):
             (it.doc, "bold"), f"  line {it.raw_line}" + (f"-{it.raw_line_end}" if it.raw_line_end > it.raw_line else ""),
             f", col {it.raw_col}   ", (f"{it.stage}", "magenta"), ":", (it.rule, "bold magenta"),
             "   confidence ", (f"{it.confidence:.2f}", _conf_style(it.confidence)),
-            (f"   {alike} open alike (A)" if alike > 1 else "", "cyan"), ("   id " + it.id, "dim")))
-        raw.update(Panel(raw_view(it), title="raw scan", title_align="left", border_style="blue"))
+            (f"   {alike} open alike (A)" if alike > 1 else "", "cyan")))
+        raw.update(Panel(raw_view(it), title="raw scan", title_align="left", border_style="blue",
+                         subtitle=Text(f"id {it.id}", style="dim"), subtitle_align="right"))
         cleaned.update(Panel(cleaned_view(it), title="cleaned", title_align="left", border_style="green"))
         table = Table.grid(padding=(0, 2))
         table.add_column(justify="right", style="bold cyan")
