@@ -75,7 +75,7 @@ class ConfusionModel:
 
     def __init__(self, rules: list[Rule], *, max_rules: int = 4, max_paths: int = 4000,
                  lost_letter_weight: float = 0.3, lost_r_weight: float = 0.9,
-                 lost_end_r_weight: float = 0.3) -> None:
+                 lost_end_r_weight: float = 0.3, lost_mark_weight: float = 0.3) -> None:
         self.rules = rules
         self.by_first: dict[str, list[Rule]] = {}
         for r in rules:
@@ -85,6 +85,7 @@ class ConfusionModel:
         self.lost_letter_weight = lost_letter_weight
         self.lost_r_weight = lost_r_weight
         self.lost_end_r_weight = lost_end_r_weight
+        self.lost_mark_weight = lost_mark_weight
 
     @classmethod
     def load(cls, path: Path | None = None, **kw) -> "ConfusionModel":
@@ -118,6 +119,8 @@ class ConfusionModel:
                     parts.append("r")
                     rec(i + 1, parts, w * self.lost_end_r_weight, rules + ("\ufffd>r,",), kept, True)
                     parts.pop()
+                    # the lost glyph was the mark after the word itself (developed\ufffd The)
+                    rec(i + 1, parts, w * self.lost_mark_weight, rules + ("\ufffd>,",), kept, True)
                 for c in LETTERS:
                     parts.append(c)
                     rec(i + 1, parts, w * self.lost_letter_weight, rules + ("\ufffd>?",), kept, False)

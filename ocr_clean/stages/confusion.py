@@ -33,7 +33,7 @@ from .base import Stage, register
 
 TOKEN = regex.compile(r"[\p{L}\p{N}\ufffd]+(?:['\u2019][\p{L}\p{N}\ufffd]+)*")
 WORDISH = regex.compile(r"\p{L}+")
-TRAILING_DIGITS = regex.compile(r"^(.*\p{L})(\d+)$")
+TRAILING_DIGITS = regex.compile(r"^(.*[\p{L}\ufffd])(\d+)$")
 # a number straight after a word, or after the word's closing mark: a footnote marker or a glyph
 MARKER = regex.compile(r"(?<=\p{L}[.,;:'\"\u2019)]?)\d{1,3}(?!\d)")
 # capitals where a word has none: after a small letter, or a second one before small letters (COlne)
@@ -133,6 +133,7 @@ class _Run:
         self._markers = None
         self._forms = None
         self._midcap = None
+        self._pieces = None
         cache_key = id(self.book)
         if stage._readings_cache.get("key") != cache_key:
             stage._readings_cache.clear()
@@ -146,15 +147,27 @@ class _Run:
     def is_word(self, cand: str) -> bool:
         if len(cand) < 2 and cand not in ("a", "i"):
             return False
-        return (self.book.lower.get(cand, 0) > 0 or cand in self.user
+        return (self.book_count(cand) > 0 or cand in self.user
                 or self.english.get(cand, 0.0) >= self.cfg["candidate_english_min"])
+
+    def book_count(self, word: str) -> int:
+        """How often the book spells ``word`` (lower case) as a whole word: not counting the
+        pieces of forms broken by digits or a lost glyph (clearel\ufffd is no evidence of clearel)."""
+        if self._pieces is None:
+            pieces: collections.Counter = collections.Counter()
+            for t, n in self.exact.items():
+                if LOST in t or HAS_DIGIT.search(t):
+                    for w in WORDISH.findall(t):
+                        pieces[w.lower()] += n
+            self._pieces = pieces
+        return self.book.lower.get(word, 0) - self._pieces.get(word, 0)
 
     def freq(self, cand: str) -> float:
         """Evidence that ``cand`` is a word: the book's count, English as expected counts,
         and a floor for any dictionary word (being a word at all is most of the evidence
         against a form that is none)."""
         e = self.english.get(cand, 0.0)
-        return (self.book.lower.get(cand, 0)
+        return (self.book_count(cand)
                 + self.cfg["english_weight"] * self.N_english * e
                 + (self.cfg["word_floor"] if e >= self.cfg["english_min"] or cand in self.user else 0.0))
 
@@ -303,11 +316,14 @@ class _Run:
                                     or own[pl] >= 3) and not HAS_DIGIT.search(prefix) and LOST not in prefix
                     if prefix_known and self.plausible_marker(start + len(prefix), int(digits)):
                         continue            # word + footnote marker: not ours
+                    if not prefix_known and self.plausible_marker(start + len(prefix), int(digits)):
+                        # the word, then a marker (MolinieI\ufffd145)
+                        alt = _Target(start, start + len(prefix), prefix, "", "", digits)
                     if not prefix_known and len(digits) >= 2 and self.plausible_marker(
                             start + len(prefix) + 1, int(digits[1:])):
                         # the first digit may be a glyph, the rest a marker (Krylenk084)
                         cut = prefix + digits[0]
-                        alt = _Target(start, start + len(cut), cut, "", "", digits[1:])
+                        alt = _Target(start, start + len(cut), cut, "", "", digits[1:], alt)
             out.append(_Target(start, start + len(core), core, suffix, new_suffix, "", alt))
         return out
 
@@ -347,7 +363,7 @@ class _Run:
     def end_mark(self, t: _Target) -> tuple[str, float]:
         """The mark a lost glyph at a word's end stood for, and how sure that is."""
         text = self.text
-        e = t.end + len(t.suffix)
+        e = t.end + len(t.suffix) + len(t.marker_tail)
         if e < len(text) and text[e] in ",.;:!?)":
             return "", 1.0
         if e >= len(text) or text[e] == "\n":
@@ -418,7 +434,7 @@ class _Run:
         # ratio protection: a form the book uses often is its own word unless the word it
         # would misread is far more common
         if n_t >= cfg["protect_count"] and shape_odds(core) == 1.0:
-            if n_t > cfg["protect_ratio"] * self.book.lower.get(best.cand, 0):
+            if n_t > cfg["protect_ratio"] * self.book_count(best.cand):
                 return None
         mark, mark_conf = ("", 1.0)
         if best.punct:
@@ -441,7 +457,7 @@ class _Run:
         if status == QUEUED and best.rules != ("case",):
             f = self.freq(best.cand)
             known = self.english.get(best.cand, 0.0) >= cfg["english_min"] or \
-                self.book.lower.get(best.cand, 0) >= 3
+                self.book_count(best.cand) >= 3
             if f < cfg["queue_min_freq"] * (20 if len(core) <= 4 else 1) or not known:
                 return None     # a doubtful fix to a word with next to no evidence: not worth a look
         rule = "lost-glyph" if LOST in core else ("case" if best.rules == ("case",) else "glyph")
