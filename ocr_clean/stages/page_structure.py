@@ -25,6 +25,8 @@ found in the same text; the line width is measured from the text around each lin
 from __future__ import annotations
 
 import bisect
+import collections
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +44,8 @@ _LEAD_JUNK = re.compile(r"""^[\s.,;:·'"\u2018\u2019\u201c\u201d(\[]+""")
 _LIST_ITEM = re.compile(r"^\(?(\d{1,3})\s?[.)]\s+\S")
 _LETTER_ITEM = re.compile(r"""^["'\s]*\(\s?[a-z]\s?\)\s""")    # (a) (b) ( c)
 _WORD = re.compile(r"\S+")
+_TITLE_NUM = re.compile(r"^(.*[A-Za-z)\]])\s+(\S{1,8})$")
+_NUM_TITLE = re.compile(r"^(\S{1,8})\s+([A-Z(].*)$")
 _DIGITS = frozenset("0123456789")   # str.isdigit() also takes superscripts, which int() refuses
 
 
@@ -156,10 +160,14 @@ class PageStructure(Stage):
         nonblank = [ln for ln, s in zip(lines, strip) if s]
         self.spaced = sum(1 for ln in nonblank if ln[-1:].isspace()) >= 0.3 * max(1, len(nonblank))
 
+        self.head_titles: list[str] = []
         blocks = self._heads_and_numbers()
         taken = set()
         for b in blocks:
             taken.update(range(b.first, b.last + 1))
+        for b in self._title_heads(taken):
+            blocks.append(b)
+            taken.add(b.first)
         blocks += self._notes(taken)
         blocks.sort(key=lambda b: b.first)
         # kept (non-interrupting) notes are content: their lines flow, with breaks around
@@ -287,7 +295,8 @@ class PageStructure(Stage):
         return [int(v) for v in vals if v]
 
     def _head_form(self, s: str) -> str | None:
-        """'TITLE / N' or 'N / TITLE' with an upper-case title: the number part, else None."""
+        """'TITLE / N' or 'N / TITLE' with an upper-case title: the number part, else None.
+        The title's letters are kept in ``self.head_titles``."""
         if "/" not in s:
             return None
         for k, title_first in ((s.rfind("/"), True), (s.find("/"), False)):
@@ -297,7 +306,60 @@ class PageStructure(Stage):
                 continue
             got = self._read_number(num.strip())
             if got is not None:
+                self.head_titles.append("".join(letters).upper())
                 return got
+        return None
+
+    def _title_heads(self, taken: set[int]) -> list[_Block]:
+        """Running heads whose number the scan lost: an upper-case line with the title of
+        other heads of the book.  Applied when it cuts a sentence (a title never does),
+        else queued."""
+        titles = collections.Counter(t for t in self.head_titles if len(t) >= 8)
+        if not titles:
+            return []
+        out = []
+        for i in range(self.n):
+            s = self.strip[i]
+            if self.blank[i] or i in taken or i == 0 or not self.blank[i - 1] or "/" in s:
+                continue
+            letters = [c for c in s if c.isalpha()]
+            if len(letters) < 8 or sum(c.islower() for c in letters) > 0.1 * len(letters):
+                continue
+            key = "".join(letters).upper()
+            best, seen = 0.0, 0
+            for t, cnt in titles.items():
+                if abs(len(t) - len(key)) > 0.2 * len(t):
+                    continue
+                r = difflib.SequenceMatcher(None, key, t).ratio()
+                if r >= 0.9:
+                    best, seen = max(best, r), seen + cnt
+            if not seen:
+                continue
+            a = self._prev_content(i, taken)
+            b = i + 1
+            while b < self.n and (self.blank[b] or b in taken):
+                b += 1
+            cuts = a >= 0 and b < self.n and self._continues(a, b)
+            conf = 0.85 if cuts else 0.6
+            status = APPLIED if conf >= self.config["queue_below"] else QUEUED
+            out.append(_Block(i, i, "head", "running-head", conf, status,
+                              note=f"the title of {seen} other head(s), without a page number"))
+        return out
+
+    def _head_without_slash(self, s: str) -> tuple[str, str] | None:
+        """'TITLE N' or 'N TITLE' (the slash lost): (title letters, number part), else None.
+        Only a number that fits the page sequence, or a title seen in other heads, makes
+        it a head."""
+        for m, t, n in ((_TITLE_NUM.match(s), 1, 2), (_NUM_TITLE.match(s), 2, 1)):
+            if not m:
+                continue
+            title = m.group(t)
+            letters = [c for c in title if c.isalpha()]
+            if len(letters) < 8 or sum(c.islower() for c in letters) > 0.1 * len(letters):
+                continue
+            got = self._read_number(m.group(n))
+            if got is not None:
+                return "".join(c for c in title.upper() if c.isalpha()), got
         return None
 
     def _heads_and_numbers(self) -> list[_Block]:
@@ -328,6 +390,10 @@ class PageStructure(Stage):
                 num = self._read_number(strip[i])
                 if num is not None:
                     found = (i, i, "number", num)
+            if found is None and len(strip[i]) <= 1.3 * self.width[i]:
+                got = self._head_without_slash(strip[i])
+                if got is not None:
+                    found = (i, i, "head-noslash", got[1])
             if found is not None:
                 f, l, kind, num = found
                 before = f == 0 or blank[f - 1]
@@ -348,6 +414,8 @@ class PageStructure(Stage):
         for j in range(m):
             (cj, vj) = exact[j]
             wj = (3.0 if cj[2] == "head" else 1.0) + (1.0 if cj[4] else 0.0)
+            if cj[2] == "head-noslash":
+                wj = 0.5
             best[j] = wj
             for i2 in range(j):
                 (ci, vi) = exact[i2]
@@ -397,7 +465,21 @@ class PageStructure(Stage):
                     if abs(v - p) <= self.config["number_tolerance"]:
                         fits = True
                         note = f"read as page {v} (expected about {p:.0f})"
-            if kind == "head":
+            if kind == "head-noslash":
+                got = self._head_without_slash(strip[f])
+                title_known = got is not None and any(
+                    k.startswith(got[0]) or k.endswith(got[0]) for k in title_count if len(got[0]) >= 8)
+                if fits and pos_ok:
+                    conf = 0.9
+                elif title_known and (fits or pos_ok):
+                    conf = 0.8
+                elif fits or title_known:
+                    conf = 0.6
+                else:
+                    continue
+                kind, rule = "head", "running-head"
+                note = (note + "; " if note else "") + "a head whose slash the scan lost"
+            elif kind == "head":
                 key = "".join(ch for ch in "".join(strip[f:l + 1]).upper() if ch.isalpha())
                 if fits:
                     conf = 0.97
