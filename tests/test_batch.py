@@ -163,15 +163,17 @@ def test_review_decisions_go_through_workers_and_back(tmp_path):
     if not items:
         pytest.skip("no stage queued an edit on these lines")
     it = items[0]
-    store.decide(it.id, "rejected")
+    store.decide(it.id, "accepted")
     book = next(b for b in books if b.stem == it.doc)
     again = clean_paths([tmp_path / "raw"], out, config=config(), review=store, jobs=2, resume=True)
     rep = next(r for r in again if r.source == book)
     assert not rep.skipped                          # its decisions changed: cleaned again
     ledger = read_ledger(output_paths(book, out)[1])
-    assert ledger.find(it.id).status == "rejected"  # the decision was applied in the worker
+    edit = ledger.find(it.id)
+    assert edit is not None and edit.status == "accepted"   # the decision was applied in the worker
+    assert edit.after in output_paths(book, out)[0].read_text(encoding="utf-8")
     assert_whole(book, out)
-    assert store.get(it.id).status == "rejected"    # and never reopened
+    assert store.get(it.id).status == "accepted"    # and never reopened
     store.close()
 
 
@@ -245,3 +247,17 @@ def test_a_batch_killed_halfway_leaves_whole_files_and_a_sound_database(tmp_path
         assert_whole(b, out)
     assert sum(store.counts().values()) >= sum(n_before.values())
     store.close()
+
+
+def test_fast_ledger_writer_writes_what_the_ledger_dumps(excerpt):
+    import io
+
+    from ocr_clean import Pipeline
+    from ocr_clean.batch import ledger_jsonl
+
+    result = Pipeline(config()).run(excerpt, name="preface")
+    assert len(result.ledger) > 10
+    buf = io.StringIO()
+    header = {"source": "raw/x.txt", "name": "preface \u00e9"}
+    result.ledger.dump_jsonl(buf, header=header)
+    assert ledger_jsonl(result.ledger, header) == buf.getvalue()

@@ -1,0 +1,115 @@
+"""Properties of the whole pipeline on any input (hypothesis).
+
+Inputs are short texts built from real lines of the scan with random noise (inserted,
+deleted and replaced characters, odd Unicode, control characters), and arbitrary strings.
+
+* no input string crashes the pipeline;
+* undoing every edit through the ledger gives the raw text back exactly;
+* replaying the ledger as recorded gives the output;
+* cleaning a cleaned text changes nothing (idempotence).
+"""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, example, given, reject, settings, strategies as st
+
+from ocr_clean import Pipeline, replay
+from ocr_clean.config import DEFAULT_ORDER, Config
+from ocr_clean.stages import REGISTRY
+
+from .conftest import RAW_BOOK
+
+LINES = RAW_BOOK.read_text(encoding="utf-8").split("\n")
+NOISE = list("abcdefghijklmnopqrstuvwxyzAEIOST0123456789 \n\n  -.,;:'\"!?()*/&%$#@[]^_~|<>{}") + [
+    "\t", "\r", "\x00", "\x0c", "\ufeff", "\u00ad", "\u00a0", "\u2014", "\u2013", "\u2019", "\u201c",
+    "\u201d", "\ufb01", "\u00b9", "\u00b2", "\u00e9", "\u00fc", "\u0301", "\u0416", "\u4e2d", "\U0001d400",
+    "\ufffd", "\u2028", "-\n", " \n", "\n\n\n", "[^1]", "1.", "II", "l1", "rn"]
+
+_PIPE: Pipeline | None = None
+
+
+def pipeline() -> Pipeline:
+    global _PIPE
+    if _PIPE is None:   # every stage of the default order that exists, built once
+        _PIPE = Pipeline(Config(order=tuple(n for n in DEFAULT_ORDER if n in REGISTRY)))
+    return _PIPE
+
+
+@st.composite
+def scan_text(draw) -> str:
+    """A few consecutive real lines of the scan, then a little random noise."""
+    n = draw(st.integers(1, 8))
+    start = draw(st.integers(0, len(LINES) - n))
+    text = "\n".join(LINES[start:start + n]) + draw(st.sampled_from(["\n", "", "\n\n"]))
+    chars = list(text)
+    for _ in range(draw(st.integers(0, 6))):
+        pos = draw(st.integers(0, len(chars)))
+        op = draw(st.sampled_from(["insert", "delete", "replace"]))
+        piece = draw(st.sampled_from(NOISE))
+        if op == "insert" or not chars:
+            chars.insert(pos, piece)
+        elif op == "delete":
+            del chars[min(pos, len(chars) - 1)]
+        else:
+            chars[min(pos, len(chars) - 1)] = piece
+    return "".join(chars)
+
+
+texts = st.one_of(scan_text(), scan_text(), st.text(max_size=120),
+                  st.lists(st.sampled_from(NOISE), max_size=25).map("".join))
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# Known defects of stages, each kept as an explicit xfail test at the end with its minimal
+# input.  The idempotence property skips inputs whose second clean is changed by exactly
+# these rules, so that any other change still fails it.
+KNOWN_NOT_IDEMPOTENT = {"page_structure:trailing-blank"}
+
+
+def run(raw: str):
+    return pipeline().run(raw)
+
+
+@FAST
+@given(texts)
+@example("")
+@example("\n")
+@example("-\n")
+@example("\r\n\r\n")
+@example("\x00")
+@example("\u00b9")                                   # page_structure once did int("\u00b9")
+@example("12\u00b2\n")
+def test_no_input_crashes(raw):
+    assert isinstance(run(raw).text, str)
+
+
+@FAST
+@given(texts)
+def test_the_ledger_replays_to_the_output_and_undoes_to_the_raw_text(raw):
+    result = run(raw)
+    assert replay(raw, result.ledger) == result.text                 # as recorded: the output
+    assert replay(raw, result.ledger, lambda e: False) == raw        # every edit undone: the raw text
+
+
+@FAST
+@given(scan_text())
+@example("x \n\nLeon lived\n")                        # once made 'x-Leon lived' on the second run
+@example("L. Trotsky \n\n\n\nSeptember 18, 1930 \n")
+def test_cleaning_a_cleaned_text_changes_nothing(raw):
+    once = run(raw).text
+    again = run(once)
+    changed = sorted({f"{e.stage}:{e.rule}" for e in again.ledger if e.in_output and e.before != e.after})
+    if KNOWN_NOT_IDEMPOTENT & set(changed):
+        reject()
+    assert again.text == once, f"a second clean changed it: {changed}"
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "not idempotent: on a cleaned text ending with a paragraph that is a bare number, page_structure "
+    "rule 'trailing-blank' removes the blank line before it, then dehyphenate joins the two with a "
+    "restored hyphen after the full stop: 'The end.\\n12\\n' -> 'The end.\\n\\n12\\n' -> "
+    "'The end.-12\\n' (and the raw 'The end.\\n\\n12\\n' gives 'The end.-12' at once)"))
+@pytest.mark.parametrize("raw", ["The end.\n12\n", "word.\n0\n"])
+def test_known_not_idempotent_final_number_paragraph(raw):
+    once = pipeline().run(raw).text
+    assert pipeline().run(once).text == once
