@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from ..ledger import APPLIED, QUEUED, Edit
-from ..lexicon import dictionaries_dir, read_table
+from ..lexicon import WORD as BOOK_WORD, dictionaries_dir, read_table
 from .base import Stage, register
 
 # -- the notes section --------------------------------------------------------------------
@@ -51,7 +52,7 @@ LETTER = r"[^\W\d_]"
 WORDCHARS = re.compile(r"^[\"'(\[\u2018\u201c]*(.*?)[.,;:!?'\")\]\u2019\u201d]*$")
 HAS_LETTER = re.compile(LETTER)
 # digits broken by spaces after a word: "Neumann 17", "testament, 1 1 6", "OV,1 13"
-SPACED = re.compile(r"(?<=[^\W\d_])((?: ?[.,;:?!)\"'])*)( {0,2})(\d{1,4}(?: \d{1,3})*)(?=[\s_.,;:)\-]|$)")
+SPACED = re.compile(r"[^\W\d_]((?: ?[.,;:?!)\"'])*)( {0,2})(\d{1,4}(?: \d{1,3})*)(?=[\s_.,;:)\-]|$)")
 # a paragraph that is only a number (a marker set alone after a title)
 ALONE = re.compile(r"(?<=\S)(\s*\n\s*\n[ \t]*)(\d{1,3})[ \t]*(?=\n|$)")
 DATE_OR_RANGE = re.compile(r",? \d{4}\b|-\d|\.\d")
@@ -263,21 +264,24 @@ class _Known:
 
     def __init__(self, lexicon, text: str) -> None:
         self.lexicon = lexicon
-        self.book = lexicon.book(text) if lexicon is not None else None
+        # the book's words, case folded (only the word counts: no word pairs are needed here)
+        self.counts = Counter(map(str.lower, BOOK_WORD.findall(text)))
 
     def count(self, w: str) -> int:
-        return self.book.count(w) if self.book is not None else 0
+        return self.counts.get(w.lower(), 0)
 
     def known(self, w: str) -> bool:
         if not w or not HAS_LETTER.search(w):
             return False
+        if self.count(w) >= 2:
+            return True
         if self.lexicon is None:
-            return w.isalpha()
-        return self.lexicon.is_known(w, self.book, min_book=2)
+            return False
+        return self.lexicon.is_english(w) or w in self.lexicon.protected
 
     def swallowed(self, stem: str) -> str:
         """A letter the tail swallowed: ``Internationa`` + l -> the book's ``International``."""
-        if not stem or not stem[-1].isalpha() or self.book is None:
+        if not stem or not stem[-1].isalpha():
             return ""
         base = self.count(stem)
         best, best_n = "", 0
@@ -310,7 +314,7 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
     # the readings of a token depend on the token alone (except a bare "?25" after a word):
     # each distinct token is read once
     cache: dict[str, tuple[list[Cand], list[WildTail]]] = {}
-    for m in TOKEN.finditer(text, 0, end):
+    for m in _tokens_to_read(text, end, decoder, known):
         tok = m.group(0)
         hit = cache.get(tok)
         off = m.start()
@@ -386,6 +390,21 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
 
 
 TOKEN = re.compile(r"\S+")
+# a plain word (most tokens): read only when the book does not know it and it ends in a glyph
+PLAIN = re.compile(r"(?<!\S)[A-Z]?[a-z]+[.,;:]?(?!\S)")
+NOT_PLAIN = re.compile(r"(?<!\S)(?![A-Z]?[a-z]+[.,;:]?(?!\S))\S+")
+
+
+def _tokens_to_read(text: str, end: int, decoder: "TailDecoder", known: "_Known"):
+    """The tokens of text[:end] that may hold a marker, in text order (plain known words skipped)."""
+    plain = set(PLAIN.findall(text, 0, end))
+    odd = sorted(w for w in plain if w.rstrip(".,;:")[-1:] in decoder.chars and not known.known(w.rstrip(".,;:")))
+    if not odd:
+        return NOT_PLAIN.finditer(text, 0, end)
+    rx = re.compile(r"(?<!\S)(?:" + "|".join(map(re.escape, odd)) + r")(?!\S)")
+    both = list(NOT_PLAIN.finditer(text, 0, end)) + list(rx.finditer(text, 0, end))
+    both.sort(key=lambda m: m.start())
+    return both
 # a short token of capitals/glyphs standing alone between running words
 LONE_GLYPHS = re.compile(r"(?<=[^\W\d_][.,;:]|[^\W\d_]\))( )([A-Z\u00b0'/!?]{2,4})(?= [a-z])")
 ORDINARY_PUNCT = "'\".,;:!?)-\u2019\u201d"
