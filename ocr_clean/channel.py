@@ -97,9 +97,31 @@ class ConfusionModel:
         n = len(tok)
         budget = [self.max_paths]
         by_first = self.by_first
+        # where a rule (or a lost glyph) can apply; between such sites letters are copied
+        site = [False] * (n + 1)
+        for i, ch in enumerate(tok):
+            if ch == LOST or (ch in "lI" and i == n - 2 and tok[-1] == LOST):
+                site[i] = True
+                continue
+            for r in by_first.get(ch, ()):
+                if tok.startswith(r.scan, i) and (not r.end_only or i + len(r.scan) == n):
+                    site[i] = True
+                    break
+        nxt = [n] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            nxt[i] = i if site[i] else nxt[i + 1]
 
         def rec(i: int, parts: list[str], w: float, rules: tuple, kept: tuple, punct: bool) -> None:
             if budget[0] <= 0:
+                return
+            j = nxt[i]
+            if j > i:       # copy the letters up to the next site
+                chunk = tok[i:j]
+                if not chunk.isalpha():
+                    return
+                parts.append(chunk.lower())
+                rec(j, parts, w, rules, kept + tuple(range(i, j)), punct)
+                parts.pop()
                 return
             if i == n:
                 budget[0] -= 1

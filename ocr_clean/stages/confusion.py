@@ -134,6 +134,7 @@ class _Run:
         self._forms = None
         self._midcap = None
         self._pieces = None
+        self._pairs = None
         cache_key = id(self.book)
         if stage._readings_cache.get("key") != cache_key:
             stage._readings_cache.clear()
@@ -199,14 +200,17 @@ class _Run:
         cap = cand[:1].upper() + cand[1:]
         if t is not None:
             prev, nxt = self.neighbours(t, raw=True)
+            if self._pairs is None:
+                words = WORDISH.findall(self.text)
+                self._pairs = collections.Counter(zip(words, words[1:]))
+            pairs = self._pairs
             n_cap = n_low = 0
-            text = self.text
             if prev:
-                n_cap += text.count(f"{prev} {cap} ")
-                n_low += text.count(f"{prev} {cand} ")
+                n_cap += pairs.get((prev, cap), 0)
+                n_low += pairs.get((prev, cand), 0)
             if nxt:
-                n_cap += text.count(f" {cap} {nxt}")
-                n_low += text.count(f" {cand} {nxt}")
+                n_cap += pairs.get((cap, nxt), 0)
+                n_low += pairs.get((cand, nxt), 0)
             if n_cap != n_low:
                 return n_cap > n_low
         if self._midcap is None:
