@@ -6,7 +6,7 @@ from textual.widgets import Input, Static
 
 from ocr_clean.ledger import ACCEPTED, EDITED, QUEUED, REJECTED
 from ocr_clean.review import ReviewStore
-from ocr_clean.review.tui import ReviewApp, raw_view
+from ocr_clean.review.tui import ReviewApp, cleaned_view, raw_view
 
 from .test_review_store import glyph_document, glyph_raw
 
@@ -116,6 +116,24 @@ async def test_decide_all_alike_after_one_confirmation(db):
         assert "5 done" in text_of(app, "#progress")
         await pilot.press("u")                                   # one undo takes back the group
         assert all(statuses(db)[i.id][0] == "open" for i in frolns)
+        assert app.current.before == "frOln"
+        await pilot.press("A", "r")                              # or reject them all
+        assert all(statuses(db)[i.id] == (REJECTED, None) for i in frolns)
+    store.close()
+
+
+async def test_raw_lines_stand_beside_the_cleaned_text_when_wide(db):
+    store = ReviewStore(db, who="tester")
+    app = ReviewApp(store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        pair = app.query_one("#pair")
+        assert pair.has_class("wide")
+        raw, cleaned = app.query_one("#raw"), app.query_one("#cleaned")
+        assert raw.region.y == cleaned.region.y and raw.region.x < cleaned.region.x
+        shown = cleaned_view(app.current).plain                 # the sentence around the change
+        assert shown.startswith("His departure frOln from ") and "1931 ." not in shown
+    async with ReviewApp(store).run_test(size=(100, 40)) as pilot:
+        assert not pilot.app.query_one("#pair").has_class("wide")
     store.close()
 
 

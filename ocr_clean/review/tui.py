@@ -10,13 +10,15 @@ crash or a quit loses nothing.
 """
 from __future__ import annotations
 
+import re
+
 from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Container, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Input, Static
 
@@ -39,8 +41,27 @@ def context_parts(it: Item) -> tuple[str, str]:
     return ctx[:i], ctx[i + len(mark):]
 
 
+WIDE = 150   # columns from which the raw lines stand beside the cleaned text
+_SENT_END = re.compile(r"[.!?][\"\u201d\u2019')\]]?(?=\s+[\"\u201c\u2018(\[]?[A-Z0-9]|\s*$)")
+
+
+def sentence_parts(left: str, right: str, min_chars: int = 15) -> tuple[str, str]:
+    """Trim the context to the sentence around the change (when its ends are in view)."""
+    starts = [m.end() for m in _SENT_END.finditer(left) if len(left) - m.end() >= min_chars]
+    if starts:
+        left = left[starts[-1]:].lstrip()
+    elif left.strip():
+        left = "\u2026" + left.lstrip()
+    ends = [m.end() for m in _SENT_END.finditer(right) if m.end() >= min_chars]
+    if ends:
+        right = right[:ends[0]]
+    elif right.strip():
+        right = right.rstrip() + "\u2026"
+    return left, right
+
+
 def cleaned_view(it: Item, choice: str | None = None) -> Text:
-    left, right = context_parts(it)
+    left, right = sentence_parts(*context_parts(it))
     t = Text()
     t.append(left.replace("\n", " "))
     t.append(_vis(it.before), style="bold red strike")
@@ -77,16 +98,19 @@ def raw_view(it: Item) -> Text:
     return t
 
 
-class ConfirmScreen(ModalScreen[bool]):
-    """Yes or no, one key."""
+class AlikeScreen(ModalScreen["str | None"]):
+    """Decide every open item alike: accept all, reject all, or nothing; one key."""
 
-    BINDINGS = [Binding("y", "answer(True)", "yes"), Binding("enter", "answer(True)", "yes", show=False),
-                Binding("n", "answer(False)", "no"), Binding("escape", "answer(False)", "no", show=False),
-                Binding("q", "answer(False)", "no", show=False)]
+    BINDINGS = [Binding("y", "answer('accepted')", "accept all"),
+                Binding("a", "answer('accepted')", "accept all", show=False),
+                Binding("enter", "answer('accepted')", "accept all", show=False),
+                Binding("r", "answer('rejected')", "reject all"),
+                Binding("n", "answer(None)", "cancel"), Binding("escape", "answer(None)", "cancel", show=False),
+                Binding("q", "answer(None)", "cancel", show=False)]
     DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Static { width: 70; height: auto; padding: 1 2; border: thick $warning;
-                             background: $surface; }
+    AlikeScreen { align: center middle; }
+    AlikeScreen > Static { width: 76; height: auto; padding: 1 2; border: thick $warning;
+                           background: $surface; }
     """
 
     def __init__(self, message: Text | str) -> None:
@@ -95,11 +119,12 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         msg = Text.assemble(self.message if isinstance(self.message, Text) else Text(self.message),
-                            "\n\n", ("y", "bold green"), " yes   ", ("n", "bold red"), " no")
+                            "\n\n", ("y", "bold green"), " accept all   ", ("r", "bold red"), " reject all   ",
+                            ("n", "bold"), " cancel")
         yield Static(msg)
 
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+    def action_answer(self, status: str | None) -> None:
+        self.dismiss(status)
 
 
 class ReviewApp(App):
@@ -112,6 +137,9 @@ class ReviewApp(App):
     #body { height: 1fr; padding: 0 1; }
     #where { height: auto; margin: 1 0 0 0; }
     .panel { height: auto; }
+    #pair { height: auto; layout: vertical; }
+    #pair.wide { layout: horizontal; }
+    #pair.wide > .panel { width: 1fr; }
     #edit { display: none; margin: 0 0; }
     #edit.editing { display: block; }
     #message { height: auto; min-height: 1; padding: 0 1; color: $text-muted; }
@@ -177,15 +205,24 @@ class ReviewApp(App):
         yield Static(id="progress")
         with VerticalScroll(id="body"):
             yield Static(id="where")
-            yield Static(id="raw", classes="panel")
-            yield Static(id="cleaned", classes="panel")
+            with Container(id="pair"):
+                yield Static(id="raw", classes="panel")
+                yield Static(id="cleaned", classes="panel")
             yield Static(id="candidates", classes="panel")
             yield Input(id="edit", placeholder="your text; enter saves, escape cancels")
         yield Static(id="message")
         yield Footer()
 
     def on_mount(self) -> None:
+        self._fit(self.size.width)
         self.refresh_view()
+
+    def on_resize(self, event) -> None:
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        """The raw lines beside the cleaned text when the terminal is wide enough."""
+        self.query_one("#pair").set_class(width >= WIDE, "wide")
 
     def _say(self, msg: Text | str) -> None:
         self.query_one("#message", Static).update(msg)
@@ -323,22 +360,26 @@ class ReviewApp(App):
             self.bell()
             return
         alike = self.store.alike(it)
-        msg = Text.assemble("Accept all ", (str(len(alike)), "bold"), " open item(s) changing ",
-                            (_vis(it.before), "bold red"), " \u2192 ", (_vis(it.suggestion), "bold green"), "?")
+        docs = len({a.doc for a in alike})
+        msg = Text.assemble((str(len(alike)), "bold"), " open item(s)",
+                            f" in {docs} documents" if docs > 1 else "", " change ",
+                            (_vis(it.before), "bold red"), " \u2192 ", (_vis(it.suggestion), "bold green"),
+                            ".\nDecide them all alike?")
         item_id = it.id
 
-        def done(yes: bool | None) -> None:
-            if not yes:
+        def done(status: str | None) -> None:
+            if not status:
                 self._say(Text("nothing decided", style="dim"))
                 return
-            decided = self.store.decide_alike(item_id, ACCEPTED, who=self.who)
+            decided = self.store.decide_alike(item_id, status, who=self.who)
             self.decided_here += len(decided)
-            self._say(Text.assemble(("accepted ", "green"), f"{len(decided)} item(s) ",
-                                    (_vis(it.before), "red"), " \u2192 ", (_vis(it.suggestion), "green")))
+            self._say(Text.assemble((f"{status} ", _status_style(status)), f"{len(decided)} item(s) ",
+                                    (_vis(it.before), "red"), " \u2192 ", (_vis(it.suggestion), "green"),
+                                    ("   (u undoes them all)", "dim")))
             self._settle()
             self.refresh_view()
 
-        self.push_screen(ConfirmScreen(msg), done)
+        self.push_screen(AlikeScreen(msg), done)
 
     def _toggle(self, key: str) -> None:
         it = self.current
