@@ -220,7 +220,7 @@ class PageStructure(Stage):
         ln = self.lines[i]
         if not self.spaced:
             return False
-        return bool(ln) and not ln[-1].isspace() and (ln[-1].isalnum() or ln[-1] == "-")
+        return bool(ln) and not ln[-1].isspace() and (ln[-1].isalnum() or ln[-1] in "-'\"")
 
     def _hyphen(self, i: int) -> bool:
         return self.strip[i].endswith("-")
