@@ -622,7 +622,7 @@ class Footnotes(Stage):
         plan = plan_markers(text, sec, self.lexicon, cfg)
         for p in plan:
             edits.append(Edit(p.start, p.end, p.after, p.rule, p.confidence, p.status,
-                              candidates=(p.after,), note=p.note))
+                              candidates=p.candidates or (p.after,), note=p.note))
         return edits
 
 
@@ -636,6 +636,7 @@ class Placement:
     confidence: float
     status: str
     note: str
+    candidates: tuple[str, ...] = ()
 
 
 def plan_markers(text: str, sec: NotesSection, lexicon, cfg: dict | None = None) -> list[Placement]:
@@ -688,8 +689,20 @@ def plan_markers(text: str, sec: NotesSection, lexicon, cfg: dict | None = None)
         if id(c) in late:
             note += ": out of order (page-foot note)"
             conf = min(conf, 0.8)
-        out.append(Placement(c.start, c.end, c.n, after, c.rule, conf, status, note))
-    return out
+        others = ()
+        if c.wild:   # the other numbers this span could be, for the reviewer
+            others = tuple(f"{x.prefix}[^{x.n}]" for x in sorted(extra, key=lambda x: x.cost)
+                           if x.start == c.start and x.end == c.end and x.n != c.n)
+        out.append(Placement(c.start, c.end, c.n, after, c.rule, conf, status, note, (after,) + others))
+    # two insertions at one point cannot both stand: keep the first
+    kept, last_point = [], None
+    for p in sorted(out, key=lambda p: (p.start, p.end)):
+        if p.start == p.end:
+            if last_point == p.start:
+                continue
+            last_point = p.start
+        kept.append(p)
+    return kept
 
 
 def _take_back_out_of_order(chain: list[Cand], cands: list[Cand], window: int) -> tuple[list[Cand], list[Cand]]:
