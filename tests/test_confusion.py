@@ -140,3 +140,15 @@ def test_short_text_without_book_evidence(lexicon):
     doc = Document(raw="After World War II he returned to Moscow with Naville.\n")
     stage(doc)
     assert len(doc.ledger) == 0
+
+
+def test_names_and_compounds_are_not_misreads(lexicon):
+    """Names that a glyph rule would turn into common words, and words with inner capitals
+    that are two words (not case slips), are left alone."""
+    stage = Confusion(None, lexicon)
+    text = ("The patch came from Marco Hinz and Havard Garnes, who used NetBeans and GitHub "
+            "with MacDonald.\n")
+    doc = Document(raw=text)
+    stage(doc)
+    assert doc.text == text
+    assert [e for e in doc.ledger if e.status == "applied"] == []
