@@ -173,9 +173,11 @@ def register(app: typer.Typer) -> None:
         file: Path = typer.Argument(..., metavar="FILE.jsonl", help="Where to write (- for stdout)."),
         status: str = typer.Option("all", "--status", help="Which items: all, open, decided, ..."),
         db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
+        cleaned: Path = typer.Option(Path("cleaned"), "--cleaned", help=CLEANED_HELP),
     ) -> None:
         """Write items (and decisions) as JSON lines, to decide or keep elsewhere."""
         store = open_store(db)
+        attach_sources(store, cleaned)
         st = None if status == "all" else status
         try:
             if str(file) == "-":

@@ -495,8 +495,8 @@ class ReviewStore:
                 st = status
                 if st == EDITED and dec == it.suggestion:
                     st = ACCEPTED
-                if st == EDITED and dec == it.before:
-                    st, dec = REJECTED, None   # typing the raw text back is a rejection
+                if dec == it.before:
+                    st, dec = REJECTED, None   # choosing the raw text is a rejection
                 self.conn.execute(
                     "INSERT INTO log(grp, item, prev_status, prev_decision, prev_who, prev_at, status, decision, "
                     "who, at) VALUES (?,?,?,?,?,?,?,?,?,?)",
