@@ -859,10 +859,14 @@ class PageStructure(Stage):
                 break
             blk = self.block_at.get(k)
             if blk is not None:
+                s0 = starts[k] - 1
                 if run_start is not None:
-                    edits.append(Edit(run_start, starts[k] - 1, "", "trailing-blank"))
+                    # the block takes the blank line before it: queued, it stays a paragraph
+                    s0 = starts[k - 1] - 1
+                    if s0 > run_start:
+                        edits.append(Edit(run_start, s0, "", "trailing-blank"))
                     run_start = None
-                self._block_edit(edits, text, starts[k] - 1, starts[blk.last] + len(lines[blk.last]), blk)
+                self._block_edit(edits, text, s0, starts[blk.last] + len(lines[blk.last]), blk)
                 k = blk.last + 1
                 continue
             if run_start is None:
