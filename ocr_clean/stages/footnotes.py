@@ -551,46 +551,66 @@ KEY_TERM = re.compile(r"\b(?:[A-Z][\w'\u2019-]{3,}|\d{4})\b")
 CLOSE_PUNCT = re.compile(r"[.,;:!?)\]\"'\u2019\u201d]*")
 
 
+def note_subject(note: str) -> tuple[str, bool]:
+    """What a note is about: the title it gives (True) or its subject up to the first verb."""
+    head = note.strip()[:200]
+    q = re.match(r"[\"'\u201c]+([^\"\u201d]{4,120}?)[.,]?[\"\u201d]", head)
+    if q:                                  # '"Manifesto on China..." The Militant...' -> the title
+        return q.group(1), True
+    cut = SUBJECT_END.search(head)
+    return (head[:cut.start()] if cut else head[:80]), False
+
+
 def note_keys(note: str) -> list[str]:
     """Names and years that a note is about: its subject, or the title it gives."""
-    head = note.strip()[:200]
-    q = re.match(r"[\"'\u201c]+([^\"\u201d]{4,120})", head)
-    if q:                                  # '"Manifesto on China..." The Militant...' -> the title
-        subject = q.group(1)
-    else:
-        cut = SUBJECT_END.search(head)
-        subject = head[:cut.start()] if cut else head[:80]
+    subject, title = note_subject(note)
     words = KEY_TERM.findall(subject)
-    if words and not q and words[0] in ("The", "This", "These", "There", "From", "When"):
+    if words and not title and words[0] in ("The", "This", "These", "There", "From", "When"):
         words = words[1:]
     return list(dict.fromkeys(words))[:6]
 
 
 def text_candidates(text: str, n: int, note: str, lo: int, hi: int, cost: float) -> list[Cand]:
-    """Where the words a note is about occur between its neighbours' markers (no mark in the scan)."""
-    keys = note_keys(note)
-    if not keys or hi <= lo:
+    """Where the words a note is about occur between its neighbours' markers (no mark in the scan).
+
+    Only a hint for a reviewer (always queued): after the note's title when the text
+    quotes it, else after the name or year of the note's subject (the last of its words
+    when several occur together: "Fritz Heckert", "the March days in 1921").
+    """
+    if hi <= lo:
         return []
-    hits: list[tuple[int, int, str]] = []
-    for k in keys:
-        for m in re.finditer(r"\b" + re.escape(k) + r"\b", text[lo:hi]):
-            hits.append((lo + m.start(), lo + m.end(), k))
-    if not hits:
-        return []
-    hits.sort()
-    best = None
-    for i, (a, b, k) in enumerate(hits):
-        near = {kk for aa, bb, kk in hits if b - 90 <= aa and bb <= b}
-        score = len(near)
-        if best is None or score > best[0]:
-            best = (score, b)
-    need = 2 if len(keys) >= 3 else 1
-    if best[0] < need:
-        return []
-    at = best[1] + CLOSE_PUNCT.match(text, best[1]).end() - best[1]
-    if "\n" in text[best[1]:at]:
+    subject, title = note_subject(note)
+    at = -1
+    if title and len(subject) >= 8:
+        m = re.search(re.escape(subject.strip()), text[lo:hi], re.I)
+        if m:
+            at = lo + m.end()
+    if at < 0:
+        keys = note_keys(note)
+        if not keys:
+            return []
+        flags = re.I if title else 0       # a title may be printed in small letters in the text
+        hits: list[tuple[int, int, int]] = []
+        for rank, k in enumerate(keys):
+            for m in re.finditer(r"\b" + re.escape(k) + r"\b", text[lo:hi], 0 if k[0].isdigit() else flags):
+                hits.append((lo + m.start(), lo + m.end(), rank))
+        if not hits:
+            return []
+        hits.sort()
+        best = None
+        for a, b, rank in hits:
+            near = {r for aa, bb, r in hits if b - 90 <= aa and bb <= b}
+            score = (len(near), rank)
+            if best is None or score > best[0]:
+                best = (score, b)
+        need = 2 if len(keys) >= 3 else 1
+        if best[0][0] < need:
+            return []
         at = best[1]
-    return [Cand(at, at, n, cost + 0.3 * (len(keys) - best[0]) / len(keys), "marker-position", "", True)]
+    end = CLOSE_PUNCT.match(text, at).end()
+    if "\n" not in text[at:end]:
+        at = end
+    return [Cand(at, at, n, cost, "marker-position", "", True)]
 
 
 # -- the stage ---------------------------------------------------------------------------
@@ -608,7 +628,7 @@ class Footnotes(Stage):
         "position_cost": 1.6,   # an unreadable tail: placed by position only
         "position_apply": True,  # apply a position-only marker that both neighbours confirm
         "position_confidence": 0.7,
-        "text_cost": 1.8,       # no mark in the scan: where the note's words occur (always queued)
+        "text_cost": 2.5,       # no mark in the scan: where the note's words occur (always queued)
         "order_window": 3,      # an out-of-order marker may sit this many markers away
     }
 
