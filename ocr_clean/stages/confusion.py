@@ -67,6 +67,7 @@ class Confusion(Stage):
         "case_weight": 0.5,          # odds of each capital inside a lower-case word
         "sure_threshold": 0.97,      # first-pass fixes that teach the scan's confusion profile
         "profile_min_fixes": 20,     # fewer sure fixes than this: no profile
+        "profile_min_uses": 10,      # a rule applied without a dictionary word needs this many
         "marker_window": 10,         # a number within this of its neighbours' is a footnote marker
         "max_candidates": 5,
     }
@@ -135,6 +136,7 @@ class _Run:
         self._midcap = None
         self._pieces = None
         self._pairs = None
+        self.used: collections.Counter = collections.Counter()
         cache_key = id(self.book)
         if stage._readings_cache.get("key") != cache_key:
             stage._readings_cache.clear()
@@ -430,7 +432,7 @@ class _Run:
                 status = APPLIED if conf >= cfg["apply_threshold"] else QUEUED
                 return Edit(t.end, t.end + len(t.suffix), t.new_suffix, "case", conf, status,
                             (t.new_suffix,), note="'S after a word is 's")
-            return None
+            return self.profile_only(t, profile)
         scored.sort(key=lambda x: -x[0])
         total = sum(s for s, _ in scored) + keep
         best_s, best = scored[0]
@@ -468,6 +470,25 @@ class _Run:
         return Edit(t.start, t.end + len(t.suffix), after, rule, round(conf, 4), status,
                     tuple(cands), note=" ".join(best.rules))
 
+    def profile_only(self, t: _Target, profile: dict | None) -> Edit | None:
+        """A word no list knows, ending in l/I + lost glyph: when the scan's sure fixes read
+        that ending as "r," again and again, read it so here too (Reissnel\ufffd -> Reissner,)."""
+        core = t.tok
+        if profile is None or len(core) < 4 or core[-1] != LOST or core[-2] not in "lI" \
+                or not core[:-2].isalpha() or t.suffix:
+            return None
+        n = self.used.get("l\ufffd>r,", 0)
+        if n < self.cfg["profile_min_uses"]:
+            return None
+        mark, mark_conf = self.end_mark(t)
+        conf = round(n / (n + 1.0) * 0.92 * mark_conf, 4)
+        if conf < self.cfg["queue_threshold"]:
+            return None
+        status = APPLIED if conf >= self.cfg["apply_threshold"] else QUEUED
+        after = core[:-2] + "r" + mark
+        return Edit(t.start, t.end, after, "lost-glyph", conf, status, (after,),
+                    note=f"l\ufffd>r, (profile: {n} sure fixes)")
+
     def learn_profile(self, first: list) -> dict | None:
         """Re-weight each rule by how often the scan's sure fixes used it."""
         sure = [e for e in first if e is not None and e.confidence >= self.cfg["sure_threshold"]]
@@ -477,5 +498,6 @@ class _Run:
         for e in sure:
             for r in e.note.split():
                 used[r] += 1
+        self.used = used
         keys = {r.key for r in self.stage.model.rules}
         return {k: 1.0 + min(2.0, used.get(k, 0) / 5.0) for k in keys}
