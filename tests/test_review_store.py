@@ -331,3 +331,22 @@ def test_raw_lines_come_from_the_ledger_header(tmp_path):
         src = s.docs()["book"]
         assert src["source"] == str((tmp_path / "raw" / "book.txt").resolve())
         assert src["raw_sha256"] == hashlib.sha256(excerpt(400).encode()).hexdigest()
+
+
+def test_apply_takes_back_a_decision_the_last_clean_carried(tmp_path, store):
+    clean_book(tmp_path, store)
+    out_txt = tmp_path / "cleaned" / "book.txt"
+    first = out_txt.read_text(encoding="utf-8")
+    it = store.items(status="open")[0]
+    store.decide(it.id, EDITED, "XYZZY")
+    clean_book(tmp_path, store)                     # the clean itself carries the decision
+    assert "XYZZY" in out_txt.read_text(encoding="utf-8")
+    store.undo()
+    rep = apply_dir(tmp_path / "cleaned", store)[0]
+    assert (rep.error, rep.changed, rep.written) == (None, 1, True)
+    text = out_txt.read_text(encoding="utf-8")
+    assert text == first
+    ledger = read_ledger(tmp_path / "cleaned" / "book.ledger.jsonl")
+    e = next(e for e in ledger if e.id == it.id)
+    assert (e.status, e.after, e.run_status, e.run_after) == (QUEUED, it.suggestion, EDITED, "XYZZY")
+    assert replay(excerpt(600), ledger) == text

@@ -14,7 +14,7 @@ import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Mapping
 
 from ..io import InputError, atomic_write, read_text
 from ..ledger import ACCEPTED, EDITED, IN_OUTPUT, QUEUED, REJECTED, Edit, Ledger, read_ledger, replay
@@ -68,19 +68,20 @@ PERSON = frozenset({ACCEPTED, EDITED, REJECTED})
 
 
 def apply_decisions(raw: str, ledger: Ledger, decisions: Decisions, name: str = "", *,
-                    reopened: Iterable[str] = ()) -> tuple[str, Ledger, dict[str, int]]:
+                    reopened: Mapping[str, str] | None = None) -> tuple[str, Ledger, dict[str, int]]:
     """The text of ``ledger``'s run with ``decisions`` in place, and the ledger with them.
 
     Each edit keeps the status and text it had when its stage ran (``run_status``,
     ``run_after``: later positions assume them); its ``status``/``after`` become the
     decision: accepted and edited go in (edited with the person's text), rejected stay
     out, the others as recorded.  An edit a person decided before whose id is in
-    ``reopened`` (the decision was taken back) is queued again.  The text is
+    ``reopened`` (``{id: suggestion}``: the decision was taken back) is queued again
+    with its suggestion.  The text is
     :func:`ocr_clean.ledger.replay` of the updated ledger.
     Returns ``(text, ledger, counts)``; counts: ``decided``, ``changed``.  ``ledger`` is
     changed in place.
     """
-    reopened = set(reopened)
+    reopened = dict(reopened or {})
     counts = {"decided": 0, "changed": 0}
     for e in ledger:
         if not e.run_status:                 # a ledger written before run statuses were kept
@@ -88,8 +89,8 @@ def apply_decisions(raw: str, ledger: Ledger, decisions: Decisions, name: str = 
         d = _decided(e, decisions)
         if d is not None:
             counts["decided"] += 1
-        elif e.id in reopened and e.status in PERSON and e.run_status == QUEUED:
-            d = (QUEUED, e.planned_after)
+        elif e.id in reopened and e.status in PERSON:
+            d = (QUEUED, reopened[e.id])
         if d is not None and d != (e.status, e.after):
             counts["changed"] += 1
             e.status, e.after = d
@@ -138,7 +139,7 @@ def apply_file(ledger_path: Path, decisions_of, *, store=None, dry_run: bool = F
             store.set_source(name, ledger.header.get("source"), raw=raw,
                              raw_sha256=ledger.header.get("raw_sha256"), cleaned=rep.text_path)
         decisions = decisions_of(name)
-        reopened = store.open_ids(name) if store is not None else ()
+        reopened = store.open_suggestions(name) if store is not None else None
         text, new_ledger, counts = apply_decisions(raw, ledger, decisions, name, reopened=reopened)
     except ApplyError as exc:
         rep.error = str(exc)

@@ -307,9 +307,10 @@ class ReviewStore:
             out[r["id"]] = (r["status"], text)
         return out
 
-    def open_ids(self, doc: str) -> set[str]:
-        """Ids of the open items of ``doc``."""
-        return {r[0] for r in self.conn.execute("SELECT id FROM items WHERE doc=? AND status='open'", (doc,))}
+    def open_suggestions(self, doc: str) -> dict[str, str]:
+        """``{id: suggestion}`` of the open items of ``doc``."""
+        return {r[0]: r[1] for r in self.conn.execute(
+            "SELECT id, suggestion FROM items WHERE doc=? AND status='open'", (doc,))}
 
     def decision(self, doc: str, edit: Edit) -> tuple[str, str] | None:
         known = self._cache.get(doc)
