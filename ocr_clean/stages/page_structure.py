@@ -788,9 +788,6 @@ class PageStructure(Stage):
         lines, blank = self.lines, self.blank
         first = a + 1
         units = list(range(first, b))
-        if a < 0:
-            # everything before the first content line goes
-            blocks_here = []
         need = 1 if gap.sep == "\n\n" else 0
         reserve = None
         if need:
@@ -800,22 +797,36 @@ class PageStructure(Stage):
                     break
         absorbed: set[int] = set()
         block_spans: list[tuple[int, int, _Block]] = []
+        insert_at = None
         k = first
         while k < b:
-            if k in self.block_at:
-                blk = self.block_at[k]
-                f, l = k, min(blk.last, b - 1)
-                lo, hi = f, l
-                if l + 1 < b and blank[l + 1] and l + 1 != reserve:
-                    hi = l + 1
-                if gap.sep == "\n" and f - 1 > a and blank[f - 1] and f - 1 != reserve \
-                        and f - 1 not in absorbed:
-                    lo = f - 1
-                absorbed.update(range(lo, hi + 1))
-                block_spans.append((lo, hi, blk))
-                k = l + 1
+            if k not in self.block_at:
+                k += 1
                 continue
-            k += 1
+            blk = self.block_at[k]
+            f, l = k, min(blk.last, b - 1)
+            lo, hi = f, l
+            after = l + 1 < b and blank[l + 1] and l + 1 != reserve
+            before = f - 1 > a and blank[f - 1] and f - 1 not in absorbed
+            if not need:
+                # queued, the block stands between blank lines: take one on each side
+                if after:
+                    hi = l + 1
+                if before:
+                    lo = f - 1
+            elif after:
+                hi = l + 1
+            elif before and f - 1 != reserve:
+                lo = f - 1
+            elif before:
+                # the only blank line is before the block: the block takes it and the
+                # paragraph break is made after the block instead
+                lo = f - 1
+                reserve = None
+                insert_at = starts[l + 1]
+            absorbed.update(range(lo, hi + 1))
+            block_spans.append((lo, hi, blk))
+            k = l + 1
         # blank lines to delete: contiguous runs outside blocks and the reserve
         dele: list[int] = [k for k in units if blank[k] and k not in absorbed and k != reserve]
         runs: list[list[int]] = []
@@ -842,7 +853,7 @@ class PageStructure(Stage):
             edits.append(Edit(starts[reserve], starts[reserve] + len(lines[reserve]), "",
                               "blank-run"))
         if need and reserve is None:
-            pos = starts[b]
+            pos = starts[b] if insert_at is None else insert_at
             edits.append(Edit(pos, pos, "\n", gap.rule, gap.confidence))
 
     def _tail(self, edits: list[Edit], text: str, starts: list[int], last: int,
