@@ -27,7 +27,7 @@ import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from ..ledger import ACCEPTED, EDITED, QUEUED, REJECTED, Edit
 from ..lexicon import WORD
@@ -657,6 +657,3 @@ class _Lines:
         end = self.starts[b + 1] - 1 if b + 1 < len(self.starts) else len(self.raw)
         return a + 1, b + 1, self.raw[self.starts[a]:end]
 
-
-def iter_open(store: ReviewStore, **filters) -> Iterator[Item]:
-    yield from store.items(status=OPEN, **filters)
