@@ -129,6 +129,9 @@ def test_book_notes_moved(book):
         assert resumed in text
         assert text.index(resumed) < text.index(start)
         assert text[text.index(start) - 2:text.index(start)] == "\n\n"
+    # a note the page cut goes on at the foot of the next page: one note again
+    assert "serious face that his \nplatform be made the basis of the platform" in text
+    assert "at the April confer-\nence of the International Opposition" in text
 
 
 # -- any input ---------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import collections
+import copy
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -139,8 +140,11 @@ class PageStructure(Stage):
     def propose(self, text: str, doc: Document) -> list[Edit]:
         if not text:
             return []
+        # the per-text state lives on a copy: one stage object may serve many texts at once
+        return copy.copy(self)._propose(text)
+
+    def _propose(self, text: str) -> list[Edit]:
         self.t = _load_tables()
-        cfg = self.config
         lines = text.split("\n")
         starts = []
         pos = 0
