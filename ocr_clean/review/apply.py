@@ -98,9 +98,14 @@ def apply_decisions(raw: str, ledger: Ledger, decisions: Decisions, name: str = 
 
 
 def _ledger_text(ledger: Ledger) -> str:
-    buf = io.StringIO()
-    ledger.dump_jsonl(buf, header=ledger.header or None)
-    return buf.getvalue()
+    """The ledger file's text, written as the batch writer writes it."""
+    try:
+        from ..batch import ledger_jsonl
+    except ImportError:  # pragma: no cover - the batch module is part of the install
+        buf = io.StringIO()
+        ledger.dump_jsonl(buf, header=ledger.header or None)
+        return buf.getvalue()
+    return ledger_jsonl(ledger, ledger.header or None)
 
 
 def ledger_paths(directory: Path) -> list[Path]:
