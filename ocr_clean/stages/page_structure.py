@@ -45,8 +45,7 @@ _LEAD_JUNK = re.compile(r"""^[\s.,;:·'"\u2018\u2019\u201c\u201d(\[]+""")
 _LIST_ITEM = re.compile(r"^\(?(\d{1,3})\s?[.)]\s+\S")
 _LETTER_ITEM = re.compile(r"""^["'\s]*\(\s?[a-z]\s?\)\s""")    # (a) (b) ( c)
 _WORD = re.compile(r"\S+")
-_TITLE_NUM = re.compile(r"^(.*[A-Za-z)\]])\s+(\S{1,8})$")
-_NUM_TITLE = re.compile(r"^(\S{1,8})\s+([A-Z(].*)$")
+_LOWER = re.compile(r"[^\W\d_A-Z]")   # a letter that is not an ASCII capital
 _DIGITS = frozenset("0123456789")   # str.isdigit() also takes superscripts, which int() refuses
 
 
@@ -354,16 +353,20 @@ class PageStructure(Stage):
         """'TITLE N' or 'N TITLE' (the slash lost): (title letters, number part), else None.
         Only a number that fits the page sequence, or a title seen in other heads, makes
         it a head."""
-        for m, t, n in ((_TITLE_NUM.match(s), 1, 2), (_NUM_TITLE.match(s), 2, 1)):
-            if not m:
+        parts = s.split()
+        if len(parts) < 2:
+            return None
+        for num, title in ((parts[-1], s[:s.rfind(parts[-1])]), (parts[0], s[len(parts[0]):])):
+            if len(num) > 8 or not any(c in _DIGITS for c in num):
                 continue
-            title = m.group(t)
+            if len(_LOWER.findall(title)) > 0.1 * len(title):
+                continue
             letters = [c for c in title if c.isalpha()]
-            if len(letters) < 8 or sum(c.islower() for c in letters) > 0.1 * len(letters):
+            if len(letters) < 8:
                 continue
-            got = self._read_number(m.group(n))
+            got = self._read_number(num)
             if got is not None:
-                return "".join(c for c in title.upper() if c.isalpha()), got
+                return "".join(letters).upper(), got
         return None
 
     def _heads_and_numbers(self) -> list[_Block]:
