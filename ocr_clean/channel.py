@@ -25,6 +25,7 @@ knows about one particular book: rules are data, vocabulary is counted at run ti
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,6 +82,10 @@ class ConfusionModel:
         for r in rules:
             self.by_first.setdefault(r.scan[:1], []).append(r)
         self.max_rules = max_rules
+        # the strong confusions inside lower-case words: where a real word may hide a misread
+        strong = sorted({r.scan for r in rules if r.weight >= 0.1 and r.scan.isalpha() and r.scan.islower()
+                         and len(r.scan) >= 2}, key=len, reverse=True)
+        self.strong = re.compile("|".join(re.escape(x) for x in strong) or "(?!)")
         self.max_paths = max_paths
         self.lost_letter_weight = lost_letter_weight
         self.lost_r_weight = lost_r_weight

@@ -70,6 +70,13 @@ class Confusion(Stage):
         "profile_min_uses": 10,      # a rule applied without a dictionary word needs this many
         "marker_window": 10,         # a number within this of its neighbours' is a footnote marker
         "max_candidates": 5,
+        # real-word errors (corning for coming): rare English words holding a strong confusion
+        "realword": True,
+        "realword_max_english": 1e-5,  # rarer than this in English...
+        "realword_keep": 1.0,          # ...weighed as the word it is
+        "realword_min_book": 10,       # the other reading is a word the book uses this often
+        "realword_ratio": 20.0,        # and this many times more common
+        "realword_apply_context": 4.0, # applied only with this much support from word pairs
     }
 
     def __init__(self, config=None, lexicon=None) -> None:
@@ -103,12 +110,13 @@ def length_odds(n: int) -> float:
 
 
 class _Target:
-    __slots__ = ("start", "end", "tok", "suffix", "new_suffix", "marker_tail", "alt")
+    __slots__ = ("start", "end", "tok", "suffix", "new_suffix", "marker_tail", "alt", "realword")
 
     def __init__(self, start, end, tok, suffix, new_suffix, marker_tail="", alt=None):
         self.start, self.end, self.tok = start, end, tok
         self.suffix, self.new_suffix, self.marker_tail = suffix, new_suffix, marker_tail
         self.alt = alt      # another reading of the token: a glyph, then a footnote marker
+        self.realword = False   # a known word that may be a misread of a common one
 
 
 class _Run:
@@ -283,18 +291,30 @@ class _Run:
         if len(core) < 2 or core[0].isdigit() or (not has_lost and not any(c.isalpha() for c in core)):
             return None
         if not has_lost and (core.isupper() or len(core) < 3):
-            return (core, suffix, new_suffix, False) if new_suffix != suffix else None
+            return (core, suffix, new_suffix, False, False) if new_suffix != suffix else None
         low = core.lower()
         has_digit = HAS_DIGIT.search(core) is not None
         inner = INNER_CAP.search(core) is not None
         if not (has_lost or has_digit or inner):
             if new_suffix == suffix and (self.known(low) or own[low] >= protect):
+                if self.realword_suspect(core, low):
+                    return core, suffix, new_suffix, False, True
                 return None
         elif not has_lost and not has_digit:
             # capitals inside a word: a form the book repeats is its own (MacDonald)
             if exact[core] >= protect or (self.known(low) and exact[core] >= 3):
                 return None
-        return core, suffix, new_suffix, has_digit
+        return core, suffix, new_suffix, has_digit, False
+
+    def realword_suspect(self, core: str, low: str) -> bool:
+        """A rare English word, rare in the book, holding a strong glyph confusion: it may
+        be a misread of a common one (corning for coming).  Only context can tell."""
+        cfg = self.cfg
+        if not cfg["realword"] or len(core) < 4 or not core.islower():
+            return False
+        if self.english.get(low, 0.0) >= cfg["realword_max_english"] or self.own[low] > 2:
+            return False
+        return self.stage.model.strong.search(core) is not None
 
     def targets(self) -> list[_Target]:
         hot = {}
@@ -311,7 +331,7 @@ class _Run:
             if info is None:
                 continue
             start = m.start()
-            core, suffix, new_suffix, has_digit = info
+            core, suffix, new_suffix, has_digit, realword = info
             alt = None
             if has_digit:
                 d = TRAILING_DIGITS.match(core)
@@ -330,7 +350,9 @@ class _Run:
                         # the first digit may be a glyph, the rest a marker (Krylenk084)
                         cut = prefix + digits[0]
                         alt = _Target(start, start + len(cut), cut, "", "", digits[1:], alt)
-            out.append(_Target(start, start + len(core), core, suffix, new_suffix, "", alt))
+            tg = _Target(start, start + len(core), core, suffix, new_suffix, "", alt)
+            tg.realword = realword
+            out.append(tg)
         return out
 
     # -- scoring --------------------------------------------------------------------------------
@@ -396,6 +418,8 @@ class _Run:
         n_t = self.own.get(low, 0) if not (INNER_CAP.search(core)) else self.exact.get(core, 0)
         keep_freq = max(n_t, 1) + cfg["english_weight"] * self.N_english * self.english.get(low, 0.0)
         keep = shape_odds(core) * keep_freq * cfg["keep_weight"] * length_odds(len(core))
+        if t.realword:
+            keep = self.freq(low) * cfg["realword_keep"]
         prev, nxt = self.neighbours(t)
         scored = []
         ss = self.sentence_start(t.start)
@@ -414,6 +438,9 @@ class _Run:
                 # word it would become with a capital there (Garnes is no misread Games)
                 w *= cfg["name_weight"]
             ctx = context_factor(prev, nxt, p.cand, self.book)
+            if t.realword and (ctx <= 1.0 or self.book_count(p.cand) < cfg["realword_min_book"]
+                               or f < cfg["realword_ratio"] * self.freq(low)):
+                continue    # a real word is only doubted where the book's own pairs say so
             scored.append((w * f * ctx, p))
         # a case-only fix: the word itself, with capitals inside it set right
         if self.case_slip(core) and self.is_word(low):
@@ -460,6 +487,8 @@ class _Run:
         if after == core + t.suffix:
             return None
         status = APPLIED if conf >= cfg["apply_threshold"] else QUEUED
+        if t.realword and context_factor(prev, nxt, best.cand, self.book) < cfg["realword_apply_context"]:
+            status = QUEUED
         if status == QUEUED and best.rules != ("case",):
             f = self.freq(best.cand)
             known = self.english.get(best.cand, 0.0) >= cfg["english_min"] or \
@@ -467,6 +496,8 @@ class _Run:
             if f < cfg["queue_min_freq"] * (20 if len(core) <= 4 else 1) or not known:
                 return None     # a doubtful fix to a word with next to no evidence: not worth a look
         rule = "lost-glyph" if LOST in core else ("case" if best.rules == ("case",) else "glyph")
+        if t.realword:
+            rule = "real-word"
         return Edit(t.start, t.end + len(t.suffix), after, rule, round(conf, 4), status,
                     tuple(cands), note=" ".join(best.rules))
 
