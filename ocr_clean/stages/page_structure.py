@@ -39,12 +39,13 @@ from .base import Stage, register
 
 # -- text tests ---------------------------------------------------------------------------
 # a sentence ends, maybe with a closing quote and a note reference (as printed or garbled)
-_SENT_END = re.compile(r"""[.!?:]\s*["'\u2019\u201d)\]]*\s*(?:[\dIlOS]{1,3}\s*|\*\s*)?$""")
+_SENT_END = re.compile(r"""[.!?:](?:\s*["'\u2019\u201d)\]])*(?:\s*\d{1,3}|[\dIlOS]{1,3}|\s*\*)?\s*$""")
 _SOFT_END = re.compile(r"""[,;]\s*["'\u2019\u201d)\]]*\s*$""")
 _LEAD_JUNK = re.compile(r"""^[\s.,;:·'"\u2018\u2019\u201c\u201d(\[]+""")
 _LIST_ITEM = re.compile(r"^\(?(\d{1,3})\s?[.)]\s+\S")
 _LETTER_ITEM = re.compile(r"""^["'\s]*\(\s?[a-z]\s?\)\s""")    # (a) (b) ( c)
 _WORD = re.compile(r"\S+")
+_ABBREV = re.compile(r"(?:^|\s)(?:(?:[A-Za-z]\.){2,}|[a-z]{1,3}\.|etc\.)\s*$")
 _LOWER = re.compile(r"[^\W\d_A-Z]")   # a letter that is not an ASCII capital
 _DIGITS = frozenset("0123456789")   # str.isdigit() also takes superscripts, which int() refuses
 
@@ -251,6 +252,12 @@ class PageStructure(Stage):
     def _ends_joiner(self, i: int) -> bool:
         words = self.strip[i].split()
         return bool(words) and words[-1].lower() in self.t.joiners
+
+    def _starts_joiner(self, i: int) -> bool:
+        """The line starts with a capitalized little word ('The', 'A', 'This'): a sentence
+        starts there, not a name going on from the line before."""
+        words = self.strip[i].split(None, 1)
+        return bool(words) and words[0][:1].isupper() and words[0].lower() in self.t.joiners
 
     def _allcaps(self, i: int) -> bool:
         letters = [c for c in self.strip[i] if c.isalpha()]
@@ -682,11 +689,16 @@ class PageStructure(Stage):
                 return _Gap("\n", join_rule, 0.95)
             if fb == "l" and self._sent_end(a) and not self.strip[a].endswith(":") \
                     and not _LIST_ITEM.match(self.strip[b]):
-                return _Gap("\n", join_rule, 0.7)
+                if _ABBREV.search(self.strip[a]):
+                    return _Gap("\n", join_rule, 0.7)     # "etc." or "i.e." goes on
+                # a sentence ended and a blank line follows: a paragraph, whose first
+                # capital the scan misread ("r am sending" for "I am sending")
+                return _Gap("\n\n", "paragraph-break", 0.6)
             alone = (a == 0 or self.blank[a - 1]) and len(self.strip[a]) < 0.9 * self.width[a] \
                 and not self._ends_joiner(a)     # a one-line heading between blank lines
             if (self.spaced and not self._sent_end(a) and fb != "l" and not self._short(a) and not alone
-                    and not self._allcaps(a) and not self._standalone(b)):
+                    and not self._allcaps(a) and not self._standalone(b)
+                    and not (self._starts_joiner(b) and not self._ends_joiner(a))):
                 return _Gap("\n", join_rule, 0.9 if self._ends_joiner(a) else 0.8)
             rule = "blank-run" if nb >= 2 or bl else "paragraph-break"
             return _Gap("\n\n", rule, 1.0)
@@ -697,6 +709,9 @@ class PageStructure(Stage):
             return _Gap("\n\n", "short-line-break", 0.85)
         if fb == "U" and self._capwords(a):
             return _Gap("\n\n", "short-line-break", 0.75)
+        if fb == "U" and (a == 0 or self.blank[a - 1]) and self._short(a) and not self._short(b) \
+                and not self._sent_end(a) and not self._soft_end(a) and not self._ends_joiner(a):
+            return _Gap("\n\n", "short-line-break", 0.75)   # a heading, then full lines
         if self._capwords(b) and (self._sent_end(a) or self._soft_end(a) or self._capwords(a)) \
                 and any(c.isalpha() for c in self.strip[b]) \
                 and not re.search(r"[.!?][\"'\u201d]?$", self.strip[b]):
