@@ -145,10 +145,11 @@ class _Run:
         self._pieces = None
         self._pairs = None
         self.used: collections.Counter = collections.Counter()
-        cache_key = id(self.book)
-        if stage._readings_cache.get("key") != cache_key:
+        # readings depend on the vocabulary: cached per book (the book object is kept so
+        # its identity cannot be taken by another one)
+        if stage._readings_cache.get("\0book") is not self.book:
             stage._readings_cache.clear()
-            stage._readings_cache["key"] = cache_key
+            stage._readings_cache["\0book"] = self.book
         self.cache = stage._readings_cache
 
     # -- vocabulary ------------------------------------------------------------------------
