@@ -38,7 +38,12 @@ def build(case: dict) -> str:
     real = case.get("note_texts", {})
     notes = [f"{n}. {real.get(str(n), f'Note {n}.')}" for n in range(1, case.get("notes", 0) + 1)]
     notes += case.get("notes_section", [])
-    return "\n\n".join(case["paragraphs"]) + "\n\nNotes and acknowledgments\n\n" + "\n\n".join(notes) + "\n"
+    paras = list(case["paragraphs"])
+    if "context" in case:   # the rest of the book: markers already written before and after
+        lo, hi = case["context"]
+        paras = ["Before." + "".join(f" a[^{n}]" for n in range(1, lo + 1))] + paras
+        paras.append("After." + "".join(f" b[^{n}]" for n in range(hi, case["notes"] + 1)))
+    return "\n\n".join(paras) + "\n\nNotes and acknowledgments\n\n" + "\n\n".join(notes) + "\n"
 
 
 def run(text: str, lexicon) -> Document:
@@ -72,8 +77,9 @@ def _check(case: dict, lexicon) -> list[str]:
     problems = [f"missing {s!r}" for s in case.get("expect_in", []) if s not in out]
     problems += [f"unexpected {s!r}" for s in case.get("expect_not_in", []) if s in out]
     out_paras = out.split("\n\n")
+    shift = 1 if "context" in case else 0
     for k in case.get("keep_paragraphs", []):
-        if case["paragraphs"][k] not in out_paras:
+        if case["paragraphs"][k] not in out_paras[shift:]:
             problems.append(f"paragraph {k} changed")
     queued = {e.after for e in doc.ledger if e.status == QUEUED}
     problems += [f"not queued {s!r}" for s in case.get("queued", []) if s not in queued]

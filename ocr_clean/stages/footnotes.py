@@ -293,6 +293,12 @@ class _Known:
             return False
         return self.lexicon.is_english(w) or w in self.lexicon.protected
 
+    def common(self, w: str) -> bool:
+        """Used in the book, or a common English word (not a rare form such as "stronge")."""
+        if self.count(w) >= 2:
+            return True
+        return self.lexicon is not None and self.lexicon.freq(w) >= 1e-6
+
     def swallowed(self, stem: str) -> str:
         """A letter the tail swallowed: ``Internationa`` + l -> the book's ``International``."""
         if not stem or not stem[-1].isalpha():
@@ -479,8 +485,8 @@ def _token_cands(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
                 extra = 0.3
             if stem[-1] in "-/\u2013" or (tail[0] in "-:\u2013" and not stem[-1].isdigit()):
                 continue                   # "alone-I", "Monatte-\u00b7": a dash, not a marker
-            if tail in POSSESSIVE or "\ufffd" in tail:
-                continue
+            if tail in POSSESSIVE or (stem[-1] + tail[:1]) in POSSESSIVE or "\ufffd" in tail:
+                continue                   # "kulak's", "workers'"
             w = WORDCHARS.match(stem).group(1)
             if not bare and (len(w) < 2 or not HAS_LETTER.search(w)):
                 # "(number 17-18).132": a marker after a closing parenthesis
@@ -501,9 +507,10 @@ def _token_cands(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
                     # "InternationaV", "leadershipY": capitals or rare symbols after a word
                     if not (known.known(w) or known.swallowed(w) or SYMBOL.search(tail)):
                         continue
-                elif not known.known(w):
+                elif not known.common(w) or (len(tail) < 2 and not punct_before and tail.isalpha()):
                     # small glyphs only ("Oppositionll", "organized.s"): the word must be whole;
-                    # "strongel'", "Reissnel\ufffd" are misread letters, not markers
+                    # "strongel'", "Reissnel\ufffd" are misread letters, not markers, and one
+                    # small letter after a word is a word ending ("Radeks", "Pyatakovs")
                     continue
             elif w and w[-1].isdigit() and not punct_before and not tail.isdigit():
                 continue
