@@ -18,6 +18,15 @@ one blank line, the scan's line breaks (and each line's trailing spaces) kept in
 paragraph, no blank line at the start, one newline at the end.  Every change is an edit
 with a rule name; removed heads and numbers keep their text in the ledger.
 
+Rules (edit.rule): ``running-head``, ``page-number`` (the removed lines, after="", queued
+when weak), ``page-start-space``, ``blank-run`` (blank lines dropped around a break or a
+removal), ``mid-sentence-blank`` (a blank line inside a sentence), ``moved-paragraph-break``
+(the blank after a paragraph's first line moved back before it), ``short-line-break``
+(titles, datelines, salutations, signatures, headings), ``list-item-break``,
+``paragraph-break``, ``footnote-move`` / ``caption-move`` (a note or caption cutting a
+sentence goes after its paragraph: a deletion and an insertion), ``footnote-break``,
+``leading-blank``, ``trailing-blank``, ``final-newline``.
+
 Nothing here knows the book: page numbers are read with the glyph table of
 ``dictionaries/page_structure.tsv`` and accepted when they fit the sequence of page numbers
 found in the same text; the line width is measured from the text around each line.
