@@ -48,7 +48,7 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
-class Path_:
+class Reading:
     """One way of reading a token: the candidate (lower case) and how it was reached."""
 
     cand: str
@@ -96,9 +96,9 @@ class ConfusionModel:
     def load(cls, path: Path | None = None, **kw) -> "ConfusionModel":
         return cls(load_rules(path), **kw)
 
-    def readings(self, tok: str, is_word) -> list[Path_]:
+    def readings(self, tok: str, is_word) -> list[Reading]:
         """Every reading of ``tok`` that ``is_word`` accepts (lower-case candidates)."""
-        out: dict[str, Path_] = {}
+        out: dict[str, Reading] = {}
         n = len(tok)
         budget = [self.max_paths]
         by_first = self.by_first
@@ -135,7 +135,7 @@ class ConfusionModel:
                     first_kept = bool(kept) and kept[0] == 0
                     old = out.get(cand)
                     if old is None or w > old.weight:
-                        out[cand] = Path_(cand, w, rules, kept, first_kept, punct)
+                        out[cand] = Reading(cand, w, rules, kept, first_kept, punct)
                 return
             ch = tok[i]
             if ch == LOST:
@@ -178,7 +178,7 @@ class ConfusionModel:
         return sorted(out.values(), key=lambda p: -p.weight)
 
 
-def case_anomalies(tok: str, path: Path_) -> int:
+def case_anomalies(tok: str, path: Reading) -> int:
     """Kept letters whose case does not fit the word (capitals inside a lower-case word)."""
     kept = [tok[i] for i in path.kept if tok[i].isalpha()]
     if len(kept) >= 2 and all(c.isupper() for c in kept):
@@ -208,7 +208,7 @@ def shape_odds(tok: str) -> float:
 SAME_SHAPE = frozenset("CcOoSsVvWwXxZz")   # letters whose capital is the small letter, larger
 
 
-def apply_case(tok: str, path: Path_, cand: str, *, sentence_start: bool, prefer_capital: bool,
+def apply_case(tok: str, path: Reading, cand: str, *, sentence_start: bool, prefer_capital: bool,
                book_form: str | None = None, capital_common=True) -> str:
     """Give ``cand`` (lower case) the case pattern of the token it replaces.
 

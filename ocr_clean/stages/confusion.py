@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import bisect
 import collections
-import math
 
 import regex
 
-from ..channel import (LOST, SAME_SHAPE, ConfusionModel, apply_case, case_anomalies, context_factor,
+from ..channel import (LOST, SAME_SHAPE, ConfusionModel, Reading, apply_case, case_anomalies, context_factor,
                        shape_odds)
 from ..ledger import APPLIED, QUEUED, Edit
 from .base import Stage, register
@@ -59,7 +58,7 @@ class Confusion(Stage):
         "english_weight": 0.3,       # English frequency, as expected counts in a text this long
         "protect_count": 8,          # a form the book uses this often is its own word...
         "protect_ratio": 0.02,       # ...unless the word it misreads is this much more common
-        "keep_weight": 0.25,          # odds that an unknown form is printed as it stands
+        "keep_weight": 0.25,         # odds that an unknown form is printed as it stands
         "word_floor": 0.3,           # evidence of any dictionary word, however rare
         "queue_min_freq": 0.3,       # a queued candidate needs at least this much evidence
         "short_min_freq": 5.0,       # a candidate of 3 letters or fewer needs this much evidence
@@ -445,8 +444,7 @@ class _Run:
             scored.append((w * f * ctx, p))
         # a case-only fix: the word itself, with capitals inside it set right
         if self.case_slip(core) and self.is_word(low):
-            from ..channel import Path_
-            p = Path_(low, 1.0, ("case",), tuple(range(len(core))), True)
+            p = Reading(low, 1.0, ("case",), tuple(range(len(core))), True)
             k = sum(1 for i, c in enumerate(core) if i > 0 and c.isupper())
             f = self.well_cased(low) + cfg["english_weight"] * self.N_english * self.english.get(low, 0.0)
             if f >= 1:
