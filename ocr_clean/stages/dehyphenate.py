@@ -225,7 +225,7 @@ class Dehyphenate(Stage):
                 rm = TOKEN.match(text, e)
                 if rm:
                     fragments.append(rm.group())
-        if not text.endswith("\n"):
+        if not text.endswith("\n") and not (breaks and breaks[-1][1] >= n):
             tail = len(text.rstrip(" \t"))      # the last line, without trailing spaces
             breaks.append((tail, n, "end"))
         book = _BookCounts(text, fragments)

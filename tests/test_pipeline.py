@@ -1,0 +1,67 @@
+"""The library API and the pipeline: stages in order, each one can be switched off."""
+from __future__ import annotations
+
+import pytest
+
+from ocr_clean import Config, Pipeline, clean_text, replay
+from ocr_clean.config import DEFAULT_ORDER
+from ocr_clean.stages import REGISTRY
+
+from .conftest import raw_lines
+
+
+def test_every_default_stage_is_registered_and_described():
+    for name in DEFAULT_ORDER:
+        assert name in REGISTRY, name
+        assert REGISTRY[name].description
+
+
+def test_clean_text_returns_text_edits_and_queue(excerpt):
+    res = clean_text(excerpt, name="preface")
+    assert "the most decisive events" in res.text
+    assert "His departure from Turkey" in res.text
+    assert res.edits and all(e.stage in DEFAULT_ORDER for e in res.edits)
+    assert all(e.status == "queued" for e in res.queued)
+    assert set(res.timings) == set(DEFAULT_ORDER)
+    fix = next(e for e in res.edits if e.before == "lnost")
+    assert (fix.stage, fix.after, fix.raw_line) == ("confusion", "most", 23)
+
+
+@pytest.mark.parametrize("stage", DEFAULT_ORDER)
+def test_any_stage_can_be_switched_off(stage, excerpt):
+    res = Pipeline(skip=[stage]).run(excerpt)
+    assert stage not in res.timings
+    assert replay(excerpt, res.ledger) == res.text
+    assert replay(excerpt, res.ledger, lambda e: False) == excerpt
+
+
+def test_texts_that_end_without_a_line_end_or_with_spaces():
+    for text in ["abc  ", "abc", "x\n\n  ", "Tro tsky said \n"]:
+        for skip in ([], ["page_structure"]):
+            res = clean_text(text, skip=skip)
+            assert res.text.endswith("\n") and not res.text.endswith("\n\n"), (text, skip)
+
+
+def test_pipe_is_run_in_a_loop():
+    pipe = Pipeline(skip=["footnotes"])
+    texts = [("a", raw_lines(3, 12)), ("b", raw_lines(14, 21))]
+    results = list(pipe.pipe(texts))
+    assert [r.document.name for r in results] == ["a", "b"]
+    assert results[0].text == pipe.run(texts[0][1], "a").text
+
+
+def test_config_order_and_unknown_stage():
+    cfg = Config.from_dict({"order": ["page_structure", "dehyphenate"]})
+    res = Pipeline(cfg).run(raw_lines(3, 12))
+    assert "frOln" in res.text and "revolutionary" in res.text
+    with pytest.raises(ValueError, match="unknown stage"):
+        Pipeline(skip=["nope"])
+
+
+def test_guess_applies_queued_edits_marked_as_guessed(excerpt):
+    plain = clean_text(excerpt)
+    if not plain.queued:
+        pytest.skip("this excerpt queues nothing")
+    res = Pipeline(Config(guess=True)).run(excerpt)
+    assert not res.queued
+    assert any(e.status == "guessed" for e in res.edits)
