@@ -7,7 +7,7 @@ scan's glyph confusions (data: ``dictionaries/confusions.tsv``: ``ln`` -> ``m``,
 spells that way, and scored::
 
     score(c)    = channel(t | c) x frequency(c) x context(c)
-    score(keep) = shape(t) x count(t)
+    score(keep) = shape(t) x length(t) x keep_weight x count(t)
 
 * ``channel`` is the product of the weights of the rules used (each re-weighted by the
   scan's own confusion profile, learned from the sure fixes of a first pass) and a
@@ -17,7 +17,9 @@ spells that way, and scored::
 * ``context`` compares the neighbouring word pairs with what the book's own bigram
   counts lead one to expect;
 * ``shape`` is low for a token no printed word looks like: digits or a lost glyph (U+FFFD)
-  among letters, capitals inside a lower-case word.
+  among letters, capitals inside a lower-case word; ``length``: a long form rarely lands on
+  a word by chance.  (A known English word doubted as a real-word error is kept with its
+  own frequency instead.)
 
 The confidence of the best candidate is its share of the total score.  Nothing here
 knows about one particular book: rules are data, vocabulary is counted at run time.

@@ -15,8 +15,17 @@ Change-averse by construction:
 * above ``apply_threshold`` the fix is applied, in ``[queue_threshold, apply_threshold)``
   it is queued with its ranked candidates and the raw text stays, below nothing happens.
 
+Also: the case of the word is kept (``Inasses`` -> ``masses``, ``COlumunist`` -> ``Communist``;
+a capital shaped like its small letter is decided by the book's own pairs: ``civil WaI\ufffd`` ->
+``civil war,``); a lost glyph at a word's end is ``r`` + a mark, or the mark alone, the mark
+being ``.`` before a word the book capitalizes only to start sentences, else ``,``; when the
+first pass has read ``l\ufffd`` as ``r,`` many times, the profile reads it so in words no list
+knows; a rare English word holding a strong confusion (``corning``) is doubted only where
+the book's word pairs support the common reading, and queued unless that support is strong.
+
 Digits right after a known word that fit the book's run of footnote numbers are footnote
-markers (another stage's business) and are left alone.
+markers (another stage's business) and are left alone; so are letters after a word that
+look like a misread marker (``InternationaV``, ``organized.s``).
 """
 from __future__ import annotations
 
