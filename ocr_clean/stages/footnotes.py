@@ -300,7 +300,12 @@ class _Known:
         return self.lexicon is not None and self.lexicon.freq(w) >= 1e-6
 
     def swallowed(self, stem: str) -> str:
-        """A letter the tail swallowed: ``Internationa`` + l -> the book's ``International``."""
+        """A letter the tail swallowed: ``Internationa`` + l -> the book's ``International``.
+
+        The word with the letter must be the book's (used at least 3 times and 5 times
+        as often as the stem alone) and a real word: English, or a name (capitalized).
+        A frequent misreading such as ``frOln`` (from) is neither.
+        """
         if not stem or not stem[-1].isalpha():
             return ""
         base = self.count(stem)
@@ -309,8 +314,11 @@ class _Known:
             k = self.count(stem + c)
             if k > best_n:
                 best, best_n = c, k
-        if best_n >= 3 and best_n >= 5 * max(base, 1):
-            return best
+        if best_n >= 3 and best_n >= 5 * base:
+            word = stem + best
+            english = self.lexicon is not None and self.lexicon.is_english(word)
+            if english or (word[0].isupper() and word[1:].islower()):
+                return best
         return ""
 
 
@@ -505,7 +513,7 @@ def _token_cands(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
                     continue
                 if RARE.search(tail):
                     # "InternationaV", "leadershipY": capitals or rare symbols after a word
-                    if not (known.known(w) or known.swallowed(w) or SYMBOL.search(tail)):
+                    if not (known.common(w) or known.swallowed(w) or SYMBOL.search(tail)):
                         continue
                 elif not known.common(w) or (len(tail) < 2 and not punct_before and tail.isalpha()):
                     # small glyphs only ("Oppositionll", "organized.s"): the word must be whole;
