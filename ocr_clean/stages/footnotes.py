@@ -367,7 +367,7 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
             out.extend(replace(c, start=c.start + off, end=c.end + off) for c in o)
         if w:
             wild.extend(replace(x, start=x.start + off, end=x.end + off) for x in w)
-    for m in SPACED.finditer(text, 0, end):
+    for m in _spaced(text, end):
         digits = m.group(3)
         if " " not in digits and not m.group(2):
             continue                       # glued and unbroken: a token candidate already
@@ -449,6 +449,38 @@ def has_digit_tail(tail: str) -> bool:
 
 SYMBOL = re.compile(r"[^\w\s'\u2019]")
 CLOSERS = re.compile(r"[.,;:?!)\]\"'\u2019\u201d]{1,3}")
+
+
+DIGITS = re.compile(r"(?<![\d])\d{1,4}(?: \d{1,3})*(?=[\s_.,;:)\-]|$)")
+BEFORE_DIGITS = re.compile(r"[^\W\d_]((?: ?[.,;:?!)\"'])*)( {0,2})$")
+
+
+class _Spaced:
+    """A match of SPACED, found from the digits backwards (much faster than SPACED itself)."""
+
+    __slots__ = ("g", "s")
+
+    def __init__(self, groups, starts):
+        self.g, self.s = groups, starts
+
+    def group(self, k):
+        return self.g[k - 1]
+
+    def start(self, k):
+        return self.s[k - 1]
+
+    def end(self, k):
+        return self.s[k - 1] + len(self.g[k - 1])
+
+
+def _spaced(text: str, end: int):
+    """The matches of SPACED in text[:end]: digits after a word, its punctuation and spaces."""
+    for m in DIGITS.finditer(text, 0, end):
+        a = m.start()
+        b = BEFORE_DIGITS.search(text, max(0, a - 12), a)
+        if b is None:
+            continue
+        yield _Spaced((b.group(1), b.group(2), m.group(0)), (b.start(1), b.start(2), a))
 
 
 def follows_word(text: str, off: int) -> bool:
