@@ -152,3 +152,16 @@ def test_names_and_compounds_are_not_misreads(lexicon):
     stage(doc)
     assert doc.text == text
     assert [e for e in doc.ledger if e.status == "applied"] == []
+
+
+def test_what_the_review_taught(lexicon):
+    """Accepted pairs fix the same form again; a rejected form is left alone."""
+    text = "along with Molinier. Conwade Molinier created the lnost decisive group.\n"
+    stage = Confusion({"learned_pairs": [("Conwade", "Comrade")]}, lexicon)
+    doc = Document(raw=text)
+    stage(doc)
+    assert doc.text == "along with Molinier. Comrade Molinier created the most decisive group.\n"
+    learned = Lexicon(lexicon.english, lexicon.user_words, lexicon.protected | {"lnost"})
+    doc = Document(raw=text)
+    Confusion(None, learned)(doc)
+    assert "lnost" in doc.text and not any(e.before == "lnost" for e in doc.ledger)

@@ -78,6 +78,10 @@ class Confusion(Stage):
         "profile_min_uses": 10,      # a rule applied without a dictionary word needs this many
         "marker_window": 10,         # a number within this of its neighbours' is a footnote marker
         "max_candidates": 5,
+        # (before, after) pairs a person accepted in review (set by the pipeline): the same
+        # form is fixed the same way, and the rules they used weigh in the profile
+        "learned_pairs": (),
+        "learned_confidence": 0.99,
         # real-word errors (corning for coming): rare English words holding a strong confusion
         "realword": True,
         "realword_max_english": 1e-5,  # rarer than this in English...
@@ -153,6 +157,8 @@ class _Run:
         self._pieces = None
         self._pairs = None
         self.used: collections.Counter = collections.Counter()
+        self.learned_map, self.learned_used = self.learned()
+        self.protected = self.lex.protected
         # readings depend on the vocabulary: cached per book (the book object is kept so
         # its identity cannot be taken by another one)
         if stage._readings_cache.get("\0book") is not self.book:
@@ -289,6 +295,10 @@ class _Run:
         """
         protect = self.cfg["protect_count"]
         own, exact = self.own, self.exact
+        if tok in self.learned_map:
+            return tok, "", "", False, False
+        if tok in self.protected:
+            return None         # a person rejected a fix of this form
         suffix = ""
         core = tok
         if tok[-2:] in POSSESSIVE and len(tok) > 2:
@@ -314,6 +324,22 @@ class _Run:
             if exact[core] >= protect or (self.known(low) and exact[core] >= 3):
                 return None
         return core, suffix, new_suffix, has_digit, False
+
+    def learned(self) -> tuple[dict[str, str], collections.Counter]:
+        """What the review taught: accepted fixes by form, and the rules they used."""
+        lmap: dict[str, str] = {}
+        used: collections.Counter = collections.Counter()
+        for pair in self.cfg.get("learned_pairs") or ():
+            before, after = pair[0], pair[1]
+            if not before or before == after:
+                continue
+            lmap[before] = after
+            target = after.lower().rstrip(",.;:")
+            paths = self.stage.model.readings(before, lambda c, a=target: c == a)
+            if paths:
+                for r in paths[0].rules:
+                    used[r] += 1
+        return lmap, used
 
     def realword_suspect(self, core: str, low: str) -> bool:
         """A rare English word, rare in the book, holding a strong glyph confusion: it may
@@ -419,6 +445,14 @@ class _Run:
     def decide(self, t: _Target, profile: dict | None) -> Edit | None:
         core = t.tok
         cfg = self.cfg
+        learned = self.learned_map.get(core)
+        if learned is not None and not t.suffix:
+            conf = cfg["learned_confidence"]
+            if conf < cfg["queue_threshold"]:
+                return None
+            status = APPLIED if conf >= cfg["apply_threshold"] else QUEUED
+            return Edit(t.start, t.end, learned, "learned", conf, status, (learned,),
+                        note="accepted in review")
         paths = self.readings(core)
         if not paths and t.alt is not None:
             return self.decide(t.alt, profile)
@@ -530,13 +564,17 @@ class _Run:
 
     def learn_profile(self, first: list) -> dict | None:
         """Re-weight each rule by how often the scan's sure fixes used it."""
-        sure = [e for e in first if e is not None and e.confidence >= self.cfg["sure_threshold"]]
-        if len(sure) < self.cfg["profile_min_fixes"]:
+        sure = [e for e in first if e is not None and e.confidence >= self.cfg["sure_threshold"]
+                and e.rule != "learned"]
+        if len(sure) < self.cfg["profile_min_fixes"] and not self.learned_used:
             return None
         used = collections.Counter()
-        for e in sure:
-            for r in e.note.split():
-                used[r] += 1
+        if len(sure) >= self.cfg["profile_min_fixes"]:
+            for e in sure:
+                for r in e.note.split():
+                    used[r] += 1
+        for r, n in self.learned_used.items():
+            used[r] += 2 * n        # a person's decision counts double
         self.used = used
         keys = {r.key for r in self.stage.model.rules}
         return {k: 1.0 + min(2.0, used.get(k, 0) / 5.0) for k in keys}
