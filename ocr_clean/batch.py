@@ -347,6 +347,10 @@ def clean_paths(paths: list[Path], out_dir: Path, *, config: Config | None = Non
     ``executor``: ``"local"`` (in this process, or a process pool when jobs != 1),
     ``"process"`` (a process pool), ``"ray"`` or ``"dask"`` (a cluster at ``address``,
     or a local one of ``jobs`` workers; needs ``pip install 'ocr-clean[ray]'`` / ``[dask]``).
+    Worker processes start by "fork" when the caller runs no other thread, else from a
+    clean "forkserver" process, which imports the calling script again: a script that
+    calls this with threads running must guard its top level with
+    ``if __name__ == "__main__":``.
     """
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor {executor!r}; choose one of: {', '.join(EXECUTORS)}")
@@ -388,12 +392,16 @@ def clean_paths(paths: list[Path], out_dir: Path, *, config: Config | None = Non
         if progress is not None:
             progress(rep)
 
-    if tasks:
-        if executor == "local" and (n_jobs == 1 or len(tasks) == 1):
-            for i, task in tasks:
-                rep, queued = clean_task(task, init)
-                done(i, rep, queued)
-        elif executor in ("local", "process"):
+    if not tasks:
+        pass
+    elif executor == "local" and (n_jobs == 1 or len(tasks) == 1):
+        for i, task in tasks:                 # in this process, in input order
+            rep, queued = clean_task(task, init)
+            done(i, rep, queued)
+    else:
+        # Biggest books first, so that the last ones to finish are short (better balance).
+        tasks.sort(key=lambda it: -_size(it[1].source))
+        if executor in ("local", "process"):
             from .executors import run_process_pool
             run_process_pool(tasks, init, min(n_jobs, len(tasks)), done)
         elif executor == "ray":
@@ -403,6 +411,13 @@ def clean_paths(paths: list[Path], out_dir: Path, *, config: Config | None = Non
             from .executors import run_dask
             run_dask(tasks, init, n_jobs, done, address=address)
     return [reports[i] for i in range(len(sources))]
+
+
+def _size(p: Path) -> int:
+    try:
+        return p.stat().st_size
+    except OSError:
+        return 0
 
 
 def _decisions(review, doc_name: str) -> dict[str, tuple[str, str]]:

@@ -261,3 +261,27 @@ def test_fast_ledger_writer_writes_what_the_ledger_dumps(excerpt):
     header = {"source": "raw/x.txt", "name": "preface \u00e9"}
     result.ledger.dump_jsonl(buf, header=header)
     assert ledger_jsonl(result.ledger, header) == buf.getvalue()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="kills a worker with a POSIX signal")
+def test_a_worker_killed_mid_batch_is_replaced_and_its_books_cleaned_again(tmp_path):
+    import multiprocessing
+
+    books = make_books(tmp_path / "raw", [(1 + k * 900, 1 + k * 900 + 800) for k in range(8)])
+    killed: list[int] = []
+    calls: list[str] = []
+
+    def progress(rep):
+        calls.append(rep.source.name)
+        if not killed:      # at the first finished book, kill a worker that is busy with another
+            workers = multiprocessing.active_children()
+            assert workers
+            killed.append(workers[0].pid)
+            os.kill(workers[0].pid, signal.SIGKILL)
+
+    reports = clean_paths([tmp_path / "raw"], tmp_path / "out", config=config(), jobs=2, progress=progress)
+    assert killed
+    assert sorted(calls) == [b.name for b in books]          # still one callback per book
+    assert not any(r.error for r in reports), [r.error for r in reports if r.error]
+    for b in books:
+        assert_whole(b, tmp_path / "out")

@@ -63,7 +63,7 @@ FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 # Known defects of stages, each kept as an explicit xfail test at the end with its minimal
 # input.  The idempotence property skips inputs whose second clean is changed by exactly
 # these rules, so that any other change still fails it.
-KNOWN_NOT_IDEMPOTENT = {"page_structure:trailing-blank"}
+KNOWN_NOT_IDEMPOTENT = {"split_words:split-word", "page_structure:mid-sentence-blank"}
 
 
 def run(raw: str):
@@ -95,6 +95,7 @@ def test_the_ledger_replays_to_the_output_and_undoes_to_the_raw_text(raw):
 @given(scan_text())
 @example("x \n\nLeon lived\n")                        # once made 'x-Leon lived' on the second run
 @example("L. Trotsky \n\n\n\nSeptember 18, 1930 \n")
+@example("The end.\n12\n")                              # once made 'The end.-12'
 def test_cleaning_a_cleaned_text_changes_nothing(raw):
     once = run(raw).text
     again = run(once)
@@ -105,11 +106,18 @@ def test_cleaning_a_cleaned_text_changes_nothing(raw):
 
 
 @pytest.mark.xfail(strict=False, reason=(
-    "not idempotent: on a cleaned text ending with a paragraph that is a bare number, page_structure "
-    "rule 'trailing-blank' removes the blank line before it, then dehyphenate joins the two with a "
-    "restored hyphen after the full stop: 'The end.\\n12\\n' -> 'The end.\\n\\n12\\n' -> "
-    "'The end.-12\\n' (and the raw 'The end.\\n\\n12\\n' gives 'The end.-12' at once)"))
-@pytest.mark.parametrize("raw", ["The end.\n12\n", "word.\n0\n"])
-def test_known_not_idempotent_final_number_paragraph(raw):
-    once = pipeline().run(raw).text
+    "not idempotent (split_words): a word split by two spaces, as the scan has 'bureaucra  tic', is not "
+    "joined, punctuation then makes the two spaces one, and the next clean joins it: "
+    "'bureaucra  tic' -> 'bureaucra tic' -> 'bureaucratic'"))
+def test_known_not_idempotent_word_split_by_two_spaces():
+    once = pipeline().run("the additional bureaucra  tic acts\n").text
+    assert pipeline().run(once).text == once
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "not idempotent (page_structure rule 'mid-sentence-blank'): a blank line kept on the first clean is "
+    "taken out on the second, and dehyphenate joins the two paragraphs: "
+    "'-\\n\\n\"\\n,t' -> '-\\n\\n\",t\\n' -> '-\",t\\n'"))
+def test_known_not_idempotent_blank_line_after_a_dash():
+    once = pipeline().run('-\n\n"\n,t').text
     assert pipeline().run(once).text == once
