@@ -208,3 +208,12 @@ def test_whole_book(lexicon):
     sec = find_notes_section(doc.text)
     heads = re.findall(r"(?m)^(\d+)\. ", doc.text[sec.start:])
     assert [int(h) for h in heads][:3] == [1, 2, 3]
+
+
+def test_spaced_search_matches_its_reference_pattern():
+    from ocr_clean.stages.footnotes import SPACED, _spaced
+    text = ("Thaelmann, Remmele, and Neumann 17\n\ncombine. Lenin's testament, 1 1 6  where "
+            "UglanOV,1 13 especially; in 1921 and 35,800,000 horsepower, 1:8. It faces. 135\n")
+    ref = [(m.group(1), m.group(2), m.group(3), m.start(3)) for m in SPACED.finditer(text)]
+    new = [(m.group(1), m.group(2), m.group(3), m.start(3)) for m in _spaced(text, len(text))]
+    assert ref == new and len(ref) >= 4
