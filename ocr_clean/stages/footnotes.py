@@ -7,24 +7,33 @@ Plain patterns cannot tell these from the many decoys (``35,800,000``, ``1:8``,
 ``then1`` for *them*, list numbers, years).  The signal is the sequence: notes are
 numbered 1..N through the book, so the markers are the one increasing run 1, 2, 3...
 
-1. The notes section is found (a heading such as "Notes and acknowledgments" followed
-   by entries numbered 1, 2, 3...); its entries are chosen by the same sequence
-   method, and their count gives N (not a constant).
-2. Every token of the body that could hold a marker gives candidates: clean digits
-   glued to a word, digits broken by spaces, glyphs decoded with the glyph map
-   (``dictionaries/footnote_glyphs.tsv``), and unreadable tails (any number, placed
-   by position only).  Each reading has a cost.
-3. Dynamic programming picks the chain of candidates, increasing in number and in
+1. The notes section is found (a heading line such as "Notes and acknowledgments"
+   followed by entries numbered 1, 2, 3...); its entries are chosen by the same
+   sequence method, and the last entry's number is N (no constant).  Each entry is
+   written ``N. `` (``8 .`` -> ``8.``, ``124\ufffd`` -> ``124.``; an entry run into
+   the paragraph before it starts its own paragraph).
+2. Every token of the body that could hold a marker gives firm readings: clean
+   digits glued to a word, digits broken by spaces, a number alone on its line after
+   a title, and glyphs decoded with the glyph map (``dictionaries/footnote_glyphs.tsv``).
+   Each reading has a cost.
+3. Dynamic programming picks the chain of readings, increasing in number and in
    position, that best covers 1..N (each number placed earns, each number skipped
    costs, each reading costs its glyph cost).
-4. A marker left out of the chain because it sits out of order (a page-foot note
-   printed after the next marker) is taken back when its clean digits fall among
-   its neighbours.
+4. A clean marker left out because it sits out of order (an author's page-foot note
+   printed after the next marker) is taken back when it falls among its neighbours.
+5. For the numbers still missing, and only in the stretch of text where they are
+   missing, tails with unreadable glyphs are tried (``leadershipY``, ``FrankeP47``,
+   ``Varga, IDS``), and the chain is chosen again.  Where the scan shows no mark at
+   all, the place where the words the note is about occur (its title, or its
+   subject's name or year) is suggested to a reviewer (status "queued").
 
 Rules: ``marker-clean``, ``marker-spaced``, ``marker-glyph``, ``marker-position``
 and ``note-entry``.  A marker placed by position only (an unreadable tail) is applied
-with a lower confidence when both neighbours N-1 and N+1 are firm readings and no
-other position-only candidate competes between them; otherwise it is queued.
+with confidence 0.7 when both neighbours N-1 and N+1 are firm readings and no other
+unreadable tail of the scan could be N between them (the two neighbours pin it down,
+and the dev scorer counts markers); otherwise it is queued with the other numbers it
+could be as candidates.  A suggestion from the note's words is always queued.
+Markers already written (``[^N]``: a second run, a reviewer's decision) hold their place.
 """
 from __future__ import annotations
 
@@ -52,6 +61,7 @@ LETTER = r"[^\W\d_]"
 WORDCHARS = re.compile(r"^[\"'(\[\u2018\u201c]*(.*?)[.,;:!?'\")\]\u2019\u201d]*$")
 HAS_LETTER = re.compile(LETTER)
 # digits broken by spaces after a word: "Neumann 17", "testament, 1 1 6", "OV,1 13"
+# (the reference form: _spaced() finds the same matches, from the digits backwards)
 SPACED = re.compile(r"[^\W\d_]((?: ?[.,;:?!)\"'])*)( {0,2})(\d{1,4}(?: \d{1,3})*)(?=[\s_.,;:)\-]|$)")
 # a paragraph that is only a number (a marker set alone after a title)
 ALONE = re.compile(r"(?<=\S)(\s*\n\s*\n[ \t]*)(\d{1,3})[ \t]*(?=\n|$)")
@@ -421,7 +431,6 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
     return out, wild
 
 
-TOKEN = re.compile(r"\S+")
 # a plain word (most tokens): read only when the book does not know it and it ends in a glyph
 PLAIN = re.compile(r"(?<!\S)[A-Z]?[a-z]+[.,;:]?(?!\S)")
 NOT_PLAIN = re.compile(r"(?<!\S)(?![A-Z]?[a-z]+[.,;:]?(?!\S))\S+")
