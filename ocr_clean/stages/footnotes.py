@@ -54,6 +54,7 @@ HEADING = re.compile(r"(?m)^[ \t]*notes\b[^\n]{0,50}$", re.I)
 ENTRY_START = re.compile(r"(?m)^[ \t]*(\d{1,3})([ \t]*)([.,:;\u00b7\ufffd]?)([ \t]*)(?=(\S))")
 # an entry run into the paragraph before it (a page-start entry the scan did not set apart)
 ENTRY_INLINE = re.compile(r"(?<=[\w.)\"'!?\]])([ \t]{1,3})(\d{1,3})([ \t]?)\.([ \t]+)(?=[\"'(A-Z])")
+ENTRY_DOT = re.compile(r"\d[ \t]*[.,:;\u00b7\ufffd]")
 ENTRY_FIRST = re.compile(r"[\"'(\[A-Z\u00c0-\u00de\u2018\u201c]")
 MARKER = re.compile(r"\[\^(\d+)\]")
 
@@ -719,8 +720,17 @@ class Footnotes(Stage):
         sec = find_notes_section(text)
         if sec is None:
             return []
-        edits = [Edit(e.start, e.end, e.after, "note-entry", 1.0 if e.cost < 1 else 0.9, note=f"note {e.n}")
-                 for e in sec.entries if text[e.start:e.end] != e.after]
+        # an entry number without its full stop gets one only when the book prints "N. "
+        # (nearly all entries have it); else it stays as printed
+        dotted = sum(1 for e in sec.entries if ENTRY_DOT.search(text, e.start, e.end))
+        add_dot = dotted >= 0.8 * len(sec.entries)
+        edits = []
+        for e in sec.entries:
+            before = text[e.start:e.end]
+            if before == e.after or (not add_dot and not ENTRY_DOT.search(before)):
+                continue
+            edits.append(Edit(e.start, e.end, e.after, "note-entry", 1.0 if e.cost < 1 else 0.9,
+                              note=f"note {e.n}"))
         plan = plan_markers(text, sec, self.lexicon, cfg)
         for p in plan:
             edits.append(Edit(p.start, p.end, p.after, p.rule, p.confidence, p.status,
