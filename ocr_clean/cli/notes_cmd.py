@@ -46,8 +46,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Cross-check footnote markers [^N] against the notes section.
 
-        Lists notes without a marker, markers without a note, duplicates and markers out
-        of order.  Exit code 1 when something is wrong.  Example:
+        Lists notes without a marker, markers without a note, duplicates and markers out of order. Exit code 1 when something is wrong. Example:
 
             ocr-clean notes cleaned/writings-1930-31.txt --markdown book.md
         """
