@@ -18,7 +18,7 @@ from ocr_clean.document import Document
 from ocr_clean.ledger import IN_OUTPUT, QUEUED
 from ocr_clean.lexicon import Lexicon, dictionaries_dir
 from ocr_clean.stages import REGISTRY
-from ocr_clean.stages.confusion import Confusion
+from ocr_clean.stages.confusion import Confusion, _Run
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "raw" / "writings-1930-31.txt"
@@ -155,12 +155,12 @@ def test_names_and_compounds_are_not_misreads(lexicon):
 
 
 def test_what_the_review_taught(lexicon):
-    """Accepted pairs fix the same form again; a rejected form is left alone."""
-    text = "along with Molinier. Conwade Molinier created the lnost decisive group.\n"
-    stage = Confusion({"learned_pairs": [("Conwade", "Comrade")]}, lexicon)
-    doc = Document(raw=text)
-    stage(doc)
-    assert doc.text == "along with Molinier. Comrade Molinier created the most decisive group.\n"
+    """Accepted pairs weigh the rules they used in the profile; a rejected form is left alone."""
+    text = "the lnost decisive group and the fonn of it.\n"
+    stage = Confusion({"learned_pairs": [("fonned", "formed"), ("Gennany", "Germany")]}, lexicon)
+    run = _Run(stage, text)
+    assert run.learned_used["nn>rm"] == 2
+    assert run.learn_profile([])["nn>rm"] > 1.0
     learned = Lexicon(lexicon.english, lexicon.user_words, lexicon.protected | {"lnost"})
     doc = Document(raw=text)
     Confusion(None, learned)(doc)

@@ -78,10 +78,9 @@ class Confusion(Stage):
         "profile_min_uses": 10,      # a rule applied without a dictionary word needs this many
         "marker_window": 10,         # a number within this of its neighbours' is a footnote marker
         "max_candidates": 5,
-        # (before, after) pairs a person accepted in review (set by the pipeline): the same
-        # form is fixed the same way, and the rules they used weigh in the profile
+        # (before, after) pairs a person accepted in review (set by the pipeline): the rules
+        # they used weigh in the confusion profile (the decisions themselves come back by id)
         "learned_pairs": (),
-        "learned_confidence": 0.99,
         # real-word errors (corning for coming): rare English words holding a strong confusion
         "realword": True,
         "realword_max_english": 1e-5,  # rarer than this in English...
@@ -157,7 +156,7 @@ class _Run:
         self._pieces = None
         self._pairs = None
         self.used: collections.Counter = collections.Counter()
-        self.learned_map, self.learned_used = self.learned()
+        self.learned_used = self.learned()
         self.protected = self.lex.protected
         # readings depend on the vocabulary: cached per book (the book object is kept so
         # its identity cannot be taken by another one)
@@ -295,8 +294,6 @@ class _Run:
         """
         protect = self.cfg["protect_count"]
         own, exact = self.own, self.exact
-        if tok in self.learned_map:
-            return tok, "", "", False, False
         if tok in self.protected:
             return None         # a person rejected a fix of this form
         suffix = ""
@@ -325,21 +322,19 @@ class _Run:
                 return None
         return core, suffix, new_suffix, has_digit, False
 
-    def learned(self) -> tuple[dict[str, str], collections.Counter]:
-        """What the review taught: accepted fixes by form, and the rules they used."""
-        lmap: dict[str, str] = {}
+    def learned(self) -> collections.Counter:
+        """What the review taught: the glyph rules behind the fixes a person accepted."""
         used: collections.Counter = collections.Counter()
         for pair in self.cfg.get("learned_pairs") or ():
             before, after = pair[0], pair[1]
             if not before or before == after:
                 continue
-            lmap[before] = after
             target = after.lower().rstrip(",.;:")
             paths = self.stage.model.readings(before, lambda c, a=target: c == a)
             if paths:
                 for r in paths[0].rules:
                     used[r] += 1
-        return lmap, used
+        return used
 
     def realword_suspect(self, core: str, low: str) -> bool:
         """A rare English word, rare in the book, holding a strong glyph confusion: it may
@@ -445,14 +440,6 @@ class _Run:
     def decide(self, t: _Target, profile: dict | None) -> Edit | None:
         core = t.tok
         cfg = self.cfg
-        learned = self.learned_map.get(core)
-        if learned is not None and not t.suffix:
-            conf = cfg["learned_confidence"]
-            if conf < cfg["queue_threshold"]:
-                return None
-            status = APPLIED if conf >= cfg["apply_threshold"] else QUEUED
-            return Edit(t.start, t.end, learned, "learned", conf, status, (learned,),
-                        note="accepted in review")
         paths = self.readings(core)
         if not paths and t.alt is not None:
             return self.decide(t.alt, profile)
@@ -564,8 +551,7 @@ class _Run:
 
     def learn_profile(self, first: list) -> dict | None:
         """Re-weight each rule by how often the scan's sure fixes used it."""
-        sure = [e for e in first if e is not None and e.confidence >= self.cfg["sure_threshold"]
-                and e.rule != "learned"]
+        sure = [e for e in first if e is not None and e.confidence >= self.cfg["sure_threshold"]]
         if len(sure) < self.cfg["profile_min_fixes"] and not self.learned_used:
             return None
         used = collections.Counter()
