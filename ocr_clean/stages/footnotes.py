@@ -330,6 +330,11 @@ class _Known:
             english = self.lexicon is not None and self.lexicon.is_english(word)
             if english or (word[0].isupper() and word[1:].islower()):
                 return best
+        if self.lexicon is not None and base == 0 and self.lexicon.freq(stem) < 1e-7:
+            # too few uses in the book to tell: a common English word with the letter
+            scored = sorted(((self.lexicon.freq(stem + c), c) for c in "lrtyeinsaodhcmu"), reverse=True)
+            if scored[0][0] >= 1e-6 and scored[0][0] >= 5 * scored[1][0]:
+                return scored[0][1]
         return ""
 
 
@@ -566,7 +571,7 @@ def _token_cands(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
                 continue
             swallow = known.swallowed(w) if not punct_before else ""
             for n, cost, letter in decoder.decode(tail):
-                if letter and letter != known.swallowed(w):
+                if letter and (punct_before or not known.common(w + letter)):
                     continue
                 if (n, off + k) in seen:
                     continue
@@ -577,7 +582,7 @@ def _token_cands(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
                     rule, c = "marker-glyph", cfg["glyph_base"] + cost + extra
                 out.append(Cand(off + k, off + L, n, c, rule, letter))
             if not tail.isdigit():
-                readings = [(rx, c, l) for rx, c, l in decoder.wild(tail) if not l or l == known.swallowed(w)]
+                readings = [(rx, c, l) for rx, c, l in decoder.wild(tail) if not l or (not punct_before and known.common(w + l))]
                 # a tail of unreadable glyphs only: the word must end in a small letter, and
                 # the tail must not be ordinary punctuation ("socialism'?")
                 if readings and (has_digit or (stem[-1].islower() and len(w) >= 4
