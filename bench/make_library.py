@@ -72,15 +72,24 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, str(ROOT))
         from ocr_clean.batch import clean_paths
 
+        import os
+        import resource
+
+        def cpu() -> float:
+            return sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                       for f in ("ru_utime", "ru_stime"))
+
         target = args.out.with_name(args.out.name + "-cleaned")
-        t0 = time.perf_counter()
+        load = os.getloadavg()[0]
+        t0, c0 = time.perf_counter(), cpu()
         reports = clean_paths([args.out], target, jobs=args.clean, executor=args.executor)
-        secs = time.perf_counter() - t0
+        secs, cpus = time.perf_counter() - t0, cpu() - c0
         words = sum(r.words for r in reports)
         errors = [r for r in reports if r.error]
         print(f"cleaned {len(reports) - len(errors)} files ({words:,} words) with jobs={args.clean}, "
               f"executor={args.executor}: {secs:.1f} s, {len(reports) / secs:.2f} files/s, "
-              f"{words / secs:,.0f} words/s; {len(errors)} error(s)")
+              f"{words / secs:,.0f} words/s; {len(errors)} error(s); CPU {cpus:.1f} s = {cpus / secs:.2f} "
+              f"cores busy (load average before: {load:.2f})")
         for r in errors:
             print(f"  error: {r.error}")
     return 0
