@@ -98,10 +98,13 @@ def run_ray(tasks: list[tuple[int, Task]], init: WorkerInit, jobs: int, done: Do
     address = address or os.environ.get("RAY_ADDRESS")
     started = False
     if not ray.is_initialized():
+        import logging
+
         if address:
-            ray.init(address=address, log_to_driver=False)
+            ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
         else:
-            ray.init(num_cpus=jobs, include_dashboard=False, log_to_driver=False)
+            ray.init(num_cpus=jobs, include_dashboard=False, log_to_driver=False,
+                     logging_level=logging.WARNING)
         started = True
     try:
         n_actors = max(1, min(jobs, len(tasks)))
@@ -122,6 +125,7 @@ def run_ray(tasks: list[tuple[int, Task]], init: WorkerInit, jobs: int, done: Do
             except Exception as exc:  # RayActorError, RayTaskError: report, keep going
                 rep, queued = _died(task, f"worker failed ({type(exc).__name__})"), []
                 actor = cleaner.remote(init)   # the actor may be dead: replace it
+                actors.append(actor)
             done(i, rep, queued)
             if queue:
                 i, task = queue.pop(0)
