@@ -369,7 +369,16 @@ def clean_paths(paths: list[Path], out_dir: Path, *, config: Config | None = Non
 
     reports: dict[int, FileReport] = {}
     tasks: list[tuple[int, Task]] = []
+    first_of: dict[str, Path] = {}
     for i, src in enumerate(sources):
+        if src.stem in first_of:   # out/<stem>.txt of both would overwrite each other
+            reports[i] = FileReport(source=src, error=(
+                f"{src}: has the same name as {first_of[src.stem]}; their outputs would overwrite "
+                "each other: rename one or clean them into different folders"))
+            if progress is not None:
+                progress(reports[i])
+            continue
+        first_of[src.stem] = src
         decisions = _decisions(review, src.stem) if review is not None else None
         dkey = DecisionMap(decisions).fingerprint() if decisions else ""
         if resume and is_current(src, out_dir, key, dkey):

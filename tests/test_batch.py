@@ -285,3 +285,12 @@ def test_a_worker_killed_mid_batch_is_replaced_and_its_books_cleaned_again(tmp_p
     assert not any(r.error for r in reports), [r.error for r in reports if r.error]
     for b in books:
         assert_whole(b, tmp_path / "out")
+
+
+def test_two_inputs_with_one_name_do_not_overwrite_each_other(tmp_path):
+    a = make_books(tmp_path / "a", SPANS[:1])[0]
+    b = make_books(tmp_path / "b", SPANS[1:2])[0]
+    assert a.name == b.name
+    reports = clean_paths([a, b], tmp_path / "out", config=config(), jobs=2)
+    assert reports[0].error is None and "same name" in reports[1].error
+    assert_whole(a, tmp_path / "out")

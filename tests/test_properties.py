@@ -121,3 +121,38 @@ def test_known_not_idempotent_word_split_by_two_spaces():
 def test_known_not_idempotent_blank_line_after_a_dash():
     once = pipeline().run('-\n\n"\n,t').text
     assert pipeline().run(once).text == once
+
+
+# -- the file layer: any bytes are read or refused with a one-line message -----------------------
+
+@FAST
+@given(st.one_of(st.binary(max_size=200), scan_text().map(lambda s: s.encode("utf-8", "surrogatepass")),
+                 st.text(max_size=80).map(lambda s: s.encode("utf-16"))))
+def test_any_bytes_are_read_or_refused_in_one_line(data):
+    from ocr_clean.io import InputError, decode
+
+    try:
+        text = decode(data, "scan.txt")
+    except InputError as exc:
+        assert "\n" not in str(exc) and str(exc).startswith("scan.txt: ")
+        return
+    assert "\r" not in text and not text.startswith("\ufeff") and text.strip()
+
+
+@FAST
+@given(scan_text())
+def test_a_written_text_reads_back_the_same(tmp_path_factory, text):
+    from ocr_clean.io import InputError, atomic_write, normalize, read_text
+
+    path = tmp_path_factory.mktemp("io") / "book.txt"
+    atomic_write(path, text)
+    try:
+        expected = normalize(text)
+    except InputError:
+        return
+    if "\x00" in text:                       # refused as binary on reading
+        with pytest.raises(InputError):
+            read_text(path)
+        return
+    assert read_text(path) == expected
+    assert [p.name for p in path.parent.iterdir()] == ["book.txt"]     # no temporary file left
