@@ -105,7 +105,7 @@ class SplitWords(Stage):
         "known_freq": 1e-6,        # ... or this English frequency
         "short_join": 4,           # joins of this many letters or fewer need the book
         "prefix_factor": 0.01,     # prefix + word unknown to the lists: the word's frequency times this
-        "apply_margin": 4.0,       # margin (log) from which a join is applied
+        "apply_margin": 3.0,       # margin (log) from which a join is applied
         "queue_margin": 1.0,       # margin from which it is queued
         "pair_queue_count": 20,    # two real words: queue the join if the book writes it this often
         "pair_queue_ratio": 50.0,  # ... and this many times more often than the pair
@@ -248,8 +248,9 @@ class SplitWords(Stage):
                 elif c == " " and s0 > 1 and ((text[s0 - 2] in APOSTROPHES and clitic)
                                               or (text[s0 - 2] == "-" and s0 > 2 and text[s0 - 3].islower())):
                     start_ok[0] = False       # "Trotsky' s and", "di- recti on": other stages' work
-            if m.end() < tlen and text[m.end()].isdigit():
-                end_ok[-1] = False
+            if m.end() < tlen and (text[m.end()].isdigit()
+                                   or (text[m.end()] == "-" and toks[-1].lower() in self.prefixes)):
+                end_ok[-1] = False            # "a re-election" is no "are-election"
             # a piece at the edge that can join nothing seeds no island
             if not start_ok[0]:
                 strong[0] = True
@@ -316,6 +317,10 @@ class SplitWords(Stage):
                 # the letter may be a symbol or a misread word; join only what the book writes often
                 lone = all(strong[k] or len(runs[k][2]) == 1 for k in range(a, b + 1))
                 sure = not lone or self.book_count(joined) >= cfg["letter_join_book"]
+                # a prefix at the end ("a re examination"): it may belong to the next word
+                if sure and toks[-1].lower() in self.prefixes and b + 1 < len(runs) \
+                        and strong[b + 1] and runs[b + 1][2].islower() and len(runs[b + 1][2]) > 3:
+                    sure = False
                 out.append((a, b + 1, sc - pen * (g - 1), sure))
         return out
 
