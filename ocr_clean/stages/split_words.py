@@ -186,7 +186,8 @@ class SplitWords(Stage):
         if (low in lex.english or low in self.book.lower or low in lex.user_lower
                 or joined in lex.protected) and _case_ok(joined):
             ef = self.lexicon.freq(joined)
-            bc = self.book_count(joined)
+            # less its uses as a piece of a longer word ("thei r" does not make "thei" a word)
+            bc = max(0, self.book_count(joined) - self._split_uses.get(low, 0))
             user = joined.lower() in self.lexicon.user_lower or joined in self.lexicon.protected
             if bc >= cfg["known_book"] or user or (len(joined) > cfg["short_join"] and ef >= cfg["known_freq"]):
                 score = math.log(max(ef, bc / self.n, cfg["floor"]))
@@ -317,10 +318,16 @@ class SplitWords(Stage):
                 # the letter may be a symbol or a misread word; join only what the book writes often
                 lone = all(strong[k] or len(runs[k][2]) == 1 for k in range(a, b + 1))
                 sure = not lone or self.book_count(joined) >= cfg["letter_join_book"]
-                # a prefix at the end ("a re examination"): it may belong to the next word
-                if sure and toks[-1].lower() in self.prefixes and b + 1 < len(runs) \
-                        and strong[b + 1] and runs[b + 1][2].islower() and len(runs[b + 1][2]) > 3:
-                    sure = False
+                if sure and b + 1 < len(runs):
+                    nxt = runs[b + 1][2]
+                    # a prefix at the end ("a re examination"): it may belong to the next word
+                    if toks[-1].lower() in self.prefixes and strong[b + 1] and nxt.islower() and len(nxt) > 3:
+                        sure = False
+                    # a word + a lone letter, before a fragment ("Menshevik s tatistician")
+                    elif g == 2 and len(toks[-1]) == 1 and strong[a] and len(toks[0]) > 2 and not strong[b + 1] \
+                            and len(nxt) > 2 \
+                            and self.lexicon.freq(nxt) < cfg["rare_freq"] and self.book.count(nxt) < 2:
+                        sure = False
                 out.append((a, b + 1, sc - pen * (g - 1), sure))
         return out
 
