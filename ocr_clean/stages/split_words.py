@@ -79,6 +79,11 @@ def _short_words(path: str) -> tuple[frozenset, frozenset]:
     return one, two
 
 
+def _spaced(a: str, b: str) -> bool:
+    """Two neighbours that may belong to one letter-spaced word (capitals, or single letters)."""
+    return (a.isupper() and b.isupper()) or (len(a) == 1 and len(b) == 1)
+
+
 def _case_ok(word: str) -> bool:
     """A joined word must look like a word: lower, Capitalized or ALL CAPS."""
     return word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower())
@@ -98,8 +103,8 @@ class SplitWords(Stage):
         "weak_factor": 0.02,       # a rare piece kept alone: its frequency times this
         "floor": 1e-9,             # a piece that is no word at all
         "join_penalty": 4.0,       # log-odds against removing one space
-        "caps_penalty": 1.5,       # ... inside letter-spaced capitals
-        "max_group": 4,            # pieces joined at most (letter-spaced capitals: max_caps_group)
+        "caps_penalty": 1.5,       # ... inside letter-spaced text (capitals, or single letters)
+        "max_group": 4,            # pieces joined at most (letter-spaced text: max_caps_group)
         "max_caps_group": 16,
         "known_book": 2,           # a joined word is known from this many whole uses in the book
         "known_freq": 1e-6,        # ... or this English frequency
@@ -265,7 +270,7 @@ class SplitWords(Stage):
                 # the stretch that a group holding a weak piece could reach
                 last = j = i
                 while j + 1 < n:
-                    reach = caps_r if toks[last].isupper() and toks[j + 1].isupper() else low_r
+                    reach = caps_r if _spaced(toks[last], toks[j + 1]) else low_r
                     if j + 1 - last > reach:
                         break
                     j += 1
@@ -273,7 +278,7 @@ class SplitWords(Stage):
                         last = j
                 b = i
                 while b > 0:
-                    reach = caps_r if toks[i].isupper() and toks[b - 1].isupper() else low_r
+                    reach = caps_r if _spaced(toks[i], toks[b - 1]) else low_r
                     if i - (b - 1) > reach:
                         break
                     b -= 1
@@ -292,14 +297,16 @@ class SplitWords(Stage):
             toks = [runs[a][2]]
             weak = not strong[a]
             caps = toks[0].isupper()
+            letters = len(toks[0]) == 1
             while b + 1 < hi:
                 b += 1
                 t = runs[b][2]
                 toks.append(t)
                 weak = weak or not strong[b]
                 caps = caps and t.isupper()
+                letters = letters and len(t) == 1
                 g = len(toks)
-                if g > cfg["max_group"] and not caps:
+                if g > cfg["max_group"] and not (caps or letters):
                     break
                 if g > cfg["max_caps_group"]:
                     break
@@ -313,7 +320,7 @@ class SplitWords(Stage):
                         sc = keep[b] + math.log(cfg["prefix_factor"])   # un forgotten
                     else:
                         continue
-                pen = cfg["caps_penalty"] if caps and len(joined) > 1 else cfg["join_penalty"]
+                pen = cfg["caps_penalty"] if caps or letters else cfg["join_penalty"]
                 # a lone letter next to real words ("points b and c", "r am" for "I am"):
                 # the letter may be a symbol or a misread word; join only what the book writes often
                 lone = all(strong[k] or len(runs[k][2]) == 1 for k in range(a, b + 1))
@@ -373,7 +380,8 @@ class SplitWords(Stage):
             start, end = runs[a][0], runs[b - 1][1]
             pieces = [r[2] for r in runs[a:b]]
             joined = "".join(pieces)
-            spaced = b - a > 2 and joined.isupper() and sum(len(p) == 1 for p in pieces) >= 2
+            singles = sum(len(p) == 1 for p in pieces)
+            spaced = b - a > 2 and singles >= 2 and (joined.isupper() or singles >= b - a - 1)
             conf = round(1.0 - math.exp(-margin), 3)
             cands = [joined]
             # the runner-up's reading of the same stretch, when it differs
