@@ -133,3 +133,47 @@ def test_short_text_without_book_evidence_changes_only_clear_splits():
     edits = {(text[e.start:e.end], e.after, e.status) for e in stage.propose(text)}
     assert ("wi thin", "within", APPLIED) in edits
     assert not any(b in ("a round", "in to") for b, _a, _s in edits)
+
+
+def test_heavy_noise_gives_edits_that_never_overlap(book):
+    # a bad stretch everywhere: words letter-spaced or cut in two.  Document.apply refuses
+    # overlapping edits; a cut is mended or left, and the text's own spaces stay
+    import random
+
+    rng = random.Random(7)
+    clean = "\n\n".join(book.split("\n\n")[200:400]) + "\n"
+    out, cuts = [], 0
+    for w in clean.split(" "):
+        r = rng.random()
+        if w.isalpha() and len(w) > 1 and r < 0.04:
+            out.append(" ".join(w))
+            cuts += 1
+        elif w.isalpha() and len(w) > 1 and r < 0.08:
+            k = rng.randint(1, len(w) - 1)
+            out.append(w[:k] + " " + w[k:])
+            cuts += 1
+        else:
+            out.append(w)
+    noisy = " ".join(out)
+    stage = SplitWords(None, Lexicon.load())
+
+    def cleaned(text):
+        doc = Document(text)
+        doc.apply("split_words", stage.propose(text, doc))
+        assert doc.text.replace(" ", "") == text.replace(" ", "")
+        return doc.text
+
+    def spaces(text):     # where the spaces are, counted in letters
+        out, n = set(), 0
+        for c in text:
+            if c == " ":
+                out.add(n)
+            else:
+                n += 1
+        return out
+
+    added = spaces(noisy) - spaces(clean)
+    base, mended = spaces(cleaned(clean)), spaces(cleaned(noisy))
+    assert cuts > 1000
+    assert len(added - mended) > 0.5 * len(added)      # most added spaces removed (2/3 today)
+    assert len(base - mended) <= 2                     # (almost) no space of the text removed (0 today)

@@ -262,12 +262,14 @@ class SplitWords(Stage):
                 strong[0] = True
             if not end_ok[-1]:
                 strong[-1] = True
+            # the stretches that a group holding a weak piece could reach, overlapping ones merged
+            # (so that the edits of two stretches can never overlap)
+            stretches: list[list[int]] = []
             i = 0
             while i < n:
                 if strong[i]:
                     i += 1
                     continue
-                # the stretch that a group holding a weak piece could reach
                 last = j = i
                 while j + 1 < n:
                     reach = caps_r if _spaced(toks[last], toks[j + 1]) else low_r
@@ -282,8 +284,13 @@ class SplitWords(Stage):
                     if i - (b - 1) > reach:
                         break
                     b -= 1
-                edits += self._island(text, runs, b, j + 1, start_ok, end_ok, strong, keep)
+                if stretches and b <= stretches[-1][1]:
+                    stretches[-1][1] = j
+                else:
+                    stretches.append([b, j])
                 i = j + 1
+            for b, j in stretches:
+                edits += self._island(text, runs, b, j + 1, start_ok, end_ok, strong, keep)
         return edits
 
     def _groups(self, runs, lo, hi, start_ok, end_ok, strong, keep):
