@@ -3,6 +3,7 @@
 A config file is TOML::
 
     skip = ["footnotes"]
+    review_below = 0.65        # applied edits less sure than this also go to the review queue
     [stages.confusion]
     apply_threshold = 0.9
     queue_threshold = 0.5
@@ -41,6 +42,9 @@ class Config:
     skip: frozenset[str] = frozenset()
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)
     guess: bool = False   # apply the top candidate of queued edits too (status "guessed")
+    # applied edits less sure than this are also put before a person (they stay applied
+    # until rejected): e.g. a hyphen restored on weak evidence, a marker placed by position
+    review_below: float = 0.65
 
     @classmethod
     def load(cls, path: Path | str | None) -> "Config":
@@ -60,7 +64,8 @@ class Config:
         order = tuple(data.get("order", DEFAULT_ORDER))
         skip = frozenset(data.get("skip", ()))
         stages = {k: dict(v) for k, v in data.get("stages", {}).items()}
-        return cls(order=order, skip=skip, stages=stages, guess=bool(data.get("guess", False)))
+        return cls(order=order, skip=skip, stages=stages, guess=bool(data.get("guess", False)),
+                   review_below=float(data.get("review_below", 0.65)))
 
     def with_skip(self, names) -> "Config":
-        return Config(self.order, self.skip | frozenset(names), self.stages, self.guess)
+        return Config(self.order, self.skip | frozenset(names), self.stages, self.guess, self.review_below)

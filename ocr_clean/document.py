@@ -11,7 +11,7 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from .ledger import APPLIED, IN_OUTPUT, QUEUED, Edit, Ledger
+from .ledger import APPLIED, IN_OUTPUT, Edit, Ledger
 
 CONTEXT = 80  # characters of context kept either side of a queued edit
 

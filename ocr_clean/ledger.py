@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Callable, Iterable, Iterator
 
 APPLIED = "applied"      # made by the stage, in the output
@@ -75,16 +75,41 @@ class Edit:
         key = f"{doc_name}\x1f{self.stage}\x1f{self.rule}\x1f{self.raw_start}\x1f{self.before}\x1f{self.after}"
         return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
 
-    def to_dict(self) -> dict:
-        d = asdict(self)
+    def to_dict(self, compact: bool = False) -> dict:
+        """All fields; ``compact`` leaves out those at their default (and the run status and
+        text when they equal the current ones), which keeps a book's ledger small."""
+        d = {n: getattr(self, n) for n in _FIELDS}
         d["candidates"] = list(self.candidates)
+        if compact:
+            if d["run_status"] == d["status"]:
+                del d["run_status"]
+            if d["run_after"] == d["after"]:
+                del d["run_after"]
+            for k, default in _DEFAULTS.items():
+                if d.get(k, default) == default and k in d:
+                    del d[k]
         return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "Edit":
         d = dict(d)
         d["candidates"] = tuple(d.get("candidates", ()))
-        return cls(**d)
+        d.setdefault("after", "")
+        d.setdefault("rule", "")
+        d.setdefault("start", 0)
+        d.setdefault("end", d["start"])
+        e = cls(**d)
+        if "run_status" not in d:
+            e.run_status = e.status
+        if "run_after" not in d:
+            e.run_after = e.after
+        return e
+
+
+_FIELDS = tuple(f.name for f in fields(Edit))
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_DEFAULTS = {"confidence": 1.0, "candidates": [], "note": "", "before": "", "after": "",
+             "context": "", "status": APPLIED, "raw_col": 0, "raw_line": 0}
 
 
 @dataclass
@@ -134,12 +159,15 @@ class Ledger:
         return out
 
     # -- persistence: one JSON object a line, batches in order ---------------------------
+    def to_jsonl(self, header: dict | None = None) -> str:
+        """One edit a line (fields at their default left out); an optional first line
+        ``{"header": {...}}`` names the source."""
+        parts = [] if header is None else [_encode({"header": header})]
+        parts.extend(_encode(e.to_dict(compact=True)) for e in self)
+        return "\n".join(parts) + "\n" if parts else ""
+
     def dump_jsonl(self, fh, header: dict | None = None) -> None:
-        """One edit a line; an optional first line ``{"header": {...}}`` names the source."""
-        if header is not None:
-            fh.write(json.dumps({"header": header}, ensure_ascii=False) + "\n")
-        for e in self:
-            fh.write(json.dumps(e.to_dict(), ensure_ascii=False) + "\n")
+        fh.write(self.to_jsonl(header))
 
     @classmethod
     def load_jsonl(cls, lines: Iterable[str]) -> "Ledger":

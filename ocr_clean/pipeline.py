@@ -14,7 +14,7 @@ from typing import Iterable, Iterator, Protocol
 
 from .config import Config
 from .document import Document
-from .ledger import GUESSED, IN_OUTPUT, QUEUED, Edit, Ledger
+from .ledger import APPLIED, GUESSED, IN_OUTPUT, QUEUED, Edit, Ledger
 from .lexicon import Lexicon
 from .stages import REGISTRY, Stage
 
@@ -53,6 +53,11 @@ class Result:
     @property
     def queued(self) -> list[Edit]:
         return [e for e in self.document.ledger if e.status == QUEUED]
+
+    def for_review(self, review_below: float) -> list[Edit]:
+        """What a person should see: the queued edits, and applied ones the stage was unsure of."""
+        return [e for e in self.document.ledger
+                if e.status == QUEUED or (e.status == APPLIED and e.confidence < review_below)]
 
 
 class Pipeline:
@@ -111,9 +116,10 @@ class Pipeline:
             stage(doc)
             timings[stage.name] = time.perf_counter() - t0
         doc.decide = None
+        result = Result(doc, timings)
         if self.review is not None:
-            self.review.submit(name, [e for e in doc.ledger if e.status == QUEUED])
-        return Result(doc, timings)
+            self.review.submit(name, result.for_review(self.config.review_below))
+        return result
 
     def pipe(self, texts: Iterable[tuple[str, str]]) -> Iterator[Result]:
         """Clean many ``(name, text)`` pairs with the same stages."""

@@ -38,7 +38,7 @@ def _same_as_local(tmp_path, executor: str) -> None:
         assert txt == r.output.read_text(encoding="utf-8")
         assert_whole(b, tmp_path / executor)
     # the uncertain edits came back from the cluster and were queued here, in this process
-    assert len(store.items(status="open")) == sum(r.queued for r in reports)
+    assert len(store.items(status="open")) == sum(r.to_review for r in reports)
     store.close()
 
 

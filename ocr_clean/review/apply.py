@@ -10,7 +10,6 @@ cleaned (sha256 in the ledger header) and rewrites the text and the ledger atomi
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,13 +98,7 @@ def apply_decisions(raw: str, ledger: Ledger, decisions: Decisions, name: str = 
 
 def _ledger_text(ledger: Ledger) -> str:
     """The ledger file's text, written as the batch writer writes it."""
-    try:
-        from ..batch import ledger_jsonl
-    except ImportError:  # pragma: no cover - the batch module is part of the install
-        buf = io.StringIO()
-        ledger.dump_jsonl(buf, header=ledger.header or None)
-        return buf.getvalue()
-    return ledger_jsonl(ledger, ledger.header or None)
+    return ledger.to_jsonl(ledger.header or None)
 
 
 def ledger_paths(directory: Path) -> list[Path]:
