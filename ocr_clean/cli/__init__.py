@@ -141,11 +141,12 @@ def clean(
 
 def _print_report(reports, seconds: float, store) -> None:
     rules: dict[str, dict[str, int]] = {}
-    words = edits = queued = 0
+    words = edits = queued = to_review = 0
     for r in reports:
         words += r.words
         edits += r.edits
         queued += r.queued
+        to_review += r.to_review
         for key, counts in r.by_rule.items():
             row = rules.setdefault(key, {})
             for status, n in counts.items():
@@ -163,10 +164,11 @@ def _print_report(reports, seconds: float, store) -> None:
     for r in done:
         state = "unchanged, skipped (--resume)" if r.skipped else f"{r.words:,} words, {r.edits:,} edits, {r.queued} queued"
         console.print(f"[green]wrote[/] {r.output}  ({state})", highlight=False)
-    per_k = 1000 * queued / words if words else 0.0
-    console.print(f"{len(done)} file(s), {edits:,} edits, {queued} queued "
-                  f"({per_k:.2f} per 1,000 words), {seconds:.2f} s", highlight=False)
-    if queued and store is not None:
+    per_k = 1000 * to_review / words if words else 0.0
+    console.print(f"{len(done)} file(s), {edits:,} edits, {queued} queued (raw kept), "
+                  f"{to_review} to review in all ({per_k:.2f} per 1,000 words), {seconds:.2f} s",
+                  highlight=False)
+    if to_review and store is not None:
         console.print("Review the queue:  ocr-clean review   (or: ocr-clean queue list)", highlight=False)
 
 
