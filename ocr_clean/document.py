@@ -8,11 +8,13 @@ status puts them in the output and leaves queued ones as the raw reading.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from .ledger import APPLIED, IN_OUTPUT, Edit, Ledger
 
+_NEWLINE = re.compile("\n")
 CONTEXT = 80  # characters of context kept either side of a queued edit
 
 # A hook the pipeline may set: given an edit (id, before, after filled in), return the
@@ -44,7 +46,7 @@ class Document:
         if not self.text:
             self.text = self.raw
         self._cur, self._raw0, self._raw1, self._copied = [0], [0], [len(self.raw)], [True]
-        self._line_starts = [0] + [i + 1 for i, c in enumerate(self.raw) if c == "\n"]
+        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.raw)]
 
     @classmethod
     def rebuild(cls, raw: str, ledger: Ledger, name: str = "") -> "Document":
