@@ -3,7 +3,15 @@
     >>> from ocr_clean.notes import crosscheck, markdown_footnotes
     >>> report = crosscheck(cleaned_text)
     >>> report.ok, report.missing, report.orphans
+    >>> report = crosscheck(cleaned_text, read_ledger("cleaned/book.ledger.jsonl"))
+    >>> report.placed, report.to_confirm, report.queued, report.missing
     >>> md = markdown_footnotes(cleaned_text)     # body with [^N] + "[^N]: ..." definitions
+
+With the run's ledger, each note is one of: *placed* (its marker is in the text),
+*to confirm* (in the text, but applied with a confidence below ``REVIEW_BELOW``: a person
+confirms it), *queued* (no marker in the text, one waits in the review queue) or
+*missing* (no marker and nothing queued).  Without a ledger nothing is known to be
+pending: a note is placed or missing.
 
 The body's markers are the ``[^N]`` written by the ``footnotes`` stage; the notes are
 the entries ``N. ...`` of the notes section (found as the stage finds it: a heading such
@@ -14,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from .stages.footnotes import MARKER, find_notes_section
@@ -21,6 +30,8 @@ from .stages.footnotes import MARKER, find_notes_section
 __all__ = ["Marker", "Note", "Report", "crosscheck", "markdown_footnotes", "notes_of"]
 
 DISPLACE_WINDOW = 3   # how many places late a marker may sit (page-foot notes)
+# an applied edit below this confidence goes to a person as well (the pipeline's review rule)
+REVIEW_BELOW = 0.65
 
 # a paragraph that closes the notes section: a short heading line without final punctuation
 _HEADING_LIKE = re.compile(r"^[^\n.:;!?\"]{1,60}$")
@@ -48,7 +59,10 @@ class Report:
     markers: int = 0                        # markers [^N] in the body
     section_found: bool = False
     section_line: int = 0
-    missing: list[int] = field(default_factory=list)          # notes without a marker
+    missing: list[int] = field(default_factory=list)          # no marker in the text, none queued
+    placed: list[int] = field(default_factory=list)           # a marker in the text, not awaiting a person
+    to_confirm: list[int] = field(default_factory=list)       # in the text, applied below REVIEW_BELOW
+    queued: list[int] = field(default_factory=list)           # not in the text, waiting in the review queue
     orphans: list[int] = field(default_factory=list)          # markers without a note
     duplicates: list[int] = field(default_factory=list)       # numbers marked more than once
     out_of_order: list[tuple[int, int]] = field(default_factory=list)  # (n, the highest number before it)
@@ -61,7 +75,7 @@ class Report:
     @property
     def ok(self) -> bool:
         """Every note has exactly one marker, in sequence, and every marker has a note."""
-        return (self.section_found and not self.missing and not self.orphans
+        return (self.section_found and not self.missing and not self.queued and not self.orphans
                 and not self.duplicates and not self.out_of_order and not self.entries_missing)
 
     def to_dict(self) -> dict:
@@ -102,8 +116,31 @@ def notes_of(text: str) -> tuple[int, list[Note], int]:
     return sec.heading_start, notes, end
 
 
-def crosscheck(text: str) -> Report:
-    """Markers without a note, notes without a marker, markers out of order, duplicates, counts."""
+def review_state(edits: Iterable) -> tuple[set[int], set[int]]:
+    """From a run's ledger (``Edit`` objects or their dicts): the note numbers whose marker was
+    applied below ``REVIEW_BELOW`` (still to confirm), and those whose marker is queued."""
+    low: set[int] = set()
+    queued: set[int] = set()
+    for e in edits:
+        get = e.get if isinstance(e, dict) else (lambda k, d=None, e=e: getattr(e, k, d))
+        if get("stage", "footnotes") != "footnotes" or not str(get("rule", "")).startswith("marker-"):
+            continue
+        m = MARKER.search(get("after", "") or "")
+        if m is None:
+            continue
+        status, conf = get("status", "applied"), get("confidence", 1.0)
+        if status == "queued":
+            queued.add(int(m.group(1)))
+        elif status in ("applied", "guessed") and conf < REVIEW_BELOW:
+            low.add(int(m.group(1)))
+    return low, queued
+
+
+def crosscheck(text: str, edits: Iterable | None = None) -> Report:
+    """Markers without a note, notes without a marker, markers out of order, duplicates, counts.
+
+    ``edits``: the run's ledger, to tell placed markers from those awaiting a person.
+    """
     sec = find_notes_section(text)
     rep = Report()
     body_end = len(text)
@@ -124,7 +161,12 @@ def crosscheck(text: str) -> Report:
     rep.markers = len(found)
     counts = Counter(m.n for m in found)
     rep.duplicates = sorted(n for n, c in counts.items() if c > 1)
-    rep.missing = [n for n in range(1, rep.notes + 1) if n not in counts]
+    low, queued = review_state(edits) if edits is not None else (set(), set())
+    absent = [n for n in range(1, rep.notes + 1) if n not in counts]
+    rep.queued = [n for n in absent if n in queued]
+    rep.missing = [n for n in absent if n not in queued]
+    rep.to_confirm = sorted(n for n in counts if n in low and n in have)
+    rep.placed = sorted(n for n in counts if n not in low and n in have)
     rep.orphans = sorted(n for n in counts if n not in have)
     top = 0
     seen: set[int] = set()

@@ -83,6 +83,10 @@ def _check(case: dict, lexicon) -> list[str]:
             problems.append(f"paragraph {k} changed")
     queued = {e.after for e in doc.ledger if e.status == QUEUED}
     problems += [f"not queued {s!r}" for s in case.get("queued", []) if s not in queued]
+    # applied, but below 0.65: the lead's pipeline sends it to a person as well
+    pinned = {e.after[e.after.index("[^"):] for e in doc.ledger
+              if e.status == APPLIED and e.after and "[^" in e.after and e.confidence < 0.65}
+    problems += [f"not pinned below 0.65 {s!r}" for s in case.get("pinned", []) if s not in pinned]
     return problems
 
 
@@ -201,9 +205,9 @@ def test_whole_book(lexicon):
     assert rep.notes == 282 and not rep.entries_missing
     assert not rep.orphans and not rep.duplicates and not rep.out_of_order
     assert rep.displaced == [(55, 56)]             # Treint,55 in a page-foot note after 56
-    assert rep.markers >= 275
-    # what is missing was queued for review or has no mark the stage can read
-    assert len(rep.missing) <= 7
+    # every note has its marker; the naive join drops a line that is only a number, and so
+    # the marker set alone on its line after a title (228): the pipeline keeps it
+    assert rep.missing == [228] and rep.markers == 281
     assert seconds < 3.0
     sec = find_notes_section(doc.text)
     heads = re.findall(r"(?m)^(\d+)\. ", doc.text[sec.start:])
@@ -217,3 +221,38 @@ def test_spaced_search_matches_its_reference_pattern():
     ref = [(m.group(1), m.group(2), m.group(3), m.start(3)) for m in SPACED.finditer(text)]
     new = [(m.group(1), m.group(2), m.group(3), m.start(3)) for m in _spaced(text, len(text))]
     assert ref == new and len(ref) >= 4
+
+
+def _case(prefix: str) -> dict:
+    return next(c for c in CASES if c["name"].startswith(prefix))
+
+
+def test_crosscheck_with_the_ledger_separates_placed_pending_and_missing(lexicon, tmp_path):
+    # 13 and 14 are in the text but applied below 0.65: to confirm, not missing
+    doc = run(build(_case("two illegible marks for two missing numbers")), lexicon)
+    rep = crosscheck(doc.text, doc.ledger)
+    assert rep.to_confirm == [13, 14] and not rep.queued and 13 not in rep.missing and 14 not in rep.missing
+    assert 12 in rep.placed and 15 in rep.placed and 13 not in rep.placed
+    # without the ledger nothing is known to be pending
+    bare = crosscheck(doc.text)
+    assert not bare.to_confirm and 13 in bare.placed and bare.missing == rep.missing
+    # two marks compete for 134: queued, not in the text, so not ok, and not missing either
+    doc = run(build(_case("two illegible marks compete")), lexicon)
+    rep = crosscheck(doc.text, doc.ledger)
+    assert rep.queued == [134] and rep.missing == [] and not rep.ok
+    # the command finds the ledger beside the text and prints the same
+    app = typer.Typer()
+    notes_cmd.register(app)
+
+    @app.callback()
+    def _cb() -> None:
+        pass
+
+    (tmp_path / "book.txt").write_text(doc.text, encoding="utf-8")
+    (tmp_path / "book.ledger.jsonl").write_text(doc.ledger.to_jsonl(), encoding="utf-8")
+    r = CliRunner().invoke(app, ["notes", str(tmp_path / "book.txt"), "--json"])
+    assert r.exit_code == 1, r.output
+    d = json.loads(r.output)
+    assert d["queued"] == [134] and d["missing"] == [] and 133 in d["placed"]
+    r = CliRunner().invoke(app, ["notes", str(tmp_path / "book.txt")])
+    assert "pending review (queued" in r.output and "134" in r.output

@@ -14,7 +14,8 @@ from rich.console import Console
 from rich.table import Table
 
 from ..io import InputError, atomic_write, read_text
-from ..notes import crosscheck, markdown_footnotes
+from ..ledger import read_ledger
+from ..notes import REVIEW_BELOW, crosscheck, markdown_footnotes
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -43,10 +44,12 @@ def register(app: typer.Typer) -> None:
         markdown: Optional[Path] = typer.Option(None, "--markdown", "-m",
                                                 help="Also write the book as Markdown footnotes: body with [^N], then '[^N]: text' definitions."),
         as_json: bool = typer.Option(False, "--json", help="Print the cross-check as JSON."),
+        ledger: Optional[Path] = typer.Option(None, "--ledger", "-l",
+                                              help="The run's ledger (default: <stem>.ledger.jsonl beside the text), to tell placed markers from those awaiting review."),
     ) -> None:
         """Cross-check footnote markers [^N] against the notes section.
 
-        Lists notes without a marker, markers without a note, duplicates and markers out of order. Exit code 1 when something is wrong. Example:
+        Each note is placed, in the text but to confirm (applied with a low confidence), pending review (queued, not in the text) or missing. Lists markers without a note, duplicates and markers out of order. Exit code 1 when a note has no marker in the text or something is wrong. Example:
 
             ocr-clean notes cleaned/writings-1930-31.txt --markdown book.md
         """
@@ -55,7 +58,17 @@ def register(app: typer.Typer) -> None:
         except InputError as exc:
             err.print(f"[bold red]error:[/] {exc}")
             raise typer.Exit(2)
-        rep = crosscheck(text)
+        if ledger is None:
+            beside = cleaned.with_name(cleaned.stem + ".ledger.jsonl")
+            ledger = beside if beside.is_file() else None
+        edits = None
+        if ledger is not None:
+            try:
+                edits = list(read_ledger(ledger))
+            except (OSError, ValueError) as exc:
+                err.print(f"[bold red]error:[/] cannot read the ledger {ledger}: {exc}")
+                raise typer.Exit(2)
+        rep = crosscheck(text, edits)
         if markdown is not None:
             atomic_write(markdown, markdown_footnotes(text))
         if as_json:
@@ -75,7 +88,10 @@ def register(app: typer.Typer) -> None:
         rows = [
             ("notes in the notes section", rep.notes, f"section at line {rep.section_line}"),
             ("markers in the body", rep.markers, ""),
-            ("notes without a marker", len(rep.missing), _span(rep.missing)),
+            ("placed", len(rep.placed), "" if edits is not None else "no ledger: pending review unknown"),
+            (f"in the text, to confirm (confidence < {REVIEW_BELOW})", len(rep.to_confirm), _span(rep.to_confirm)),
+            ("pending review (queued, not in the text)", len(rep.queued), _span(rep.queued)),
+            ("missing (no marker, nothing queued)", len(rep.missing), _span(rep.missing)),
             ("markers without a note", len(rep.orphans), _span(rep.orphans)),
             ("numbers marked twice or more", len(rep.duplicates), _span(rep.duplicates)),
             ("markers out of order", len(rep.out_of_order), ", ".join(f"{n} after {p}" for n, p in rep.out_of_order[:20]) or "-"),
@@ -83,14 +99,15 @@ def register(app: typer.Typer) -> None:
             ("numbers the notes section lacks", len(rep.entries_missing), _span(rep.entries_missing)),
         ]
         for name, count, nums in rows:
-            bad = count and name not in ("notes in the notes section", "markers in the body",
-                                         "markers a few places late (page-foot notes)")
+            bad = count and not name.startswith(("notes in the notes section", "markers in the body", "placed",
+                                                 "in the text, to confirm", "markers a few places late"))
             table.add_row(name, f"[red]{count}[/]" if bad else str(count), nums)
         out.print(table)
         if markdown is not None:
             out.print(f"Markdown footnotes written to {markdown}")
         if rep.ok:
-            out.print(f"[green]ok[/]: each of the {rep.notes} notes has exactly one marker, in sequence")
+            out.print(f"[green]ok[/]: each of the {rep.notes} notes has exactly one marker, in sequence"
+                      + (f" ({len(rep.to_confirm)} of them to confirm in review)" if rep.to_confirm else ""))
         else:
             out.print("[red]not ok[/]: see the rows in red; queued markers stay raw until reviewed (ocr-clean review)")
         raise typer.Exit(0 if rep.ok else 1)

@@ -23,16 +23,26 @@ numbered 1..N through the book, so the markers are the one increasing run 1, 2, 
    printed after the next marker) is taken back when it falls among its neighbours.
 5. For the numbers still missing, and only in the stretch of text where they are
    missing, tails with unreadable glyphs are tried (``leadershipY``, ``FrankeP47``,
-   ``Varga, IDS``), and the chain is chosen again.  Where the scan shows no mark at
-   all, the place where the words the note is about occur (its title, or its
-   subject's name or year) is suggested to a reviewer (status "queued").
+   ``Varga, IDS``, a year with a capital glued to it ``1923H``, a word whose l was read
+   I ``WeIP\u00b7B``), and marks that read as no digits at all: a short tail mixing a
+   letter and a symbol after a word and its punctuation (``severe.a!``), a run of
+   glyphs set apart at the end of a paragraph (``party." l t-!``).  The chain is chosen
+   again.  Where the scan shows no mark at all, the place where the words the note is
+   about occur (its title, or its subject's name or year) is suggested to a reviewer
+   (status "queued").
 
 Rules: ``marker-clean``, ``marker-spaced``, ``marker-glyph``, ``marker-position``
 and ``note-entry``.  A marker placed by position only (an unreadable tail) is applied
 with confidence 0.7 when both neighbours N-1 and N+1 are firm readings and no other
-unreadable tail of the scan could be N between them (the two neighbours pin it down,
-and the dev scorer counts markers); otherwise it is queued with the other numbers it
-could be as candidates.  A suggestion from the note's words is always queued.
+unreadable tail of the scan could be N between them (the two neighbours pin it down);
+a run of k missing numbers between firm neighbours whose stretch holds exactly k such
+marks is applied in order, and so is a mark that reads as no digits, or one whose
+word's letters are rewritten, alone in its stretch: these with confidence 0.6 (below
+0.65, so a person confirms them too).  Otherwise the marker is queued with the other
+numbers it could be as candidates.  A suggestion from the note's words is always
+queued: on this book, where a note's words put a marker, the printed marker stands
+there about 3 times in 4, and all the markers the scan seemed to have lost had a mark
+elsewhere (``1923H`` for 14 where the note names "the March days in 1921").
 Markers already written (``[^N]``: a second run, a reviewer's decision) hold their place.
 """
 from __future__ import annotations
@@ -97,6 +107,7 @@ class Cand:
     prefix: str = ""
     wild: bool = False
     after: str = ""
+    loose: bool = False      # read from a tail no digit reading fits: any missing number
 
 
 # -- the glyph map -------------------------------------------------------------------------
@@ -126,6 +137,8 @@ class TailDecoder:
         self.wild_cost = wild_cost
         self.max_n = max_n
         self.chars = set("0123456789") | {c for g, *_ in glyphs for c in g} | UNREADABLE
+        # the characters the glyph map reads as a digit by themselves ("l", "o", "s", "!")
+        self.digit_glyphs = {g for g, *_ in glyphs if len(g) == 1}
         self._cache: dict = {}
 
     def parses(self, tail: str) -> list[tuple[str, float, str, bool]]:
@@ -347,6 +360,20 @@ class WildTail:
     readings: list           # [(pattern, cost, swallowed letter)]
     prefix: str              # a letter the tail swallowed, by the book's vocabulary
     digits: int              # digits read in the tail (more = firmer)
+    loose: bool = False      # no glyph reading: the tail stands for any missing number
+    lead: str = ""           # the word's letters from start to the tail, as written (folded)
+
+
+# any note number: the reading of a tail that is plainly a mark but not legible as digits
+ANY_NUMBER = re.compile(r"[1-9]\d{0,2}")
+# a capital I inside a lower-case word is a misread l ("WeIl"): the word is checked folded
+INNER_I = re.compile(r"(?<=[a-z])I(?=[a-z]|$)")
+YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
+# a word, its closing punctuation, then a short tail mixing a letter and a symbol ("severe.a!")
+LOOSE_TAIL = re.compile(r"^[\"'(\[\u2018\u201c]*([^\W\d_]{3,})([.,;:!?\"')\]\u2019\u201d]+)"
+                        r"((?=\S*[^\W\d_])(?=\S*[^\w\s\"'\u2019\u201d\-])[^\s\"'\u2019\u201d\-\d]{2,3})$")
+# a paragraph that ends in a run of glyphs set apart after its last word: 'party." l t-!'
+GLYPH_RUN = re.compile(r"(?<=[.,;:!?\"')\u2019\u201d])((?: [^\s\d\[\]*]{1,3}){1,2})[ \t]*(?=\n\n|\n?$)")
 
 
 def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
@@ -430,6 +457,21 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
         readings = [(re.compile(str(n)), c, "") for n, c, letter in decoder.decode(tok) if not letter]
         if readings:
             wild.append(WildTail(m.start(1), m.end(2), readings, "", 1))
+    for m in GLYPH_RUN.finditer(text, 0, end):
+        # 'the revolutionary party." l t-!': glyphs set apart at the end of a paragraph, none
+        # of them a word, at least one of them a digit's glyph and one a symbol
+        toks = m.group(1).split()
+        joined = "".join(toks)
+        w0 = text.rfind(" ", 0, m.start(1)) + 1
+        if not known.common(WORDCHARS.match(text[w0:m.start(1)]).group(1)):
+            continue
+        if any(len(t) > 1 and t.isalpha() or t in ("a", "A", "I", "O") for t in toks):
+            continue
+        if not any(ch in decoder.digit_glyphs for ch in joined) or joined.isalpha():
+            continue
+        if not joined.strip(ORDINARY_PUNCT):
+            continue
+        wild.append(WildTail(m.start(1), m.end(1), [(ANY_NUMBER, 0.0, "")], "", 0, True))
     for m in ALONE.finditer(text, 0, end):
         n = int(m.group(2))
         if 1 <= n <= max_n and m.group(2)[0] != "0":
@@ -509,6 +551,31 @@ def _token_cands(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
     """Readings of a marker at the end of one token (or before trailing punctuation)."""
     if len(tok) < 2:
         return
+    n_out, n_wild = len(out), len(wild)
+    _token_reads(text, tok, off, decoder, known, cfg, out, wild)
+    if len(out) > n_out or len(wild) > n_wild:
+        return
+    lt = LOOSE_TAIL.match(tok)
+    if lt and known.common(lt.group(1)) and not known.known(tok.strip(ORDINARY_PUNCT)):
+        # "severe.a!": after a whole word and its punctuation, a tail that no glyph reading
+        # fits, no word and no digits; it may stand for any missing number (only tried in the
+        # stretch of a gap, and applied only when nothing else there could be that number)
+        tail = lt.group(3)
+        if not tail.isalpha() and tail not in POSSESSIVE:
+            wild.append(WildTail(off + lt.start(3), off + lt.end(3), [(ANY_NUMBER, 0.0, "")], "", 0, True))
+
+
+def _token_reads(text: str, tok: str, off: int, decoder: TailDecoder, known: _Known, cfg: dict,
+                 out: list[Cand], wild: list[WildTail]) -> None:
+    y = YEAR.match(tok)
+    if y and 1 <= len(tok) - y.end() <= 2 and tok[y.end():].isupper() and tok[y.end():].isalpha() \
+            and follows_word(text, off) and text[off - 2].isalpha():
+        # "since October 1923H up to": a year, then a capital glyph glued to it
+        tail = tok[y.end():]
+        readings = [(rx, c, "") for rx, c, letter in decoder.wild(tail) if not letter]
+        if readings:
+            wild.append(WildTail(off + y.end(), off + len(tok), readings, "", 0))
+        return
     if tok.isalpha():                      # the common case: a plain word
         if tok[-1] not in decoder.chars or known.known(tok):
             return
@@ -582,13 +649,25 @@ def _token_cands(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
                     rule, c = "marker-glyph", cfg["glyph_base"] + cost + extra
                 out.append(Cand(off + k, off + L, n, c, rule, letter))
             if not tail.isdigit():
-                readings = [(rx, c, l) for rx, c, l in decoder.wild(tail) if not l or (not punct_before and known.common(w + l))]
+                # "WeIP\u00b7B": a capital I inside the small letters of the word is a misread l
+                # ("Wel" + the l the glyph swallowed = the book's "Well"); the word is written folded
+                stem_f, lead, d = stem, "", k
+                if not punct_before:
+                    f = INNER_I.sub("l", stem)
+                    if f != stem:
+                        stem_f = f
+                        d = next(i for i in range(k) if f[i] != stem[i])
+                w_f = WORDCHARS.match(stem_f).group(1)
+                readings = [(rx, c, l) for rx, c, l in decoder.wild(tail) if not l or (not punct_before and known.common(w_f + l))]
+                if stem_f != stem:
+                    readings = [r for r in readings if known.common(w_f + r[2])]
+                    lead = stem_f[d:]
                 # a tail of unreadable glyphs only: the word must end in a small letter, and
                 # the tail must not be ordinary punctuation ("socialism'?")
-                if readings and (has_digit or (stem[-1].islower() and len(w) >= 4
-                                               and tail.strip(ORDINARY_PUNCT))):
-                    wild.append(WildTail(off + k, off + L, readings, swallow,
-                                         sum(ch.isdigit() for ch in tail)))
+                if readings and (has_digit or (stem_f[-1].islower() and len(w) >= 3
+                                               and (len(w) >= 4 or lead) and tail.strip(ORDINARY_PUNCT))):
+                    wild.append(WildTail(off + d, off + L, readings, swallow,
+                                         sum(ch.isdigit() for ch in tail), lead=lead))
 
 
 def wild_candidates(chain: list[Cand], wild: list[WildTail], max_n: int, cfg: dict,
@@ -621,11 +700,13 @@ def wild_candidates(chain: list[Cand], wild: list[WildTail], max_n: int, cfg: di
                 if w.digits:
                     rule, cost = "marker-glyph", max(cfg["glyph_base"] + best[0], cfg["position_cost"] - 0.4 * w.digits)
                 else:
-                    rule, cost = "marker-position", cfg["position_cost"]
+                    rule, cost = "marker-position", cfg["position_cost"] + (cfg["loose_cost"] if w.loose else 0.0)
                 # several numbers missing here: the one whose share of the stretch fits best
                 if b > a and hi > lo:
                     cost += 0.2 * abs((w.start - lo) / (hi - lo) - (n - a + 1) / (b - a + 2))
-                out.append(Cand(w.start, w.end, n, cost, rule, best[1] or w.prefix, True))
+                # a loose tail, or a word whose letters are rewritten, is never more than pinned
+                out.append(Cand(w.start, w.end, n, cost, rule, w.lead + (best[1] or w.prefix), True,
+                                loose=w.loose or bool(w.lead)))
         if notes:
             for n in range(a, b + 1):
                 if n in notes:
@@ -716,6 +797,8 @@ class Footnotes(Stage):
         "position_cost": 1.6,   # an unreadable tail: placed by position only
         "position_apply": True,  # apply a position-only marker that both neighbours confirm
         "position_confidence": 0.7,
+        "loose_cost": 0.3,      # a tail that is plainly a mark but reads as no digits ("severe.a!")
+        "pinned_confidence": 0.6,  # a run of such marks, or a loose tail, pinned by firm neighbours
         "text_cost": 2.5,       # no mark in the scan: where the note's words occur (always queued)
         "order_window": 3,      # an out-of-order marker may sit this many markers away
     }
@@ -787,17 +870,31 @@ def plan_markers(text: str, sec: NotesSection, lexicon, cfg: dict | None = None)
             status, conf = QUEUED, 0.3
             note += ": no mark in the scan; placed where the words of the note occur"
         elif c.wild:
-            prev, nxt = by_n.get(c.n - 1), by_n.get(c.n + 1)
+            # the run of numbers placed by position around c, and its firm neighbours
+            a = c.n
+            while a - 1 in by_n and by_n[a - 1].wild and by_n[a - 1].start < by_n[a - 1].end:
+                a -= 1
+            b = c.n
+            while b + 1 in by_n and by_n[b + 1].wild and by_n[b + 1].start < by_n[b + 1].end:
+                b += 1
+            prev, nxt = by_n.get(a - 1), by_n.get(b + 1)
             firm_both = prev is not None and nxt is not None and not prev.wild and not nxt.wild
-            rivals = 0
+            places = 0
             if firm_both:
-                # other readings of the scan that could be this number here (the place the
-                # note's words suggest is no rival: it is only a hint for the reviewer)
-                rivals = len({x.start for x in extra if x.n == c.n and x.start < x.end
-                              and prev.end <= x.start < nxt.start}) - 1
-            if firm_both and rivals == 0 and cfg["position_apply"]:
-                conf = cfg["position_confidence"] if c.rule == "marker-position" else 0.8
-                note += ": fits between firm neighbours"
+                # the places of the scan that could hold a number of the run between the firm
+                # neighbours (the place the note's words suggest is no rival: only a hint):
+                # as many places as numbers, so order alone pins each number to its place
+                places = len({x.start for x in extra if a <= x.n <= b and x.start < x.end
+                              and prev.end <= x.start < nxt.start})
+            if firm_both and places == b - a + 1 and cfg["position_apply"]:
+                if b > a or c.loose:
+                    conf = cfg["pinned_confidence"]
+                    note += (f": {b - a + 1} marks for {b - a + 1} missing numbers between firm neighbours"
+                             if b > a else ": an illegible mark, the only one between firm neighbours"
+                             + ("; the word's misread I written l" if c.prefix[:1] == "l" and c.prefix.count("l") > 1 else ""))
+                else:
+                    conf = cfg["position_confidence"] if c.rule == "marker-position" else 0.8
+                    note += ": fits between firm neighbours"
             else:
                 status, conf = QUEUED, 0.5
                 note += ": by position; " + ("other candidates compete" if firm_both else "neighbours not firm")
