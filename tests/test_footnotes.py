@@ -212,6 +212,11 @@ def test_whole_book(lexicon):
     sec = find_notes_section(doc.text)
     heads = re.findall(r"(?m)^(\d+)\. ", doc.text[sec.start:])
     assert [int(h) for h in heads][:3] == [1, 2, 3]
+    # a misread mark that swallowed the full stop before a word that only starts sentences
+    assert "the Ruhr occupation.[^37] This became" in doc.text
+    assert "Sneevliet[^203] all agree" in doc.text         # a clean mark: nothing added
+    restored = [e for e in doc.ledger if e.after.startswith(".[^")]
+    assert restored and all(e.confidence < 0.65 for e in restored)   # put before a person
 
 
 def test_spaced_search_matches_its_reference_pattern():

@@ -47,6 +47,7 @@ Markers already written (``[^N]``: a second run, a reviewer's decision) hold the
 """
 from __future__ import annotations
 
+import collections
 import heapq
 import re
 from collections import Counter
@@ -801,6 +802,10 @@ class Footnotes(Stage):
         "pinned_confidence": 0.6,  # a run of such marks, or a loose tail, pinned by firm neighbours
         "text_cost": 2.5,       # no mark in the scan: where the note's words occur (always queued)
         "order_window": 3,      # an out-of-order marker may sit this many markers away
+        # a misread mark glued to a word and followed by a word that only starts sentences
+        # ("occupationY This") hid a full stop: restored, and put before a person
+        "starter_share": 0.05,
+        "lost_stop_confidence": 0.6,
     }
 
     def propose(self, text, doc) -> list[Edit]:
@@ -820,10 +825,36 @@ class Footnotes(Stage):
             edits.append(Edit(e.start, e.end, e.after, "note-entry", 1.0 if e.cost < 1 else 0.9,
                               note=f"note {e.n}"))
         plan = plan_markers(text, sec, self.lexicon, cfg)
+        starters = None
         for p in plan:
-            edits.append(Edit(p.start, p.end, p.after, p.rule, p.confidence, p.status,
-                              candidates=p.candidates or (p.after,), note=p.note))
+            after, conf, note, cands = p.after, p.confidence, p.note, p.candidates or (p.after,)
+            if p.rule not in ("marker-clean", "marker-spaced") and p.status == APPLIED:
+                m = NEXT_CAPITAL.match(text, p.end)
+                if m and p.start > 0 and text[p.start - 1].isalpha():
+                    if starters is None:
+                        starters = _sentence_starters(text[:sec.heading_start], cfg["starter_share"])
+                    if m.group(1) in starters:
+                        # "occupationY This": the misread mark swallowed the full stop
+                        # before it; the next word only ever starts a sentence in this book
+                        after = "." + p.after
+                        conf = min(conf, cfg["lost_stop_confidence"])
+                        note += f"; full stop restored: '{m.group(1)}' starts sentences only"
+                        cands = (after, p.after)
+            edits.append(Edit(p.start, p.end, after, p.rule, conf, p.status, candidates=cands, note=note))
         return edits
+
+
+NEXT_CAPITAL = re.compile(r" ([A-Z][a-z]+)\b")
+_AFTER_WORD_CAP = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)\b")
+_CAP_WORD = re.compile(r"\b([A-Z][a-z]+)\b")
+
+
+def _sentence_starters(body: str, share: float) -> set[str]:
+    """Capitalised words the book (almost) never writes inside a sentence: only after
+    a full stop, a line start or a quote (``This``, ``All``), unlike names (``Trotsky``)."""
+    total = collections.Counter(_CAP_WORD.findall(body))
+    inside = collections.Counter(_AFTER_WORD_CAP.findall(body))
+    return {w for w, n in total.items() if n >= 5 and inside[w] <= share * n}
 
 
 @dataclass(slots=True)
