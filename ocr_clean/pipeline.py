@@ -8,6 +8,7 @@ The batch API is this one in a loop (:meth:`Pipeline.pipe`), not a second code p
 """
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Protocol
@@ -17,6 +18,9 @@ from .document import Document
 from .ledger import APPLIED, GUESSED, IN_OUTPUT, QUEUED, Edit, Ledger
 from .lexicon import Lexicon
 from .stages import REGISTRY, Stage
+
+
+_CR = re.compile(r"\r\n?")
 
 
 class ReviewSink(Protocol):
@@ -109,6 +113,8 @@ class Pipeline:
 
     def run(self, text: str, name: str = "") -> Result:
         doc = Document(raw=text, name=name)
+        if "\r" in text:   # line ends as files have them after ocr_clean.io: recorded, so undone too
+            doc.apply("input", [Edit(m.start(), m.end(), "\n", "line-end") for m in _CR.finditer(text)])
         doc.decide = self._decider(name)
         timings: dict[str, float] = {}
         for stage in self.stages:

@@ -63,7 +63,7 @@ FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 # Known defects of stages, each kept as an explicit xfail test at the end with its minimal
 # input.  The idempotence property skips inputs whose second clean is changed by exactly
 # these rules, so that any other change still fails it.
-KNOWN_NOT_IDEMPOTENT = {"split_words:split-word", "page_structure:mid-sentence-blank"}
+KNOWN_NOT_IDEMPOTENT = {"page_structure:mid-sentence-blank"}
 
 
 def run(raw: str):
@@ -105,11 +105,7 @@ def test_cleaning_a_cleaned_text_changes_nothing(raw):
     assert again.text == once, f"a second clean changed it: {changed}"
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "not idempotent (split_words): a word split by two spaces, as the scan has 'bureaucra  tic', is not "
-    "joined, punctuation then makes the two spaces one, and the next clean joins it: "
-    "'bureaucra  tic' -> 'bureaucra tic' -> 'bureaucratic'"))
-def test_known_not_idempotent_word_split_by_two_spaces():
+def test_a_word_split_by_two_spaces_is_joined_on_the_first_clean():
     once = pipeline().run("the additional bureaucra  tic acts\n").text
     assert pipeline().run(once).text == once
 
@@ -117,13 +113,18 @@ def test_known_not_idempotent_word_split_by_two_spaces():
 @pytest.mark.xfail(strict=False, reason=(
     "not idempotent (page_structure rule 'mid-sentence-blank'): a blank line kept on the first clean is "
     "taken out on the second, and dehyphenate joins the two paragraphs: "
-    "'-\\n\\n\"\\n,t' -> '-\\n\\n\",t\\n' -> '-\",t\\n'; with a bare carriage return left in a string "
-    "given to Pipeline.run (files are normalised by ocr_clean.io, strings are not): "
-    "'CHAPTER I \\nThe day\\r' -> 'CHAPTER I\\n\\nThe day\\r\\n' -> 'CHAPTER I-The day\\r\\n'"))
-@pytest.mark.parametrize("raw", ['-\n\n"\n,t', "CHAPTER I \nThe day\r"])
+    "'-\\n\\n\"\\n,t' -> '-\\n\\n\",t\\n' -> '-\",t\\n'"))
+@pytest.mark.parametrize("raw", ['-\n\n"\n,t'])
 def test_known_not_idempotent_blank_line_taken_out_on_the_second_clean(raw):
     once = pipeline().run(raw).text
     assert pipeline().run(once).text == once
+
+
+def test_carriage_returns_in_a_string_are_line_ends_and_undo_gives_them_back():
+    raw = "CHAPTER I \r\nThe day\r"
+    res = pipeline().run(raw)
+    assert "\r" not in res.text and pipeline().run(res.text).text == res.text
+    assert replay(raw, res.ledger, lambda e: False) == raw
 
 
 # -- the file layer: any bytes are read or refused with a one-line message -----------------------

@@ -55,8 +55,9 @@ from ..ledger import APPLIED, QUEUED, Edit
 from ..lexicon import dictionaries_dir, read_word_list
 from .base import Stage, register
 
-# letter runs one space apart (two or more): where a split word can be
-CHAIN = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)+")
+# letter runs apart by spaces (two or more runs): where a split word can be
+CHAIN = re.compile(r"[^\W\d_]+(?: +[^\W\d_]+)+")
+LETTERS = re.compile(r"[^\W\d_]+")
 # Two runs of digits standing apart; the first not attached to a word or a mark before it.
 SPLIT_NUMBER = re.compile(r"\b\d{1,3}(?: \d{1,3}){1,3}(?![.,]\d)(?!\w)")
 NOT_BEFORE_NUMBER = set("_.,;:'\u2019/-")   # "UglanOV,1 13": a footnote marker, not ours
@@ -230,7 +231,7 @@ class SplitWords(Stage):
         edits: list[Edit] = []
         sure = self._strong
         for m in CHAIN.finditer(text):
-            toks = m.group().split(" ")
+            toks = m.group().split()
             if sure.issuperset(toks):
                 continue
             info = [cache.get(t) or piece(t) for t in toks]
@@ -239,10 +240,7 @@ class SplitWords(Stage):
             n = len(toks)
             strong = [x[0] for x in info]
             keep = [x[1] for x in info]
-            runs, pos = [], m.start()
-            for t in toks:
-                runs.append((pos, pos + len(t), t))
-                pos += len(t) + 1
+            runs = [(r.start(), r.end(), r.group()) for r in LETTERS.finditer(text, m.start(), m.end())]
             start_ok = [True] * n
             end_ok = [True] * n
             s0 = m.start()
