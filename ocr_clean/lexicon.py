@@ -119,8 +119,8 @@ class Lexicon:
         protected = set(read_word_list(directory / "protected_words.txt"))
         english = _english_frequencies()
         key = hashlib.blake2b(
-            ("\n".join(sorted(user)) + "\x1f" + str(len(english))).encode("utf-8"), digest_size=8
-        ).hexdigest()
+            ("\n".join(sorted(user)) + "\x1f" + _english_version() + "\x1f" + str(len(english))).encode("utf-8"),
+            digest_size=8).hexdigest()
         return cls(english, user, protected, key)
 
     # -- English -------------------------------------------------------------------------
@@ -162,6 +162,16 @@ def _english_frequencies() -> dict[str, float]:
     from wordfreq import get_frequency_dict
 
     return get_frequency_dict("en", wordlist="large")
+
+
+def _english_version() -> str:
+    """The English list's source and version: part of every cache key built from it."""
+    try:
+        from importlib.metadata import version
+
+        return "wordfreq-" + version("wordfreq")
+    except Exception:  # pragma: no cover - the package is a dependency
+        return "wordfreq"
 
 
 def _load_symspell(lex: Lexicon, max_distance: int):
