@@ -61,10 +61,8 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
 def _open_store(db: Path | None, use_review: bool):
     if not use_review:
         return None
-    try:
-        from ..review import ReviewStore
-    except ImportError:  # pragma: no cover - the review package is part of the install
-        return None
+    from ..review import ReviewStore
+
     return ReviewStore(db or DEFAULT_DB)
 
 
@@ -265,17 +263,10 @@ def stages() -> None:
     console.print(table)
 
 
-def _register_optional() -> None:
-    from . import notes_cmd, review_cmds
+from . import notes_cmd, review_cmds  # noqa: E402  (they add their commands to ``app``)
 
-    review_cmds.register(app)
-    notes_cmd.register(app)
-
-
-try:
-    _register_optional()
-except ImportError:  # pragma: no cover
-    pass
+review_cmds.register(app)
+notes_cmd.register(app)
 
 
 def main() -> None:
