@@ -18,6 +18,7 @@ from rich.table import Table
 from .. import __version__
 from ..config import Config, ConfigError
 from ..io import InputError, read_text
+from ..review.store import DEFAULT_DB
 
 console = Console()
 err = Console(stderr=True)
@@ -37,7 +38,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-DEFAULT_DB = Path(".ocr_clean/review.sqlite")
 
 
 def fail(message: str, code: int = 2) -> None:
