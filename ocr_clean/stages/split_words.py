@@ -48,20 +48,24 @@ from __future__ import annotations
 
 import collections
 import math
+import operator
 import re
 from functools import lru_cache
+from itertools import compress
 
 from ..ledger import APPLIED, QUEUED, Edit
-from ..lexicon import dictionaries_dir, read_word_list
+from ..lexicon import WORD, dictionaries_dir, read_word_list
 from .base import Stage, register
 
 # letter runs apart by spaces (two or more runs): where a split word can be
 CHAIN = re.compile(r"[^\W\d_]+(?: +[^\W\d_]+)+")
 LETTERS = re.compile(r"[^\W\d_]+")
 # Two runs of digits standing apart; the first not attached to a word or a mark before it.
-SPLIT_NUMBER = re.compile(r"\b\d{1,3}(?: \d{1,3}){1,3}(?![.,]\d)(?!\w)")
+# (``\d(?<!\w\d)`` is ``\b\d`` written so that the search can skip to the next digit.)
+SPLIT_NUMBER = re.compile(r"\d(?<!\w\d)\d{0,2}(?: \d{1,3}){1,3}(?![.,]\d)(?!\w)")
 NOT_BEFORE_NUMBER = set("_.,;:'\u2019/-")   # "UglanOV,1 13": a footnote marker, not ours
-NUMBER = re.compile(r"\b\d{4}\b")
+# a given four-digit number standing alone (``\bNNNN\b``), found by its digits first
+NUMBER_ALONE = r"{0}(?<!\w{0})(?!\w)"
 YEAR = re.compile(r"1[5-9]\d\d|20\d\d")     # only years: "1 000" may be how a number is printed
 APOSTROPHES = "'\u2019`"
 CLITICS = frozenset({"s", "t", "d", "m", "ll", "re", "ve"})   # what follows an apostrophe: not a word start
@@ -88,6 +92,45 @@ def _spaced(a: str, b: str) -> bool:
 def _case_ok(word: str) -> bool:
     """A joined word must look like a word: lower, Capitalized or ALL CAPS."""
     return word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower())
+
+
+class _BookCounts:
+    """The book's words counted as ``Lexicon.book`` counts them (the same tokens, ``lexicon.WORD``;
+    ``counts``, ``lower``, ``total``, ``count()`` and ``pair()`` as in ``BookVocab``), without
+    its table of every word pair, the costliest part: this stage only asks about pairs that
+    make a word together, so only the pairs whose joined (lower-case) form the book writes
+    whole ``min_joined`` times are counted (``joins``); any other pair is counted on demand.
+    """
+
+    def __init__(self, text: str, min_joined: int) -> None:
+        words = WORD.findall(text)
+        self.total = len(words)
+        self.counts = collections.Counter(words)
+        lower_of = {w: w.lower() for w in self.counts}
+        self.lower: collections.Counter = collections.Counter()
+        for w, k in self.counts.items():
+            self.lower[lower_of[w]] += k
+        low = list(map(lower_of.__getitem__, words))
+        nxt = low[1:]
+        joinable = {w for w, k in self.lower.items() if k >= min_joined}
+        hits = list(map(joinable.__contains__, map(operator.add, low, nxt)))
+        self.joins = collections.Counter(zip(compress(low, hits), compress(nxt, hits)))
+        self._low, self._min_joined, self._bigrams = low, min_joined, None
+
+    def count(self, word: str) -> int:
+        return self.lower.get(word.lower(), 0)
+
+    def pair(self, a: str, b: str) -> int:
+        """Uses of the word pair ``a b`` (case folded), as ``BookVocab.pair``."""
+        return self.folded_pair(a.lower(), b.lower())
+
+    def folded_pair(self, a: str, b: str) -> int:
+        """Uses of the word pair ``a b``, both already lower-case (``BookVocab.bigrams[a, b]``)."""
+        if self.lower.get(a + b, 0) >= self._min_joined:
+            return self.joins.get((a, b), 0)     # every use of such a pair is in joins
+        if self._bigrams is None:
+            self._bigrams = collections.Counter(zip(self._low, self._low[1:]))
+        return self._bigrams.get((a, b), 0)
 
 
 @register
@@ -123,11 +166,14 @@ class SplitWords(Stage):
     # -- the evidence ----------------------------------------------------------------------
     def _prepare(self, text: str) -> None:
         cfg = self.config
-        self.book = self.lexicon.book(text)
+        # pairs of pieces are asked about when they make a word the book writes known_book + 1
+        # times (the split uses) or pair_queue_count times (the pairs)
+        self.book = _BookCounts(text, min(cfg["known_book"] + 1, cfg["pair_queue_count"]))
         # book frequencies mean little in a short text: count it as at least min_book_tokens long
         self.n = max(self.book.total, cfg["min_book_tokens"])
         self.one, self.two = _short_words(cfg["short_words"])
         self.prefixes = _prefixes(cfg["prefixes"])
+        self._english = self.lexicon.english
         self._piece: dict[str, tuple[bool, float]] = {}
         self._strong: set[str] = set()
         self._word: dict[str, float | None] = {}
@@ -153,23 +199,24 @@ class SplitWords(Stage):
             return hit
         cfg = self.config
         low = tok.lower()
-        ef = self.lexicon.freq(low)
+        size = len(tok)
+        ef = self._english.get(low.lower(), 0.0)       # self.lexicon.freq(low)
         # the book's uses of the piece, less those where it sits next to a piece it makes a word with
-        bc = max(0, self.book.count(tok) - self._split_uses.get(low, 0))
+        bc = max(0, self.book.lower.get(low, 0) - self._split_uses.get(low, 0))
         if tok in self.lexicon.protected:
             strong = True             # a form a person confirmed
-        elif len(tok) == 1:
+        elif size == 1:
             strong = tok in self.one
-        elif len(tok) == 2:
+        elif size == 2:
             strong = low in self.two
         else:
             strong = (ef >= cfg["common_freq"]
-                      or bc >= (cfg["rare_book_count"] if ef >= cfg["rare_freq"] or len(tok) > 4
+                      or bc >= (cfg["rare_book_count"] if ef >= cfg["rare_freq"] or size > 4
                                 else cfg["book_word_count"]))
         p = max(ef, bc / self.n)
-        if not strong and (len(tok) < 3 or ef < cfg["rare_freq"]):
+        if not strong and (size < 3 or ef < cfg["rare_freq"]):
             # not a word (a rare real word such as "sect" keeps its own frequency)
-            p = p * cfg["weak_factor"] if len(tok) > 1 else 0.0
+            p = p * cfg["weak_factor"] if size > 1 else 0.0
         hit = (strong, math.log(max(p, cfg["floor"])))
         self._piece[tok] = hit
         if strong:
@@ -206,7 +253,7 @@ class SplitWords(Stage):
         uses: dict[str, int] = {}
         counts = self.book.lower
         need = self.config["known_book"] + 1
-        for (a, b), k in self.book.bigrams.items():
+        for (a, b), k in self.book.joins.items():     # every pair that makes such a word
             if counts.get(a + b, 0) >= need:
                 uses[a] = uses.get(a, 0) + k
                 uses[b] = uses.get(b, 0) + k
@@ -240,7 +287,6 @@ class SplitWords(Stage):
             n = len(toks)
             strong = [x[0] for x in info]
             keep = [x[1] for x in info]
-            runs = [(r.start(), r.end(), r.group()) for r in LETTERS.finditer(text, m.start(), m.end())]
             start_ok = [True] * n
             end_ok = [True] * n
             s0 = m.start()
@@ -263,11 +309,10 @@ class SplitWords(Stage):
             # the stretches that a group holding a weak piece could reach, overlapping ones merged
             # (so that the edits of two stretches can never overlap)
             stretches: list[list[int]] = []
-            i = 0
-            while i < n:
-                if strong[i]:
-                    i += 1
-                    continue
+            j = -1
+            for i in [k for k, s in enumerate(strong) if not s]:
+                if i <= j:
+                    continue      # inside the stretch before
                 last = j = i
                 while j + 1 < n:
                     reach = caps_r if _spaced(toks[last], toks[j + 1]) else low_r
@@ -286,57 +331,68 @@ class SplitWords(Stage):
                     stretches[-1][1] = j
                 else:
                     stretches.append([b, j])
-                i = j + 1
+            runs = None     # (start, end, piece) of each piece, found when a join is proposed
             for b, j in stretches:
-                edits += self._island(text, runs, b, j + 1, start_ok, end_ok, strong, keep)
+                groups = self._groups(toks, b, j + 1, start_ok, end_ok, strong, keep)
+                if groups:
+                    if runs is None:
+                        runs = [(r.start(), r.end(), r.group()) for r in LETTERS.finditer(text, m.start(), m.end())]
+                    edits += self._island(text, runs, b, j + 1, keep, groups)
         return edits
 
-    def _groups(self, runs, lo, hi, start_ok, end_ok, strong, keep):
-        """Every joinable group (a, b, score, sure) inside runs[lo:hi]."""
+    def _groups(self, toks, lo, hi, start_ok, end_ok, strong, keep):
+        """Every joinable group (a, b, score, sure) of pieces inside toks[lo:hi]."""
         cfg = self.config
+        max_group, max_caps_group = cfg["max_group"], cfg["max_caps_group"]
+        # the test word() starts with, here so that most joins (no word) cost no call
+        lex, book_lower = self.lexicon, self.book.lower
+        english, user_lower, protected = lex.english, lex.user_lower, lex.protected
         out = []
-        for a in range(lo, hi):
+        # a group holds a weak piece: none starts after the last one
+        last_weak = max(k for k in range(lo, hi) if not strong[k])
+        for a in range(lo, last_weak + 1):
             if not start_ok[a]:
                 continue
-            b = a
-            toks = [runs[a][2]]
+            first = joined = toks[a]
             weak = not strong[a]
-            caps = toks[0].isupper()
-            letters = len(toks[0]) == 1
-            while b + 1 < hi:
-                b += 1
-                t = runs[b][2]
-                toks.append(t)
+            caps = first.isupper()
+            letters = len(first) == 1
+            for b in range(a + 1, hi):
+                t = toks[b]
+                joined += t
                 weak = weak or not strong[b]
                 caps = caps and t.isupper()
                 letters = letters and len(t) == 1
-                g = len(toks)
-                if g > cfg["max_group"] and not (caps or letters):
+                g = b + 1 - a
+                if g > max_group and not (caps or letters):
                     break
-                if g > cfg["max_caps_group"]:
+                if g > max_caps_group:
                     break
                 if not weak or not end_ok[b]:
                     continue
-                joined = "".join(toks)
-                sc = self.word(joined)
+                low = joined.lower()
+                if low in english or low in book_lower or low in user_lower or joined in protected:
+                    sc = self.word(joined)
+                else:
+                    sc = None
                 if sc is None:
-                    if g == 2 and toks[0].lower() in self.prefixes and strong[b] and len(toks[1]) > 3 \
-                            and not strong[a] and toks[1].islower() and _case_ok(joined):
+                    if g == 2 and first.lower() in self.prefixes and strong[b] and len(t) > 3 \
+                            and not strong[a] and t.islower() and _case_ok(joined):
                         sc = keep[b] + math.log(cfg["prefix_factor"])   # un forgotten
                     else:
                         continue
                 pen = cfg["caps_penalty"] if caps or letters else cfg["join_penalty"]
                 # a lone letter next to real words ("points b and c", "r am" for "I am"):
                 # the letter may be a symbol or a misread word; join only what the book writes often
-                lone = all(strong[k] or len(runs[k][2]) == 1 for k in range(a, b + 1))
+                lone = all(strong[k] or len(toks[k]) == 1 for k in range(a, b + 1))
                 sure = not lone or self.book_count(joined) >= cfg["letter_join_book"]
-                if sure and b + 1 < len(runs):
-                    nxt = runs[b + 1][2]
+                if sure and b + 1 < len(toks):
+                    nxt = toks[b + 1]
                     # a prefix at the end ("a re examination"): it may belong to the next word
-                    if toks[-1].lower() in self.prefixes and strong[b + 1] and nxt.islower() and len(nxt) > 3:
+                    if t.lower() in self.prefixes and strong[b + 1] and nxt.islower() and len(nxt) > 3:
                         sure = False
                     # a word + a lone letter, before a fragment ("Menshevik s tatistician")
-                    elif g == 2 and len(toks[-1]) == 1 and strong[a] and len(toks[0]) > 2 and not strong[b + 1] \
+                    elif g == 2 and len(t) == 1 and strong[a] and len(first) > 2 and not strong[b + 1] \
                             and len(nxt) > 2 \
                             and self.lexicon.freq(nxt) < cfg["rare_freq"] and self.book.count(nxt) < 2:
                         sure = False
@@ -369,11 +425,10 @@ class SplitWords(Stage):
                 k = g[0]
         return best[-1], chosen[::-1]
 
-    def _island(self, text, runs, lo, hi, start_ok, end_ok, strong, keep) -> list[Edit]:
+    def _island(self, text, runs, lo, hi, keep, groups) -> list[Edit]:
+        """The joins of the best segmentation of runs[lo:hi] among ``groups``, each scored by
+        its margin over the best segmentation without it."""
         cfg = self.config
-        groups = self._groups(runs, lo, hi, start_ok, end_ok, strong, keep)
-        if not groups:
-            return []
         top, chosen = self._best(lo, hi, keep, groups)
         edits = []
         for g in chosen:
@@ -424,7 +479,7 @@ class SplitWords(Stage):
                 continue
             for cut in range(1, len(w)):
                 a, b = w[:cut], w[cut:]
-                pair = book.bigrams.get((a, b), 0)
+                pair = book.folded_pair(a, b)
                 if pair and k >= cfg["pair_queue_ratio"] * pair \
                         and self.piece(a)[0] and self.piece(b)[0]:
                     cands[(a, b)] = w
@@ -447,7 +502,13 @@ class SplitWords(Stage):
 
     def _numbers(self, text: str) -> list[Edit]:
         cfg = self.config
-        counts = collections.Counter(NUMBER.findall(text))
+        counts: dict[str, int] = {}     # the book's uses of a number standing alone, as asked
+
+        def book_writes(number: str) -> int:
+            if number not in counts:
+                counts[number] = len(re.findall(NUMBER_ALONE.format(re.escape(number)), text))
+            return counts[number]
+
         out = []
         for m in SPLIT_NUMBER.finditer(text):
             if m.start() > 0 and (text[m.start() - 1] in NOT_BEFORE_NUMBER or text[m.start() - 1].isalnum()):
@@ -461,7 +522,7 @@ class SplitWords(Stage):
             if size != 4:
                 continue
             joined = "".join(parts[:k])
-            if not YEAR.fullmatch(joined) or counts.get(joined, 0) < cfg["min_year_count"]:
+            if not YEAR.fullmatch(joined) or book_writes(joined) < cfg["min_year_count"]:
                 continue
             end = m.start() + len(" ".join(parts[:k]))
             out.append(Edit(m.start(), end, joined, "split-number", 0.95, APPLIED,
