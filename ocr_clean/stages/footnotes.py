@@ -65,6 +65,8 @@ HEADING = re.compile(r"(?m)^[ \t]*notes\b[^\n]{0,50}$", re.I)
 ENTRY_START = re.compile(r"(?m)^[ \t]*(\d{1,3})([ \t]*)([.,:;\u00b7\ufffd]?)([ \t]*)(?=(\S))")
 # an entry run into the paragraph before it (a page-start entry the scan did not set apart)
 ENTRY_INLINE = re.compile(r"(?<=[\w.)\"'!?\]])([ \t]{1,3})(\d{1,3})([ \t]?)\.([ \t]+)(?=[\"'(A-Z])")
+# where it can start: the spaces before a number (found from the number: much faster)
+_SPACE_DIGIT = re.compile(r"\d(?<=[ \t]\d)")
 ENTRY_DOT = re.compile(r"\d[ \t]*[.,:;\u00b7\ufffd]")
 ENTRY_FIRST = re.compile(r"[\"'(\[A-Z\u00c0-\u00de\u2018\u201c]")
 MARKER = re.compile(r"\[\^(\d+)\]")
@@ -77,9 +79,14 @@ HAS_LETTER = re.compile(LETTER)
 SPACED = re.compile(r"[^\W\d_]((?: ?[.,;:?!)\"'])*)( {0,2})(\d{1,4}(?: \d{1,3})*)(?=[\s_.,;:)\-]|$)")
 # a paragraph that is only a number (a marker set alone after a title)
 ALONE = re.compile(r"(?<=\S)(\s*\n\s*\n[ \t]*)(\d{1,3})[ \t]*(?=\n|$)")
+# where it can start: the white space before the line break before a number
+_BREAK_DIGIT = re.compile(r"\n(?=[ \t]*\d)")
+# Here and below, a pattern that must look behind looks behind its first character instead
+# ("[ \t](?<=X[ \t])" for "(?<=X)[ \t]"): the same matches, and the regex engine skips
+# straight to the places that start with that character instead of trying every position.
 DATE_OR_RANGE = re.compile(r",? \d{4}\b|-\d|\.\d| ?[-\u2013] ")
 # a number followed by a word: which words usually follow numbers in this book ("percent")
-NUMBER_WORD = re.compile(r"(?<![\w.,])\d[\d,.]*[ \t]+([a-z]+)")
+NUMBER_WORD = re.compile(r"\d(?<![\w.,]\d)[\d,.]*[ \t]+([a-z]+)")
 NEXT_WORD = re.compile(r"[ \t]+([a-z]+)")
 
 
@@ -140,7 +147,10 @@ class TailDecoder:
         self.chars = set("0123456789") | {c for g, *_ in glyphs for c in g} | UNREADABLE
         # the characters the glyph map reads as a digit by themselves ("l", "o", "s", "!")
         self.digit_glyphs = {g for g, *_ in glyphs if len(g) == 1}
+        # per distinct tail: its parses, its firm readings, its wildcard readings
         self._cache: dict = {}
+        self._decoded: dict = {}
+        self._wild: dict = {}
 
     def parses(self, tail: str) -> list[tuple[str, float, str, bool]]:
         """All readings: (digits or regex, cost, swallowed letter, has a wildcard)."""
@@ -171,7 +181,11 @@ class TailDecoder:
         return out
 
     def decode(self, tail: str) -> list[tuple[int, float, str]]:
-        """Firm readings [(n, cost, swallowed letter)], one per n, best first."""
+        """Firm readings [(n, cost, swallowed letter)], one per n, best first (a shared list:
+        not to be changed)."""
+        hit = self._decoded.get(tail)
+        if hit is not None:
+            return hit
         best: dict[int, tuple[float, str]] = {}
         for pat, cost, letter, wild in self.parses(tail):
             if wild or not pat or pat[0] == "0" or len(pat) > 3:
@@ -179,11 +193,16 @@ class TailDecoder:
             n = int(pat)
             if 1 <= n <= self.max_n and (n not in best or cost < best[n][0]):
                 best[n] = (cost, letter)
-        return sorted(((n, c, l) for n, (c, l) in best.items()), key=lambda x: x[1])
+        out = self._decoded[tail] = sorted(((n, c, l) for n, (c, l) in best.items()), key=lambda x: x[1])
+        return out
 
     def wild(self, tail: str) -> list[tuple[re.Pattern, float, str]]:
-        """Readings with an unreadable glyph: [(pattern, cost, swallowed letter)]."""
-        return [(re.compile(p), c, l) for p, c, l, w in self.parses(tail) if w]
+        """Readings with an unreadable glyph: [(pattern, cost, swallowed letter)] (a shared list:
+        not to be changed)."""
+        hit = self._wild.get(tail)
+        if hit is None:
+            hit = self._wild[tail] = [(re.compile(p), c, l) for p, c, l, w in self.parses(tail) if w]
+        return hit
 
 
 # -- the chain -------------------------------------------------------------------------------
@@ -266,13 +285,31 @@ def entry_candidates(text: str, lo: int, hi: int, decoder: TailDecoder | None = 
         if not ENTRY_FIRST.match(m.group(5)):
             cost += 0.4                    # "18. possibilism", "102. liThe"
         out.append(Cand(m.start(), m.end(), n, cost, "note-entry", after=f"{n}. "))
-    for m in ENTRY_INLINE.finditer(text, lo, hi):
+    starts = []
+    for m in _SPACE_DIGIT.finditer(text, lo, hi):
+        p = m.start()
+        while p > 0 and text[p - 1] in " \t":
+            p -= 1
+        starts.append(p)
+    for m in _matches_from(ENTRY_INLINE, text, starts, lo, hi):
         n = int(m.group(2))
         if n < 1 or m.group(2)[0] == "0":
             continue
         cost = 1.0 if not text[m.start() - 1].isalnum() else 1.3
         out.append(Cand(m.start(), m.end(), n, cost, "note-entry", after=f"\n\n{n}. "))
     return out
+
+
+def _matches_from(rx: re.Pattern, text: str, starts: list[int], lo: int, hi: int):
+    """The matches ``rx.finditer(text, lo, hi)`` gives, given (ascending) every place where one
+    could start: each place is tried in turn, but not inside the match before it."""
+    last = lo
+    for p in starts:
+        if p >= last:
+            m = rx.match(text, p, hi)
+            if m:
+                last = m.end()
+                yield m
 
 
 def find_notes_section(text: str) -> NotesSection | None:
@@ -303,8 +340,16 @@ class _Known:
 
     def __init__(self, lexicon, text: str) -> None:
         self.lexicon = lexicon
-        # the book's words, case folded (only the word counts: no word pairs are needed here)
-        self.counts = Counter(map(str.lower, BOOK_WORD.findall(text)))
+        self.text = text
+        # the book's words as written (their distinct forms serve _tokens_to_read), and their
+        # counts case folded (only the word counts: no word pairs are needed here)
+        self.written = Counter(BOOK_WORD.findall(text))
+        counts: dict[str, int] = {}
+        for w, n in self.written.items():
+            k = w.lower()
+            counts[k] = counts.get(k, 0) + n
+        self.counts = counts
+        self._swallowed: dict[str, str] = {}
 
     def count(self, w: str) -> int:
         return self.counts.get(w.lower(), 0)
@@ -329,8 +374,14 @@ class _Known:
 
         The word with the letter must be the book's (used at least 3 times and 5 times
         as often as the stem alone) and a real word: English, or a name (capitalized).
-        A frequent misreading such as ``frOln`` (from) is neither.
+        A frequent misreading such as ``frOln`` (from) is neither.  (Once per distinct stem.)
         """
+        hit = self._swallowed.get(stem)
+        if hit is None:
+            hit = self._swallowed[stem] = self._swallowed_letter(stem)
+        return hit
+
+    def _swallowed_letter(self, stem: str) -> str:
         if not stem or not stem[-1].isalpha():
             return ""
         base = self.count(stem)
@@ -374,7 +425,7 @@ YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
 LOOSE_TAIL = re.compile(r"^[\"'(\[\u2018\u201c]*([^\W\d_]{3,})([.,;:!?\"')\]\u2019\u201d]+)"
                         r"((?=\S*[^\W\d_])(?=\S*[^\w\s\"'\u2019\u201d\-])[^\s\"'\u2019\u201d\-\d]{2,3})$")
 # a paragraph that ends in a run of glyphs set apart after its last word: 'party." l t-!'
-GLYPH_RUN = re.compile(r"(?<=[.,;:!?\"')\u2019\u201d])((?: [^\s\d\[\]*]{1,3}){1,2})[ \t]*(?=\n\n|\n?$)")
+GLYPH_RUN = re.compile(r"( (?<=[.,;:!?\"')\u2019\u201d] )[^\s\d\[\]*]{1,3}(?: [^\s\d\[\]*]{1,3})?)[ \t]*(?=\n\n|\n?$)")
 
 
 def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
@@ -387,10 +438,8 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
     # the readings of a token depend on the token alone (except a bare "?25" after a word):
     # each distinct token is read once
     cache: dict[str, tuple[list[Cand], list[WildTail]]] = {}
-    for m in _tokens_to_read(text, end, decoder, known):
-        tok = m.group(0)
+    for off, tok in _tokens_to_read(text, end, decoder, known):
         hit = cache.get(tok)
-        off = m.start()
         if hit is None:
             if "[^" in tok:
                 cache[tok] = ([], [])
@@ -473,7 +522,13 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
         if not joined.strip(ORDINARY_PUNCT):
             continue
         wild.append(WildTail(m.start(1), m.end(1), [(ANY_NUMBER, 0.0, "")], "", 0, True))
-    for m in ALONE.finditer(text, 0, end):
+    starts = []
+    for m in _BREAK_DIGIT.finditer(text, 0, end):
+        p = m.start()
+        while p > 0 and text[p - 1].isspace():      # str.isspace() is the regex's \s
+            p -= 1
+        starts.append(p)
+    for m in _matches_from(ALONE, text, starts, 0, end):
         n = int(m.group(2))
         if 1 <= n <= max_n and m.group(2)[0] != "0":
             out.append(Cand(m.start(1), m.end(2), n, cfg["alone_cost"], "marker-spaced"))
@@ -482,21 +537,52 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
 
 # a plain word (most tokens): read only when the book does not know it and it ends in a glyph
 PLAIN = re.compile(r"(?<!\S)[A-Z]?[a-z]+[.,;:]?(?!\S)")
-NOT_PLAIN = re.compile(r"(?<!\S)(?![A-Z]?[a-z]+[.,;:]?(?!\S))\S+")
+PLAIN_WORD = re.compile(r"[A-Z]?[a-z]+")
+NOT_PLAIN_BODY = r"(?![A-Z]?[a-z]+[.,;:]?(?!\S))\S+"
+NOT_PLAIN = re.compile(r"(?<!\S)" + NOT_PLAIN_BODY)
 
 
-def _tokens_to_read(text: str, end: int, decoder: "TailDecoder", known: "_Known"):
-    """The tokens of text[:end] that may hold a marker, in text order (plain known words skipped)."""
-    plain = set(PLAIN.findall(text, 0, end))
-    odd = sorted(w for w in plain if w.rstrip(".,;:")[-1:] in decoder.chars and not known.known(w.rstrip(".,;:")))
-    if not odd:
-        return NOT_PLAIN.finditer(text, 0, end)
-    rx = re.compile(r"(?<!\S)(?:" + "|".join(map(re.escape, odd)) + r")(?!\S)")
-    both = list(NOT_PLAIN.finditer(text, 0, end)) + list(rx.finditer(text, 0, end))
-    both.sort(key=lambda m: m.start())
-    return both
+def _alternation(words: list[str]) -> str:
+    """A pattern matching exactly ``words``, factored by their first letters (a trie): the
+    regex engine tries a few branches at each place instead of every word."""
+    by_first: dict[str, list[str]] = {}
+    for w in words:
+        by_first.setdefault(w[0], []).append(w[1:])
+    parts = []
+    for c, rests in sorted(by_first.items()):
+        tails = [r for r in rests if r]
+        if not tails:
+            parts.append(re.escape(c))
+            continue
+        opt = "?" if len(tails) < len(rests) else ""
+        sub = _alternation(tails)
+        parts.append(re.escape(c) + (f"(?:{sub}){opt}" if len(tails) > 1 or opt else sub))
+    return "|".join(parts)
+
+
+def _tokens_to_read(text: str, end: int, decoder: "TailDecoder", known: "_Known") -> list[tuple[int, str]]:
+    """The tokens of text[:end] that may hold a marker, as (offset, token) in text order: every
+    token that is not a plain word, and the plain words the book does not know that end in a glyph."""
+    if known.text is text and (end <= 0 or end >= len(text) or text[end - 1].isspace() or text[end].isspace()):
+        # a plain token is one of the book's words as written, [.,;:]? after it: the odd ones
+        # are found among the distinct words _Known counted (no token of text[:end] is cut at end)
+        odd = sorted(w for w in known.written if w[-1] in decoder.chars and PLAIN_WORD.fullmatch(w)
+                     and not known.known(w))
+        odd_pattern = f"(?:{_alternation(odd)})[.,;:]?" if odd else ""
+    else:
+        plain = set(PLAIN.findall(text, 0, end))
+        odd = sorted(w for w in plain if w.rstrip(".,;:")[-1:] in decoder.chars and not known.known(w.rstrip(".,;:")))
+        odd_pattern = f"(?:{_alternation(odd)})" if odd else ""
+    # the odd plain words and the tokens that are not plain words (the two never overlap)
+    body = rf"{odd_pattern}(?!\S)|{NOT_PLAIN_BODY}" if odd_pattern else NOT_PLAIN_BODY
+    # a token after the whitespace before it (the engine skips to whitespace), or at the start
+    out = [(m.start(1), m.group(1)) for m in re.compile(rf"\s({body})").finditer(text, 0, end)]
+    first = re.compile(body).match(text, 0, end)
+    if first:
+        out.insert(0, (0, first.group(0)))
+    return out
 # a short token of capitals/glyphs standing alone between running words
-LONE_GLYPHS = re.compile(r"(?<=[^\W\d_][.,;:]|[^\W\d_]\))( )([A-Z\u00b0'/!?]{2,4})(?= [a-z])")
+LONE_GLYPHS = re.compile(r"( )(?<=[^\W\d_][.,;:)] )([A-Z\u00b0'/!?]{2,4})(?= [a-z])")
 ORDINARY_PUNCT = "'\".,;:!?)-\u2019\u201d"
 PAREN_END = re.compile(r"[)\]][.,;:]?$")
 
@@ -509,7 +595,7 @@ SYMBOL = re.compile(r"[^\w\s'\u2019]")
 CLOSERS = re.compile(r"[.,;:?!)\]\"'\u2019\u201d]{1,3}")
 
 
-DIGITS = re.compile(r"(?<![\d])\d{1,4}(?: \d{1,3})*(?=[\s_.,;:)\-]|$)")
+DIGITS = re.compile(r"\d(?<!\d\d)\d{0,3}(?: \d{1,3})*(?=[\s_.,;:)\-]|$)")
 BEFORE_DIGITS = re.compile(r"[^\W\d_]((?: ?[.,;:?!)\"'])*)( {0,2})$")
 
 
@@ -593,13 +679,17 @@ def _token_reads(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
             return
     cuts = [len(tok)] + [i for i in range(len(tok) - 1, 1, -1) if tok[i] in CUT and tok[i - 1] in decoder.chars][:3]
     seen: set[tuple[int, int]] = set()
+    chars = decoder.chars
     for L in cuts:
         core = tok[:L]
-        for k in range(max(1, L - 5), L):
+        # the tails: the last 1 to 5 characters of core (not the whole), all of them glyphs
+        lo = max(1, L - 5)
+        j = L
+        while j > lo and core[j - 1] in chars:
+            j -= 1
+        for k in range(j, L):
             tail = core[k:]
             stem = core[:k]
-            if not all(ch in decoder.chars for ch in tail):
-                continue
             extra = 0.0
             if stem[-1].isdigit() and tail[0].isdigit():
                 # "Krylenk084", "Honj0265": a letter read as 0/1 just before the marker
@@ -637,7 +727,6 @@ def _token_reads(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
                     continue
             elif w and w[-1].isdigit() and not punct_before and not tail.isdigit():
                 continue
-            swallow = known.swallowed(w) if not punct_before else ""
             for n, cost, letter in decoder.decode(tail):
                 if letter and (punct_before or not known.common(w + letter)):
                     continue
@@ -667,6 +756,7 @@ def _token_reads(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
                 # the tail must not be ordinary punctuation ("socialism'?")
                 if readings and (has_digit or (stem_f[-1].islower() and len(w) >= 3
                                                and (len(w) >= 4 or lead) and tail.strip(ORDINARY_PUNCT))):
+                    swallow = known.swallowed(w) if not punct_before else ""
                     wild.append(WildTail(off + d, off + L, readings, swallow,
                                          sum(ch.isdigit() for ch in tail), lead=lead))
 
@@ -845,8 +935,8 @@ class Footnotes(Stage):
 
 
 NEXT_CAPITAL = re.compile(r" ([A-Z][a-z]+)\b")
-_AFTER_WORD_CAP = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)\b")
-_CAP_WORD = re.compile(r"\b([A-Z][a-z]+)\b")
+_AFTER_WORD_CAP = re.compile(r"([A-Z](?<=[a-z,;] [A-Z])[a-z]+)\b")   # after a small word, ",", ";"
+_CAP_WORD = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]+)\b")                # at a word start
 
 
 def _sentence_starters(body: str, share: float) -> set[str]:
