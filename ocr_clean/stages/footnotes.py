@@ -221,25 +221,28 @@ def best_chain(cands: list[Cand], max_n: int, *, earn: float = 2.0, skip: float 
     score = [0.0] * len(cands)
     back = [-1] * len(cands)
     best_by_n: dict[int, tuple[float, int]] = {}   # n -> (score + eps*pos, index)
+    get = best_by_n.get
     pending: list[tuple[int, int]] = []            # (end, index) not yet closed
+    skips = [skip * d for d in range(reach + 1)]   # skip * (numbers left out between two)
     for i in order:
         c = cands[i]
-        while pending and pending[0][0] <= c.start:
+        start, n = c.start, c.n
+        while pending and pending[0][0] <= start:
             _, j = heapq.heappop(pending)
             key = score[j] + eps * cands[j].start
-            n = cands[j].n
-            if n not in best_by_n or key > best_by_n[n][0]:
-                best_by_n[n] = (key, j)
+            nj = cands[j].n
+            if nj not in best_by_n or key > best_by_n[nj][0]:
+                best_by_n[nj] = (key, j)
         gain = earn - c.cost
-        top = gain - skip * (c.n - 1) - eps * c.start
+        at = eps * start
+        top = gain - skip * (n - 1) - at
         arg = -1
-        for m in range(c.n - 1, max(0, c.n - reach) - 1, -1):
-            e = best_by_n.get(m)
-            if e is None:
-                continue
-            v = e[0] - eps * c.start + gain - skip * (c.n - m - 1)
-            if v > top:
-                top, arg = v, e[1]
+        for m in range(n - 1, max(0, n - reach) - 1, -1):
+            e = get(m)
+            if e is not None:
+                v = e[0] - at + gain - skips[n - m - 1]
+                if v > top:
+                    top, arg = v, e[1]
         score[i], back[i] = top, arg
         heapq.heappush(pending, (c.end, i))
     final = [score[i] - (skip * (max_n - cands[i].n) if end_penalty else 0.0) for i in range(len(cands))]
@@ -335,6 +338,20 @@ def find_notes_section(text: str) -> NotesSection | None:
 
 
 # -- body candidates ---------------------------------------------------------------------
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _book_word_pattern(text: str):
+    """``ocr_clean.lexicon.WORD`` for this text in the standard regex engine (faster, the same
+    words): its letters are the ASCII letters and the other characters of the text that WORD
+    takes for letters.  (WORD itself, should it ever be written otherwise.)"""
+    if BOOK_WORD.pattern != "\\p{L}+(?:['\\u2019]\\p{L}+)*":
+        return BOOK_WORD
+    others = sorted(c for c in set(_NON_ASCII.findall(text)) if BOOK_WORD.fullmatch(c))
+    letter = "[A-Za-z" + "".join(map(re.escape, others)) + "]"
+    return re.compile(f"{letter}+(?:['\u2019]{letter}+)*")
+
+
 class _Known:
     """Is a word the book's (or English) word; which letter a glyph swallowed."""
 
@@ -343,7 +360,7 @@ class _Known:
         self.text = text
         # the book's words as written (their distinct forms serve _tokens_to_read), and their
         # counts case folded (only the word counts: no word pairs are needed here)
-        self.written = Counter(BOOK_WORD.findall(text))
+        self.written = Counter(_book_word_pattern(text).findall(text))
         counts: dict[str, int] = {}
         for w, n in self.written.items():
             k = w.lower()
