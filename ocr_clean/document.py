@@ -8,7 +8,9 @@ status puts them in the output and leaves queued ones as the raw reading.
 from __future__ import annotations
 
 import bisect
+import operator
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -16,6 +18,7 @@ from .ledger import APPLIED, IN_OUTPUT, Edit, Ledger
 
 _NEWLINE = re.compile("\n")
 CONTEXT = 80  # characters of context kept either side of a queued edit
+_BY_POSITION = operator.attrgetter("start", "end")
 
 # A hook the pipeline may set: given an edit (id, before, after filled in), return the
 # status and text a person already decided for it, or None.
@@ -85,75 +88,134 @@ class Document:
         Edits are positioned in the current text and must not overlap.  Returns the
         recorded edits (sorted by position).
         """
-        edits = sorted(edits, key=lambda e: (e.start, e.end))
+        edits = sorted(edits, key=_BY_POSITION)
         text = self.text
+        n = len(text)
         prev_end = -1
         prev_point = None
         for e in edits:
-            if e.start < 0 or e.end > len(text) or e.start > e.end:
-                raise EditConflict(f"{stage}:{e.rule} edit {e.start}:{e.end} outside text of {len(text)}")
+            if e.start < 0 or e.end > n or e.start > e.end:
+                raise EditConflict(f"{stage}:{e.rule} edit {e.start}:{e.end} outside text of {n}")
             if e.start < prev_end or (e.start == e.end and prev_point == e.start):
                 raise EditConflict(f"{stage}:{e.rule} edit at {e.start} overlaps the previous one")
             prev_end = e.end
             prev_point = e.start if e.start == e.end else None
         batch = len(self.ledger.batches)
+        name, decide, line_starts = self.name, self.decide, self._line_starts
+        # The old offset map is read in one left-to-right pass (positions only grow), at two
+        # places: ``k``, the segment of the last raw offset looked up, and ``seg``, that of the
+        # text being copied; ``k_next`` and ``seg_next`` are where the next segment starts
+        # (past the text after the last one).  The first segment starts at 0.
+        o_cur, o_raw0, o_raw1, o_copied = self._cur, self._raw0, self._raw1, self._copied
+        nseg = len(o_cur)
+        past = n + 1
+        k = seg = 0
+        k_next = seg_next = o_cur[1] if nseg > 1 else past
+        # The new text and its map.
         parts: list[str] = []
-        cur, raw0, raw1, copied = [], [], [], []
-        seg = 0
-        nseg = len(self._cur)
+        cur: list[int] = []
+        raw0: list[int] = []
+        raw1: list[int] = []
+        copied: list[bool] = []
         pos = 0
         out_len = 0
 
+        def raw_offset(p: int) -> int:
+            """:meth:`raw_offset` (``p`` never goes back)."""
+            nonlocal k, k_next
+            if p >= k_next:
+                k = bisect_right(o_cur, p, k) - 1
+                k_next = o_cur[k + 1] if k + 1 < nseg else past
+            if o_copied[k]:
+                r = o_raw0[k] + (p - o_cur[k])
+                return r if r < o_raw1[k] else o_raw1[k]
+            return o_raw0[k]
+
+        def raw_span(start: int, end: int) -> tuple[int, int]:
+            """The raw span of the edit ``start:end``: its first character's raw offset, and
+            the end of its last one (not the start of the next)."""
+            r_start = raw_offset(start)
+            if end == start:
+                return r_start, r_start
+            if end < k_next:              # one segment (the usual case): no more lookups
+                if not o_copied[k]:
+                    return r_start, r_start + 1
+                shift, cap = o_raw0[k] - o_cur[k], o_raw1[k]
+                r_last, r_end = end - 1 + shift, end + shift
+                r_last = r_last if r_last < cap else cap
+                r_end = r_end if r_end < cap else cap
+            else:
+                r_last, r_end = raw_offset(end - 1), raw_offset(end)
+            r_last += 1
+            if r_end < r_start:
+                r_end = r_start
+            return r_start, r_end if r_end >= r_last else r_last
+
         def copy_span(a: int, b: int) -> None:
-            """Carry the map of text[a:b] (unchanged) into the new text."""
-            nonlocal seg, out_len
-            if b <= a:
-                return
-            while seg + 1 < nseg and self._cur[seg + 1] <= a:
-                seg += 1
+            """Carry the map of text[a:b] (unchanged, ``a < b``) into the new text."""
+            nonlocal seg, seg_next, out_len
+            if a >= seg_next:
+                seg = bisect_right(o_cur, a, seg) - 1     # the segment holding ``a``
             p = a
             while p < b:
-                s_end = self._cur[seg + 1] if seg + 1 < nseg else len(text)
-                q = min(b, s_end)
-                if self._copied[seg]:
-                    r0 = self._raw0[seg] + (p - self._cur[seg])
-                    cur.append(out_len); raw0.append(r0); raw1.append(r0 + (q - p)); copied.append(True)
+                q = o_cur[seg + 1] if seg + 1 < nseg else n
+                if q > b:
+                    q = b
+                cur.append(out_len)
+                if o_copied[seg]:
+                    r0 = o_raw0[seg] + (p - o_cur[seg])
+                    raw0.append(r0); raw1.append(r0 + (q - p)); copied.append(True)
                 else:
-                    cur.append(out_len); raw0.append(self._raw0[seg]); raw1.append(self._raw1[seg]); copied.append(False)
+                    raw0.append(o_raw0[seg]); raw1.append(o_raw1[seg]); copied.append(False)
                 out_len += q - p
                 p = q
                 if p < b:
                     seg += 1
+            seg_next = o_cur[seg + 1] if seg + 1 < nseg else past
             parts.append(text[a:b])
 
         kept: list[Edit] = []
         for e in edits:
-            e.before = text[e.start:e.end]
-            if e.before == e.after and e.status == APPLIED:
+            start, end, after = e.start, e.end, e.after
+            e.before = before = text[start:end]
+            if before == after and e.status == APPLIED:
                 continue
             e.stage, e.batch = stage, batch
-            e.raw_start = self.raw_offset(e.start)
-            e.raw_end = max(e.raw_start, self.raw_offset(e.end) if e.end > e.start else e.raw_start)
-            if e.end > e.start:   # the end of the last character, not the start of the next
-                e.raw_end = max(e.raw_end, self.raw_offset(e.end - 1) + 1)
-            e.raw_line, e.raw_col = self.raw_line_col(e.raw_start)
-            e.id = e.make_id(self.name)
-            if self.decide is not None:
-                decided = self.decide(e)
+            r_start, r_end = raw_span(start, end)
+            e.raw_start, e.raw_end = r_start, r_end
+            ln = bisect_right(line_starts, r_start) - 1
+            e.raw_line, e.raw_col = ln + 1, r_start - line_starts[ln] + 1
+            e.id = e.make_id(name)
+            if decide is not None:
+                decided = decide(e)
                 if decided is not None:
                     e.status, e.after = decided
-            if e.status not in IN_OUTPUT or e.confidence < 1.0:
-                lo, hi = max(0, e.start - CONTEXT), min(len(text), e.end + CONTEXT)
-                e.context = text[lo:e.start] + "\u27e8" + e.before + "\u2192" + e.after + "\u27e9" + text[e.end:hi]
-            e.run_status, e.run_after = e.status, e.after
+                before, after = e.before, e.after
+            status = e.status
+            if status not in IN_OUTPUT or e.confidence < 1.0:
+                lo, hi = max(0, start - CONTEXT), min(n, end + CONTEXT)
+                e.context = text[lo:start] + "\u27e8" + before + "\u2192" + after + "\u27e9" + text[end:hi]
+            e.run_status, e.run_after = status, after
             kept.append(e)
-            if e.status in IN_OUTPUT:
-                copy_span(pos, e.start)
-                cur.append(out_len); raw0.append(e.raw_start); raw1.append(e.raw_end); copied.append(False)
-                parts.append(e.after)
-                out_len += len(e.after)
-                pos = e.end
-        copy_span(pos, len(text))
+            if status in IN_OUTPUT:
+                if start > pos:
+                    if start <= seg_next:      # within one segment (the usual case)
+                        cur.append(out_len)
+                        if o_copied[seg]:
+                            r0 = o_raw0[seg] + (pos - o_cur[seg])
+                            raw0.append(r0); raw1.append(r0 + (start - pos)); copied.append(True)
+                        else:
+                            raw0.append(o_raw0[seg]); raw1.append(o_raw1[seg]); copied.append(False)
+                        out_len += start - pos
+                        parts.append(text[pos:start])
+                    else:
+                        copy_span(pos, start)
+                cur.append(out_len); raw0.append(r_start); raw1.append(r_end); copied.append(False)
+                parts.append(after)
+                out_len += len(after)
+                pos = end
+        if n > pos:
+            copy_span(pos, n)
         if not cur:
             cur, raw0, raw1, copied = [0], [len(self.raw)], [len(self.raw)], [False]
         self.ledger.add_batch(stage, kept)
