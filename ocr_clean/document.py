@@ -181,7 +181,19 @@ class Document:
             if before == after and e.status == APPLIED:
                 continue
             e.stage, e.batch = stage, batch
-            r_start, r_end = raw_span(start, end)
+            if end < k_next:      # the edit lies in the map's segment ``k`` (the usual case)
+                if o_copied[k]:
+                    shift, cap = o_raw0[k] - o_cur[k], o_raw1[k]
+                    r_start = start + shift if start + shift < cap else cap
+                    if end == start:
+                        r_end = r_start
+                    else:     # = raw_span's max(raw_offset(end), raw_offset(end - 1) + 1)
+                        r_end = end + shift if end + shift <= cap else cap + 1
+                else:
+                    r_start = o_raw0[k]
+                    r_end = r_start + 1 if end > start else r_start
+            else:
+                r_start, r_end = raw_span(start, end)
             e.raw_start, e.raw_end = r_start, r_end
             ln = bisect_right(line_starts, r_start) - 1
             e.raw_line, e.raw_col = ln + 1, r_start - line_starts[ln] + 1

@@ -124,36 +124,36 @@ class _BookCounts:
     def __init__(self, text: str, fragments: list[str]) -> None:
         toks = count_tokens(text)
         toks.subtract(fragments)        # halves of broken words are no evidence
-        words: collections.Counter = collections.Counter()
+        # Words on their own first, in bulk: their case-folded forms come from one lower() of
+        # them all, one a line ("\n" is in no token and ends a word for lower()).
+        plain = {tok: n for tok, n in toks.items() if n > 0 and "-" not in tok}
+        cased: collections.Counter = collections.Counter(plain)
         solo: collections.Counter = collections.Counter()
-        cased: collections.Counter = collections.Counter()
+        solo_get = solo.get        # (get-and-set: Counter's "+=" calls __missing__ for each new word)
+        for lt, n in zip("\n".join(plain).lower().split("\n"), plain.values()):
+            solo[lt] = solo_get(lt, 0) + n
+        words: collections.Counter = collections.Counter(solo)
+        # Then the parts of hyphenated compounds.
         pairs: collections.Counter = collections.Counter()
         first: dict[str, set] = collections.defaultdict(set)
         first_lower: dict[str, set] = collections.defaultdict(set)
         last: dict[str, set] = collections.defaultdict(set)
-        words_get, solo_get, cased_get = words.get, solo.get, cased.get
+        words_get, cased_get = words.get, cased.get
         for tok, n in toks.items():
-            if n <= 0:
+            if n <= 0 or "-" not in tok:
                 continue
-            if "-" in tok:
-                parts = tok.split("-")
-                low = [x.lower() for x in parts]
-                for x, lx in zip(parts, low):
-                    words[lx] = words_get(lx, 0) + n
-                    cased[x] = cased_get(x, 0) + n
-                for i in range(len(parts) - 1):
-                    x, y = low[i], low[i + 1]
-                    pairs[x, y] += n
-                    first[x].add(y)
-                    last[y].add(x)
-                    if parts[i + 1][:1].islower():
-                        first_lower[x].add(y)
-            else:
-                # (get-and-set, not Counter's "+=", which calls __missing__ for every new word)
-                lt = tok.lower()
-                words[lt] = words_get(lt, 0) + n
-                solo[lt] = solo_get(lt, 0) + n
-                cased[tok] = cased_get(tok, 0) + n
+            parts = tok.split("-")
+            low = [x.lower() for x in parts]
+            for x, lx in zip(parts, low):
+                words[lx] = words_get(lx, 0) + n
+                cased[x] = cased_get(x, 0) + n
+            for i in range(len(parts) - 1):
+                x, y = low[i], low[i + 1]
+                pairs[x, y] += n
+                first[x].add(y)
+                last[y].add(x)
+                if parts[i + 1][:1].islower():
+                    first_lower[x].add(y)
         self.words, self.solo, self.cased, self.pairs = words, solo, cased, pairs
         self.pair_first, self.pair_first_lower, self.pair_last = first, first_lower, last
         self.text = text
