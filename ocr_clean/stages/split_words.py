@@ -112,10 +112,17 @@ class _BookCounts:
             self.lower[lower_of[w]] += k
         low = list(map(lower_of.__getitem__, words))
         nxt = low[1:]
-        joinable = {w for w, k in self.lower.items() if k >= min_joined}
-        hits = list(map(joinable.__contains__, map(operator.add, low, nxt)))
+        self.joinable = {w for w, k in self.lower.items() if k >= min_joined}
+        hits = list(map(self.joinable.__contains__, map(operator.add, low, nxt)))
         self.joins = collections.Counter(zip(compress(low, hits), compress(nxt, hits)))
-        self._low, self._min_joined, self._bigrams = low, min_joined, None
+        self._low, self._bigrams = low, None
+
+    @property
+    def bigrams(self) -> collections.Counter:
+        """Every word pair (``BookVocab.bigrams``), counted when first asked for."""
+        if self._bigrams is None:
+            self._bigrams = collections.Counter(zip(self._low, self._low[1:]))
+        return self._bigrams
 
     def count(self, word: str) -> int:
         return self.lower.get(word.lower(), 0)
@@ -126,11 +133,9 @@ class _BookCounts:
 
     def folded_pair(self, a: str, b: str) -> int:
         """Uses of the word pair ``a b``, both already lower-case (``BookVocab.bigrams[a, b]``)."""
-        if self.lower.get(a + b, 0) >= self._min_joined:
+        if a + b in self.joinable:
             return self.joins.get((a, b), 0)     # every use of such a pair is in joins
-        if self._bigrams is None:
-            self._bigrams = collections.Counter(zip(self._low, self._low[1:]))
-        return self._bigrams.get((a, b), 0)
+        return self.bigrams.get((a, b), 0)
 
 
 @register
@@ -253,7 +258,8 @@ class SplitWords(Stage):
         uses: dict[str, int] = {}
         counts = self.book.lower
         need = self.config["known_book"] + 1
-        for (a, b), k in self.book.joins.items():     # every pair that makes such a word
+        # joins holds every pair that makes such a word (all pairs do when need <= 0)
+        for (a, b), k in (self.book.joins if need > 0 else self.book.bigrams).items():
             if counts.get(a + b, 0) >= need:
                 uses[a] = uses.get(a, 0) + k
                 uses[b] = uses.get(b, 0) + k
