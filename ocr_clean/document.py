@@ -94,12 +94,13 @@ class Document:
         prev_end = -1
         prev_point = None
         for e in edits:
-            if e.start < 0 or e.end > n or e.start > e.end:
-                raise EditConflict(f"{stage}:{e.rule} edit {e.start}:{e.end} outside text of {n}")
-            if e.start < prev_end or (e.start == e.end and prev_point == e.start):
-                raise EditConflict(f"{stage}:{e.rule} edit at {e.start} overlaps the previous one")
-            prev_end = e.end
-            prev_point = e.start if e.start == e.end else None
+            start, end = e.start, e.end
+            if start < 0 or end > n or start > end:
+                raise EditConflict(f"{stage}:{e.rule} edit {start}:{end} outside text of {n}")
+            if start < prev_end or (start == end and prev_point == start):
+                raise EditConflict(f"{stage}:{e.rule} edit at {start} overlaps the previous one")
+            prev_end = end
+            prev_point = start if start == end else None
         batch = len(self.ledger.batches)
         name, decide, line_starts = self.name, self.decide, self._line_starts
         # The old offset map is read in one left-to-right pass (positions only grow), at two
