@@ -61,12 +61,14 @@ from .base import Stage, register
 
 # -- the notes section --------------------------------------------------------------------
 HEADING = re.compile(r"(?m)^[ \t]*notes\b[^\n]{0,50}$", re.I)
+# where it can start: the line start before the word (found from the word: much faster)
+_NOTES_WORD = re.compile(r"notes\b", re.I)
 # an entry at a paragraph start: "254. ", "8 . ", "124\ufffd ", " 3. "
 ENTRY_START = re.compile(r"(?m)^[ \t]*(\d{1,3})([ \t]*)([.,:;\u00b7\ufffd]?)([ \t]*)(?=(\S))")
 # an entry run into the paragraph before it (a page-start entry the scan did not set apart)
 ENTRY_INLINE = re.compile(r"(?<=[\w.)\"'!?\]])([ \t]{1,3})(\d{1,3})([ \t]?)\.([ \t]+)(?=[\"'(A-Z])")
-# where it can start: the spaces before a number (found from the number: much faster)
-_SPACE_DIGIT = re.compile(r"\d(?<=[ \t]\d)")
+# where it can start: the spaces before a number and its full stop (found from the number)
+_SPACE_DIGIT = re.compile(r"\d(?<=[ \t]\d)\d{0,2}[ \t]?\.[ \t]")
 ENTRY_DOT = re.compile(r"\d[ \t]*[.,:;\u00b7\ufffd]")
 ENTRY_FIRST = re.compile(r"[\"'(\[A-Z\u00c0-\u00de\u2018\u201c]")
 MARKER = re.compile(r"\[\^(\d+)\]")
@@ -147,6 +149,11 @@ class TailDecoder:
         self.chars = set("0123456789") | {c for g, *_ in glyphs for c in g} | UNREADABLE
         # the characters the glyph map reads as a digit by themselves ("l", "o", "s", "!")
         self.digit_glyphs = {g for g, *_ in glyphs if len(g) == 1}
+        # the glyphs that start with each character, in the map's order: the only ones that can
+        # be read where that character stands
+        self._by_first: dict[str, list] = {}
+        for row in glyphs:
+            self._by_first.setdefault(row[0][:1], []).append(row)
         # per distinct tail: its parses, its firm readings, its wildcard readings
         self._cache: dict = {}
         self._decoded: dict = {}
@@ -158,6 +165,7 @@ class TailDecoder:
         if hit is not None:
             return hit
         out: list[tuple[str, float, str, bool]] = []
+        by_first = self._by_first.get if "" not in self._by_first else (lambda c, d: self.glyphs)
 
         def walk(i: int, pat: str, cost: float, letter: str, wild: int) -> None:
             if len(out) > 64:
@@ -169,7 +177,7 @@ class TailDecoder:
             if c.isdigit():
                 walk(i + 1, pat + c, cost, letter, wild)
                 return
-            for g, d, gc, gl in self.glyphs:
+            for g, d, gc, gl in by_first(c, ()):
                 if tail.startswith(g, i) and (not gl or i == 0):
                     walk(i + len(g), pat + d, cost + gc, gl or letter, wild)
             if c in UNREADABLE:
@@ -318,7 +326,14 @@ def _matches_from(rx: re.Pattern, text: str, starts: list[int], lo: int, hi: int
 def find_notes_section(text: str) -> NotesSection | None:
     """The notes section: the last "Notes..." heading line followed by entries 1, 2, 3..."""
     best = None
-    heads = [h for h in HEADING.finditer(text)
+    starts = []
+    for m in _NOTES_WORD.finditer(text):
+        p = m.start()
+        while p > 0 and text[p - 1] in " \t":
+            p -= 1
+        if p == 0 or text[p - 1] == "\n":
+            starts.append(p)
+    heads = [h for h in _matches_from(HEADING, text, starts, 0, len(text))
              if len(h.group(0).split()) <= 6 and not MARKER.search(h.group(0))]
     if not heads:
         return None
@@ -686,7 +701,7 @@ def _token_reads(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
     last = tok[-1]
     if not (last.isdigit() or last in decoder.chars):
         # the marker may sit before trailing punctuation: "Sapronovists"204-is
-        if not any(ch.isdigit() for ch in tok):
+        if not any(map(str.isdigit, tok)):
             return
     # "Krestintern ?25", "Leninists ),2": a stray space before the punctuation
     bare = not HAS_LETTER.search(tok.rstrip("0123456789"))
@@ -723,7 +738,7 @@ def _token_reads(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
                 if not (has_digit_tail(tail) and PAREN_END.search(stem)):
                     continue
             punct_before = stem[-1] in PUNCT_END
-            has_digit = any(ch.isdigit() for ch in tail)
+            has_digit = any(map(str.isdigit, tail))
             if tail in ("'", "\u2019") and (stem[-1] in "sS" or tok[0] in "'\u2018"):
                 continue                   # a possessive plural or a closing quote
             if not tail.strip("?!"):
