@@ -83,9 +83,10 @@ SPACED = re.compile(r"[^\W\d_]((?: ?[.,;:?!)\"'])*)( {0,2})(\d{1,4}(?: \d{1,3})*
 ALONE = re.compile(r"(?<=\S)(\s*\n\s*\n[ \t]*)(\d{1,3})[ \t]*(?=\n|$)")
 # where it can start: the white space before the line break before a number
 _BREAK_DIGIT = re.compile(r"\n(?=[ \t]*\d)")
-# Here and below, a pattern that must look behind looks behind its first character instead
-# ("[ \t](?<=X[ \t])" for "(?<=X)[ \t]"): the same matches, and the regex engine skips
-# straight to the places that start with that character instead of trying every position.
+# From here on, a pattern that would look behind before its first character looks behind
+# after it instead ("\d(?<![\w.,]\d)" for "(?<![\w.,])\d", "( )(?<=X )" for "(?<=X)( )"):
+# the same matches, and the regex engine skips straight to the places that start with that
+# character instead of trying every position.
 DATE_OR_RANGE = re.compile(r",? \d{4}\b|-\d|\.\d| ?[-\u2013] ")
 # a number followed by a word: which words usually follow numbers in this book ("percent")
 NUMBER_WORD = re.compile(r"\d(?<![\w.,]\d)[\d,.]*[ \t]+([a-z]+)")
