@@ -956,7 +956,7 @@ class Footnotes(Stage):
                 m = NEXT_CAPITAL.match(text, p.end)
                 if m and p.start > 0 and text[p.start - 1].isalpha():
                     if starters is None:
-                        starters = _sentence_starters(text[:sec.heading_start], cfg["starter_share"])
+                        starters = _SentenceStarters(text[:sec.heading_start], cfg["starter_share"])
                     if m.group(1) in starters:
                         # "occupationY This": the misread mark swallowed the full stop
                         # before it; the next word only ever starts a sentence in this book
@@ -971,6 +971,32 @@ class Footnotes(Stage):
 NEXT_CAPITAL = re.compile(r" ([A-Z][a-z]+)\b")
 _AFTER_WORD_CAP = re.compile(r"([A-Z](?<=[a-z,;] [A-Z])[a-z]+)\b")   # after a small word, ",", ";"
 _CAP_WORD = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]+)\b")                # at a word start
+
+
+class _SentenceStarters:
+    """``w in starters``: is w one of _sentence_starters(body, share)?  Asked about a few words
+    only, each is counted alone (two quick searches for the word itself); past 8 words,
+    the whole set is counted at once."""
+
+    def __init__(self, body: str, share: float) -> None:
+        self.body, self.share = body, share
+        self.known: dict[str, bool] = {}
+        self.all: set[str] | None = None
+
+    def __contains__(self, w: str) -> bool:
+        if self.all is not None:
+            return w in self.all
+        hit = self.known.get(w)
+        if hit is None:
+            if len(self.known) >= 8 or not _CAP_WORD.fullmatch(w):
+                self.all = _sentence_starters(self.body, self.share)
+                return w in self.all
+            e = re.escape(w)
+            # the matches of _CAP_WORD and of _AFTER_WORD_CAP that are w
+            total = len(re.findall(rf"{e}\b(?<!\w{e})", self.body))
+            inside = len(re.findall(rf"{e}\b(?<=[a-z,;] {e})", self.body))
+            hit = self.known[w] = total >= 5 and inside <= self.share * total
+        return hit
 
 
 def _sentence_starters(body: str, share: float) -> set[str]:
