@@ -83,6 +83,9 @@ class ConfusionModel:
         self.by_first: dict[str, list[Rule]] = {}
         for r in rules:
             self.by_first.setdefault(r.scan[:1], []).append(r)
+        # the same, as plain tuples for the walk: (scan, print, weight, end_only, key)
+        self._by_first = {ch: [(r.scan, r.print, r.weight, r.end_only, r.key) for r in rs]
+                          for ch, rs in self.by_first.items()}
         self.max_rules = max_rules
         # the strong confusions inside lower-case words: where a real word may hide a misread
         strong = sorted({r.scan for r in rules if r.weight >= 0.1 and r.scan.isalpha() and r.scan.islower()
@@ -99,84 +102,102 @@ class ConfusionModel:
         return cls(load_rules(path), **kw)
 
     def readings(self, tok: str, is_word) -> list[Reading]:
-        """Every reading of ``tok`` that ``is_word`` accepts (lower-case candidates)."""
+        """Every reading of ``tok`` that ``is_word`` accepts (lower-case candidates).
+
+        A depth-first walk over the token: at each site a glyph rule (or a lost glyph) may
+        apply, between sites the letters are copied.  At most ``max_paths`` complete
+        readings are tried, in the order of the walk.
+        """
         out: dict[str, Reading] = {}
         n = len(tok)
-        budget = [self.max_paths]
-        by_first = self.by_first
-        # where a rule (or a lost glyph) can apply; between such sites letters are copied
-        site = [False] * (n + 1)
-        for i, ch in enumerate(tok):
-            if ch == LOST or (ch in "lI" and i == n - 2 and tok[-1] == LOST):
-                site[i] = True
-                continue
-            for r in by_first.get(ch, ()):
-                if tok.startswith(r.scan, i) and (not r.end_only or i + len(r.scan) == n):
-                    site[i] = True
-                    break
+        budget = self.max_paths
+        by_first = self._by_first
+        max_rules = self.max_rules
+        lost_letter_weight = self.lost_letter_weight
+        lost_end_r_weight = self.lost_end_r_weight
+        lost_mark_weight = self.lost_mark_weight
+        lost_r_weight = self.lost_r_weight
+        # where a rule (or a lost glyph) can apply; between such sites letters are copied.
+        # moves[i]: the rules that apply at i, in their order, as (end, print, weight, key);
+        # nxt[i]: the first site from i on (n if none)
+        moves: dict[int, list] = {}
         nxt = [n] * (n + 1)
+        for i, ch in enumerate(tok):
+            for scan, prnt, weight, end_only, key in by_first.get(ch, ()):
+                j = i + len(scan)
+                if tok.startswith(scan, i) and (not end_only or j == n):
+                    moves.setdefault(i, []).append((j, prnt, weight, key))
+            if i in moves or ch == LOST or (ch in "lI" and i == n - 2 and tok[-1] == LOST):
+                nxt[i] = i
         for i in range(n - 1, -1, -1):
-            nxt[i] = i if site[i] else nxt[i + 1]
+            if nxt[i] != i:
+                nxt[i] = nxt[i + 1]
+        # the letters copied from i up to the next site, in lower case, or None when
+        # something else stands there (no reading goes through)
+        copies: dict[int, str | None] = {}
+        # the rules used and the positions copied as they are, on the way down the walk
+        # (lists changed in place: a walk makes no tuples until a reading is kept)
+        rules: list[str] = []
+        kept: list[int] = []
 
-        def rec(i: int, parts: list[str], w: float, rules: tuple, kept: tuple, punct: bool) -> None:
-            if budget[0] <= 0:
+        def rec(i: int, cand: str, w: float, punct: bool) -> None:
+            nonlocal budget
+            if budget <= 0:
                 return
             j = nxt[i]
+            copied = 0
             if j > i:       # copy the letters up to the next site
-                chunk = tok[i:j]
-                if not chunk.isalpha():
+                copy = copies.get(i, False)
+                if copy is False:       # not worked out yet
+                    chunk = tok[i:j]
+                    copy = copies[i] = chunk.lower() if chunk.isalpha() else None
+                if copy is None:
                     return
-                parts.append(chunk.lower())
-                rec(j, parts, w, rules, kept + tuple(range(i, j)), punct)
-                parts.pop()
-                return
+                cand += copy
+                kept.extend(range(i, j))
+                copied = j - i
+                i = j
             if i == n:
-                budget[0] -= 1
-                cand = "".join(parts)
+                budget -= 1
                 if cand and rules and is_word(cand):
-                    first_kept = bool(kept) and kept[0] == 0
                     old = out.get(cand)
                     if old is None or w > old.weight:
-                        out[cand] = Reading(cand, w, rules, kept, first_kept, punct)
-                return
-            ch = tok[i]
-            if ch == LOST:
-                if len(rules) >= self.max_rules:
-                    return
-                at_end = i == n - 1
-                if at_end:
-                    parts.append("r")
-                    rec(i + 1, parts, w * self.lost_end_r_weight, rules + ("\ufffd>r,",), kept, True)
-                    parts.pop()
-                    # the lost glyph was the mark after the word itself (developed\ufffd The)
-                    rec(i + 1, parts, w * self.lost_mark_weight, rules + ("\ufffd>,",), kept, True)
-                for c in LETTERS:
-                    parts.append(c)
-                    rec(i + 1, parts, w * self.lost_letter_weight, rules + ("\ufffd>?",), kept, False)
-                    parts.pop()
-                return
-            if ch.isalpha():
-                parts.append(ch.lower())
-                rec(i + 1, parts, w, rules, kept + (i,), punct)
-                parts.pop()
-            if len(rules) >= self.max_rules:
-                return
-            for r in by_first.get(ch, ()):
-                if not tok.startswith(r.scan, i):
-                    continue
-                j = i + len(r.scan)
-                if r.end_only and j != n:
-                    continue
-                parts.append(r.print)
-                rec(j, parts, w * r.weight, rules + (r.key,), kept, punct)
-                parts.pop()
-            # the end-of-word "r," read as l/I + lost glyph
-            if ch in "lI" and i == n - 2 and tok[-1] == LOST:
-                parts.append("r")
-                rec(n, parts, w * self.lost_r_weight, rules + ("l\ufffd>r,",), kept, True)
-                parts.pop()
+                        out[cand] = Reading(cand, w, tuple(rules), tuple(kept), bool(kept) and kept[0] == 0, punct)
+            elif tok[i] == LOST:
+                if len(rules) < max_rules:
+                    if i == n - 1:
+                        rules.append("\ufffd>r,")
+                        rec(i + 1, cand + "r", w * lost_end_r_weight, True)
+                        # the lost glyph was the mark after the word itself (developed\ufffd The)
+                        rules[-1] = "\ufffd>,"
+                        rec(i + 1, cand, w * lost_mark_weight, True)
+                        rules.pop()
+                    rules.append("\ufffd>?")
+                    w_letter = w * lost_letter_weight
+                    for c in LETTERS:
+                        rec(i + 1, cand + c, w_letter, False)
+                    rules.pop()
+            else:
+                ch = tok[i]
+                if ch.isalpha():
+                    kept.append(i)
+                    rec(i + 1, cand + ch.lower(), w, punct)
+                    kept.pop()
+                if len(rules) < max_rules:
+                    for end, prnt, weight, key in moves.get(i, ()):
+                        rules.append(key)
+                        rec(end, cand + prnt, w * weight, punct)
+                        rules.pop()
+                    # the end-of-word "r," read as l/I + lost glyph
+                    if ch in "lI" and i == n - 2 and tok[-1] == LOST:
+                        rules.append("l\ufffd>r,")
+                        rec(n, cand + "r", w * lost_r_weight, True)
+                        rules.pop()
+            if copied:
+                del kept[-copied:]
 
-        rec(0, [], 1.0, (), (), False)
+        rec(0, "", 1.0, False)
+        del rec     # the walk refers to itself: let go of it, and its objects are freed at once
         return sorted(out.values(), key=lambda p: -p.weight)
 
 
