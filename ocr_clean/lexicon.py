@@ -19,7 +19,6 @@ import hashlib
 import os
 import pickle
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
@@ -71,25 +70,29 @@ def read_table(path: Path) -> list[list[str]]:
     return rows
 
 
-@dataclass
 class BookVocab:
-    """Counts of the book's own words (case kept and folded) and word pairs."""
+    """Counts of the book's own words (case kept and folded) and, when first asked for,
+    of its word pairs (the pairs cost more than the words: most runs never need them)."""
 
-    counts: collections.Counter = field(default_factory=collections.Counter)
-    lower: collections.Counter = field(default_factory=collections.Counter)
-    bigrams: collections.Counter = field(default_factory=collections.Counter)
-    total: int = 0
+    def __init__(self, words: list[str]) -> None:
+        self._words = words
+        self.counts = collections.Counter(words)
+        self.lower: collections.Counter = collections.Counter()
+        for w, n in self.counts.items():
+            self.lower[w.lower()] += n
+        self.total = len(words)
+        self._bigrams: collections.Counter | None = None
 
     @classmethod
     def from_text(cls, text: str) -> "BookVocab":
-        words = WORD.findall(text)
-        counts = collections.Counter(words)
-        lower: collections.Counter = collections.Counter()
-        for w, n in counts.items():
-            lower[w.lower()] += n
-        low = [w.lower() for w in words]
-        bigrams = collections.Counter(zip(low, low[1:]))
-        return cls(counts, lower, bigrams, len(words))
+        return cls(WORD.findall(text))
+
+    @property
+    def bigrams(self) -> collections.Counter:
+        if self._bigrams is None:
+            low = [w.lower() for w in self._words]
+            self._bigrams = collections.Counter(zip(low, low[1:]))
+        return self._bigrams
 
     def count(self, word: str, *, fold: bool = True) -> int:
         return self.lower.get(word.lower(), 0) if fold else self.counts.get(word, 0)
