@@ -154,7 +154,7 @@ def clean_file(source: Path, out_dir: Path, pipeline: Pipeline, *, key: str = ""
         report.error = f"{source}: cleaning failed ({_one_line(exc)}); please report this file"
         return report
     header = {
-        "source": str(source.resolve()),
+        "source": os.path.relpath(source.resolve(), out_dir.resolve()),
         "name": source.stem,
         "raw_sha256": hashlib.sha256(raw.encode("utf-8")).hexdigest(),
         "stages": pipeline.stage_names,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .document import Document
 from .io import read_text
-from .ledger import Edit, read_ledger
+from .ledger import Edit, read_ledger, source_path
 
 
 class ExplainError(ValueError):
@@ -55,11 +55,11 @@ def explain_line(cleaned: Path, ledger_path: Path, line: int, *, include_layout:
     if not Path(ledger_path).is_file():
         raise ExplainError(f"{ledger_path}: no ledger beside the cleaned text; run 'ocr-clean clean' first")
     ledger = read_ledger(ledger_path)
-    source = ledger.header.get("source")
-    if not source:
+    source = source_path(ledger.header, ledger_path)
+    if source is None:
         raise ExplainError(f"{ledger_path}: the ledger has no header naming its raw file")
     raw = read_text(source)
-    doc = Document.rebuild(raw, ledger, name=source)
+    doc = Document.rebuild(raw, ledger, name=str(source))
     ex = explain_document(doc, line, include_layout=include_layout)
     # The cleaned file may carry review decisions applied later: show its own line.
     cleaned_lines = read_text(cleaned).split("\n")

@@ -188,6 +188,18 @@ class Ledger:
         return led
 
 
+def source_path(header: dict, ledger_path):
+    """The raw file a ledger names: written relative to the ledger's folder (so a cleaned
+    folder moves with its raw folder, e.g. in a clone), or absolute."""
+    from pathlib import Path
+
+    src = header.get("source")
+    if not src:
+        return None
+    p = Path(src)
+    return p if p.is_absolute() else (Path(ledger_path).resolve().parent / p).resolve()
+
+
 def read_ledger(path) -> Ledger:
     """Load a ``<stem>.ledger.jsonl`` file written by the batch command (header included)."""
     with open(path, encoding="utf-8") as fh:

@@ -136,3 +136,17 @@ def test_eval_agrees_with_the_reference_scorer(tmp_path):
 def test_console_script_runs_as_a_real_process(tmp_path):
     exe = subprocess.run([sys.executable, "-m", "ocr_clean", "--version"], capture_output=True, text=True)
     assert exe.returncode == 0 and "ocr-clean" in exe.stdout
+
+
+def test_a_cleaned_folder_moved_with_its_raw_folder_still_explains(workdir, excerpt, monkeypatch):
+    import shutil
+
+    (workdir / "book" / "raw").mkdir(parents=True)
+    (workdir / "book" / "raw" / "p.txt").write_text(excerpt, encoding="utf-8")
+    monkeypatch.chdir(workdir / "book")
+    assert _clean(["raw", "--out", "cleaned"]).exit_code == 0
+    shutil.move(str(workdir / "book"), str(workdir / "moved"))     # a clone elsewhere
+    monkeypatch.chdir(workdir / "moved")
+    res = runner.invoke(app, ["explain", "cleaned/p.txt", "3"])
+    assert res.exit_code == 0, res.output
+    assert "raw lines" in res.output

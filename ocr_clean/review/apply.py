@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Mapping
 
 from ..io import InputError, atomic_write, read_text
-from ..ledger import ACCEPTED, EDITED, IN_OUTPUT, QUEUED, REJECTED, Edit, Ledger, read_ledger, replay
+from ..ledger import ACCEPTED, EDITED, IN_OUTPUT, QUEUED, REJECTED, Edit, Ledger, read_ledger, replay, source_path
 
 Decisions = Mapping[str, "tuple[str, str]"]
 
@@ -107,8 +107,8 @@ def ledger_paths(directory: Path) -> list[Path]:
 
 def load_raw(ledger: Ledger, ledger_path: Path) -> str:
     """The raw text a ledger was made from, checked against the header's sha256."""
-    src = ledger.header.get("source")
-    if not src:
+    src = source_path(ledger.header, ledger_path)
+    if src is None:
         raise ApplyError(f"{ledger_path}: the ledger names no source file; clean the book again")
     try:
         raw = read_text(src)
@@ -134,7 +134,7 @@ def apply_file(ledger_path: Path, decisions_of, *, store=None, dry_run: bool = F
         rep.name = name
         raw = load_raw(ledger, ledger_path)
         if store is not None:
-            store.set_source(name, ledger.header.get("source"), raw=raw,
+            store.set_source(name, str(source_path(ledger.header, ledger_path)), raw=raw,
                              raw_sha256=ledger.header.get("raw_sha256"), cleaned=rep.text_path)
         decisions = decisions_of(name)
         reopened = store.open_suggestions(name) if store is not None else None
@@ -198,9 +198,9 @@ def attach_sources(store, directory: Path | str) -> int:
     for p in ledger_paths(directory):
         h = read_header(p)
         name = h.get("name") or p.name[: -len(".ledger.jsonl")]
-        src = h.get("source")
+        src = source_path(h, p)
         txt = p.with_name(p.name[: -len(".ledger.jsonl")] + ".txt")
-        if not src:
+        if src is None:
             continue
         missing = store.conn.execute("SELECT 1 FROM items WHERE doc=? AND raw_lines='' LIMIT 1",
                                      (name,)).fetchone()
