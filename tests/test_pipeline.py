@@ -58,10 +58,12 @@ def test_config_order_and_unknown_stage():
         Pipeline(skip=["nope"])
 
 
-def test_guess_applies_queued_edits_marked_as_guessed(excerpt):
-    plain = clean_text(excerpt)
-    if not plain.queued:
-        pytest.skip("this excerpt queues nothing")
-    res = Pipeline(Config(guess=True)).run(excerpt)
-    assert not res.queued
-    assert any(e.status == "guessed" for e in res.edits)
+def test_guess_applies_queued_edits_marked_as_guessed():
+    text = raw_lines(540, 600)      # "smnmer", "enelnies": too little evidence in a short excerpt
+    plain = clean_text(text)
+    assert plain.queued and "smnmer" in plain.text
+    res = Pipeline(Config(guess=True)).run(text)
+    assert not res.queued and "smnmer" not in res.text
+    guessed = [e for e in res.edits if e.status == "guessed"]
+    assert {e.before for e in guessed} == {e.before for e in plain.queued}
+    assert replay(text, res.ledger) == res.text
