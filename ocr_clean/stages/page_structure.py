@@ -13,7 +13,7 @@ The scan gives one printed line per text line, with the habits of the book's pag
   but often have no blank line around them here;
 * page-foot notes (``* In reality ...``) sit where the page ended, inside a sentence.
 
-The stage writes the text contract of docs/HELPERS.md: paragraphs separated by exactly
+The stage writes the text contract of docs/CONTRIBUTING.md: paragraphs separated by exactly
 one blank line, the scan's line breaks (and each line's trailing spaces) kept inside a
 paragraph, no blank line at the start, one newline at the end.  Every change is an edit
 with a rule name; removed heads and numbers keep their text in the ledger.
