@@ -182,19 +182,7 @@ class Document:
             if before == after and e.status == APPLIED:
                 continue
             e.stage, e.batch = stage, batch
-            if end < k_next:      # the edit lies in the map's segment ``k`` (the usual case)
-                if o_copied[k]:
-                    shift, cap = o_raw0[k] - o_cur[k], o_raw1[k]
-                    r_start = start + shift if start + shift < cap else cap
-                    if end == start:
-                        r_end = r_start
-                    else:     # = raw_span's max(raw_offset(end), raw_offset(end - 1) + 1)
-                        r_end = end + shift if end + shift <= cap else cap + 1
-                else:
-                    r_start = o_raw0[k]
-                    r_end = r_start + 1 if end > start else r_start
-            else:
-                r_start, r_end = raw_span(start, end)
+            r_start, r_end = raw_span(start, end)
             e.raw_start, e.raw_end = r_start, r_end
             ln = bisect_right(line_starts, r_start) - 1
             e.raw_line, e.raw_col = ln + 1, r_start - line_starts[ln] + 1
@@ -212,17 +200,7 @@ class Document:
             kept.append(e)
             if status in IN_OUTPUT:
                 if start > pos:
-                    if start <= seg_next:      # within one segment (the usual case)
-                        cur.append(out_len)
-                        if o_copied[seg]:
-                            r0 = o_raw0[seg] + (pos - o_cur[seg])
-                            raw0.append(r0); raw1.append(r0 + (start - pos)); copied.append(True)
-                        else:
-                            raw0.append(o_raw0[seg]); raw1.append(o_raw1[seg]); copied.append(False)
-                        out_len += start - pos
-                        parts.append(text[pos:start])
-                    else:
-                        copy_span(pos, start)
+                    copy_span(pos, start)
                 cur.append(out_len); raw0.append(r_start); raw1.append(r_end); copied.append(False)
                 parts.append(after)
                 out_len += len(after)
