@@ -18,12 +18,14 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 import tempfile
 from pathlib import Path
 
 import regex
 
 WORD = regex.compile(r"\p{L}+(?:['\u2019]\p{L}+)*")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -70,6 +72,20 @@ def read_table(path: Path) -> list[list[str]]:
     return rows
 
 
+def word_finder(text: str):
+    """``WORD`` for this text in the standard ``re`` engine: the same words, found about
+    three times faster.  Its letters are the ASCII letters and those other characters of
+    ``text`` that ``WORD`` takes for letters (``\\p{L}``)."""
+    others = sorted(c for c in set(_NON_ASCII.findall(text)) if WORD.fullmatch(c))
+    letter = "[A-Za-z" + "".join(map(re.escape, others)) + "]"
+    return re.compile(f"{letter}+(?:['\u2019]{letter}+)*")
+
+
+def book_words(text: str) -> list[str]:
+    """Every word of ``text`` as ``WORD`` finds them, in order."""
+    return word_finder(text).findall(text)
+
+
 class BookVocab:
     """Counts of the book's own words (case kept and folded) and, when first asked for,
     of its word pairs (the pairs cost more than the words: most runs never need them)."""
@@ -85,7 +101,7 @@ class BookVocab:
 
     @classmethod
     def from_text(cls, text: str) -> "BookVocab":
-        return cls(WORD.findall(text))
+        return cls(book_words(text))
 
     @property
     def bigrams(self) -> collections.Counter:
