@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import operator
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -153,25 +153,37 @@ class Document:
             return r_start, r_end if r_end >= r_last else r_last
 
         def copy_span(a: int, b: int) -> None:
-            """Carry the map of text[a:b] (unchanged, ``a < b``) into the new text."""
+            """Carry the map of text[a:b] (unchanged, ``a < b``) into the new text: the
+            segments at the two ends cut to the span, those wholly inside it shifted in bulk
+            (a copied segment's raw span is as long as the segment itself, so only its start
+            in the current text moves)."""
             nonlocal seg, seg_next, out_len
             if a >= seg_next:
                 seg = bisect_right(o_cur, a, seg) - 1     # the segment holding ``a``
+            stop = bisect_left(o_cur, b, seg + 1)        # the segments seg..stop-1 meet a:b
+            shift = out_len - a                          # current offset -> new offset
             p = a
             while p < b:
                 q = o_cur[seg + 1] if seg + 1 < nseg else n
+                if p == o_cur[seg] and q <= b and seg + 1 < stop - 1:
+                    # seg and those after it up to the last but one lie wholly inside a:b
+                    j = stop - 1
+                    cur.extend([c + shift for c in o_cur[seg:j]])
+                    raw0.extend(o_raw0[seg:j]); raw1.extend(o_raw1[seg:j]); copied.extend(o_copied[seg:j])
+                    seg, p = j, o_cur[j]
+                    continue
                 if q > b:
                     q = b
-                cur.append(out_len)
+                cur.append(p + shift)
                 if o_copied[seg]:
                     r0 = o_raw0[seg] + (p - o_cur[seg])
                     raw0.append(r0); raw1.append(r0 + (q - p)); copied.append(True)
                 else:
                     raw0.append(o_raw0[seg]); raw1.append(o_raw1[seg]); copied.append(False)
-                out_len += q - p
                 p = q
                 if p < b:
                     seg += 1
+            out_len += b - a
             seg_next = o_cur[seg + 1] if seg + 1 < nseg else past
             parts.append(text[a:b])
 
