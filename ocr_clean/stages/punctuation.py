@@ -28,14 +28,16 @@ rule name):
 Digits glued after words or punctuation (footnote markers) and a lone ``'`` after a word
 (possibly a misread marker) are left for the footnotes stage.
 
-Speed: every pattern is searched once over the whole text, and written so that it starts
-with a literal character (a look-behind comes after the first character, not before it), which
-lets the ``re`` engine skip ahead at C speed instead of trying the pattern at every position;
-the matches are then sorted into their paragraphs, and only the paragraphs that have one are
-visited.  (None of the patterns crosses a paragraph break, and a look-around that meets the
-break's newline decides as it does at the paragraph's edge, so the matches are the same as a
-search paragraph by paragraph.)  The book's vocabulary is never built: the two or three word
-counts the glyph rule needs are found by searching for those words alone (:class:`_BookCounts`).
+Speed: the patterns that find where a rule applies are searched once over the whole text,
+and written so that each starts with a literal character (a look-behind comes after the first
+character, not before it), which lets the ``re`` engine skip ahead at C speed instead of trying
+the pattern at every position; the patterns whose first characters are rare (apostrophes,
+opening brackets) are tried only where those are (``_matches_at``).  The matches are sorted
+into their paragraphs and only the paragraphs that have one are visited.  (None of the
+patterns crosses a paragraph break, and a look-around that meets the break's newline decides
+as it does at the paragraph's edge, so the matches are those of a search paragraph by
+paragraph.)  The book's vocabulary is never built: the few word counts the glyph rule needs
+are found by searching for those words alone (:class:`_BookCounts`).
 """
 from __future__ import annotations
 
@@ -263,7 +265,11 @@ class Punctuation(Stage):
         put("bracket", re.finditer(r"\(", text))
         put("bracket", re.finditer(r"\[", text))
         put("before", self.re_before.finditer(text))
-        put("after_open", self.re_after_open.finditer(text))
+        # the opening marks are rare: the pattern is tried only where one of them begins
+        # (a search for two or more different first characters is slow in ``re``)
+        firsts = {x[:1] for x in self.pat.open_punct}
+        put("after_open", _matches_at(self.re_after_open, text, sorted(
+            m.start() for c in firsts for m in re.finditer(re.escape(c), text))))
         put("multi", self.re_multi.finditer(text))
         for k, (s, e) in enumerate(spans):
             if text[s] == " " or text[e - 1] == " ":
