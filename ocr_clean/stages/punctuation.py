@@ -27,14 +27,26 @@ rule name):
 
 Digits glued after words or punctuation (footnote markers) and a lone ``'`` after a word
 (possibly a misread marker) are left for the footnotes stage.
+
+Speed: the patterns that find where a rule applies are searched once over the whole text,
+and written so that each starts with a literal character (a look-behind comes after the first
+character, not before it), which lets the ``re`` engine skip ahead at C speed instead of trying
+the pattern at every position; the patterns whose first characters are rare (apostrophes,
+opening brackets) are tried only where those are (``_matches_at``).  The matches are sorted
+into their paragraphs and only the paragraphs that have one are visited.  (None of the
+patterns crosses a paragraph break, and a look-around that meets the break's newline decides
+as it does at the paragraph's edge, so the matches are those of a search paragraph by
+paragraph.)  The book's vocabulary is never built: the few word counts the glyph rule needs
+are found by searching for those words alone (:class:`_BookCounts`).
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..ledger import APPLIED, QUEUED, Edit
-from ..lexicon import dictionaries_dir, read_table
+from ..lexicon import WORD, dictionaries_dir, read_table
 from .base import Stage, register
 
 PARA = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]*)*")
@@ -46,6 +58,12 @@ SQ_CLOSE = re.compile(r"(?<=[a-z.,?!])['\u2019](?![\w'\u2019])(?<!s')")
 WORD_BEFORE = re.compile(r"[A-Za-z]+$")
 WORD_AFTER = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
 SQ_OPEN = re.compile(r"(?<![\w'\u2019 ])['\u2019](?!(?:s|t|d|ll|re|ve|m)\b)(?=[A-Za-z])|(?<= )['\u2019](?=[A-Za-z]{2})(?!(?:s|t|d|ll|re|ve|m)\b)")
+APOSTROPHES = "'\u2019"
+# a bracketed "!" (``[!]``, ``( ! )``): whether the book writes them; one pattern per opening
+# bracket, so that each starts with a literal character
+BANG_BOOK = (re.compile(r"\[ *!(?: *!)* *[\])]"), re.compile(r"\( *!(?: *!)* *[\])]"))
+# a pair of brackets of one kind around short contents (the book's bracket habits)
+BRACKET_PAIRS = (re.compile(r"\(([^()\[\]\n]{2,200})\)"), re.compile(r"\[([^()\[\]\n]{2,200})\]"))
 
 
 @dataclass
@@ -87,6 +105,79 @@ def _alt(pats) -> str:
     return "|".join(re.escape(x) for x in sorted(pats, key=len, reverse=True)) or r"(?!)"
 
 
+def _alt_behind(pats, look: str, cls: str) -> str:
+    """``_alt(pats)`` preceded by the one-character look-behind ``(?<{look}{cls})`` (``look`` is
+    ``=`` or ``!``), written after each pattern as ``x(?<{look}{cls}x)``: the same matches, but
+    the pattern starts with literal characters, which the ``re`` engine looks for at C speed
+    instead of trying the look-behind at every position of the text."""
+    return "|".join(f"{re.escape(x)}(?<{look}{cls}{re.escape(x)})"
+                    for x in sorted(pats, key=len, reverse=True)) or r"(?!)"
+
+
+def _matches_at(pattern: re.Pattern, text: str, starts) -> list[re.Match]:
+    """The matches ``pattern.finditer(text)`` gives, found by trying ``pattern`` only at
+    ``starts`` (ascending, and including every place where a match can begin) instead of at
+    every position.  ``pattern`` never matches an empty string."""
+    out = []
+    end = 0
+    for i in starts:
+        if i >= end:
+            m = pattern.match(text, i)
+            if m:
+                out.append(m)
+                end = m.end()
+    return out
+
+
+def _is_letter(c: str) -> bool:
+    """A letter as ``lexicon.WORD`` reads one (``\\p{L}``)."""
+    return WORD.fullmatch(c) is not None
+
+
+class _BookCounts:
+    """``BookVocab.count`` (of ``lexicon.book(text)``) for the few words the glyph rule asks
+    about, without splitting the whole book into words: each word is searched for alone (one
+    ``finditer`` over the text, at C speed) and an occurrence counts when it is a whole
+    ``WORD`` token: no letter, and no apostrophe joined to a letter, touches it on either side.
+
+    The words are those the patterns capture: ASCII letters, apostrophes, hyphens."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._cache: dict[tuple[str, bool], int] = {}
+
+    def count(self, word: str, *, fold: bool = True) -> int:
+        key = (word, fold)
+        if key not in self._cache:
+            self._cache[key] = self._count(word, fold)
+        return self._cache[key]
+
+    def _count(self, word: str, fold: bool) -> int:
+        if not WORD.fullmatch(word):
+            return 0            # a hyphen or an apostrophe at an end: never one word
+        if fold:
+            # the characters whose lower case is the letter: its two cases (and for k, the
+            # Kelvin sign, the only other character that lowers to an ASCII letter)
+            kelvin = "\u212a"
+            pat = "".join(f"[{c.lower()}{c.upper()}{kelvin if c in 'kK' else ''}]" if c.isalpha()
+                          else re.escape(c) for c in word)
+        else:
+            pat = re.escape(word)
+        text = self.text
+        n = len(text)
+        count = 0
+        for m in re.finditer(pat, text):
+            s, e = m.span()
+            if s and (_is_letter(text[s - 1])
+                      or text[s - 1] in APOSTROPHES and s > 1 and _is_letter(text[s - 2])):
+                continue        # the end of a longer word
+            if e < n and (_is_letter(text[e])
+                          or text[e] in APOSTROPHES and e + 1 < n and _is_letter(text[e + 1])):
+                continue        # the start of a longer word
+            count += 1
+        return count
+
+
 def _flip(r: str) -> str:
     return "C" if r == "O" else "O"
 
@@ -118,56 +209,103 @@ class Punctuation(Stage):
         super().__init__(config, lexicon)
         self.pat = Patterns.load(self.config.get("patterns"))
         p = self.pat
+        # each pattern starts with a literal character (see the module's docstring)
         cp = _alt(p.close_punct)
-        self.re_before = re.compile(r"(?<=[^\s(\[{])( +)(" + cp + ")")
+        self.re_before = re.compile(r"( (?<=[^\s(\[{] ) *)(" + cp + ")")
         self.re_after_open = re.compile(r"(" + _alt(p.open_punct) + r")( +)(?=\S)")
-        self.re_multi = re.compile(r"(?<=\S)  +(?=\S)")
-        self.re_token = re.compile(r"(?<!\S)(" + _alt(p.quote_token) + r")(?!\S)")
-        self.re_prefix = re.compile(r"(?<![^\s(\[\-\u2014])(" + _alt(p.quote_prefix)
+        self.re_multi = re.compile(r"  (?<=\S  ) *(?=\S)")
+        self.re_token = re.compile(r"(" + _alt_behind(p.quote_token, "!", r"\S") + r")(?!\S)")
+        self.re_prefix = re.compile(r"(" + _alt_behind(p.quote_prefix, "!", r"[^\s(\[\-\u2014]")
                                     + r")([A-Za-z][A-Za-z'\u2019-]*)")
-        self.re_suffix = re.compile(r"(?<=[.,?!;:])(" + _alt(p.quote_suffix) + r")(?=\s|$|[,.;:)\]])")
+        self.re_suffix = re.compile(r"(" + _alt_behind(p.quote_suffix, "=", r"[.,?!;:]")
+                                    + r")(?=\s|$|[,.;:)\]])")
         sfx = _alt(p.contraction)
-        self.re_contr = re.compile(r"(?<=[A-Za-z])( +)['\u2019](" + sfx + r")(?![\w'\u2019-])")
-        self.re_contr_s = re.compile(r"(?<=[A-Za-z])(['\u2019] +)([sS])(?![\w'\u2019.-])")
-        self.re_case_s = re.compile(r"(?<=[A-Za-z])['\u2019](S)(?![\w'\u2019])")
-        self.re_plural_sp = re.compile(r"(?<=[A-Za-z]s)( +)(['\u2019])(?= +[A-Za-z])")
+        self.re_contr = re.compile(r"( (?<=[A-Za-z] ) *)['\u2019](" + sfx + r")(?![\w'\u2019-])")
+        self.re_contr_s = re.compile(r"(['\u2019](?<=[A-Za-z]['\u2019]) +)([sS])(?![\w'\u2019.-])")
+        self.re_case_s = re.compile(r"['\u2019](?<=[A-Za-z]['\u2019])(S)(?![\w'\u2019])")
+        self.re_plural_sp = re.compile(r"( (?<=[A-Za-z]s ) *)(['\u2019])(?= +[A-Za-z])")
         self.re_bang = re.compile(r"([\[(])( *)(" + _alt(p.bracket_bang) + r")( *)([\])])")
-        self.re_any_quote = re.compile('"|' + _alt({*p.quote_token, *p.quote_prefix, *p.quote_suffix}))
-        self.re_bang_book = re.compile(r"[\[(] *!(?: *!)* *[\])]")
 
     # -- helpers -------------------------------------------------------------------------
     def _status(self, conf: float) -> str:
         return APPLIED if conf >= self.config["apply_threshold"] else QUEUED
 
     def _known(self, word: str, ctx) -> bool:
-        """Known to English or the user's words, else used often enough in the book
-        (the book's vocabulary is only counted when a word needs it)."""
+        """Known to English or the user's words, else used often enough in the book."""
         lex = self.lexicon
         if lex is None:
             return False
         if lex.is_known(word, None):
             return True
-        return lex.is_known(word, self._book(ctx), self.config["min_book"])
-
-    def _book(self, ctx):
-        if ctx.get("book") is None and self.lexicon is not None:
-            ctx["book"] = self.lexicon.book(ctx["text"])
-        return ctx.get("book")
+        return ctx["book"].count(word) >= self.config["min_book"]
 
     # -- entry point ---------------------------------------------------------------------
     def propose(self, text: str, doc) -> list[Edit]:
         ctx = {
-            "text": text,
-            "book": None,
-            "bang_ok": bool(self.re_bang_book.search(text)),
+            "book": _BookCounts(text) if self.lexicon is not None else None,
+            "bang_ok": any(b.search(text) for b in BANG_BOOK),
             "brackets": self._bracket_habits(text),
         }
+        spans = [m.span() for m in PARA.finditer(text)]
+        starts = [s for s, _e in spans]
+        # what each paragraph has that a rule looks at: {paragraph: {kind: [matches]}}
+        found: dict[int, dict[str, list]] = {}
+
+        def put(kind: str, matches) -> None:
+            for m in matches:
+                k = bisect_right(starts, m.start()) - 1
+                found.setdefault(k, {}).setdefault(kind, []).append(m)
+
+        put("quote", re.finditer('"', text))
+        put("prefix", self._prefix_matches(text))
+        put("suffix", self.re_suffix.finditer(text))
+        put("token", self.re_token.finditer(text))
+        for kind, matches in self._apostrophe_matches(text).items():
+            put(kind, matches)
+        put("bracket", re.finditer(r"\(", text))
+        put("bracket", re.finditer(r"\[", text))
+        put("before", self.re_before.finditer(text))
+        # the opening marks are rare: the pattern is tried only where one of them begins
+        # (a search for two or more different first characters is slow in ``re``)
+        firsts = {x[:1] for x in self.pat.open_punct}
+        put("after_open", _matches_at(self.re_after_open, text, sorted(
+            m.start() for c in firsts for m in re.finditer(re.escape(c), text))))
+        put("multi", self.re_multi.finditer(text))
+        for k, (s, e) in enumerate(spans):
+            if text[s] == " " or text[e - 1] == " ":
+                found.setdefault(k, {})["edge"] = []
         out: list[Edit] = []
-        for m in PARA.finditer(text):
-            out.extend(self._paragraph(m.group(), m.start(), ctx))
+        for k in sorted(found):
+            s, e = spans[k]
+            out.extend(self._paragraph(text[s:e], s, ctx, found[k]))
         return out
 
-    def _paragraph(self, p: str, off: int, ctx) -> list[Edit]:
+    def _prefix_matches(self, text: str) -> list[re.Match]:
+        """The glued-prefix glyphs (``liThe``) of the text, without those whose pattern wants
+        a capital after it and has none (``like``: most of the matches)."""
+        qp = self.pat.quote_prefix
+        return [m for m in self.re_prefix.finditer(text)
+                if not qp[m.group(1)][1] or m.group(2)[0].isupper()]
+
+    def _apostrophe_matches(self, text: str) -> dict[str, list[re.Match]]:
+        """The matches of the four apostrophe patterns, each tried only where it can begin:
+        at an apostrophe, or at the spaces just before one (apostrophes are few)."""
+        at = sorted(m.start() for c in APOSTROPHES for m in re.finditer(c, text))
+        spaced = []                     # where the run of spaces before an apostrophe starts
+        for a in at:
+            s = a
+            while s and text[s - 1] == " ":
+                s -= 1
+            if s < a:
+                spaced.append(s)
+        return {"contr": _matches_at(self.re_contr, text, spaced),
+                "contr_s": _matches_at(self.re_contr_s, text, at),
+                "case_s": _matches_at(self.re_case_s, text, at),
+                "plural_sp": _matches_at(self.re_plural_sp, text, spaced)}
+
+    def _paragraph(self, p: str, off: int, ctx, found: dict[str, list]) -> list[Edit]:
+        """The edits of one paragraph ``p`` (at ``off`` in the text), given the matches of
+        the whole text's search that fall in it (text offsets) by kind."""
         cands: list[tuple[int, Edit]] = []   # (priority, edit in paragraph offsets)
 
         def add(prio: int, start: int, end: int, after: str, rule: str, conf: float,
@@ -177,10 +315,15 @@ class Punctuation(Stage):
             cands.append((prio, Edit(start, end, after, rule, conf, st,
                                      tuple(candidates) or (after,), note)))
 
-        self._quotes(p, ctx, add)
-        self._apostrophes(p, ctx, add)
-        self._brackets(p, ctx, add)
-        self._spaces(p, add)
+        get = found.get
+        if "quote" in found or "prefix" in found or "suffix" in found or "token" in found:
+            self._quotes(p, off, ctx, get("prefix", ()), get("suffix", ()), get("token", ()), add)
+        if "contr" in found or "contr_s" in found or "case_s" in found or "plural_sp" in found:
+            self._apostrophes(p, off, get("contr", ()), get("contr_s", ()), get("case_s", ()),
+                              get("plural_sp", ()), add)
+        if "bracket" in found:
+            self._brackets(p, ctx, add)
+        self._spaces(p, off, get("before", ()), get("after_open", ()), get("multi", ()), add)
         # keep the best non-overlapping edits (lower priority number wins)
         cands.sort(key=lambda t: (t[0], t[1].start))
         taken: list[tuple[int, int]] = []
@@ -196,12 +339,14 @@ class Punctuation(Stage):
         return out
 
     # -- spacing -------------------------------------------------------------------------
-    def _spaces(self, p: str, add) -> None:
+    def _spaces(self, p: str, off: int, before, after_open, multi, add) -> None:
+        """Stray spaces: ``before`` / ``after_open`` / ``multi`` are the paragraph's matches
+        of ``re_before`` / ``re_after_open`` / ``re_multi`` (text offsets)."""
         n = len(p)
-        for m in self.re_before.finditer(p):
-            s, e = m.span(1)
+        for m in before:
+            s, e = m.start(1) - off, m.end(1) - off
             mark = m.group(2)
-            j = m.end(2)
+            j = m.end(2) - off
             nxt = p[j] if j < n else ""
             prev = p[s - 1]
             if mark == ".":
@@ -229,17 +374,17 @@ class Punctuation(Stage):
             elif nxt and not nxt.isdigit() and nxt not in AFTER_MARK:
                 continue                # ":(-": not a plain mark; another stage's glyph
             add(30, s, e, "", "space-before-punct", self.pat.close_punct.get(mark, 0.9))
-        for m in self.re_after_open.finditer(p):
-            s, e = m.span(2)
-            prev = p[m.start() - 1] if m.start() else ""
+        for m in after_open:
+            s, e = m.start(2) - off, m.end(2) - off
+            prev = p[m.start() - off - 1] if m.start() > off else ""
             if prev.isalnum():
                 continue                # "however( it": the mark itself may be misread
             nxt = p[e] if e < n else ""
             if nxt in ")]":
                 continue
             add(31, s, e, "", "space-after-open", self.pat.open_punct.get(m.group(1), 0.9))
-        for m in self.re_multi.finditer(p):
-            add(40, m.start(), m.end(), " ", "double-space", 0.99)
+        for m in multi:
+            add(40, m.start() - off, m.end() - off, " ", "double-space", 0.99)
         lead = len(p) - len(p.lstrip(" "))
         if lead:
             add(41, 0, lead, "", "edge-space", 0.99)
@@ -294,9 +439,9 @@ class Punctuation(Stage):
             res.append(val)
         return res[0], res[1]
 
-    def _quotes(self, p: str, ctx, add) -> None:
-        if not self.re_any_quote.search(p):
-            return
+    def _quotes(self, p: str, off: int, ctx, prefixes, suffixes, tokens, add) -> None:
+        """Spaced and misread double quotes; ``prefixes`` / ``suffixes`` / ``tokens`` are the
+        paragraph's matches of ``_prefix_matches`` / ``re_suffix`` / ``re_token`` (text offsets)."""
         real = [_Q(m.start(), m.end(), self._classify(p, m.start(), m.end()))
                 for m in re.finditer('"', p)]
         glyphs: list[tuple[_Q, int, int, str, float, str]] = []   # quote, edit span, note
@@ -312,11 +457,10 @@ class Punctuation(Stage):
             return 10 ** 9
 
         # glued prefixes: liThe, IINew
-        for m in self.re_prefix.finditer(p):
+        for m in prefixes:
             g, rest = m.group(1), m.group(2)
+            ms, me = m.start() - off, m.end() - off
             conf, upper = self.pat.quote_prefix[g]
-            if upper and not rest[0].isupper():
-                continue
             core = rest.rstrip("'\u2019-")
             if not core:
                 continue
@@ -325,37 +469,38 @@ class Punctuation(Stage):
                 continue                # a roman numeral (III), not a quote
             if len(core) > 1 and not self._known(core, ctx):
                 continue
-            if len(core) == 1 and not (core.isupper() and p[m.end():m.end() + 1] in (" ", ".")):
+            if len(core) == 1 and not (core.isupper() and p[me:me + 1] in (" ", ".")):
                 continue
-            if not upper and self._book(ctx) is not None \
-                    and self._book(ctx).count(whole.rstrip("'\u2019-"), fold=False) >= 3:
+            if not upper and ctx["book"] is not None \
+                    and ctx["book"].count(whole.rstrip("'\u2019-"), fold=False) >= 3:
                 continue            # the book spells it that way on purpose
-            q = _Q(m.start(), m.start() + len(g), "O")
+            q = _Q(ms, ms + len(g), "O")
             seq, k = seq_with(q)
             back, fwd = self._support(seq, k, "O")
             if back < 0 or fwd < 0:
                 conf = min(conf, 0.6)
             elif fwd < 2:
                 conf = conf - 0.05
-            glyphs.append((q, m.start(), m.start() + len(g), '"', conf, f"{g}+{core}"))
+            glyphs.append((q, ms, ms + len(g), '"', conf, f"{g}+{core}"))
 
         # glued suffixes after punctuation: party./I, ?/1
-        for m in self.re_suffix.finditer(p):
+        for m in suffixes:
             g = m.group(1)
+            ms, me = m.start() - off, m.end() - off
             conf = self.pat.quote_suffix[g]
-            q = _Q(m.start(), m.end(), "C")
+            q = _Q(ms, me, "C")
             seq, k = seq_with(q)
             back, fwd = self._support(seq, k, "C")
             if back < 1 or fwd < 0:
                 continue
             if back < 2:
                 conf -= 0.1
-            glyphs.append((q, m.start(), m.end(), '"', conf, g))
+            glyphs.append((q, ms, me, '"', conf, g))
 
         # standalone tokens: /I deception", etc. II
         def try_token(m):
             g = m.group(1)
-            s, e = m.span(1)
+            s, e = m.start(1) - off, m.end(1) - off
             if any(x[0].pos <= s < x[0].end for x in glyphs):
                 return None
             base = self.pat.quote_token[g]
@@ -395,7 +540,7 @@ class Punctuation(Stage):
             return (q, a, b, after_txt, conf, g)
 
         # a quote accepted may make the next one fit: a few passes until nothing changes
-        pending = list(self.re_token.finditer(p))
+        pending = tokens
         for _pass in range(3):
             found = False
             rest = []
@@ -458,17 +603,18 @@ class Punctuation(Stage):
                     add(20, ls, i, "", "quote-space", 0.5, note="opening or closing?")
 
     # -- apostrophes ---------------------------------------------------------------------
-    def _apostrophes(self, p: str, ctx, add) -> None:
-        if "'" not in p and "\u2019" not in p:
-            return
+    def _apostrophes(self, p: str, off: int, contr, contr_s, case_s, plural_sp, add) -> None:
+        """Split and miscased apostrophes: the arguments are the paragraph's matches of the
+        four apostrophe patterns (text offsets; see ``_apostrophe_matches``)."""
         lex = self.lexicon
 
         def word_before(i: int) -> str:
             w = WORD_BEFORE.search(p, max(0, i - 60), i)
             return w.group() if w else ""
 
-        for m in self.re_contr.finditer(p):
-            word, sfx = word_before(m.start()), m.group(2)
+        for m in contr:
+            ms = m.start() - off
+            word, sfx = word_before(ms), m.group(2)
             need, conf = self.pat.contraction[sfx]
             if need and not word.lower().endswith(need):
                 continue
@@ -476,29 +622,30 @@ class Punctuation(Stage):
                 if lex is None or not lex.is_english(f"{word}'{sfx}"):
                     continue
             # an opening single quote just before makes this maybe a closing quote
-            if SQ_OPEN.search(p, max(0, m.start() - 80), m.start()):
+            if SQ_OPEN.search(p, max(0, ms - 80), ms):
                 conf = min(conf, 0.6)
-            add(25, m.start(1), m.end(1), "", "apostrophe-space", conf)
-        for m in self.re_contr_s.finditer(p):
-            word = word_before(m.start())
+            add(25, m.start(1) - off, m.end(1) - off, "", "apostrophe-space", conf)
+        for m in contr_s:
+            word = word_before(m.start() - off)
             conf = self.pat.contraction.get("s", ("", 0.9))[1]
             if word.isupper() and len(word) > 1 and m.group(2) == "S":
                 after = "'S"
             else:
                 after = "'s"
-            add(25, m.start(1), m.end(2), after, "apostrophe-space", conf - 0.05)
-        for m in self.re_case_s.finditer(p):
-            word = word_before(m.start())
+            add(25, m.start(1) - off, m.end(2) - off, after, "apostrophe-space", conf - 0.05)
+        for m in case_s:
+            word = word_before(m.start() - off)
             if word.isupper() or not any(c.islower() for c in word):
                 continue
-            add(26, m.start(1), m.end(1), "s", "apostrophe-case", 0.9)
-        for m in self.re_plural_sp.finditer(p):
+            add(26, m.start(1) - off, m.end(1) - off, "s", "apostrophe-case", 0.9)
+        for m in plural_sp:
+            ms, me = m.start() - off, m.end() - off
             conf = 0.85
-            if SQ_OPEN.search(p, max(0, m.start() - 80), m.start()):
+            if SQ_OPEN.search(p, max(0, ms - 80), ms):
                 conf = 0.6
-            elif SQ_CLOSE.search(p, m.end(), m.end() + 80):
+            elif SQ_CLOSE.search(p, me, me + 80):
                 conf = 0.6      # `calls ' socialism'`: maybe an opening quote, stray space after
-            add(25, m.start(1), m.end(1), "", "apostrophe-space", conf, note="plural possessive")
+            add(25, m.start(1) - off, m.end(1) - off, "", "apostrophe-space", conf, note="plural possessive")
 
     # -- brackets ------------------------------------------------------------------------
     @staticmethod
@@ -519,16 +666,16 @@ class Punctuation(Stage):
         return "mixed"
 
     def _bracket_habits(self, text: str) -> dict:
+        """How often the book puts contents of each shape in ( ) and in [ ]."""
         counts: dict[tuple[str, str], int] = {}
-        for m in re.finditer(r"\(([^()\[\]\n]{2,200})\)|\[([^()\[\]\n]{2,200})\]", text):
-            kind = "(" if m.group(1) is not None else "["
-            shape = self._shape(m.group(1) or m.group(2))
-            counts[(kind, shape)] = counts.get((kind, shape), 0) + 1
+        for kind, pairs in zip("([", BRACKET_PAIRS):
+            for m in pairs.finditer(text):
+                shape = self._shape(m.group(1))
+                counts[(kind, shape)] = counts.get((kind, shape), 0) + 1
         return counts
 
     def _brackets(self, p: str, ctx, add) -> None:
-        if not ("(" in p or "[" in p):
-            return
+        """Mismatched bracket pairs and ``[ I ]``, in a paragraph that has an opening bracket."""
         stack: list[tuple[int, str]] = []
         for m in re.finditer(r"[()\[\]]", p):
             c, i = m.group(), m.start()
