@@ -37,6 +37,8 @@ import bisect
 import collections
 import copy
 import difflib
+import itertools
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +59,12 @@ _WORD = re.compile(r"\S+")
 _ABBREV = re.compile(r"(?:^|\s)(?:(?:[A-Za-z]\.){2,}|[a-z]{1,3}\.|etc\.)\s*$")
 _LOWER = re.compile(r"[^\W\d_A-Z]")   # a letter that is not an ASCII capital
 _DIGITS = frozenset("0123456789")   # str.isdigit() also takes superscripts, which int() refuses
+# whole-text scans that find the few lines worth a closer look (see _lines_where): each starts
+# with the newline before its line (a literal, which the regex engine finds at C speed); a
+# blank line is whitespace only (str.strip and re's \s agree on what whitespace is)
+_LEAD_LINE = re.compile(r"\n[^\S\n]+\S")                  # text after leading space
+_BLANK_THEN_TEXT = re.compile(r"\n[^\S\n]*\n[^\S\n]*\S")   # a blank line, then text
+_NOT_NUMBER_BYTES = bytes(c for c in range(256) if c not in b"\n0123456789/")
 
 
 @dataclass
@@ -155,23 +163,30 @@ class PageStructure(Stage):
     def _propose(self, text: str) -> list[Edit]:
         self.t = _load_tables()
         lines = text.split("\n")
-        starts = []
-        pos = 0
-        for ln in lines:
-            starts.append(pos)
-            pos += len(ln) + 1
         n = len(lines)
-        strip = [ln.strip() for ln in lines]
+        # line k starts after the k earlier lines and their newlines
+        starts = list(map(operator.add, itertools.accumulate(map(len, lines[:-1]), initial=0),
+                          range(n)))
+        strip = list(map(str.strip, lines))
         blank = [not s for s in strip]
-        lead = [bool(s) and ln[:1].isspace() for ln, s in zip(lines, strip)]
+        self.padded, self.starts = "\n" + text, starts
+        self.lead_lines = self._lines_where(_LEAD_LINE)
+        lead = [False] * n
+        for i in self.lead_lines:
+            lead[i] = True
+        self.after_blank = [i + 1 for i in self._lines_where(_BLANK_THEN_TEXT)]
+        # what a page number or a running head needs: an ASCII digit or a slash
+        digit_lines = text.encode("utf-8", "surrogatepass").translate(None, _NOT_NUMBER_BYTES)
+        self.number_lines = [i for i, d in enumerate(digit_lines.split(b"\n")) if d]
         self.lines, self.strip, self.blank, self.lead, self.n = lines, strip, blank, lead, n
         self.width = self._widths()
         self._first_memo: dict[int, str] = {}
         self._end_memo: dict[int, bool] = {}
         # the scan ends a line with a space unless a word goes on: trust that sign only
         # in a text that has it (not in text whose lines were joined already)
-        nonblank = [ln for ln, s in zip(lines, strip) if s]
-        self.spaced = sum(1 for ln in nonblank if ln[-1:].isspace()) >= 0.3 * max(1, len(nonblank))
+        nonblank = n - blank.count(True)
+        spaced = sum(1 for ln, b in zip(lines, blank) if not b and ln[-1:].isspace())
+        self.spaced = spaced >= 0.3 * max(1, nonblank)
 
         self.head_titles: list[str] = []
         blocks = self._heads_and_numbers()
@@ -199,21 +214,40 @@ class PageStructure(Stage):
         return self._edits(text, starts, content, gaps, blocks)
 
     # -- measuring ---------------------------------------------------------------------------
+    def _lines_where(self, pattern: re.Pattern) -> list[int]:
+        """The lines (indexes, ascending) where ``pattern``, which starts with the newline
+        before a line, matches: one scan of the whole text at C speed, so that Python looks
+        only at those few lines.  The text is scanned with a newline put before it, so the
+        match's start is the offset of its line in the text."""
+        starts = self.starts
+        return [bisect.bisect_left(starts, m.start()) for m in pattern.finditer(self.padded)]
+
     def _widths(self) -> list[float]:
-        """The typical width of full lines around each line (median of a window)."""
+        """The typical width of full lines around each line: the median length of the lines
+        of at least 25 characters in a window, measured once for each block of ``step`` lines.
+
+        Fast: each window is sorted whole (the short lines are then cut off with a bisection)
+        and, when windows are made of whole blocks, from lengths already sorted block by
+        block, which the sort merges as runs."""
         n, strip = self.n, self.strip
         w = int(self.config["width_window"])
         step = 50
-        lens = [len(s) for s in strip]
-        out = [0.0] * n
+        lens = list(map(len, strip))
+        if w % step == 0:   # a window is whole blocks: the same lengths, in sorted runs
+            lens = [x for c0 in range(0, n, step) for x in sorted(lens[c0:c0 + step])]
+        out: list[float] = []
+        everywhere = None
         for c0 in range(0, n, step):
             lo, hi = max(0, c0 - w), min(n, c0 + step + w)
-            sample = sorted(x for x in lens[lo:hi] if x >= 25)
-            if len(sample) < 10:   # too little text around: look wider
-                sample = sorted(x for x in lens if x >= 25) or [60]
-            med = float(sample[len(sample) // 2])
-            for i in range(c0, min(n, c0 + step)):
-                out[i] = med
+            sample = sorted(lens[lo:hi])
+            cut = bisect.bisect_left(sample, 25)
+            if len(sample) - cut < 10:   # too little text around: look wider
+                if everywhere is None:
+                    everywhere = sorted(lens)
+                    everywhere = everywhere[bisect.bisect_left(everywhere, 25):] or [60]
+                sample, cut = everywhere, 0
+            med = float(sample[cut + (len(sample) - cut) // 2])
+            out.extend([med] * (min(n, c0 + step) - c0))
         return out
 
     def _short(self, i: int, ratio: str = "short_ratio") -> bool:
@@ -388,11 +422,16 @@ class PageStructure(Stage):
     def _heads_and_numbers(self) -> list[_Block]:
         n, strip, blank, lead = self.n, self.strip, self.blank, self.lead
         cands = []   # (first, last, kind, number-string, position evidence)
-        i = 0
         maxk = int(self.config["max_head_lines"])
-        while i < n:
-            if blank[i]:
-                i += 1
+        # only lines with a digit or a slash can be a head or a number, or start a head
+        # split over lines (whose slash is on one of the next maxk - 1 lines)
+        tried = set(self.number_lines)
+        for j in self.number_lines:
+            if "/" in strip[j]:
+                tried.update(range(max(0, j - maxk + 1), j))
+        done = 0   # the lines before this one are in a head or a number found already
+        for i in sorted(tried):
+            if i < done or blank[i]:
                 continue
             after_blank = i == 0 or blank[i - 1]
             found = None
@@ -422,9 +461,7 @@ class PageStructure(Stage):
                 before = f == 0 or blank[f - 1]
                 after = l + 1 >= n or blank[l + 1] or lead[l + 1]
                 cands.append((f, l, kind, num, before and after))
-                i = l + 1
-                continue
-            i += 1
+                done = l + 1
         if not cands:
             return []
         # the sequence of page numbers: the heaviest chain of readings increasing with the
@@ -531,7 +568,7 @@ class PageStructure(Stage):
         return out
 
     def _lines_per_page(self) -> float:
-        starts = [i for i in range(self.n) if self.lead[i]]
+        starts = self.lead_lines
         gaps = sorted(b - a for a, b in zip(starts, starts[1:]) if 20 <= b - a <= 80)
         return float(gaps[len(gaps) // 2]) if gaps else 40.0
 
