@@ -64,6 +64,7 @@ _DIGITS = frozenset("0123456789")   # str.isdigit() also takes superscripts, whi
 # blank line is whitespace only (str.strip and re's \s agree on what whitespace is)
 _LEAD_LINE = re.compile(r"\n[^\S\n]+\S")                  # text after leading space
 _BLANK_THEN_TEXT = re.compile(r"\n[^\S\n]*\n[^\S\n]*\S")   # a blank line, then text
+_MAYBE_LIST_ITEM = re.compile(r"\n[^\S\n]*[(\d]")   # what _LIST_ITEM needs first
 _NOT_NUMBER_BYTES = bytes(c for c in range(256) if c not in b"\n0123456789/")
 
 
@@ -134,6 +135,9 @@ class _Gap:
     sep: str             # "\n" (same paragraph) or "\n\n"
     rule: str
     confidence: float = 1.0
+
+
+_LINE = _Gap("\n", "line")   # two lines of one paragraph
 
 
 @register
@@ -371,14 +375,14 @@ class PageStructure(Stage):
         if not titles:
             return []
         out = []
-        for i in range(self.n):
+        for i in self.after_blank:   # a head follows a blank line
             s = self.strip[i]
-            if self.blank[i] or i in taken or i == 0 or not self.blank[i - 1] or "/" in s:
+            if i in taken or "/" in s:
                 continue
-            letters = [c for c in s if c.isalpha()]
-            if len(letters) < 8 or sum(c.islower() for c in letters) > 0.1 * len(letters):
+            letters = "".join(filter(str.isalpha, s))
+            if len(letters) < 8 or sum(map(str.islower, letters)) > 0.1 * len(letters):
                 continue
-            key = "".join(letters).upper()
+            key = letters.upper()
             best, seen = 0.0, 0
             for t, cnt in titles.items():
                 if abs(len(t) - len(key)) > 0.2 * len(t):
@@ -591,10 +595,9 @@ class PageStructure(Stage):
         n, strip, blank, lead = self.n, self.strip, self.blank, self.lead
         note_re = self.t.note
         out = []
-        i = 1
-        while i < n:
-            if blank[i] or not blank[i - 1] or lead[i] or i in taken:
-                i += 1
+        done = 0   # the lines before this one are in a note found already
+        for i in self.after_blank:   # a note starts after a blank line
+            if i < done or lead[i] or i in taken:
                 continue
             # the block runs to the next page-start line (a note ends its page)
             # (or the running head that survived at the top of the next page)
@@ -614,14 +617,12 @@ class PageStructure(Stage):
                 blanks_in_a_row = blanks_in_a_row + 1 if blank[j] else 0
                 j += 1
             if p < 0:
-                i += 1
                 continue
             last = p - 1
             while last >= i and (blank[last] or last in taken):
                 last -= 1
             body = [k for k in range(i, last + 1) if not blank[k]]
             if not body:
-                i += 1
                 continue
             marker = bool(note_re and note_re.match(strip[i]))
             # without a marker, a note is told by its longer lines (all but its last)
@@ -634,12 +635,10 @@ class PageStructure(Stage):
                 k0 -= 1
             caption = len(body) == 1 and nblank >= 2 and not marker
             if not (marker or long_lines or caption):
-                i += 1
                 continue
             a = self._prev_content(i, taken)
             interrupts = a >= 0 and self._continues(a, p)
             if caption and not interrupts:
-                i += 1
                 continue
             text = "\n".join(self.lines[k].lstrip() for k in body)
             # a note continued from the previous page joins that note
@@ -663,53 +662,71 @@ class PageStructure(Stage):
                              marker=marker)
             out.append(blk)
             taken.update(range(i, last + 1))
-            i = last + 1
+            done = last + 1
         return out
 
     # -- paragraph decisions ----------------------------------------------------------------
-    def _decide(self, content: list[int], blocks: list[_Block]) -> list[_Gap]:
-        """One decision for each pair of consecutive content lines."""
-        blank = self.blank
+    def _decide(self, content: list[int], blocks: list[_Block]) -> dict[int, _Gap]:
+        """One decision for each pair of consecutive content lines: gaps[x] goes between
+        content[x] and content[x + 1].
+
+        Fast: most pairs are two lines next to each other in the scan, neither of them short,
+        which _decide_one would always keep in one paragraph.  Those are found by one pass
+        over the lines and left out of ``gaps`` (they stand for _Gap("\\n", "line") and
+        need no edit); Python decides only the other pairs."""
+        blank, strip = self.blank, self.strip
         kept_first = {b.first for b in blocks if b.kind == "note-kept"}
         kept_last = {b.last for b in blocks if b.kind == "note-kept"}
-        gaps: list[_Gap] = []
-        info = []   # (blank lines, removed blocks) in each gap
-        list_seen: dict[tuple[str, int], int] = {}   # (style, number) -> line of the item
-        for x in range(len(content) - 1):
+        # short by either measure (widths are not negative, so the larger ratio decides)
+        ratio = max(self.config["short_ratio"], self.config["very_short_ratio"])
+        look = [len(s) < ratio * w for s, w in zip(strip, self.width)]
+        for k in kept_first | kept_last:
+            look[k] = True
+        todo = [x for x, a, b in zip(itertools.count(), content, content[1:])
+                if b - a > 1 or look[a] or look[b]]
+        gaps: dict[int, _Gap] = {}
+        info: dict[int, tuple[int, list[_Block]]] = {}   # (blank lines, removed blocks)
+        no_info = (0, [])                                # ... between adjacent lines
+        for x in todo:
             a, b = content[x], content[x + 1]
-            nb = sum(1 for k in range(a + 1, b) if blank[k])
-            bl = [self.block_at[k] for k in range(a + 1, b) if k in self.block_at]
-            info.append((nb, bl))
-            gaps.append(self._decide_one(a, b, nb, bl))
+            nb, bl = no_info
+            if b - a > 1:
+                nb = sum(1 for k in range(a + 1, b) if blank[k])
+                bl = [self.block_at[k] for k in range(a + 1, b) if k in self.block_at]
+                info[x] = (nb, bl)
+            gaps[x] = self._decide_one(a, b, nb, bl)
             if a in kept_last or b in kept_first:
-                gaps[-1] = _Gap("\n\n", "footnote-break", 0.9)
+                gaps[x] = _Gap("\n\n", "footnote-break", 0.9)
         # a numbered item continuing a numbered sequence starts a paragraph
-        for x in range(len(content) - 1):
-            a, b = content[x], content[x + 1]
-            m = _LIST_ITEM.match(self.strip[b])
-            if not m:
+        list_seen: dict[tuple[str, int], int] = {}   # (style, number) -> line of the item
+        for b in self._lines_where(_MAYBE_LIST_ITEM):
+            x = bisect.bisect_left(content, b) - 1   # the gap before line b
+            m = _LIST_ITEM.match(strip[b])
+            if not 0 <= x < len(content) - 1 or content[x + 1] != b or not m:
                 continue
+            a = content[x]
             num = int(m.group(1))
-            style = self.strip[b][:1] == "("
+            style = strip[b][:1] == "("
             prev_line = list_seen.get((style, num - 1))
-            para_start = x == 0 or gaps[x].sep == "\n\n"
+            para_start = x == 0 or gaps.get(x, _LINE).sep == "\n\n"
             if para_start:
                 list_seen[(style, num)] = b
             elif prev_line is not None and b - prev_line < 400 and not self._word_cont(a) \
                     and not self._hyphen(a) \
-                    and (self._sent_end(a) or a == prev_line or info[x][0] > 0):
+                    and (self._sent_end(a) or a == prev_line or info.get(x, no_info)[0] > 0):
                 gaps[x] = _Gap("\n\n", "list-item-break", 0.8)
                 list_seen[(style, num)] = b
         # the displaced break: a blank line inside a sentence right after a paragraph's first
         # line, that paragraph glued to the end of the previous one
-        for x in range(1, len(content) - 1):
+        for x, (nb, bl) in info.items():
+            if not 1 <= x < len(content) - 1:
+                continue
             g = gaps[x]
-            nb, bl = info[x]
             if g.sep != "\n" or nb == 0 or bl or g.rule != "mid-sentence-blank":
                 continue
             w, a = content[x - 1], content[x]
-            g0 = gaps[x - 1]
-            if g0.sep != "\n" or info[x - 1][0] or info[x - 1][1]:
+            g0 = gaps.get(x - 1, _LINE)
+            if g0.sep != "\n" or x - 1 in info and (info[x - 1][0] or info[x - 1][1]):
                 continue
             if self._first(a) != "U" or self._word_cont(w) or self._hyphen(w):
                 continue
@@ -782,8 +799,10 @@ class PageStructure(Stage):
         return s.endswith(":") or s.endswith(",") or self._allcaps(b)
 
     # -- edits ----------------------------------------------------------------------------------
-    def _edits(self, text: str, starts: list[int], content: list[int], gaps: list[_Gap],
+    def _edits(self, text: str, starts: list[int], content: list[int], gaps: dict[int, _Gap],
                blocks: list[_Block]) -> list[Edit]:
+        """The edits for the decided gaps (see _decide: a gap not in ``gaps`` needs none),
+        the removed blocks, the leading spaces and the end of the text."""
         lines, blank = self.lines, self.blank
         edits: list[Edit] = []
 
@@ -795,26 +814,21 @@ class PageStructure(Stage):
         c0 = content[0]
         if starts[c0] > 0:
             self._gap_edits(edits, text, starts, -1, c0, _Gap("", "blank-run"))
-        # leading spaces of content lines
-        for i in content:
-            ln = lines[i]
-            nws = len(ln) - len(ln.lstrip())
-            if nws:
-                edits.append(Edit(starts[i], starts[i] + nws, "", "page-start-space",
-                                  1.0 if self.lead[i] else 0.9))
+        # leading spaces of content lines (of the lines that start with a space)
+        for i in self.lead_lines:
+            if i not in self.block_at:
+                ln = lines[i]
+                edits.append(Edit(starts[i], starts[i] + len(ln) - len(ln.lstrip()), "",
+                                  "page-start-space", 1.0))
         # between content lines
-        for x in range(len(content) - 1):
+        for x in sorted(gaps):
             self._gap_edits(edits, text, starts, content[x], content[x + 1], gaps[x])
         last = content[-1]
         end_last = starts[last] + len(lines[last])
-        # moved notes go to the end of their paragraph
+        # moved notes go to the end of their paragraph: the last line before a break
         inserts: dict[int, list[_Block]] = {}
-        para_end = {}
-        end_of = None
-        for x in range(len(content) - 1, -1, -1):
-            if x == len(content) - 1 or gaps[x].sep == "\n\n":
-                end_of = content[x]
-            para_end[content[x]] = end_of
+        para_ends = sorted(x for x, g in gaps.items() if g.sep == "\n\n")
+        para_ends.append(len(content) - 1)
         continued: dict[int, list[_Block]] = {}
         for b in blocks:
             if b.moved and b.follows is not None and b.follows.moved:
@@ -826,7 +840,7 @@ class PageStructure(Stage):
             if not b.moved or (b.follows is not None and b.follows.moved):
                 continue
             k = bisect.bisect_right(content, b.last)
-            target = para_end[content[k]] if k < len(content) else last
+            target = content[para_ends[bisect.bisect_left(para_ends, k)]] if k < len(content) else last
             inserts.setdefault(target, []).append(b)
         for target, bs in inserts.items():
             pos = starts[target] + len(lines[target])
