@@ -64,6 +64,7 @@ _DIGITS = frozenset("0123456789")   # str.isdigit() also takes superscripts, whi
 # blank line is whitespace only (str.strip and re's \s agree on what whitespace is)
 _LEAD_LINE = re.compile(r"\n[^\S\n]+\S")                  # text after leading space
 _BLANK_THEN_TEXT = re.compile(r"\n[^\S\n]*\n[^\S\n]*\S")   # a blank line, then text
+_NO_ASCII_LOWER = dict.fromkeys(range(ord("a"), ord("z") + 1))   # str.translate deletes them
 _MAYBE_LIST_ITEM = re.compile(r"\n[^\S\n]*[(\d]")   # what _LIST_ITEM needs first
 _NOT_NUMBER_BYTES = bytes(c for c in range(256) if c not in b"\n0123456789/")
 
@@ -338,9 +339,9 @@ class PageStructure(Stage):
             else:
                 return None
         r = "".join(out)
-        if not r or len(r) > 4 or not any(ch in _DIGITS for ch in r) or r.count("?") > 2:
+        if not r or len(r) > 4 or _DIGITS.isdisjoint(r) or r.count("?") > 2:
             return None
-        if not any(ch in _DIGITS for ch in s):
+        if _DIGITS.isdisjoint(s):
             return None
         return r
 
@@ -379,6 +380,10 @@ class PageStructure(Stage):
             s = self.strip[i]
             if i in taken or "/" in s:
                 continue
+            # more ASCII lower-case letters than the share allowed of all letters: prose (a
+            # quick test that spares most lines the exact one)
+            if len(s) - len(s.translate(_NO_ASCII_LOWER)) > 0.1 * len(s):
+                continue
             letters = "".join(filter(str.isalpha, s))
             if len(letters) < 8 or sum(map(str.islower, letters)) > 0.1 * len(letters):
                 continue
@@ -411,7 +416,7 @@ class PageStructure(Stage):
         if len(parts) < 2:
             return None
         for num, title in ((parts[-1], s[:s.rfind(parts[-1])]), (parts[0], s[len(parts[0]):])):
-            if len(num) > 8 or not any(c in _DIGITS for c in num):
+            if len(num) > 8 or _DIGITS.isdisjoint(num):
                 continue
             if len(_LOWER.findall(title)) > 0.1 * len(title):
                 continue
@@ -599,6 +604,12 @@ class PageStructure(Stage):
         for i in self.after_blank:   # a note starts after a blank line
             if i < done or lead[i] or i in taken:
                 continue
+            marker = bool(note_re and note_re.match(strip[i]))
+            # without a marker, a note is told by its longer lines (all but its last), a
+            # caption by the blank lines before it: most lines are neither, seen at once
+            wide = self.config["note_width_ratio"] * self.width[i]
+            if not marker and len(strip[i]) < wide and not (i >= 2 and blank[i - 2]):
+                continue
             # the block runs to the next page-start line (a note ends its page)
             # (or the running head that survived at the top of the next page)
             j, blanks_in_a_row, p = i, 0, -1
@@ -624,9 +635,6 @@ class PageStructure(Stage):
             body = [k for k in range(i, last + 1) if not blank[k]]
             if not body:
                 continue
-            marker = bool(note_re and note_re.match(strip[i]))
-            # without a marker, a note is told by its longer lines (all but its last)
-            wide = self.config["note_width_ratio"] * self.width[i]
             long_lines = len(body) >= 2 and all(len(strip[k]) >= wide for k in body[:-1])
             k0 = i - 1
             nblank = 0
@@ -822,7 +830,9 @@ class PageStructure(Stage):
                                   "page-start-space", 1.0))
         # between content lines
         for x in sorted(gaps):
-            self._gap_edits(edits, text, starts, content[x], content[x + 1], gaps[x])
+            a, b = content[x], content[x + 1]
+            if b - a > 1 or gaps[x].sep != "\n":   # else: nothing between, nothing to add
+                self._gap_edits(edits, text, starts, a, b, gaps[x])
         last = content[-1]
         end_last = starts[last] + len(lines[last])
         # moved notes go to the end of their paragraph: the last line before a break
