@@ -285,14 +285,12 @@ class PageStructure(Stage):
         return got
 
     def _first_of(self, i: int) -> str:
-        if _LETTER_ITEM.match(self.strip[i]):
-            return "U"
         s = _LEAD_JUNK.sub("", self.strip[i])
         if not s:
             return "o"
         c = s[0]
-        if c.islower():
-            return "l"
+        if c.islower():   # "(a) " starts with junk, then a lower-case letter
+            return "U" if _LETTER_ITEM.match(self.strip[i]) else "l"
         if c.isupper() or c.isdigit():
             return "U"
         return "o"
@@ -411,13 +409,17 @@ class PageStructure(Stage):
     def _head_without_slash(self, s: str) -> tuple[str, str] | None:
         """'TITLE N' or 'N TITLE' (the slash lost): (title letters, number part), else None.
         Only a number that fits the page sequence, or a title seen in other heads, makes
-        it a head."""
-        parts = s.split()
-        if len(parts) < 2:
+        it a head.  (The first and last words are split off alone, and a title cut only
+        for a number word: most lines have none.)"""
+        first = s.split(None, 1)
+        if len(first) < 2:
             return None
-        for num, title in ((parts[-1], s[:s.rfind(parts[-1])]), (parts[0], s[len(parts[0]):])):
+        last = s.rsplit(None, 1)[1]
+        for at_end in (True, False):
+            num = last if at_end else first[0]
             if len(num) > 8 or _DIGITS.isdisjoint(num):
                 continue
+            title = s[:s.rfind(num)] if at_end else s[len(num):]
             if len(_LOWER.findall(title)) > 0.1 * len(title):
                 continue
             letters = [c for c in title if c.isalpha()]
@@ -748,12 +750,16 @@ class PageStructure(Stage):
         return gaps
 
     def _decide_one(self, a: int, b: int, nb: int, bl: list[_Block]) -> _Gap:
-        heads = [k for k in bl if k.kind in ("head", "number")]
-        moved = [k for k in bl if k.moved]
-        join_rule = "running-head" if any(k.kind == "head" for k in heads) else (
-            "page-number" if heads else ("footnote-move" if moved else "mid-sentence-blank"))
-        fa, fb = self._first(a), self._first(b)
+        """The gap between content lines a and b, with nb blank lines and the removed blocks
+        bl between them.  (Each line test runs only when the decision comes to it.)"""
+        fb = self._first(b)
         if nb or bl:
+            join_rule = "mid-sentence-blank"
+            if bl:
+                heads = [k for k in bl if k.kind in ("head", "number")]
+                join_rule = "running-head" if any(k.kind == "head" for k in heads) else (
+                    "page-number" if heads else (
+                        "footnote-move" if any(k.moved for k in bl) else join_rule))
             if self._word_cont(a) or (self._hyphen(a) and fb == "l"):
                 return _Gap("\n", join_rule, 0.95)
             if fb == "l" and not self._sent_end(a):
@@ -765,9 +771,8 @@ class PageStructure(Stage):
                 # a sentence ended and a blank line follows: a paragraph, whose first
                 # capital the scan misread ("r am sending" for "I am sending")
                 return _Gap("\n\n", "paragraph-break", 0.6)
-            alone = (a == 0 or self.blank[a - 1]) and len(self.strip[a]) < 0.9 * self.width[a] \
-                and not self._ends_joiner(a)     # a one-line heading between blank lines
-            if (self.spaced and not self._sent_end(a) and fb != "l" and not self._short(a) and not alone
+            if (self.spaced and not self._sent_end(a) and fb != "l" and not self._short(a)
+                    and not self._alone(a)
                     and not self._allcaps(a) and not self._standalone(b)
                     and not (self._starts_joiner(b) and not self._ends_joiner(a))):
                 return _Gap("\n", join_rule, 0.9 if self._ends_joiner(a) else 0.8)
@@ -798,6 +803,11 @@ class PageStructure(Stage):
             if nxt < self.n and self._first(nxt) == "U":
                 return _Gap("\n\n", "short-line-break", 0.75)   # a heading
         return _Gap("\n", "line")
+
+    def _alone(self, a: int) -> bool:
+        """A one-line heading between blank lines."""
+        return (a == 0 or self.blank[a - 1]) and len(self.strip[a]) < 0.9 * self.width[a] \
+            and not self._ends_joiner(a)
 
     def _standalone(self, b: int) -> bool:
         """A short line that is its own paragraph: salutation, heading in capitals."""
