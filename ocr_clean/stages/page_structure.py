@@ -289,7 +289,7 @@ class PageStructure(Stage):
         if not s:
             return "o"
         c = s[0]
-        if c.islower():   # "(a) " starts with junk, then a lower-case letter
+        if c.islower():   # a letter item, "(a) ", is junk and then a lower-case letter
             return "U" if _LETTER_ITEM.match(self.strip[i]) else "l"
         if c.isupper() or c.isdigit():
             return "U"
@@ -832,7 +832,7 @@ class PageStructure(Stage):
         c0 = content[0]
         if starts[c0] > 0:
             self._gap_edits(edits, text, starts, -1, c0, _Gap("", "blank-run"))
-        # leading spaces of content lines (of the lines that start with a space)
+        # leading spaces of content lines (the page starts that are not removed)
         for i in self.lead_lines:
             if i not in self.block_at:
                 ln = lines[i]
@@ -860,7 +860,9 @@ class PageStructure(Stage):
             if not b.moved or (b.follows is not None and b.follows.moved):
                 continue
             k = bisect.bisect_right(content, b.last)
-            target = content[para_ends[bisect.bisect_left(para_ends, k)]] if k < len(content) else last
+            target = last
+            if k < len(content):
+                target = content[para_ends[bisect.bisect_left(para_ends, k)]]
             inserts.setdefault(target, []).append(b)
         for target, bs in inserts.items():
             pos = starts[target] + len(lines[target])
