@@ -179,3 +179,49 @@ def test_heads_that_lost_their_slash_or_number(book):
     removed = {e.before.strip() for e in other.ledger if e.rule == "running-head" and e.in_output}
     assert set(variants.values()) <= removed
     assert other.text == doc.text
+
+
+# -- the fast paths keep the plain definitions ---------------------------------------------------
+ODD_TEXT = ("x\n\u3000\n \xa0Text after odd spaces \n\x1c\nnext 12\n(a) item\n 3 / HEAD\n"
+            "\t\n\u2028line\r\n\n1. one\n" + "a full line of text, long enough to count  \n" * 30)
+
+
+def stage_state(text: str, config: dict | None = None) -> PageStructure:
+    st = PageStructure(config)
+    st._propose(text)
+    return st
+
+
+@pytest.mark.parametrize("text", [ODD_TEXT, "\n\n x\n", "only\n"])
+def test_whole_text_scans_find_the_lines_a_loop_would(text):
+    st = stage_state(text)
+    lines = text.split("\n")
+    assert st.lead == [bool(ln.strip()) and ln[:1].isspace() for ln in lines]
+    assert st.after_blank == [i for i in range(1, len(lines))
+                              if not lines[i - 1].strip() and lines[i].strip()]
+    assert st.number_lines == [i for i, ln in enumerate(lines) if re.search(r"[0-9/]", ln)]
+
+
+@pytest.mark.parametrize("window", [150, 73, 0])
+def test_widths_are_medians_of_their_window(book, window):
+    raw = book[0][:60000] + ODD_TEXT
+    st = stage_state(raw, {"width_window": window})
+    lens = [len(s) for s in st.strip]
+    for i in range(0, st.n, 50):
+        lo, hi = max(0, i - window), min(st.n, i + 50 + window)
+        sample = sorted(x for x in lens[lo:hi] if x >= 25)
+        if len(sample) < 10:
+            sample = sorted(x for x in lens if x >= 25) or [60]
+        assert st.width[i:i + 50] == [float(sample[len(sample) // 2])] * len(st.width[i:i + 50])
+
+
+def test_undecided_pairs_are_lines_of_one_paragraph(book):
+    """_decide leaves out pairs of adjacent full lines: _decide_one keeps each in its paragraph."""
+    st = stage_state(book[0])
+    content = [i for i in range(st.n) if not st.blank[i] and i not in st.block_at]
+    gaps = st._decide(content, [])
+    skipped = [x for x in range(len(content) - 1) if x not in gaps]
+    assert len(skipped) > len(content) // 2
+    for x in skipped:
+        g = st._decide_one(content[x], content[x + 1], 0, [])
+        assert (g.sep, g.rule) == ("\n", "line")

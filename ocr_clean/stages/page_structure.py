@@ -37,6 +37,8 @@ import bisect
 import collections
 import copy
 import difflib
+import itertools
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +59,14 @@ _WORD = re.compile(r"\S+")
 _ABBREV = re.compile(r"(?:^|\s)(?:(?:[A-Za-z]\.){2,}|[a-z]{1,3}\.|etc\.)\s*$")
 _LOWER = re.compile(r"[^\W\d_A-Z]")   # a letter that is not an ASCII capital
 _DIGITS = frozenset("0123456789")   # str.isdigit() also takes superscripts, which int() refuses
+# whole-text scans that find the few lines worth a closer look (see _lines_where): each starts
+# with the newline before its line (a literal, which the regex engine finds at C speed); a
+# blank line is whitespace only (str.strip and re's \s agree on what whitespace is)
+_LEAD_LINE = re.compile(r"\n[^\S\n]+\S")                  # text after leading space
+_BLANK_THEN_TEXT = re.compile(r"\n[^\S\n]*\n[^\S\n]*\S")   # a blank line, then text
+_NO_ASCII_LOWER = dict.fromkeys(range(ord("a"), ord("z") + 1))   # str.translate deletes them
+_MAYBE_LIST_ITEM = re.compile(r"\n[^\S\n]*[(\d]")   # what _LIST_ITEM needs first
+_NOT_NUMBER_BYTES = bytes(c for c in range(256) if c not in b"\n0123456789/")
 
 
 @dataclass
@@ -128,6 +138,9 @@ class _Gap:
     confidence: float = 1.0
 
 
+_LINE = _Gap("\n", "line")   # two lines of one paragraph
+
+
 @register
 class PageStructure(Stage):
     name = "page_structure"
@@ -155,23 +168,30 @@ class PageStructure(Stage):
     def _propose(self, text: str) -> list[Edit]:
         self.t = _load_tables()
         lines = text.split("\n")
-        starts = []
-        pos = 0
-        for ln in lines:
-            starts.append(pos)
-            pos += len(ln) + 1
         n = len(lines)
-        strip = [ln.strip() for ln in lines]
+        # line k starts after the k earlier lines and their newlines
+        starts = list(map(operator.add, itertools.accumulate(map(len, lines[:-1]), initial=0),
+                          range(n)))
+        strip = list(map(str.strip, lines))
         blank = [not s for s in strip]
-        lead = [bool(s) and ln[:1].isspace() for ln, s in zip(lines, strip)]
+        self.padded, self.starts = "\n" + text, starts
+        self.lead_lines = self._lines_where(_LEAD_LINE)
+        lead = [False] * n
+        for i in self.lead_lines:
+            lead[i] = True
+        self.after_blank = [i + 1 for i in self._lines_where(_BLANK_THEN_TEXT)]
+        # what a page number or a running head needs: an ASCII digit or a slash
+        digit_lines = text.encode("utf-8", "surrogatepass").translate(None, _NOT_NUMBER_BYTES)
+        self.number_lines = [i for i, d in enumerate(digit_lines.split(b"\n")) if d]
         self.lines, self.strip, self.blank, self.lead, self.n = lines, strip, blank, lead, n
         self.width = self._widths()
         self._first_memo: dict[int, str] = {}
         self._end_memo: dict[int, bool] = {}
         # the scan ends a line with a space unless a word goes on: trust that sign only
         # in a text that has it (not in text whose lines were joined already)
-        nonblank = [ln for ln, s in zip(lines, strip) if s]
-        self.spaced = sum(1 for ln in nonblank if ln[-1:].isspace()) >= 0.3 * max(1, len(nonblank))
+        nonblank = n - blank.count(True)
+        spaced = sum(1 for ln, b in zip(lines, blank) if not b and ln[-1:].isspace())
+        self.spaced = spaced >= 0.3 * max(1, nonblank)
 
         self.head_titles: list[str] = []
         blocks = self._heads_and_numbers()
@@ -199,21 +219,40 @@ class PageStructure(Stage):
         return self._edits(text, starts, content, gaps, blocks)
 
     # -- measuring ---------------------------------------------------------------------------
+    def _lines_where(self, pattern: re.Pattern) -> list[int]:
+        """The lines (indexes, ascending) where ``pattern``, which starts with the newline
+        before a line, matches: one scan of the whole text at C speed, so that Python looks
+        only at those few lines.  The text is scanned with a newline put before it, so the
+        match's start is the offset of its line in the text."""
+        starts = self.starts
+        return [bisect.bisect_left(starts, m.start()) for m in pattern.finditer(self.padded)]
+
     def _widths(self) -> list[float]:
-        """The typical width of full lines around each line (median of a window)."""
+        """The typical width of full lines around each line: the median length of the lines
+        of at least 25 characters in a window, measured once for each block of ``step`` lines.
+
+        Fast: each window is sorted whole (the short lines are then cut off with a bisection)
+        and, when windows are made of whole blocks, from lengths already sorted block by
+        block, which the sort merges as runs."""
         n, strip = self.n, self.strip
         w = int(self.config["width_window"])
         step = 50
-        lens = [len(s) for s in strip]
-        out = [0.0] * n
+        lens = list(map(len, strip))
+        if w % step == 0:   # a window is whole blocks: the same lengths, in sorted runs
+            lens = [x for c0 in range(0, n, step) for x in sorted(lens[c0:c0 + step])]
+        out: list[float] = []
+        everywhere = None
         for c0 in range(0, n, step):
             lo, hi = max(0, c0 - w), min(n, c0 + step + w)
-            sample = sorted(x for x in lens[lo:hi] if x >= 25)
-            if len(sample) < 10:   # too little text around: look wider
-                sample = sorted(x for x in lens if x >= 25) or [60]
-            med = float(sample[len(sample) // 2])
-            for i in range(c0, min(n, c0 + step)):
-                out[i] = med
+            sample = sorted(lens[lo:hi])
+            cut = bisect.bisect_left(sample, 25)
+            if len(sample) - cut < 10:   # too little text around: look wider
+                if everywhere is None:
+                    everywhere = sorted(lens)
+                    everywhere = everywhere[bisect.bisect_left(everywhere, 25):] or [60]
+                sample, cut = everywhere, 0
+            med = float(sample[cut + (len(sample) - cut) // 2])
+            out.extend([med] * (min(n, c0 + step) - c0))
         return out
 
     def _short(self, i: int, ratio: str = "short_ratio") -> bool:
@@ -246,14 +285,12 @@ class PageStructure(Stage):
         return got
 
     def _first_of(self, i: int) -> str:
-        if _LETTER_ITEM.match(self.strip[i]):
-            return "U"
         s = _LEAD_JUNK.sub("", self.strip[i])
         if not s:
             return "o"
         c = s[0]
-        if c.islower():
-            return "l"
+        if c.islower():   # a letter item, "(a) ", is junk and then a lower-case letter
+            return "U" if _LETTER_ITEM.match(self.strip[i]) else "l"
         if c.isupper() or c.isdigit():
             return "U"
         return "o"
@@ -300,9 +337,9 @@ class PageStructure(Stage):
             else:
                 return None
         r = "".join(out)
-        if not r or len(r) > 4 or not any(ch in _DIGITS for ch in r) or r.count("?") > 2:
+        if not r or len(r) > 4 or _DIGITS.isdisjoint(r) or r.count("?") > 2:
             return None
-        if not any(ch in _DIGITS for ch in s):
+        if _DIGITS.isdisjoint(s):
             return None
         return r
 
@@ -337,14 +374,18 @@ class PageStructure(Stage):
         if not titles:
             return []
         out = []
-        for i in range(self.n):
+        for i in self.after_blank:   # a head follows a blank line
             s = self.strip[i]
-            if self.blank[i] or i in taken or i == 0 or not self.blank[i - 1] or "/" in s:
+            if i in taken or "/" in s:
                 continue
-            letters = [c for c in s if c.isalpha()]
-            if len(letters) < 8 or sum(c.islower() for c in letters) > 0.1 * len(letters):
+            # more ASCII lower-case letters than the share allowed of all letters: prose (a
+            # quick test that spares most lines the exact one)
+            if len(s) - len(s.translate(_NO_ASCII_LOWER)) > 0.1 * len(s):
                 continue
-            key = "".join(letters).upper()
+            letters = "".join(filter(str.isalpha, s))
+            if len(letters) < 8 or sum(map(str.islower, letters)) > 0.1 * len(letters):
+                continue
+            key = letters.upper()
             best, seen = 0.0, 0
             for t, cnt in titles.items():
                 if abs(len(t) - len(key)) > 0.2 * len(t):
@@ -368,13 +409,17 @@ class PageStructure(Stage):
     def _head_without_slash(self, s: str) -> tuple[str, str] | None:
         """'TITLE N' or 'N TITLE' (the slash lost): (title letters, number part), else None.
         Only a number that fits the page sequence, or a title seen in other heads, makes
-        it a head."""
-        parts = s.split()
-        if len(parts) < 2:
+        it a head.  (The first and last words are split off alone, and a title cut only
+        for a number word: most lines have none.)"""
+        first = s.split(None, 1)
+        if len(first) < 2:
             return None
-        for num, title in ((parts[-1], s[:s.rfind(parts[-1])]), (parts[0], s[len(parts[0]):])):
-            if len(num) > 8 or not any(c in _DIGITS for c in num):
+        last = s.rsplit(None, 1)[1]
+        for at_end in (True, False):
+            num = last if at_end else first[0]
+            if len(num) > 8 or _DIGITS.isdisjoint(num):
                 continue
+            title = s[:s.rfind(num)] if at_end else s[len(num):]
             if len(_LOWER.findall(title)) > 0.1 * len(title):
                 continue
             letters = [c for c in title if c.isalpha()]
@@ -388,11 +433,16 @@ class PageStructure(Stage):
     def _heads_and_numbers(self) -> list[_Block]:
         n, strip, blank, lead = self.n, self.strip, self.blank, self.lead
         cands = []   # (first, last, kind, number-string, position evidence)
-        i = 0
         maxk = int(self.config["max_head_lines"])
-        while i < n:
-            if blank[i]:
-                i += 1
+        # only lines with a digit or a slash can be a head or a number, or start a head
+        # split over lines (whose slash is on one of the next maxk - 1 lines)
+        tried = set(self.number_lines)
+        for j in self.number_lines:
+            if "/" in strip[j]:
+                tried.update(range(max(0, j - maxk + 1), j))
+        done = 0   # the lines before this one are in a head or a number found already
+        for i in sorted(tried):
+            if i < done or blank[i]:
                 continue
             after_blank = i == 0 or blank[i - 1]
             found = None
@@ -422,9 +472,7 @@ class PageStructure(Stage):
                 before = f == 0 or blank[f - 1]
                 after = l + 1 >= n or blank[l + 1] or lead[l + 1]
                 cands.append((f, l, kind, num, before and after))
-                i = l + 1
-                continue
-            i += 1
+                done = l + 1
         if not cands:
             return []
         # the sequence of page numbers: the heaviest chain of readings increasing with the
@@ -531,7 +579,7 @@ class PageStructure(Stage):
         return out
 
     def _lines_per_page(self) -> float:
-        starts = [i for i in range(self.n) if self.lead[i]]
+        starts = self.lead_lines
         gaps = sorted(b - a for a, b in zip(starts, starts[1:]) if 20 <= b - a <= 80)
         return float(gaps[len(gaps) // 2]) if gaps else 40.0
 
@@ -554,10 +602,15 @@ class PageStructure(Stage):
         n, strip, blank, lead = self.n, self.strip, self.blank, self.lead
         note_re = self.t.note
         out = []
-        i = 1
-        while i < n:
-            if blank[i] or not blank[i - 1] or lead[i] or i in taken:
-                i += 1
+        done = 0   # the lines before this one are in a note found already
+        for i in self.after_blank:   # a note starts after a blank line
+            if i < done or lead[i] or i in taken:
+                continue
+            marker = bool(note_re and note_re.match(strip[i]))
+            # without a marker, a note is told by its longer lines (all but its last), a
+            # caption by the blank lines before it: most lines are neither, seen at once
+            wide = self.config["note_width_ratio"] * self.width[i]
+            if not marker and len(strip[i]) < wide and not (i >= 2 and blank[i - 2]):
                 continue
             # the block runs to the next page-start line (a note ends its page)
             # (or the running head that survived at the top of the next page)
@@ -577,18 +630,13 @@ class PageStructure(Stage):
                 blanks_in_a_row = blanks_in_a_row + 1 if blank[j] else 0
                 j += 1
             if p < 0:
-                i += 1
                 continue
             last = p - 1
             while last >= i and (blank[last] or last in taken):
                 last -= 1
             body = [k for k in range(i, last + 1) if not blank[k]]
             if not body:
-                i += 1
                 continue
-            marker = bool(note_re and note_re.match(strip[i]))
-            # without a marker, a note is told by its longer lines (all but its last)
-            wide = self.config["note_width_ratio"] * self.width[i]
             long_lines = len(body) >= 2 and all(len(strip[k]) >= wide for k in body[:-1])
             k0 = i - 1
             nblank = 0
@@ -597,12 +645,10 @@ class PageStructure(Stage):
                 k0 -= 1
             caption = len(body) == 1 and nblank >= 2 and not marker
             if not (marker or long_lines or caption):
-                i += 1
                 continue
             a = self._prev_content(i, taken)
             interrupts = a >= 0 and self._continues(a, p)
             if caption and not interrupts:
-                i += 1
                 continue
             text = "\n".join(self.lines[k].lstrip() for k in body)
             # a note continued from the previous page joins that note
@@ -626,53 +672,71 @@ class PageStructure(Stage):
                              marker=marker)
             out.append(blk)
             taken.update(range(i, last + 1))
-            i = last + 1
+            done = last + 1
         return out
 
     # -- paragraph decisions ----------------------------------------------------------------
-    def _decide(self, content: list[int], blocks: list[_Block]) -> list[_Gap]:
-        """One decision for each pair of consecutive content lines."""
-        blank = self.blank
+    def _decide(self, content: list[int], blocks: list[_Block]) -> dict[int, _Gap]:
+        """One decision for each pair of consecutive content lines: gaps[x] goes between
+        content[x] and content[x + 1].
+
+        Fast: most pairs are two lines next to each other in the scan, neither of them short,
+        which _decide_one would always keep in one paragraph.  Those are found by one pass
+        over the lines and left out of ``gaps`` (they stand for _Gap("\\n", "line") and
+        need no edit); Python decides only the other pairs."""
+        blank, strip = self.blank, self.strip
         kept_first = {b.first for b in blocks if b.kind == "note-kept"}
         kept_last = {b.last for b in blocks if b.kind == "note-kept"}
-        gaps: list[_Gap] = []
-        info = []   # (blank lines, removed blocks) in each gap
-        list_seen: dict[tuple[str, int], int] = {}   # (style, number) -> line of the item
-        for x in range(len(content) - 1):
+        # short by either measure (widths are not negative, so the larger ratio decides)
+        ratio = max(self.config["short_ratio"], self.config["very_short_ratio"])
+        look = [len(s) < ratio * w for s, w in zip(strip, self.width)]
+        for k in kept_first | kept_last:
+            look[k] = True
+        todo = [x for x, a, b in zip(itertools.count(), content, content[1:])
+                if b - a > 1 or look[a] or look[b]]
+        gaps: dict[int, _Gap] = {}
+        info: dict[int, tuple[int, list[_Block]]] = {}   # (blank lines, removed blocks)
+        no_info = (0, [])                                # ... between adjacent lines
+        for x in todo:
             a, b = content[x], content[x + 1]
-            nb = sum(1 for k in range(a + 1, b) if blank[k])
-            bl = [self.block_at[k] for k in range(a + 1, b) if k in self.block_at]
-            info.append((nb, bl))
-            gaps.append(self._decide_one(a, b, nb, bl))
+            nb, bl = no_info
+            if b - a > 1:
+                nb = sum(1 for k in range(a + 1, b) if blank[k])
+                bl = [self.block_at[k] for k in range(a + 1, b) if k in self.block_at]
+                info[x] = (nb, bl)
+            gaps[x] = self._decide_one(a, b, nb, bl)
             if a in kept_last or b in kept_first:
-                gaps[-1] = _Gap("\n\n", "footnote-break", 0.9)
+                gaps[x] = _Gap("\n\n", "footnote-break", 0.9)
         # a numbered item continuing a numbered sequence starts a paragraph
-        for x in range(len(content) - 1):
-            a, b = content[x], content[x + 1]
-            m = _LIST_ITEM.match(self.strip[b])
-            if not m:
+        list_seen: dict[tuple[str, int], int] = {}   # (style, number) -> line of the item
+        for b in self._lines_where(_MAYBE_LIST_ITEM):
+            x = bisect.bisect_left(content, b) - 1   # the gap before line b
+            m = _LIST_ITEM.match(strip[b])
+            if not 0 <= x < len(content) - 1 or content[x + 1] != b or not m:
                 continue
+            a = content[x]
             num = int(m.group(1))
-            style = self.strip[b][:1] == "("
+            style = strip[b][:1] == "("
             prev_line = list_seen.get((style, num - 1))
-            para_start = x == 0 or gaps[x].sep == "\n\n"
+            para_start = x == 0 or gaps.get(x, _LINE).sep == "\n\n"
             if para_start:
                 list_seen[(style, num)] = b
             elif prev_line is not None and b - prev_line < 400 and not self._word_cont(a) \
                     and not self._hyphen(a) \
-                    and (self._sent_end(a) or a == prev_line or info[x][0] > 0):
+                    and (self._sent_end(a) or a == prev_line or info.get(x, no_info)[0] > 0):
                 gaps[x] = _Gap("\n\n", "list-item-break", 0.8)
                 list_seen[(style, num)] = b
         # the displaced break: a blank line inside a sentence right after a paragraph's first
         # line, that paragraph glued to the end of the previous one
-        for x in range(1, len(content) - 1):
+        for x, (nb, bl) in info.items():
+            if not 1 <= x < len(content) - 1:
+                continue
             g = gaps[x]
-            nb, bl = info[x]
             if g.sep != "\n" or nb == 0 or bl or g.rule != "mid-sentence-blank":
                 continue
             w, a = content[x - 1], content[x]
-            g0 = gaps[x - 1]
-            if g0.sep != "\n" or info[x - 1][0] or info[x - 1][1]:
+            g0 = gaps.get(x - 1, _LINE)
+            if g0.sep != "\n" or x - 1 in info and (info[x - 1][0] or info[x - 1][1]):
                 continue
             if self._first(a) != "U" or self._word_cont(w) or self._hyphen(w):
                 continue
@@ -686,12 +750,16 @@ class PageStructure(Stage):
         return gaps
 
     def _decide_one(self, a: int, b: int, nb: int, bl: list[_Block]) -> _Gap:
-        heads = [k for k in bl if k.kind in ("head", "number")]
-        moved = [k for k in bl if k.moved]
-        join_rule = "running-head" if any(k.kind == "head" for k in heads) else (
-            "page-number" if heads else ("footnote-move" if moved else "mid-sentence-blank"))
-        fa, fb = self._first(a), self._first(b)
+        """The gap between content lines a and b, with nb blank lines and the removed blocks
+        bl between them.  (Each line test runs only when the decision comes to it.)"""
+        fb = self._first(b)
         if nb or bl:
+            join_rule = "mid-sentence-blank"
+            if bl:
+                heads = [k for k in bl if k.kind in ("head", "number")]
+                join_rule = "running-head" if any(k.kind == "head" for k in heads) else (
+                    "page-number" if heads else (
+                        "footnote-move" if any(k.moved for k in bl) else join_rule))
             if self._word_cont(a) or (self._hyphen(a) and fb == "l"):
                 return _Gap("\n", join_rule, 0.95)
             if fb == "l" and not self._sent_end(a):
@@ -703,9 +771,8 @@ class PageStructure(Stage):
                 # a sentence ended and a blank line follows: a paragraph, whose first
                 # capital the scan misread ("r am sending" for "I am sending")
                 return _Gap("\n\n", "paragraph-break", 0.6)
-            alone = (a == 0 or self.blank[a - 1]) and len(self.strip[a]) < 0.9 * self.width[a] \
-                and not self._ends_joiner(a)     # a one-line heading between blank lines
-            if (self.spaced and not self._sent_end(a) and fb != "l" and not self._short(a) and not alone
+            if (self.spaced and not self._sent_end(a) and fb != "l" and not self._short(a)
+                    and not self._alone(a)
                     and not self._allcaps(a) and not self._standalone(b)
                     and not (self._starts_joiner(b) and not self._ends_joiner(a))):
                 return _Gap("\n", join_rule, 0.9 if self._ends_joiner(a) else 0.8)
@@ -737,6 +804,11 @@ class PageStructure(Stage):
                 return _Gap("\n\n", "short-line-break", 0.75)   # a heading
         return _Gap("\n", "line")
 
+    def _alone(self, a: int) -> bool:
+        """A one-line heading between blank lines."""
+        return (a == 0 or self.blank[a - 1]) and len(self.strip[a]) < 0.9 * self.width[a] \
+            and not self._ends_joiner(a)
+
     def _standalone(self, b: int) -> bool:
         """A short line that is its own paragraph: salutation, heading in capitals."""
         if not self._short(b, "very_short_ratio"):
@@ -745,8 +817,10 @@ class PageStructure(Stage):
         return s.endswith(":") or s.endswith(",") or self._allcaps(b)
 
     # -- edits ----------------------------------------------------------------------------------
-    def _edits(self, text: str, starts: list[int], content: list[int], gaps: list[_Gap],
+    def _edits(self, text: str, starts: list[int], content: list[int], gaps: dict[int, _Gap],
                blocks: list[_Block]) -> list[Edit]:
+        """The edits for the decided gaps (see _decide: a gap not in ``gaps`` needs none),
+        the removed blocks, the leading spaces and the end of the text."""
         lines, blank = self.lines, self.blank
         edits: list[Edit] = []
 
@@ -758,26 +832,23 @@ class PageStructure(Stage):
         c0 = content[0]
         if starts[c0] > 0:
             self._gap_edits(edits, text, starts, -1, c0, _Gap("", "blank-run"))
-        # leading spaces of content lines
-        for i in content:
-            ln = lines[i]
-            nws = len(ln) - len(ln.lstrip())
-            if nws:
-                edits.append(Edit(starts[i], starts[i] + nws, "", "page-start-space",
-                                  1.0 if self.lead[i] else 0.9))
+        # leading spaces of content lines (the page starts that are not removed)
+        for i in self.lead_lines:
+            if i not in self.block_at:
+                ln = lines[i]
+                edits.append(Edit(starts[i], starts[i] + len(ln) - len(ln.lstrip()), "",
+                                  "page-start-space", 1.0))
         # between content lines
-        for x in range(len(content) - 1):
-            self._gap_edits(edits, text, starts, content[x], content[x + 1], gaps[x])
+        for x in sorted(gaps):
+            a, b = content[x], content[x + 1]
+            if b - a > 1 or gaps[x].sep != "\n":   # else: nothing between, nothing to add
+                self._gap_edits(edits, text, starts, a, b, gaps[x])
         last = content[-1]
         end_last = starts[last] + len(lines[last])
-        # moved notes go to the end of their paragraph
+        # moved notes go to the end of their paragraph: the last line before a break
         inserts: dict[int, list[_Block]] = {}
-        para_end = {}
-        end_of = None
-        for x in range(len(content) - 1, -1, -1):
-            if x == len(content) - 1 or gaps[x].sep == "\n\n":
-                end_of = content[x]
-            para_end[content[x]] = end_of
+        para_ends = sorted(x for x, g in gaps.items() if g.sep == "\n\n")
+        para_ends.append(len(content) - 1)
         continued: dict[int, list[_Block]] = {}
         for b in blocks:
             if b.moved and b.follows is not None and b.follows.moved:
@@ -789,7 +860,9 @@ class PageStructure(Stage):
             if not b.moved or (b.follows is not None and b.follows.moved):
                 continue
             k = bisect.bisect_right(content, b.last)
-            target = para_end[content[k]] if k < len(content) else last
+            target = last
+            if k < len(content):
+                target = content[para_ends[bisect.bisect_left(para_ends, k)]]
             inserts.setdefault(target, []).append(b)
         for target, bs in inserts.items():
             pos = starts[target] + len(lines[target])
