@@ -85,32 +85,36 @@ def _word_char(ch: str) -> bool:
 _OUTER_MARKS = ".,;:!?\"()[]"
 
 
-def count_tokens(text: str) -> collections.Counter:
-    """``Counter(TOKEN.findall(text))``, the same counts, faster.
+def count_tokens(text: str) -> tuple[collections.Counter, collections.Counter]:
+    """``Counter(TOKEN.findall(text))``, the same counts, faster, in two parts: the tokens
+    without a hyphen (plain words) and the compounds.
 
     No TOKEN spans whitespace, so the text is cut at whitespace (one C-level split and
     count) and each distinct chunk read once.  Most distinct chunks are a run of ASCII
-    letters and digits, one token as it stands: they are kept in bulk (a copy of the
+    letters and digits, one plain token as it stands: they are kept in bulk (a copy of the
     chunk counts).  Only the others are read one by one: after its outer marks stripped a
-    chunk may be such a run, and what is left goes through the regex.
+    chunk may be such a run, and what is left goes through the regex (the only source of
+    compounds).
     """
     chunks = collections.Counter(text.split())
     odd = [c for c in chunks if not (c.isalnum() and c.isascii())]
-    toks = collections.Counter(chunks)
-    pop = toks.pop
-    for chunk in odd:                   # all out first: a token of one may be another's chunk
-        pop(chunk)
-    get = toks.get
+    plain = collections.Counter(chunks)
+    pop = plain.pop
+    counts = [pop(c) for c in odd]      # all out first: a token of one may be another's chunk
+    compounds: collections.Counter = collections.Counter()
+    get, cget = plain.get, compounds.get
     findall = TOKEN.findall
-    for chunk in odd:
-        n = chunks[chunk]
+    for chunk, n in zip(odd, counts):
         word = chunk.strip(_OUTER_MARKS)
-        if word and word.isalnum() and word.isascii():
-            toks[word] = get(word, 0) + n
+        if word.isalnum() and word.isascii():
+            plain[word] = get(word, 0) + n
         else:
             for tok in findall(chunk):
-                toks[tok] = get(tok, 0) + n
-    return toks
+                if "-" in tok:
+                    compounds[tok] = cget(tok, 0) + n
+                else:
+                    plain[tok] = get(tok, 0) + n
+    return plain, compounds
 
 
 def _zipf(freq: float) -> float:
@@ -128,11 +132,16 @@ class _BookCounts:
     """
 
     def __init__(self, text: str, fragments: list[str]) -> None:
-        toks = count_tokens(text)
-        toks.subtract(fragments)        # halves of broken words are no evidence
+        plain, compounds = count_tokens(text)
+        for tok in fragments:           # halves of broken words are no evidence
+            counts = compounds if "-" in tok else plain
+            counts[tok] = counts.get(tok, 0) - 1
+        for tok in set(fragments):      # (only those can be used up)
+            counts = compounds if "-" in tok else plain
+            if counts[tok] <= 0:
+                del counts[tok]
         # Words on their own first, in bulk: their case-folded forms come from one lower() of
         # them all, one a line ("\n" is in no token and ends a word for lower()).
-        plain = {tok: n for tok, n in toks.items() if n > 0 and "-" not in tok}
         cased: collections.Counter = collections.Counter(plain)
         solo: collections.Counter = collections.Counter()
         solo_get = solo.get        # (get-and-set: Counter's "+=" calls __missing__ for each new word)
@@ -145,9 +154,7 @@ class _BookCounts:
         first_lower: dict[str, set] = collections.defaultdict(set)
         last: dict[str, set] = collections.defaultdict(set)
         words_get, cased_get = words.get, cased.get
-        for tok, n in toks.items():
-            if n <= 0 or "-" not in tok:
-                continue
+        for tok, n in compounds.items():
             parts = tok.split("-")
             low = [x.lower() for x in parts]
             for x, lx in zip(parts, low):
