@@ -133,13 +133,13 @@ class _BookCounts:
 
     def __init__(self, text: str, fragments: list[str]) -> None:
         plain, compounds = count_tokens(text)
-        for tok in fragments:           # halves of broken words are no evidence
+        for tok, k in collections.Counter(fragments).items():   # halves of broken words are no evidence
             counts = compounds if "-" in tok else plain
-            counts[tok] = counts.get(tok, 0) - 1
-        for tok in set(fragments):      # (only those can be used up)
-            counts = compounds if "-" in tok else plain
-            if counts[tok] <= 0:
-                del counts[tok]
+            left = counts.get(tok, 0) - k
+            if left > 0:
+                counts[tok] = left
+            else:
+                counts.pop(tok, None)
         # Words on their own first, in bulk: their case-folded forms come from one lower() of
         # them all, one a line ("\n" is in no token and ends a word for lower()).
         cased: collections.Counter = collections.Counter(plain)
