@@ -59,9 +59,10 @@ TOKEN_AT_END = regex.compile(rf"(?r){_PART}(?:-{_PART})*(?=-?\Z)")
 # when it holds 2+ newlines.  Matched from its first newline (group 1: the further newlines),
 # which the engine finds fast; the spaces before it are taken by hand.  (Plain ``re``: ASCII only.)
 BREAK_FROM_NL = re.compile(r"\n(?:([ \t]*\n)+)?[ \t]*")
-# The word half at either side of a break (letters, digits, inner apostrophes).
-LEFT_HALF = regex.compile(r"(?r)[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*(?=-?\Z)")
-RIGHT_HALF = regex.compile(r"[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*")
+# The word half at either side of a break (letters, digits, inner apostrophes): one part of a
+# TOKEN.  At a break the halves are the last part of the TOKEN_AT_END and the first part of the
+# TOKEN there; RIGHT_HALF reads the right one after a hyphen the scan moved to the next line.
+RIGHT_HALF = regex.compile(_PART)
 # A left line ending in a quote or apostrophe glued to a letter: OCR junk inside a word
 # (``ovel'`` / ``come``) rather than a closing quote.
 GLUED_MARK = regex.compile(r"\p{L}['\u2019\"]\Z")
@@ -330,9 +331,9 @@ class Dehyphenate(Stage):
         """The edit for the break ``text[s:e]`` after a line without a trailing space.
 
         ``ltok`` (ending at ``lend``) / ``rtok`` (starting at ``e``): the tokens at the break
-        (:meth:`_tokens_at`).  The word halves are their last / first part: ``LEFT_HALF`` /
-        ``RIGHT_HALF`` would match just that (the same part pattern, from the same place, and
-        a part holds no hyphen).  The decision is asked once for each pair of halves.
+        (:meth:`_tokens_at`).  The word halves are their last / first part: the regex took
+        that part greedily from the break, as a search for the part alone would, and a part
+        holds no hyphen.  The decision is asked once for each pair of halves.
         """
         hyphen_line = text[s - 1] == "-"
         bstart = e
@@ -356,7 +357,8 @@ class Dehyphenate(Stage):
         cut = start - lstart
         join, hyphen = a + b, a + "-" + b
         if conf >= 1.0:                     # sure: one reading, no candidates
-            return Edit(start, end, (join if choice == "join" else hyphen)[cut:], rule, conf, APPLIED, (), note)
+            after = join if choice == "join" else hyphen
+            return Edit(start, end, after[cut:], rule, conf, APPLIED, (), note)
         readings = [join, hyphen] if choice == "join" else [hyphen, join]
         if note.endswith(SPACE_NOTE):       # the book writes the halves as two words
             readings.insert(1, a + " " + b)
@@ -385,12 +387,14 @@ class Dehyphenate(Stage):
             nj = book.words.get(la + lb, 0)
         nh = book.pairs.get((la, lb), 0)
         note = f"book: {a}{b0} {nj}, {a}-{b0} {nh}"
+        lex = self.lexicon
         if nj or nh:
             choice = "hyphen" if nh > nj else "join"
             win, lose = max(nj, nh), min(nj, nh)
             if lose == 0:
                 sure = win >= 2 or (choice == "join" and (
-                    self._english_zipf(la + lb) >= c["join_zipf"] or not (self._good(a, book) and self._good(b0, book))))
+                    self._english_zipf(la + lb) >= c["join_zipf"]
+                    or not (self._good(a, book) and self._good(b0, book))))
                 conf = 1.0 if sure else c["confidence_english"]
             elif win >= c["book_ratio"] * lose:
                 conf = c["confidence_english"]
@@ -400,7 +404,7 @@ class Dehyphenate(Stage):
         # The book is silent on this pair.  A capitalised word after it marks a compound
         # ("Sino" / "Soviet", "insurrections" / "Chartism" with a dash), if it is a word.
         if b0[:1].isupper() and not b0.isupper() and (
-                book.words.get(lb, 0) >= 2 or (self.lexicon is not None and self.lexicon.is_english(lb))):
+                book.words.get(lb, 0) >= 2 or (lex is not None and lex.is_english(lb))):
             return "hyphen", sure_hyph, c["confidence_english"], note + "; capitalised word after"
         if not (self._good(a, book) and self._good(b0, book)):
             # a half that is no word: a broken word, perhaps with an OCR error in it
