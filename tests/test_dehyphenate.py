@@ -3,6 +3,7 @@ through a Document and this stage alone, and the whole book for the layout contr
 the book's own evidence and speed."""
 from __future__ import annotations
 
+import collections
 import json
 import re
 import time
@@ -14,7 +15,7 @@ from ocr_clean.document import Document
 from ocr_clean.ledger import replay
 from ocr_clean.lexicon import Lexicon
 from ocr_clean.stages import REGISTRY
-from ocr_clean.stages.dehyphenate import Dehyphenate
+from ocr_clean.stages.dehyphenate import TOKEN, TOKEN_AT_END, Dehyphenate, count_tokens
 
 HERE = Path(__file__).resolve().parent
 CASES = json.loads((HERE / "cases" / "dehyphenate.json").read_text(encoding="utf-8"))
@@ -144,3 +145,29 @@ def test_book_uncertain_edits_carry_both_readings(book):
         assert e.status == "applied" and e.confidence < 1.0
         assert len(e.candidates) >= 2 and e.after == e.candidates[0]
         assert "\n" not in e.after and e.note
+
+
+# -- the shortcuts of the fast path give what the plain regexes give -------------------------
+TRICKY = ("Lenin's (1929-30) \"five-year\" plan, so-called; \u0130stanbul \u00bd x'y -z a--b don\u2019t. "
+          "seven-year-Iong Bolshevik-Leninists, 'Left' ThermidOl\ufffd (S.1.) v.v. - 1- -Right \t\n")
+
+
+def test_count_tokens_is_token_findall():
+    text = TRICKY + paragraphs(RAW.read_text(encoding="utf-8")[:200_000])
+    plain, compounds = count_tokens(text)
+    assert plain + compounds == collections.Counter(TOKEN.findall(text))
+    assert not any("-" in t for t in plain) and all("-" in t for t in compounds)
+
+
+@pytest.mark.parametrize("left, right", [
+    ("the revo", "lution"), ("in-", "dustrial"), ("x" * 90, "tail"), ("a " + "y" * 85, "z"),
+    ("so-", "called"), ("the Bolshevik-Le", "ninists"), ("(so", "called)"), ("his", "-torical"),
+    ("tab\tword", "x"), ("don\u2019t", "care"), ("\u0130t", "s"), ("luck !", "consists"), ("1929", "30"),
+])
+def test_tokens_at_a_break_are_the_regex_matches(left, right):
+    text = "A line \n" + left + "\n" + right + " end\n"
+    s = text.index("\n", 8)
+    e, ls = s + 1, text.rfind("\n", 0, s) + 1
+    lm, rm = TOKEN_AT_END.search(text, max(ls, s - 80), s), TOKEN.match(text, e)
+    want = (lm.group() if lm else None, lm.end() if lm else s, rm.group() if rm else None)
+    assert Dehyphenate._tokens_at(text, s, e, ls) == want

@@ -46,7 +46,7 @@ from typing import Any
 import regex
 
 from ..document import Document
-from ..ledger import Edit
+from ..ledger import APPLIED, Edit
 from .base import Stage, register
 
 # A word of the book, hyphenated compounds whole: "Bolshevik-Leninists", "1929-30", "Trotsky's".
@@ -59,13 +59,14 @@ TOKEN_AT_END = regex.compile(rf"(?r){_PART}(?:-{_PART})*(?=-?\Z)")
 # when it holds 2+ newlines.  Matched from its first newline (group 1: the further newlines),
 # which the engine finds fast; the spaces before it are taken by hand.  (Plain ``re``: ASCII only.)
 BREAK_FROM_NL = re.compile(r"\n(?:([ \t]*\n)+)?[ \t]*")
-# The word half at either side of a break (letters, digits, inner apostrophes).
-LEFT_HALF = regex.compile(r"(?r)[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*(?=-?\Z)")
-RIGHT_HALF = regex.compile(r"[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*")
+# The word half at either side of a break (letters, digits, inner apostrophes): one part of a
+# TOKEN.  At a break the halves are the last part of the TOKEN_AT_END and the first part of the
+# TOKEN there; RIGHT_HALF reads the right one after a hyphen the scan moved to the next line.
+RIGHT_HALF = regex.compile(_PART)
 # A left line ending in a quote or apostrophe glued to a letter: OCR junk inside a word
 # (``ovel'`` / ``come``) rather than a closing quote.
 GLUED_MARK = regex.compile(r"\p{L}['\u2019\"]\Z")
-POSSESSIVE = regex.compile(r"['\u2019]s\Z")
+POSSESSIVE = ("'s", "\u2019s")     # endings of a possessive
 # A dash dropped after closing punctuation, before a word or an opening quote.
 DASH_BEFORE = regex.compile(r"(?:\p{L}|\p{N}|\s|^)[.!?,;:)\]\"]\Z")
 DASH_AFTER = regex.compile(r"[\p{L}\p{N}\"]")
@@ -85,26 +86,36 @@ def _word_char(ch: str) -> bool:
 _OUTER_MARKS = ".,;:!?\"()[]"
 
 
-def count_tokens(text: str) -> collections.Counter:
-    """``Counter(TOKEN.findall(text))``, the same counts, faster.
+def count_tokens(text: str) -> tuple[collections.Counter, collections.Counter]:
+    """``Counter(TOKEN.findall(text))``, the same counts, faster, in two parts: the tokens
+    without a hyphen (plain words) and the compounds.
 
-    No TOKEN spans whitespace, so the text is cut at whitespace and each distinct chunk
-    read once; a chunk that is (after its outer marks) a run of ASCII letters and digits is
-    one token as it stands, and only the other chunks go through the regex.
+    No TOKEN spans whitespace, so the text is cut at whitespace (one C-level split and
+    count) and each distinct chunk read once.  Most distinct chunks are a run of ASCII
+    letters and digits, one plain token as it stands: they are kept in bulk (a copy of the
+    chunk counts).  Only the others are read one by one: after its outer marks stripped a
+    chunk may be such a run, and what is left goes through the regex (the only source of
+    compounds).
     """
-    toks: collections.Counter = collections.Counter()
-    get = toks.get
+    chunks = collections.Counter(text.split())
+    odd = [c for c in chunks if not (c.isalnum() and c.isascii())]
+    plain = collections.Counter(chunks)
+    pop = plain.pop
+    counts = [pop(c) for c in odd]      # all out first: a token of one may be another's chunk
+    compounds: collections.Counter = collections.Counter()
+    get, cget = plain.get, compounds.get
     findall = TOKEN.findall
-    for chunk, n in collections.Counter(text.split()).items():
-        if not (chunk.isalnum() and chunk.isascii()):
-            word = chunk.strip(_OUTER_MARKS)
-            if not (word and word.isalnum() and word.isascii()):
-                for tok in findall(chunk):
-                    toks[tok] = get(tok, 0) + n
-                continue
-            chunk = word
-        toks[chunk] = get(chunk, 0) + n
-    return toks
+    for chunk, n in zip(odd, counts):
+        word = chunk.strip(_OUTER_MARKS)
+        if word.isalnum() and word.isascii():
+            plain[word] = get(word, 0) + n
+        else:
+            for tok in findall(chunk):
+                if "-" in tok:
+                    compounds[tok] = cget(tok, 0) + n
+                else:
+                    plain[tok] = get(tok, 0) + n
+    return plain, compounds
 
 
 def _zipf(freq: float) -> float:
@@ -122,11 +133,16 @@ class _BookCounts:
     """
 
     def __init__(self, text: str, fragments: list[str]) -> None:
-        toks = count_tokens(text)
-        toks.subtract(fragments)        # halves of broken words are no evidence
+        plain, compounds = count_tokens(text)
+        for tok, k in collections.Counter(fragments).items():   # halves of broken words are no evidence
+            counts = compounds if "-" in tok else plain
+            left = counts.get(tok, 0) - k
+            if left > 0:
+                counts[tok] = left
+            else:
+                counts.pop(tok, None)
         # Words on their own first, in bulk: their case-folded forms come from one lower() of
         # them all, one a line ("\n" is in no token and ends a word for lower()).
-        plain = {tok: n for tok, n in toks.items() if n > 0 and "-" not in tok}
         cased: collections.Counter = collections.Counter(plain)
         solo: collections.Counter = collections.Counter()
         solo_get = solo.get        # (get-and-set: Counter's "+=" calls __missing__ for each new word)
@@ -139,9 +155,7 @@ class _BookCounts:
         first_lower: dict[str, set] = collections.defaultdict(set)
         last: dict[str, set] = collections.defaultdict(set)
         words_get, cased_get = words.get, cased.get
-        for tok, n in toks.items():
-            if n <= 0 or "-" not in tok:
-                continue
+        for tok, n in compounds.items():
             parts = tok.split("-")
             low = [x.lower() for x in parts]
             for x, lx in zip(parts, low):
@@ -160,6 +174,8 @@ class _BookCounts:
         self._lower: str | None = None
         self._sorted: list[str] | None = None
         self._rsorted: list[str] | None = None
+        self._after: dict[tuple[str, int], tuple[int, int]] = {}
+        self._before: dict[tuple[str, int], tuple[int, int]] = {}
 
     def separate(self, a: str, b: str) -> int:
         """How often the book writes ``a b`` as two words on one line (case folded)."""
@@ -181,7 +197,11 @@ class _BookCounts:
         return table[i:j]
 
     def glued_after(self, a: str, min_rest: int = 3) -> tuple[int, int]:
-        """(types, uses) of solo words ``a + w`` whose rest ``w`` is a word of the book."""
+        """(types, uses) of solo words ``a + w`` whose rest ``w`` is a word of the book.
+        (Asked again for a recurring prefix: the answer is kept.)"""
+        key = (a, min_rest)
+        if key in self._after:
+            return self._after[key]
         if self._sorted is None:
             self._sorted = sorted(self.solo)
         types = uses = 0
@@ -190,12 +210,18 @@ class _BookCounts:
             if len(rest) >= min_rest and self.words.get(rest, 0) >= 2:
                 types += 1
                 uses += self.solo[w]
+        self._after[key] = types, uses
         return types, uses
 
     def glued_before(self, b: str, min_stem: int = 3) -> tuple[int, int]:
-        """(types, uses) of solo words ``w + b`` whose stem ``w`` is a word of the book."""
+        """(types, uses) of solo words ``w + b`` whose stem ``w`` is a word of the book.
+        (Asked again for a recurring suffix: the answer is kept.)"""
+        key = (b, min_stem)
+        if key in self._before:
+            return self._before[key]
         if self._rsorted is None:
-            self._rsorted = sorted(w[::-1] for w in self.solo)
+            self._rsorted = [w[::-1] for w in self.solo]
+            self._rsorted.sort()
         types = uses = 0
         for rw in self._by_prefix(b[::-1], self._rsorted):
             w = rw[::-1]
@@ -203,6 +229,7 @@ class _BookCounts:
             if len(stem) >= min_stem and self.words.get(stem, 0) >= 2:
                 types += 1
                 uses += self.solo[w]
+        self._before[key] = types, uses
         return types, uses
 
 
@@ -236,68 +263,107 @@ class Dehyphenate(Stage):
 
     # -- the stage ----------------------------------------------------------------------
     def propose(self, text: str, doc: Document | None = None) -> list[Edit]:
+        """One edit per line-break run, in text order.
+
+        Fast because the run is found from its newline (``BREAK_FROM_NL``, a C-speed scan),
+        the common case (a line ending with a space: two breaks in three) is tested first
+        and costs one positional ``Edit``, and the tokens at a continuation break are read
+        once (:meth:`_tokens_at`): they are the halves that are no evidence (``fragments``)
+        and they hold the halves the decision needs.
+        """
         edits: list[Edit | None] = []   # one per line-break run; None: a continuation, decided below
-        conts = []           # (index in edits, start, end) of the continuation breaks
-        fragments = []       # the word halves at continuation breaks (not counted as words)
+        append = edits.append
+        conts = []           # (index in edits, start, end, line start, the tokens at the break)
         n = len(text)
-        last_end = -1
+        m = None
         for m in BREAK_FROM_NL.finditer(text):
             nl, e = m.span()
             s = nl
             while s and text[s - 1] in " \t":      # the run starts with the line's trailing spaces
                 s -= 1
-            last_end = e
-            if e >= n:
-                edits.append(Edit(s, e, "\n", "text-end"))
+            if s < nl and s and e < n and not m.lastindex:   # the line ended with a space
+                append(Edit(s, e, " ", "space-join"))
+            elif e >= n:
+                append(Edit(s, e, "\n", "text-end"))
             elif m.lastindex or s == 0:            # 2+ newlines, or the text starts with one
-                edits.append(Edit(s, e, "\n\n" if s else "", "paragraph-break"))
-            elif s < nl:                           # the line ended with a space
-                edits.append(Edit(s, e, " ", "space-join"))
+                append(Edit(s, e, "\n\n" if s else "", "paragraph-break"))
             else:
-                conts.append((len(edits), s, e))
-                edits.append(None)
                 ls = text.rfind("\n", 0, s) + 1
-                lm = TOKEN_AT_END.search(text, max(ls, s - 80), s)
-                if lm:
-                    fragments.append(lm.group())
-                rm = TOKEN.match(text, e)
-                if rm:
-                    fragments.append(rm.group())
-        if not text.endswith("\n") and last_end < n:
+                conts.append((len(edits), s, e, ls, *self._tokens_at(text, s, e, ls)))
+                append(None)
+        if not text.endswith("\n") and (m is None or m.end() < n):
             tail = len(text.rstrip(" \t"))      # the last line, without trailing spaces
-            edits.append(Edit(tail, n, "\n", "text-end"))
+            append(Edit(tail, n, "\n", "text-end"))
         if conts:
+            # the word halves at continuation breaks are not counted as words
+            fragments = [t for c in conts for t in (c[4], c[6]) if t is not None]
             book = _BookCounts(text, fragments)
-            for i, s, e in conts:
+            decided: dict = {}     # (a, b, hyphen_line) -> _decide's answer: pairs recur
+            for i, s, e, ls, ltok, lend, rtok in conts:
                 # never into the previous edit (a one-word line)
                 prev_end = edits[i - 1].end if i else 0
-                edits[i] = self._continuation(text, s, e, prev_end, book)
+                edits[i] = self._continuation(text, s, e, ls, ltok, lend, rtok, prev_end, book, decided)
         return edits
 
+    @staticmethod
+    def _tokens_at(text: str, s: int, e: int, ls: int) -> tuple[str | None, int, str | None]:
+        """(left token, its end, right token) at the break ``text[s:e]`` (``ls``: the left
+        line's start): the ``TOKEN_AT_END`` of the left line (searched back at most 80
+        characters) and the ``TOKEN`` the right line starts with, None where there is none.
+
+        Usually the left line ends with a plain ASCII word after a space: that word is the
+        token (no letter, digit, apostrophe or hyphen can extend it), found without the
+        regex's backward search.
+        """
+        lo = max(ls, s - 80)
+        word = text[text.rfind(" ", lo, s) + 1 or lo:s]
+        if word.isalnum() and word.isascii():
+            ltok, lend = word, s
+        else:
+            lm = TOKEN_AT_END.search(text, lo, s)
+            ltok, lend = (lm.group(), lm.end()) if lm else (None, s)
+        rm = TOKEN.match(text, e)
+        return ltok, lend, rm and rm.group()
+
     # -- a line that ended without a space ------------------------------------------------
-    def _continuation(self, text: str, s: int, e: int, prev_end: int, book: _BookCounts) -> Edit:
-        ls = text.rfind("\n", 0, s) + 1
+    def _continuation(self, text: str, s: int, e: int, ls: int, ltok: str | None, lend: int,
+                      rtok: str | None, prev_end: int, book: _BookCounts, decided: dict) -> Edit:
+        """The edit for the break ``text[s:e]`` after a line without a trailing space.
+
+        ``ltok`` (ending at ``lend``) / ``rtok`` (starting at ``e``): the tokens at the break
+        (:meth:`_tokens_at`).  The word halves are their last / first part: the regex took
+        that part greedily from the break, as a search for the part alone would, and a part
+        holds no hyphen.  The decision is asked once for each pair of halves.
+        """
         hyphen_line = text[s - 1] == "-"
-        rpos = e
+        bstart = e
         if not hyphen_line and text.startswith("-", e) and e + 1 < len(text) and text[e + 1].isalpha():
-            hyphen_line, rpos = True, e + 1        # the scan moved the hyphen: "his" / "-torical"
-        lm = LEFT_HALF.search(text, max(ls, s - 80), s)
-        rm = RIGHT_HALF.match(text, rpos)
-        if lm is None or rm is None:
+            hyphen_line = True                     # the scan moved the hyphen: "his" / "-torical"
+            rm = RIGHT_HALF.match(text, e + 1)
+            b, bstart = rm and rm.group(), e + 1
+        else:
+            b = rtok and rtok.partition("-")[0]
+        if ltok is None or b is None:
             return self._other(text, s, e, max(ls, prev_end), hyphen_line)
-        a, b = lm.group(), rm.group()
-        choice, rule, conf, note = self._decide(a, b, hyphen_line, book)
+        a = ltok.rpartition("-")[2]
+        key = (a, b, hyphen_line)
+        verdict = decided.get(key)
+        if verdict is None:
+            verdict = decided[key] = self._decide(a, b, hyphen_line, book)
+        choice, rule, conf, note = verdict
+        # the span: both halves and the break; never into the previous edit (a one-word line)
+        lstart = lend - len(a)
+        start, end = max(lstart, prev_end), bstart + len(b)
+        cut = start - lstart
         join, hyphen = a + b, a + "-" + b
+        if conf >= 1.0:                     # sure: one reading, no candidates
+            after = join if choice == "join" else hyphen
+            return Edit(start, end, after[cut:], rule, conf, APPLIED, (), note)
         readings = [join, hyphen] if choice == "join" else [hyphen, join]
         if note.endswith(SPACE_NOTE):       # the book writes the halves as two words
             readings.insert(1, a + " " + b)
-        # the span: both halves and the break; never into the previous edit (a one-word line)
-        lstart = lm.start()
-        start, end = max(lstart, prev_end), rm.end()
-        cut = start - lstart
         cands = tuple([r[cut:] for r in readings] if cut else readings)
-        return Edit(start, end, cands[0], rule, confidence=conf,
-                    candidates=cands if conf < 1.0 else (), note=note)
+        return Edit(start, end, cands[0], rule, conf, APPLIED, cands, note)
 
     def _decide(self, a: str, b: str, hyphen_line: bool, book: _BookCounts) -> tuple[str, str, float, str]:
         """("join"|"hyphen", rule, confidence, note) for the halves ``a`` / ``b``."""
@@ -311,7 +377,7 @@ class Dehyphenate(Stage):
             # a number and a word: "mid-" / "1933", "1928-" / "the": never one word
             return "hyphen", sure_hyph, 1.0 if hyphen_line else c["confidence_dash"], "a number and a word"
         # the possessive of the second half does not change the decision: "Robes" / "pierre's"
-        b0 = POSSESSIVE.sub("", b)
+        b0 = b[:-2] if b.endswith(POSSESSIVE) else b
         la, lb = a.lower(), b0.lower()
         if b0[:1].isupper() and not a.isupper():
             # a capital inside the joined form: only that very spelling counts ("MacDonald"),
@@ -322,13 +388,13 @@ class Dehyphenate(Stage):
         nh = book.pairs.get((la, lb), 0)
         note = f"book: {a}{b0} {nj}, {a}-{b0} {nh}"
         lex = self.lexicon
-        zj = _zipf(lex.freq(la + lb)) if lex is not None else 0.0
         if nj or nh:
             choice = "hyphen" if nh > nj else "join"
             win, lose = max(nj, nh), min(nj, nh)
             if lose == 0:
                 sure = win >= 2 or (choice == "join" and (
-                    zj >= c["join_zipf"] or not (self._good(a, book) and self._good(b0, book))))
+                    self._english_zipf(la + lb) >= c["join_zipf"]
+                    or not (self._good(a, book) and self._good(b0, book))))
                 conf = 1.0 if sure else c["confidence_english"]
             elif win >= c["book_ratio"] * lose:
                 conf = c["confidence_english"]
@@ -362,6 +428,7 @@ class Dehyphenate(Stage):
             if win > lose:
                 conf = c["confidence_english"] if win >= c["book_ratio"] * lose else unsure
                 return choice, self._rule(choice, conf, sure_join, sure_hyph), conf, note
+        zj = self._english_zipf(la + lb)
         note += f"; English zipf {a}{b0} {zj:.1f}"
         if zj >= c["join_zipf"]:
             return "join", sure_join, c["confidence_english"], note
@@ -380,6 +447,11 @@ class Dehyphenate(Stage):
         if conf <= self.config["confidence_uncertain"]:
             return "join-uncertain"
         return sure_hyph if choice == "hyphen" else sure_join
+
+    def _english_zipf(self, w: str) -> float:
+        """The Zipf frequency of ``w`` in English (0 without a lexicon); asked only where a
+        decision needs it (most are settled by the book's counts first)."""
+        return _zipf(self.lexicon.freq(w)) if self.lexicon is not None else 0.0
 
     def _good(self, w: str, book: _BookCounts) -> bool:
         """A word on its own: used in the book, or frequent in English (one letter: a, A, I)."""
