@@ -18,7 +18,7 @@ from ocr_clean.document import Document
 from ocr_clean.ledger import APPLIED, QUEUED, replay
 from ocr_clean.lexicon import Lexicon
 from ocr_clean.stages import REGISTRY
-from ocr_clean.stages.split_words import SplitWords
+from ocr_clean.stages.split_words import CHAIN, LETTERS, SPLIT_NUMBER, SplitWords, _for_text
 
 from .conftest import RAW_BOOK
 
@@ -177,3 +177,13 @@ def test_heavy_noise_gives_edits_that_never_overlap(book):
     assert cuts > 1000
     assert len(added - mended) > 0.5 * len(added)      # most added spaces removed (2/3 today)
     assert len(base - mended) <= 2                     # (almost) no space of the text removed (0 today)
+
+
+def test_patterns_for_the_text_match_as_the_general_ones():
+    """The classes written for a text (ASCII + its own letters and digits) find what the
+    Unicode categories find, on a text with letters, numbers and digits beyond ASCII."""
+    text = ("Tro tsky  wi thin caf\u00e9 na\u00efve \u00bd ma ke \u00c9 COLE 1 930, \u0663\u0661 \u0664 "
+            "193 1 \u00b2 x \u2167 iv \u017f o 19 31-32 a\u0301 b")
+    chain, letters, split_number = _for_text(text)
+    for general, fast in ((CHAIN, chain), (LETTERS, letters), (SPLIT_NUMBER, split_number)):
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in general.finditer(text)]

@@ -63,7 +63,7 @@ LETTER = r"[^\W\d_]"
 CHAIN = re.compile(rf"{LETTER}+(?: +{LETTER}+)+")
 LETTERS = re.compile(rf"{LETTER}+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_SEP = "\x00\x00"      # around the pieces in ``_live``: no piece, no part of a word, no letter
+_SEP = "\x00\x00"      # between the chains in ``_words``/``_live``: no piece, in no word
 # Two runs of digits standing apart; the first not attached to a word or a mark before it.
 # (``\d(?<!\w\d)`` is ``\b\d`` written so that the search can skip to the next digit.)
 SPLIT_NUMBER = re.compile(r"\d(?<!\w\d)\d{0,2}(?: \d{1,3}){1,3}(?![.,]\d)(?!\w)")
@@ -100,11 +100,11 @@ def _case_ok(word: str) -> bool:
 
 class _BookCounts:
     """The book's words counted as ``Lexicon.book`` counts them (the same tokens, ``lexicon.WORD``'s,
-    found by ``book_words``;
-    ``counts``, ``lower``, ``total``, ``count()`` and ``pair()`` as in ``BookVocab``), without
-    its table of every word pair, the costliest part: this stage only asks about pairs that
-    make a word together, so only the pairs whose joined (lower-case) form the book writes
-    whole ``min_joined`` times are counted (``joins``); any other pair is counted on demand.
+    found by ``book_words``; ``counts``, ``lower``, ``total``, ``count()`` and ``pair()`` as in
+    ``BookVocab``), without its table of every word pair, the costliest part: this stage only
+    asks about pairs that make a word together, so only the pairs whose joined (lower-case)
+    form the book writes whole ``min_joined`` times are counted (``joins``); any other pair is
+    counted on demand.
     """
 
     def __init__(self, text: str, min_joined: int) -> None:
