@@ -52,7 +52,7 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 from itertools import compress, count, repeat
-from operator import add, eq, not_, sub
+from operator import add, and_, eq, ne, not_, sub
 
 from ..ledger import APPLIED, QUEUED, Edit
 from ..lexicon import book_words, dictionaries_dir, read_word_list
@@ -337,8 +337,15 @@ class SplitWords(Stage):
         hit = set(compress(at, map(_spaced, near[0], near[-1])))
         hit.update(compress(at, map(_spaced, near[0], near[1])))
         hit.update(compress(at, map(self.prefixes.__contains__, map(str.lower, near[0]))))
-        # the joins of pieces s..e around each weak piece (s <= 0 <= e), each built from the
-        # one of s+1..e: groups[e] holds those of the current s
+        # A group s..e around a weak piece (s <= 0 <= e) is looked up only when it stays in the
+        # chain (right[e], left[-s]: no _SEP) and holds no weak piece before this one (left[-s]:
+        # it is looked up from that one): each group once, none across chains.
+        left, right = [repeat(True)], [repeat(True)]
+        for d in range(1, reach + 1):
+            left.append(list(map(and_, left[-1], map(not_, map(marks.get, near[-d])))))
+            right.append(list(map(and_, right[-1], map(ne, near[d], repeat(_SEP)))))
+        # the joins of pieces s..e, each built from the one of s+1..e: groups[e] holds those of
+        # the current s
         groups = {0: near[0]}
         for e in range(1, size):
             groups[e] = list(map(add, groups[e - 1], near[e]))
@@ -347,11 +354,14 @@ class SplitWords(Stage):
                 groups = {e: list(map(add, near[s], groups[e])) for e in range(0, s + size) if e in groups}
             for e, joined in groups.items():
                 if e - s >= 1:
+                    inside = list(map(and_, left[-s], right[e]))
+                    joined = list(compress(joined, inside))
+                    where_joined = list(compress(at, inside))
                     low = list(map(str.lower, joined))
                     for known in tests:
-                        hit.update(compress(at, map(known, low)))
+                        hit.update(compress(where_joined, map(known, low)))
                     if lex.protected:
-                        hit.update(compress(at, map(lex.protected.__contains__, joined)))
+                        hit.update(compress(where_joined, map(lex.protected.__contains__, joined)))
         # the chain of a piece: the number of _SEP before it, less the reach in front
         seps = list(compress(where, is_sep))
         return sorted({bisect_right(seps, i) - reach for i in hit})
