@@ -351,17 +351,17 @@ class SplitWords(Stage):
             groups[e] = list(map(add, groups[e - 1], near[e]))
         for s in range(0, -size, -1):
             if s < 0:
-                groups = {e: list(map(add, near[s], groups[e])) for e in range(0, s + size) if e in groups}
+                groups = {e: list(map(add, near[s], groups[e])) for e in range(0, s + size)}
             for e, joined in groups.items():
                 if e - s >= 1:
                     inside = list(map(and_, left[-s], right[e]))
                     joined = list(compress(joined, inside))
-                    where_joined = list(compress(at, inside))
+                    pieces_at = list(compress(at, inside))
                     low = list(map(str.lower, joined))
                     for known in tests:
-                        hit.update(compress(where_joined, map(known, low)))
+                        hit.update(compress(pieces_at, map(known, low)))
                     if lex.protected:
-                        hit.update(compress(where_joined, map(lex.protected.__contains__, joined)))
+                        hit.update(compress(pieces_at, map(lex.protected.__contains__, joined)))
         # the chain of a piece: the number of _SEP before it, less the reach in front
         seps = list(compress(where, is_sep))
         return sorted({bisect_right(seps, i) - reach for i in hit})
