@@ -18,7 +18,7 @@ from ocr_clean.document import Document
 from ocr_clean.ledger import APPLIED, QUEUED, replay
 from ocr_clean.lexicon import Lexicon
 from ocr_clean.stages import REGISTRY
-from ocr_clean.stages.split_words import SplitWords
+from ocr_clean.stages.split_words import CHAIN, LETTERS, SPLIT_NUMBER, SplitWords, _for_text
 
 from .conftest import RAW_BOOK
 
@@ -177,3 +177,45 @@ def test_heavy_noise_gives_edits_that_never_overlap(book):
     assert cuts > 1000
     assert len(added - mended) > 0.5 * len(added)      # most added spaces removed (2/3 today)
     assert len(base - mended) <= 2                     # (almost) no space of the text removed (0 today)
+
+
+def test_patterns_for_the_text_match_as_the_general_ones():
+    """The classes written for a text (ASCII + its own letters and digits) find what the
+    Unicode categories find, on a text with letters, numbers and digits beyond ASCII."""
+    text = ("Tro tsky  wi thin caf\u00e9 na\u00efve \u00bd ma ke \u00c9 COLE 1 930, \u0663\u0661 \u0664 "
+            "193 1 \u00b2 x \u2167 iv \u017f o 19 31-32 a\u0301 b")
+    chain, letters, split_number = _for_text(text)
+    for general, fast in ((CHAIN, chain), (LETTERS, letters), (SPLIT_NUMBER, split_number)):
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in general.finditer(text)]
+
+
+def test_only_chains_without_a_join_are_passed_over(book):
+    """``_live`` is a superset: working through every chain that holds a weak piece gives the
+    same joins, on the book with its own splits, words cut in two, letter-spaced words and
+    capitals."""
+    import random
+
+    rng = random.Random(11)
+    out = []
+    for w in book[:300_000].split(" "):
+        r = rng.random()
+        if w.isalpha() and len(w) > 1 and r < 0.03:
+            out.append(" ".join(w.upper() if r < 0.01 else w))
+        elif w.isalpha() and len(w) > 1 and r < 0.08:
+            k = rng.randint(1, len(w) - 1)
+            out.append(w[:k] + " " + w[k:])
+        else:
+            out.append(w)
+    text = " ".join(out)
+    stage = SplitWords(None, Lexicon.load())
+    stage._prepare(text)
+    stage._count_split_uses()
+    chain, letters, _ = _for_text(text)
+    fast = stage._words(text, chain, letters)
+    slow = []
+    for m in chain.finditer(text):
+        toks = m.group().split()
+        if not all(stage.piece(t)[0] for t in toks):
+            stage._chain(text, m, toks, letters, slow)
+    assert len(fast) > 100
+    assert fast == slow

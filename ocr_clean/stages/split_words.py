@@ -48,18 +48,22 @@ from __future__ import annotations
 
 import collections
 import math
-import operator
 import re
+from bisect import bisect_right
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, count, repeat
+from operator import add, and_, eq, ne, not_, sub
 
 from ..ledger import APPLIED, QUEUED, Edit
-from ..lexicon import WORD, dictionaries_dir, read_word_list
+from ..lexicon import book_words, dictionaries_dir, read_word_list
 from .base import Stage, register
 
 # letter runs apart by spaces (two or more runs): where a split word can be
-CHAIN = re.compile(r"[^\W\d_]+(?: +[^\W\d_]+)+")
-LETTERS = re.compile(r"[^\W\d_]+")
+LETTER = r"[^\W\d_]"
+CHAIN = re.compile(rf"{LETTER}+(?: +{LETTER}+)+")
+LETTERS = re.compile(rf"{LETTER}+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_SEP = "\x00\x00"      # between the chains in ``_words``/``_live``: no piece, in no word
 # Two runs of digits standing apart; the first not attached to a word or a mark before it.
 # (``\d(?<!\w\d)`` is ``\b\d`` written so that the search can skip to the next digit.)
 SPLIT_NUMBER = re.compile(r"\d(?<!\w\d)\d{0,2}(?: \d{1,3}){1,3}(?![.,]\d)(?!\w)")
@@ -95,15 +99,16 @@ def _case_ok(word: str) -> bool:
 
 
 class _BookCounts:
-    """The book's words counted as ``Lexicon.book`` counts them (the same tokens, ``lexicon.WORD``;
-    ``counts``, ``lower``, ``total``, ``count()`` and ``pair()`` as in ``BookVocab``), without
-    its table of every word pair, the costliest part: this stage only asks about pairs that
-    make a word together, so only the pairs whose joined (lower-case) form the book writes
-    whole ``min_joined`` times are counted (``joins``); any other pair is counted on demand.
+    """The book's words counted as ``Lexicon.book`` counts them (the same tokens, ``lexicon.WORD``'s,
+    found by ``book_words``; ``counts``, ``lower``, ``total``, ``count()`` and ``pair()`` as in
+    ``BookVocab``), without its table of every word pair, the costliest part: this stage only
+    asks about pairs that make a word together, so only the pairs whose joined (lower-case)
+    form the book writes whole ``min_joined`` times are counted (``joins``); any other pair is
+    counted on demand.
     """
 
     def __init__(self, text: str, min_joined: int) -> None:
-        words = WORD.findall(text)
+        words = book_words(text)
         self.total = len(words)
         self.counts = collections.Counter(words)
         lower_of = {w: w.lower() for w in self.counts}
@@ -113,7 +118,7 @@ class _BookCounts:
         low = list(map(lower_of.__getitem__, words))
         nxt = low[1:]
         self.joinable = {w for w, k in self.lower.items() if k >= min_joined}
-        hits = list(map(self.joinable.__contains__, map(operator.add, low, nxt)))
+        hits = list(map(self.joinable.__contains__, map(add, low, nxt)))
         self.joins = collections.Counter(zip(compress(low, hits), compress(nxt, hits)))
         self._low, self._bigrams = low, None
 
@@ -180,7 +185,6 @@ class SplitWords(Stage):
         self.prefixes = _prefixes(cfg["prefixes"])
         self._english = self.lexicon.english
         self._piece: dict[str, tuple[bool, float]] = {}
-        self._strong: set[str] = set()
         self._word: dict[str, float | None] = {}
         self._split_uses: dict[str, int] = {}
 
@@ -200,33 +204,45 @@ class SplitWords(Stage):
     def piece(self, tok: str) -> tuple[bool, float]:
         """(is a word of its own, log score of the piece kept as it is)."""
         hit = self._piece.get(tok)
-        if hit is not None:
-            return hit
-        cfg = self.config
-        low = tok.lower()
-        size = len(tok)
-        ef = self._english.get(low.lower(), 0.0)       # self.lexicon.freq(low)
-        # the book's uses of the piece, less those where it sits next to a piece it makes a word with
-        bc = max(0, self.book.lower.get(low, 0) - self._split_uses.get(low, 0))
-        if tok in self.lexicon.protected:
-            strong = True             # a form a person confirmed
-        elif size == 1:
-            strong = tok in self.one
-        elif size == 2:
-            strong = low in self.two
-        else:
-            strong = (ef >= cfg["common_freq"]
-                      or bc >= (cfg["rare_book_count"] if ef >= cfg["rare_freq"] or size > 4
-                                else cfg["book_word_count"]))
-        p = max(ef, bc / self.n)
-        if not strong and (size < 3 or ef < cfg["rare_freq"]):
-            # not a word (a rare real word such as "sect" keeps its own frequency)
-            p = p * cfg["weak_factor"] if size > 1 else 0.0
-        hit = (strong, math.log(max(p, cfg["floor"])))
-        self._piece[tok] = hit
-        if strong:
-            self._strong.add(tok)
+        if hit is None:
+            self._classify((tok,))
+            hit = self._piece[tok]
         return hit
+
+    def _classify(self, toks) -> None:
+        """``piece`` of each of ``toks`` (distinct pieces not yet seen) into ``self._piece``:
+        the lists and settings looked up once and the pieces' frequencies with maps, as the
+        stage classifies every distinct piece of the book's chains at once."""
+        cfg = self.config
+        common_freq, rare_freq, floor = cfg["common_freq"], cfg["rare_freq"], cfg["floor"]
+        rare_book_count, book_word_count = cfg["rare_book_count"], cfg["book_word_count"]
+        weak_factor, n = cfg["weak_factor"], self.n
+        english, book_lower, split_uses = self._english, self.book.lower, self._split_uses
+        protected, one, two = self.lexicon.protected, self.one, self.two
+        log, out = math.log, self._piece
+        toks = list(toks)
+        lows = list(map(str.lower, toks))
+        efs = map(english.get, map(str.lower, lows), repeat(0.0))     # self.lexicon.freq(low)
+        # the book's uses of the piece, less those where it sits next to a piece it makes a word with
+        bcs = map(sub, map(book_lower.get, lows, repeat(0)), map(split_uses.get, lows, repeat(0)))
+        for tok, low, ef, bc in zip(toks, lows, efs, bcs):
+            size = len(tok)
+            if bc < 0:
+                bc = 0
+            if tok in protected:
+                strong = True             # a form a person confirmed
+            elif size == 1:
+                strong = tok in one
+            elif size == 2:
+                strong = low in two
+            else:
+                strong = (ef >= common_freq
+                          or bc >= (rare_book_count if ef >= rare_freq or size > 4 else book_word_count))
+            p = max(ef, bc / n)
+            if not strong and (size < 3 or ef < rare_freq):
+                # not a word (a rare real word such as "sect" keeps its own frequency)
+                p = p * weak_factor if size > 1 else 0.0
+            out[tok] = (strong, log(max(p, floor)))
 
     def word(self, joined: str) -> float | None:
         """Log score of a joined word, or None when it is no known word.
@@ -269,81 +285,146 @@ class SplitWords(Stage):
     def propose(self, text: str, doc=None) -> list[Edit]:
         self._prepare(text)
         self._count_split_uses()
-        edits = self._words(text)
+        chain, letters, split_number = _for_text(text)
+        edits = self._words(text, chain, letters)
         edits += self._pairs(text, edits)
         taken = [(e.start, e.end) for e in edits]
-        edits += [e for e in self._numbers(text) if not _overlaps(e, taken)]
+        edits += [e for e in self._numbers(text, split_number) if not _overlaps(e, taken)]
         return edits
 
-    def _words(self, text: str) -> list[Edit]:
-        """Joins inside each chain of letter runs one space apart that holds a weak piece."""
+    def _words(self, text: str, chain: re.Pattern, letters: re.Pattern) -> list[Edit]:
+        """Joins inside each chain of letter runs one space apart that holds a weak piece.
+
+        Fast because few chains are worked through piece by piece (``_chain``): every distinct
+        piece of the chains is classified once (``_classify``), and ``_live`` finds, with maps
+        over all the weak pieces of the book at once, the few chains where a join is possible."""
+        matches = list(chain.finditer(text))
+        reach = max(1, self.config["max_group"] - 1)
+        # the pieces of all chains in one list, the chains apart by _SEP, reach of them at each end
+        ends = " ".join([_SEP] * reach)
+        flat = f"{ends} {f' {_SEP} '.join(map(re.Match.group, matches))} {ends}".split()
+        pieces = set(flat)
+        pieces.discard(_SEP)
+        self._classify(pieces.difference(self._piece))
+        edits: list[Edit] = []
+        for k in self._live(flat, reach):
+            self._chain(text, matches[k], matches[k].group().split(), letters, edits)
+        return edits
+
+    def _live(self, flat: list[str], reach: int) -> list[int]:
+        """The indices of the chains where a join is possible, in order (``flat``: the pieces
+        of all chains, apart by one ``_SEP`` and ``reach`` of them at each end).
+
+        A superset of the chains where ``_groups`` finds a group: one holding a weak piece and
+        (a) a group of it and its neighbours, at most ``max_group`` pieces, whose join is a word
+        of English, of the book or of the user (the first test of ``_groups``), or (b) the piece
+        is a prefix (``un forgotten``), or (c) it is letter-spaced with a neighbour (only then can
+        a group be longer).  Every weak piece of the book is tested at once, one kind of group
+        at a time, with maps and set lookups (a join across ``_SEP`` is no word): no Python loop
+        over the chains or their pieces."""
+        # one pass over flat finds the weak pieces and the _SEP
+        marks = {t: True for t, (strong, _) in self._piece.items() if not strong}
+        marks[_SEP] = True
+        where = list(compress(count(), map(marks.get, flat)))
+        is_sep = list(map(eq, map(flat.__getitem__, where), repeat(_SEP)))
+        at = list(compress(where, map(not_, is_sep)))
+        size = self.config["max_group"]
+        near = {d: list(map(flat.__getitem__, map(add, at, repeat(d)))) for d in range(-reach, reach + 1)}
+        lex = self.lexicon
+        tests = [lex.english.__contains__, self.book.lower.__contains__]
+        if lex.user_lower:
+            tests.append(lex.user_lower.__contains__)
+        hit = set(compress(at, map(_spaced, near[0], near[-1])))
+        hit.update(compress(at, map(_spaced, near[0], near[1])))
+        hit.update(compress(at, map(self.prefixes.__contains__, map(str.lower, near[0]))))
+        # A group s..e around a weak piece (s <= 0 <= e) is looked up only when it stays in the
+        # chain (right[e], left[-s]: no _SEP) and holds no weak piece before this one (left[-s]:
+        # it is looked up from that one): each group once, none across chains.
+        left, right = [repeat(True)], [repeat(True)]
+        for d in range(1, reach + 1):
+            left.append(list(map(and_, left[-1], map(not_, map(marks.get, near[-d])))))
+            right.append(list(map(and_, right[-1], map(ne, near[d], repeat(_SEP)))))
+        # the joins of pieces s..e, each built from the one of s+1..e: groups[e] holds those of
+        # the current s
+        groups = {0: near[0]}
+        for e in range(1, size):
+            groups[e] = list(map(add, groups[e - 1], near[e]))
+        for s in range(0, -size, -1):
+            if s < 0:
+                groups = {e: list(map(add, near[s], groups[e])) for e in range(0, s + size)}
+            for e, joined in groups.items():
+                if e - s >= 1:
+                    inside = list(map(and_, left[-s], right[e]))
+                    joined = list(compress(joined, inside))
+                    pieces_at = list(compress(at, inside))
+                    low = list(map(str.lower, joined))
+                    for known in tests:
+                        hit.update(compress(pieces_at, map(known, low)))
+                    if lex.protected:
+                        hit.update(compress(pieces_at, map(lex.protected.__contains__, joined)))
+        # the chain of a piece: the number of _SEP before it, less the reach in front
+        seps = list(compress(where, is_sep))
+        return sorted({bisect_right(seps, i) - reach for i in hit})
+
+    def _chain(self, text: str, m: re.Match, toks: list[str], letters: re.Pattern, edits: list[Edit]) -> None:
+        """The joins of one chain (``m``, its pieces ``toks``), added to ``edits``."""
         cfg = self.config
-        cache, piece = self._piece, self.piece
         caps_r, low_r = cfg["max_caps_group"] - 1, cfg["max_group"] - 1
         tlen = len(text)
-        edits: list[Edit] = []
-        sure = self._strong
-        for m in CHAIN.finditer(text):
-            toks = m.group().split()
-            if sure.issuperset(toks):
-                continue
-            info = [cache.get(t) or piece(t) for t in toks]
-            if sure.issuperset(toks):
-                continue
-            n = len(toks)
-            strong = [x[0] for x in info]
-            start_ok = [True] * n
-            end_ok = [True] * n
-            s0 = m.start()
-            if s0 > 0:
-                c = text[s0 - 1]
-                clitic = toks[0].lower() in CLITICS
-                if c.isdigit() or c == "." or (c in APOSTROPHES and clitic):
-                    start_ok[0] = False       # "weren 't", "Landau 's", "develop1l1ents"
-                elif c == " " and s0 > 1 and ((text[s0 - 2] in APOSTROPHES and clitic)
-                                              or (text[s0 - 2] == "-" and s0 > 2 and text[s0 - 3].islower())):
-                    start_ok[0] = False       # "Trotsky' s and", "di- recti on": other stages' work
-            if m.end() < tlen and (text[m.end()].isdigit()
-                                   or (text[m.end()] == "-" and toks[-1].lower() in self.prefixes)):
-                end_ok[-1] = False            # "a re-election" is no "are-election"
-            # a piece at the edge that can join nothing seeds no island
-            if not start_ok[0]:
-                strong[0] = True
-            if not end_ok[-1]:
-                strong[-1] = True
-            # the stretches that a group holding a weak piece could reach, overlapping ones merged
-            # (so that the edits of two stretches can never overlap)
-            stretches: list[list[int]] = []
-            j = -1
-            for i in [k for k, s in enumerate(strong) if not s]:
-                if i <= j:
-                    continue      # inside the stretch before
-                last = j = i
-                while j + 1 < n:
-                    reach = caps_r if _spaced(toks[last], toks[j + 1]) else low_r
-                    if j + 1 - last > reach:
-                        break
-                    j += 1
-                    if not strong[j]:
-                        last = j
-                b = i
-                while b > 0:
-                    reach = caps_r if _spaced(toks[i], toks[b - 1]) else low_r
-                    if i - (b - 1) > reach:
-                        break
-                    b -= 1
-                if stretches and b <= stretches[-1][1]:
-                    stretches[-1][1] = j
-                else:
-                    stretches.append([b, j])
-            runs = None     # (start, end, piece) of each piece, found when a join is proposed
-            for b, j in stretches:
-                groups = self._groups(toks, b, j + 1, start_ok, end_ok, strong, info)
-                if groups:
-                    if runs is None:
-                        runs = [(r.start(), r.end(), r.group()) for r in LETTERS.finditer(text, m.start(), m.end())]
-                    edits += self._island(text, runs, b, j + 1, [x[1] for x in info], groups)
-        return edits
+        info = list(map(self._piece.__getitem__, toks))
+        n = len(toks)
+        strong = [x[0] for x in info]
+        start_ok = [True] * n
+        end_ok = [True] * n
+        s0 = m.start()
+        if s0 > 0:
+            c = text[s0 - 1]
+            clitic = toks[0].lower() in CLITICS
+            if c.isdigit() or c == "." or (c in APOSTROPHES and clitic):
+                start_ok[0] = False       # "weren 't", "Landau 's", "develop1l1ents"
+            elif c == " " and s0 > 1 and ((text[s0 - 2] in APOSTROPHES and clitic)
+                                          or (text[s0 - 2] == "-" and s0 > 2 and text[s0 - 3].islower())):
+                start_ok[0] = False       # "Trotsky' s and", "di- recti on": other stages' work
+        if m.end() < tlen and (text[m.end()].isdigit()
+                               or (text[m.end()] == "-" and toks[-1].lower() in self.prefixes)):
+            end_ok[-1] = False            # "a re-election" is no "are-election"
+        # a piece at the edge that can join nothing seeds no island
+        if not start_ok[0]:
+            strong[0] = True
+        if not end_ok[-1]:
+            strong[-1] = True
+        # the stretches that a group holding a weak piece could reach, overlapping ones merged
+        # (so that the edits of two stretches can never overlap)
+        stretches: list[list[int]] = []
+        j = -1
+        for i in [k for k, s in enumerate(strong) if not s]:
+            if i <= j:
+                continue      # inside the stretch before
+            last = j = i
+            while j + 1 < n:
+                reach = caps_r if _spaced(toks[last], toks[j + 1]) else low_r
+                if j + 1 - last > reach:
+                    break
+                j += 1
+                if not strong[j]:
+                    last = j
+            b = i
+            while b > 0:
+                reach = caps_r if _spaced(toks[i], toks[b - 1]) else low_r
+                if i - (b - 1) > reach:
+                    break
+                b -= 1
+            if stretches and b <= stretches[-1][1]:
+                stretches[-1][1] = j
+            else:
+                stretches.append([b, j])
+        runs = None     # (start, end, piece) of each piece, found when a join is proposed
+        for b, j in stretches:
+            groups = self._groups(toks, b, j + 1, start_ok, end_ok, strong, info)
+            if groups:
+                if runs is None:
+                    runs = [(r.start(), r.end(), r.group()) for r in letters.finditer(text, m.start(), m.end())]
+                edits.extend(self._island(text, runs, b, j + 1, [x[1] for x in info], groups))
 
     def _groups(self, toks, lo, hi, start_ok, end_ok, strong, info):
         """Every joinable group (a, b, score, sure) of pieces inside toks[lo:hi]
@@ -506,7 +587,7 @@ class SplitWords(Stage):
                             note=f"book: {joined!r} {whole}x, {m.group()!r} {pair}x"))
         return out
 
-    def _numbers(self, text: str) -> list[Edit]:
+    def _numbers(self, text: str, split_number: re.Pattern) -> list[Edit]:
         cfg = self.config
         counts: dict[str, int] = {}     # the book's uses of a number standing alone, as asked
 
@@ -516,7 +597,7 @@ class SplitWords(Stage):
             return counts[number]
 
         out = []
-        for m in SPLIT_NUMBER.finditer(text):
+        for m in split_number.finditer(text):
             if m.start() > 0 and (text[m.start() - 1] in NOT_BEFORE_NUMBER or text[m.start() - 1].isalnum()):
                 continue
             parts = m.group().split(" ")
@@ -563,6 +644,19 @@ def _pair_matches(pat: re.Pattern, text: str, pairs: list[str]):
             if m:
                 yield m
                 pos = m.end()
+
+
+def _for_text(text: str) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """``CHAIN``, ``LETTERS`` and ``SPLIT_NUMBER`` for this text: their letter ``[^\\W\\d_]``
+    and digit ``\\d`` written as classes of the ASCII letters (digits) and the other characters
+    of ``text`` they take.  The same matches, found about twice as fast (a class of ranges is
+    cheaper to test than a Unicode category)."""
+    others = sorted(set(_NON_ASCII.findall(text)))
+    letter = "[A-Za-z" + "".join(re.escape(c) for c in others if re.fullmatch(LETTER, c)) + "]"
+    digit = "[0-9" + "".join(re.escape(c) for c in others if re.fullmatch(r"\d", c)) + "]"
+    return (re.compile(CHAIN.pattern.replace(LETTER, letter)),
+            re.compile(LETTERS.pattern.replace(LETTER, letter)),
+            re.compile(SPLIT_NUMBER.pattern.replace(r"\d", digit)))
 
 
 def _overlaps(e: Edit, spans) -> bool:
