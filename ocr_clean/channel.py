@@ -261,9 +261,14 @@ def apply_case(tok: str, path: Reading, cand: str, *, sentence_start: bool, pref
     return cand
 
 
-def context_factor(prev: str | None, nxt: str | None, cand: str, book, floor: float = 0.5,
+def context_factor(prev: str | None, nxt: str | None, cand: str, book, pairs=None, floor: float = 0.5,
                    cap: float = 6.0) -> float:
-    """How much better ``cand`` fits between its neighbours than an average word pair."""
+    """How much better ``cand`` fits between its neighbours than an average word pair.
+
+    ``pairs``: the book's word pair counts, ``pairs[a, b]`` (lower case); ``book.bigrams`` when
+    not given.  A caller that knows which pairs it will ask about can count only those."""
+    if pairs is None:
+        pairs = book.bigrams
     f = 1.0
     total = max(book.total, 1)
     cc = book.lower.get(cand, 0) + 1
@@ -271,7 +276,7 @@ def context_factor(prev: str | None, nxt: str | None, cand: str, book, floor: fl
         if not a or not b:
             continue
         other = a if b == cand else b
-        n = book.bigrams.get((a, b), 0)
+        n = pairs[a, b]
         if n == 0:
             continue
         expect = cc * (book.lower.get(other, 0) + 1) / total

@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import collections
 import functools
+import itertools
 import re
 
 import regex
@@ -39,6 +40,7 @@ import regex
 from ..channel import (LOST, SAME_SHAPE, ConfusionModel, Reading, apply_case, case_anomalies, context_factor,
                        shape_odds)
 from ..ledger import APPLIED, QUEUED, Edit
+from ..lexicon import WORD
 from .base import Stage, register
 
 TOKEN = regex.compile(r"[\p{L}\p{N}\ufffd]+(?:['\u2019][\p{L}\p{N}\ufffd]+)*")
@@ -151,6 +153,24 @@ class _Target:
         self.near = None        # (previous word, next word, sentence start), once asked
 
 
+class _PairCounts(dict):
+    """Counts of chosen word pairs ``(a, b)`` of a sequence of words: ``counts[a, b]``.
+
+    The pairs wanted are counted in one pass (a set look-up per pair, no count of every
+    pair); a pair outside them is counted on its own when asked."""
+
+    def __init__(self, words: list[str], wanted: set) -> None:
+        super().__init__(dict.fromkeys(wanted, 0))
+        self.words = words
+        for pair in filter(wanted.__contains__, zip(words, itertools.islice(words, 1, None))):
+            self[pair] += 1
+
+    def __missing__(self, pair: tuple[str, str]) -> int:
+        words = self.words
+        n = self[pair] = sum(1 for p in zip(words, itertools.islice(words, 1, None)) if p == pair)
+        return n
+
+
 class _Core:
     """What is known of one form before its place in the text is looked at."""
     __slots__ = ("paths", "low", "n_t", "shape", "keep", "entries", "case_fix")
@@ -185,6 +205,8 @@ class _Run:
         self._pieces = None
         self._book_words = None
         self._pairs: dict[str, tuple] = {}
+        self._targets: list[_Target] = []
+        self._pair_counts = None
         self.used: collections.Counter = collections.Counter()
         self.learned_used = self.learned()
         self.protected = self.lex.protected
@@ -484,7 +506,47 @@ class _Run:
             tg = _Target(start, start + len(core), core, suffix, new_suffix, "", alt)
             tg.realword = realword
             out.append(tg)
+        self._targets = out
         return out
+
+    # -- word pairs -------------------------------------------------------------------------------
+    def pair_counts(self) -> "_PairCounts":
+        """The book's word pairs that the decisions ask about (each target's neighbours with
+        each of its candidates), counted in one pass: the same counts as ``BookVocab.bigrams``
+        without a count of every pair of the book."""
+        if self._pair_counts is None:
+            wanted = set()
+            for t in self._targets:
+                while t is not None:        # the target, then its other readings
+                    entries = self.core_info(t.tok).entries
+                    if entries:
+                        prev, nxt, _ = self.near(t)
+                        for p, _, _ in entries:
+                            if prev:
+                                wanted.add((prev, p.cand))
+                            if nxt:
+                                wanted.add((p.cand, nxt))
+                    t = t.alt
+            self._pair_counts = _PairCounts(self.lower_words(), wanted)
+        return self._pair_counts
+
+    def lower_words(self) -> list[str]:
+        """The book's words (``lexicon.WORD``'s, as ``BookVocab`` counts them) in lower case, in
+        text order, made from the tokens: every word lies inside one token, and a token of
+        ASCII letters is one word, so ``WORD`` is only asked of the few other distinct tokens."""
+        words_of = {}
+        for tok in self.exact:
+            if tok.isascii() and tok.isalpha():
+                words_of[tok] = (tok.lower(),)
+            else:
+                words_of[tok] = tuple(w.lower() for w in WORD.findall(tok))
+        return list(itertools.chain.from_iterable(map(words_of.__getitem__, self.tokens)))
+
+    def near(self, t: _Target) -> tuple[str | None, str | None, bool]:
+        """(previous word, next word, sentence start) of a target, worked out once."""
+        if t.near is None:
+            t.near = (*self.neighbours(t), self.sentence_start(t.start))
+        return t.near
 
     # -- scoring --------------------------------------------------------------------------------
     def readings(self, core: str):
@@ -584,9 +646,7 @@ class _Run:
             keep = info.keep
             if t.realword:
                 keep = self.freq(low) * cfg["realword_keep"]
-            if t.near is None:
-                t.near = (*self.neighbours(t), self.sentence_start(t.start))
-            prev, nxt, ss = t.near
+            prev, nxt, ss = self.near(t)
             name_like = core[:1].isupper() and core[:1] not in SAME_SHAPE and not ss
             for p, f, case_odds in info.entries:
                 w = p.weight
@@ -598,7 +658,7 @@ class _Run:
                     # a capitalized form inside a sentence is a name; the book never writes the
                     # word it would become with a capital there (Garnes is no misread Games)
                     w *= cfg["name_weight"]
-                ctx = context_factor(prev, nxt, p.cand, self.book)
+                ctx = context_factor(prev, nxt, p.cand, self.book, self.pair_counts())
                 if t.realword and (ctx <= 1.0 or self.book_count(p.cand) < cfg["realword_min_book"]
                                    or f < cfg["realword_ratio"] * self.freq(low)):
                     continue    # a real word is only doubted where the book's own pairs say so
@@ -642,7 +702,8 @@ class _Run:
         if after == core + t.suffix:
             return None
         status = APPLIED if conf >= cfg["apply_threshold"] else QUEUED
-        if t.realword and context_factor(prev, nxt, best.cand, self.book) < cfg["realword_apply_context"]:
+        if t.realword and context_factor(prev, nxt, best.cand, self.book, self.pair_counts()) \
+                < cfg["realword_apply_context"]:
             status = QUEUED
         if status == QUEUED and best.rules != ("case",):
             f = self.freq(best.cand)
