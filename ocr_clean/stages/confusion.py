@@ -204,7 +204,9 @@ class _Run:
         self._midcap = None
         self._pieces = None
         self._book_words = None
-        self._pairs: dict[str, tuple] = {}
+        self._around: dict[str, tuple] = {}
+        self._runs: dict[str, tuple] = {}
+        self._odd = None
         self._targets: list[_Target] = []
         self._pair_counts = None
         self.used: collections.Counter = collections.Counter()
@@ -330,21 +332,77 @@ class _Run:
 
     def word_pairs(self, word: str) -> tuple[collections.Counter, collections.Counter]:
         """The words (runs of letters, as written) right before and right after ``word``
-        wherever the book has it as a run of letters of its own: a count of each.  Found for
-        the few words asked, not for every pair of the book."""
-        got = self._pairs.get(word)
+        wherever the book has it as a run of letters of its own: a count of each.
+
+        Counted for a few words at a time in one pass over the tokens (a run of letters lies
+        inside one token): the first word asked comes with every word a capital may be asked
+        of (:meth:`capital_words`), a later one not among them alone."""
+        got = self._around.get(word)
         if got is None:
-            before: collections.Counter = collections.Counter()
-            after: collections.Counter = collections.Counter()
-            if WORDISH.fullmatch(word):
-                w = regex.escape(word)
-                # each place: the word as a run of its own, the run before it, the run after it
-                found = regex.findall(w + r"(?<!\p{L}" + w + r")(?!\p{L})(?:(?<=(\p{L}+)\P{L}+" + w
-                                      + r"))?(?:(?=\P{L}+(\p{L}+)))?", self.text)
-                before.update(p for p, _ in found if p)
-                after.update(n for _, n in found if n)
-            got = self._pairs[word] = (before, after)
+            self._count_around({word} | (self.capital_words() if not self._around else set()))
+            got = self._around[word]
         return got
+
+    def capital_words(self) -> set[str]:
+        """The words :meth:`capital_common` can be asked about: the candidates (small and
+        Capitalized) of the targets that start with a capital shaped like its small letter."""
+        words = set()
+        for t in self._targets:
+            while t is not None:
+                if t.tok[:1] in SAME_SHAPE and t.tok[0].isupper():
+                    info = self.core_info(t.tok)
+                    cands = [p.cand for p, _, _ in info.entries]
+                    if info.case_fix:
+                        cands.append(info.case_fix[1].cand)
+                    words.update(cands)
+                    words.update(c[:1].upper() + c[1:] for c in cands)
+                t = t.alt
+        return words
+
+    def _count_around(self, words: set[str]) -> None:
+        """Fill :meth:`word_pairs` for ``words``: the tokens holding one of them as a run are
+        found with set look-ups, the runs around each place are read from the tokens."""
+        for w in words:
+            self._around[w] = (collections.Counter(), collections.Counter())
+        tokens, runs_of = self.tokens, self.runs_of
+        holders = words & self.exact.keys()     # tokens of ASCII letters are runs themselves
+        holders.update(t for t in self.odd_tokens() if not words.isdisjoint(runs_of(t)))
+        for k in itertools.compress(itertools.count(), map(holders.__contains__, tokens)):
+            runs = runs_of(tokens[k])
+            for r, w in enumerate(runs):
+                if w not in words:
+                    continue
+                before, after = self._around[w]
+                if r > 0:
+                    before[runs[r - 1]] += 1
+                else:
+                    j = k - 1
+                    while j >= 0 and not runs_of(tokens[j]):
+                        j -= 1
+                    if j >= 0:
+                        before[runs_of(tokens[j])[-1]] += 1
+                if r + 1 < len(runs):
+                    after[runs[r + 1]] += 1
+                else:
+                    j = k + 1
+                    while j < len(tokens) and not runs_of(tokens[j]):
+                        j += 1
+                    if j < len(tokens):
+                        after[runs_of(tokens[j])[0]] += 1
+
+    def odd_tokens(self) -> list[str]:
+        """The distinct tokens that are not all ASCII letters (digits, apostrophes, a lost glyph,
+        other letters): the few whose words and runs of letters are not the token itself."""
+        if self._odd is None:
+            self._odd = [t for t in self.exact if not (t.isascii() and t.isalpha())]
+        return self._odd
+
+    def runs_of(self, tok: str) -> tuple[str, ...]:
+        """The runs of letters (``WORDISH``) of a token, as written."""
+        runs = self._runs.get(tok)
+        if runs is None:
+            runs = self._runs[tok] = (tok,) if tok.isascii() and tok.isalpha() else tuple(WORDISH.findall(tok))
+        return runs
 
     def capitalized_inside(self, cand: str) -> bool:
         """Does the book (or English) write this word with a capital inside sentences?"""
@@ -534,12 +592,9 @@ class _Run:
         """The book's words (``lexicon.WORD``'s, as ``BookVocab`` counts them) in lower case, in
         text order, made from the tokens: every word lies inside one token, and a token of
         ASCII letters is one word, so ``WORD`` is only asked of the few other distinct tokens."""
-        words_of = {}
-        for tok in self.exact:
-            if tok.isascii() and tok.isalpha():
-                words_of[tok] = (tok.lower(),)
-            else:
-                words_of[tok] = tuple(w.lower() for w in WORD.findall(tok))
+        words_of = {tok: (tok.lower(),) for tok in self.exact}
+        for tok in self.odd_tokens():
+            words_of[tok] = tuple(w.lower() for w in WORD.findall(tok))
         return list(itertools.chain.from_iterable(map(words_of.__getitem__, self.tokens)))
 
     def near(self, t: _Target) -> tuple[str | None, str | None, bool]:
