@@ -193,10 +193,11 @@ class _Run:
         self.user = self.lex.user_lower | {w.lower() for w in self.lex.protected}
         self.tokens = find_tokens(text)     # in text order
         self.exact = collections.Counter(self.tokens)
-        own: collections.Counter = collections.Counter()
+        own: dict[str, int] = {}
         for t, n in self.exact.items():
-            own[t.lower()] += n
-        self.own = own
+            low = t.lower()
+            own[low] = own.get(low, 0) + n
+        self.own = collections.Counter(own)
         self._markers = None
         self._forms: dict[str, str | None] = {}
         self._all_forms = None
@@ -523,7 +524,12 @@ class _Run:
 
     def targets(self) -> list[_Target]:
         hot = {}
-        for tok in self.exact:
+        english = self.english
+        common = max(self.cfg["english_min"], self.cfg["realword_max_english"])
+        # most forms are words of small ASCII letters common in English, which screen passes
+        # over (known, no real-word suspect): they are left out at once
+        for tok in [t for t in self.exact
+                    if not (english.get(t, 0.0) >= common and t.islower() and t.isascii() and t.isalpha())]:
             info = self.screen(tok)
             if info is not None:
                 hot[tok] = info
