@@ -117,18 +117,19 @@ class Confusion(Stage):
         return edits
 
 
-def find_tokens(text: str) -> list[str]:
-    """``TOKEN.findall(text)``, in about 60% of the time: the same pattern for the standard ``re``
-    engine, its character class spelled out as ASCII letters and digits plus the characters
-    of this text outside ASCII that ``TOKEN`` takes (each asked of ``TOKEN``'s own class)."""
+def token_patterns(text: str) -> tuple[re.Pattern, re.Pattern]:
+    """``TOKEN`` and ``TOKEN_START`` for this text, the same matches in about 60% of the time:
+    the same patterns for the standard ``re`` engine, their character class spelled out as
+    ASCII letters and digits plus the characters of this text outside ASCII that ``TOKEN``
+    takes (each asked of ``TOKEN``'s own class)."""
     others = "".join(sorted(c for c in set(ASCII_RUN.sub("", text)) if TOKEN_CHAR.match(c)))
-    return _token_pattern(others).findall(text)
+    return _token_patterns(others)
 
 
 @functools.lru_cache(maxsize=16)
-def _token_pattern(others: str) -> re.Pattern:
+def _token_patterns(others: str) -> tuple[re.Pattern, re.Pattern]:
     cls = "A-Za-z0-9" + re.escape(others)
-    return re.compile(f"[{cls}]+(?:['\u2019][{cls}]+)*")
+    return re.compile(f"[{cls}]+(?:['\u2019][{cls}]+)*"), re.compile(f"(?<![{cls}])(?<![{cls}]['\u2019])")
 
 
 def length_odds(n: int) -> float:
@@ -191,7 +192,8 @@ class _Run:
         self.N_english = max(self.N, self.cfg["english_min_words"])
         self.english = self.lex.english
         self.user = self.lex.user_lower | {w.lower() for w in self.lex.protected}
-        self.tokens = find_tokens(text)     # in text order
+        self.token, self.token_start = token_patterns(text)
+        self.tokens = self.token.findall(text)     # TOKEN's, in text order
         self.exact = collections.Counter(self.tokens)
         own: dict[str, int] = {}
         for t, n in self.exact.items():
@@ -538,12 +540,13 @@ class _Run:
             return out
         own = self.own
         text = self.text
+        token, token_start = self.token, self.token_start
         pos = 0
         # the hot tokens in text order, each found from the end of the one before: the first
         # place the string stands as a whole token (as TOKEN.finditer reads the text) is it
         for tok in filter(hot.__contains__, self.tokens):
             start = text.find(tok, pos)
-            while not (TOKEN_START.match(text, start) and TOKEN.match(text, start).end() == start + len(tok)):
+            while not (token_start.match(text, start) and token.match(text, start).end() == start + len(tok)):
                 start = text.find(tok, start + 1)
                 if start < 0:
                     raise AssertionError(f"token {tok!r} not found again in the text")
