@@ -211,6 +211,8 @@ def case_anomalies(tok: str, path: Reading) -> int:
 
 def shape_odds(tok: str) -> float:
     """How plausible it is that a printed word looks like ``tok`` (1 = an ordinary word)."""
+    if tok.isalpha() and (tok.islower() or (tok[0].isupper() and tok[1:].islower())):
+        return 1.0      # small letters, or Capitalized: no digit, lost glyph or inner capital
     odds = 1.0
     has_alpha = any(c.isalpha() for c in tok)
     if has_alpha and any(c.isdigit() for c in tok):
