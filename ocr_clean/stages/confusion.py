@@ -370,6 +370,7 @@ class _Run:
         tokens, runs_of = self.tokens, self.runs_of
         holders = words & self.exact.keys()     # tokens of ASCII letters are runs themselves
         holders.update(t for t in self.odd_tokens() if not words.isdisjoint(runs_of(t)))
+        last = len(tokens) - 1
         for k in itertools.compress(itertools.count(), map(holders.__contains__, tokens)):
             runs = runs_of(tokens[k])
             for r, w in enumerate(runs):
@@ -378,20 +379,24 @@ class _Run:
                 before, after = self._around[w]
                 if r > 0:
                     before[runs[r - 1]] += 1
-                else:
+                else:       # the last run of the nearest token before that has one
                     j = k - 1
-                    while j >= 0 and not runs_of(tokens[j]):
+                    while j >= 0:
+                        near = runs_of(tokens[j])
+                        if near:
+                            before[near[-1]] += 1
+                            break
                         j -= 1
-                    if j >= 0:
-                        before[runs_of(tokens[j])[-1]] += 1
                 if r + 1 < len(runs):
                     after[runs[r + 1]] += 1
-                else:
+                else:       # the first run of the nearest token after that has one
                     j = k + 1
-                    while j < len(tokens) and not runs_of(tokens[j]):
+                    while j <= last:
+                        near = runs_of(tokens[j])
+                        if near:
+                            after[near[0]] += 1
+                            break
                         j += 1
-                    if j < len(tokens):
-                        after[runs_of(tokens[j])[0]] += 1
 
     def odd_tokens(self) -> list[str]:
         """The distinct tokens that are not all ASCII letters (digits, apostrophes, a lost glyph,
