@@ -144,7 +144,8 @@ class ConfusionModel:
         # copied as they are, letters all, are the ones no rule used
         rules: list[tuple[str, int, int]] = []
 
-        def keep(cand: str, w: float, punct: bool) -> None:
+        def accept(cand: str, w: float, punct: bool) -> None:
+            """Keep a reading: its rules, and the positions no rule used."""
             taken = set()
             for _, a, b in rules:
                 taken.update(range(a, b))
@@ -165,7 +166,7 @@ class ConfusionModel:
                 if cand and rules and is_word(cand):
                     old = out.get(cand)
                     if old is None or w > old.weight:
-                        keep(cand, w, punct)
+                        accept(cand, w, punct)
             elif tok[i] == LOST:
                 if len(rules) < max_rules:
                     if i == n - 1:
@@ -196,7 +197,7 @@ class ConfusionModel:
                         rules.pop()
 
         rec(0, "", 1.0, False)
-        del rec, keep   # the walk refers to itself: let go of it, and its objects are freed at once
+        del rec, accept     # the walk refers to itself: let go of it, and its objects are freed at once
         return sorted(out.values(), key=lambda p: -p.weight)
 
 
