@@ -531,12 +531,15 @@ class _Run:
 
     def targets(self) -> list[_Target]:
         hot = {}
-        english = self.english
-        common = max(self.cfg["english_min"], self.cfg["realword_max_english"])
-        # most forms are words of small ASCII letters common in English, which screen passes
-        # over (known, no real-word suspect): they are left out at once
+        cfg, english, own, strong = self.cfg, self.english.get, self.own, self.stage.model.strong.search
+        known, common, realword = cfg["english_min"], cfg["realword_max_english"], cfg["realword"]
+        # most forms are words of small ASCII letters that English knows and that are no
+        # real-word suspect (too common, too short, used often, or holding no strong
+        # confusion): screen passes them over, so they are left out at once, the same tests
+        # as screen's and realword_suspect's in one expression
         for tok in [t for t in self.exact
-                    if not (english.get(t, 0.0) >= common and t.islower() and t.isascii() and t.isalpha())]:
+                    if not (t.islower() and t.isascii() and t.isalpha() and (e := english(t, 0.0)) >= known
+                            and (e >= common or not realword or len(t) < 4 or own[t] > 2 or not strong(t)))]:
             info = self.screen(tok)
             if info is not None:
                 hot[tok] = info
