@@ -118,7 +118,7 @@ class ConfusionModel:
         lost_mark_weight = self.lost_mark_weight
         lost_r_weight = self.lost_r_weight
         # where a rule (or a lost glyph) can apply; between such sites letters are copied.
-        # moves[i]: the rules that apply at i, in their order, as (end, print, weight, key);
+        # moves[i]: the rules that apply at i, in their order, as (end, print, weight, (key, i, end));
         # nxt[i]: the first site from i on (n if none)
         moves: dict[int, list] = {}
         nxt = [n] * (n + 1)
@@ -126,53 +126,57 @@ class ConfusionModel:
             for scan, prnt, weight, end_only, key in by_first.get(ch, ()):
                 j = i + len(scan)
                 if tok.startswith(scan, i) and (not end_only or j == n):
-                    moves.setdefault(i, []).append((j, prnt, weight, key))
+                    moves.setdefault(i, []).append((j, prnt, weight, (key, i, j)))
             if i in moves or ch == LOST or (ch in "lI" and i == n - 2 and tok[-1] == LOST):
                 nxt[i] = i
         for i in range(n - 1, -1, -1):
             if nxt[i] != i:
                 nxt[i] = nxt[i + 1]
-        # the letters copied from i up to the next site, in lower case, or None when
-        # something else stands there (no reading goes through)
-        copies: dict[int, str | None] = {}
-        # the rules used and the positions copied as they are, on the way down the walk
-        # (lists changed in place: a walk makes no tuples until a reading is kept)
-        rules: list[str] = []
-        kept: list[int] = []
+        # advance[i]: from position i, the next site and the letters copied up to it in lower
+        # case, or None when something other than a letter stands between (no reading goes
+        # through); worked out once for each position
+        advance = []
+        for i in range(n + 1):
+            chunk = tok[i:nxt[i]]
+            advance.append((nxt[i], chunk.lower()) if not chunk or chunk.isalpha() else None)
+        # the rules used on the way down the walk, as (key, start, end) in the token (a list
+        # changed in place: a walk makes no tuples until a reading is kept); the positions
+        # copied as they are, letters all, are the ones no rule used
+        rules: list[tuple[str, int, int]] = []
+
+        def accept(cand: str, w: float, punct: bool) -> None:
+            """Keep a reading: its rules, and the positions no rule used."""
+            taken = set()
+            for _, a, b in rules:
+                taken.update(range(a, b))
+            kept = tuple(p for p in range(n) if p not in taken)
+            out[cand] = Reading(cand, w, tuple(r[0] for r in rules), kept, bool(kept) and kept[0] == 0, punct)
 
         def rec(i: int, cand: str, w: float, punct: bool) -> None:
             nonlocal budget
             if budget <= 0:
                 return
-            j = nxt[i]
-            copied = 0
-            if j > i:       # copy the letters up to the next site
-                copy = copies.get(i, False)
-                if copy is False:       # not worked out yet
-                    chunk = tok[i:j]
-                    copy = copies[i] = chunk.lower() if chunk.isalpha() else None
-                if copy is None:
-                    return
-                cand += copy
-                kept.extend(range(i, j))
-                copied = j - i
-                i = j
+            step = advance[i]
+            if step is None:
+                return
+            i, copy = step      # copy the letters up to the next site
+            cand += copy
             if i == n:
                 budget -= 1
                 if cand and rules and is_word(cand):
                     old = out.get(cand)
                     if old is None or w > old.weight:
-                        out[cand] = Reading(cand, w, tuple(rules), tuple(kept), bool(kept) and kept[0] == 0, punct)
+                        accept(cand, w, punct)
             elif tok[i] == LOST:
                 if len(rules) < max_rules:
                     if i == n - 1:
-                        rules.append("\ufffd>r,")
-                        rec(i + 1, cand + "r", w * lost_end_r_weight, True)
+                        rules.append(("\ufffd>r,", i, n))
+                        rec(n, cand + "r", w * lost_end_r_weight, True)
                         # the lost glyph was the mark after the word itself (developed\ufffd The)
-                        rules[-1] = "\ufffd>,"
-                        rec(i + 1, cand, w * lost_mark_weight, True)
+                        rules[-1] = ("\ufffd>,", i, n)
+                        rec(n, cand, w * lost_mark_weight, True)
                         rules.pop()
-                    rules.append("\ufffd>?")
+                    rules.append(("\ufffd>?", i, i + 1))
                     w_letter = w * lost_letter_weight
                     for c in LETTERS:
                         rec(i + 1, cand + c, w_letter, False)
@@ -180,24 +184,20 @@ class ConfusionModel:
             else:
                 ch = tok[i]
                 if ch.isalpha():
-                    kept.append(i)
                     rec(i + 1, cand + ch.lower(), w, punct)
-                    kept.pop()
                 if len(rules) < max_rules:
-                    for end, prnt, weight, key in moves.get(i, ()):
-                        rules.append(key)
+                    for end, prnt, weight, rule in moves.get(i, ()):
+                        rules.append(rule)
                         rec(end, cand + prnt, w * weight, punct)
                         rules.pop()
                     # the end-of-word "r," read as l/I + lost glyph
                     if ch in "lI" and i == n - 2 and tok[-1] == LOST:
-                        rules.append("l\ufffd>r,")
+                        rules.append(("l\ufffd>r,", i, n))
                         rec(n, cand + "r", w * lost_r_weight, True)
                         rules.pop()
-            if copied:
-                del kept[-copied:]
 
         rec(0, "", 1.0, False)
-        del rec     # the walk refers to itself: let go of it, and its objects are freed at once
+        del rec, accept     # the walk refers to itself: let go of it, and its objects are freed at once
         return sorted(out.values(), key=lambda p: -p.weight)
 
 
@@ -212,6 +212,8 @@ def case_anomalies(tok: str, path: Reading) -> int:
 
 def shape_odds(tok: str) -> float:
     """How plausible it is that a printed word looks like ``tok`` (1 = an ordinary word)."""
+    if tok.isalpha() and (tok.islower() or (tok[0].isupper() and tok[1:].islower())):
+        return 1.0      # small letters, or Capitalized: no digit, lost glyph or inner capital
     odds = 1.0
     has_alpha = any(c.isalpha() for c in tok)
     if has_alpha and any(c.isdigit() for c in tok):
@@ -261,9 +263,14 @@ def apply_case(tok: str, path: Reading, cand: str, *, sentence_start: bool, pref
     return cand
 
 
-def context_factor(prev: str | None, nxt: str | None, cand: str, book, floor: float = 0.5,
+def context_factor(prev: str | None, nxt: str | None, cand: str, book, pairs=None, floor: float = 0.5,
                    cap: float = 6.0) -> float:
-    """How much better ``cand`` fits between its neighbours than an average word pair."""
+    """How much better ``cand`` fits between its neighbours than an average word pair.
+
+    ``pairs``: the book's word pair counts, ``pairs[a, b]`` (lower case); ``book.bigrams`` when
+    not given.  A caller that knows which pairs it will ask about can count only those."""
+    if pairs is None:
+        pairs = book.bigrams
     f = 1.0
     total = max(book.total, 1)
     cc = book.lower.get(cand, 0) + 1
@@ -271,7 +278,7 @@ def context_factor(prev: str | None, nxt: str | None, cand: str, book, floor: fl
         if not a or not b:
             continue
         other = a if b == cand else b
-        n = book.bigrams.get((a, b), 0)
+        n = pairs[a, b]
         if n == 0:
             continue
         expect = cc * (book.lower.get(other, 0) + 1) / total

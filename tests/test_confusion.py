@@ -6,6 +6,7 @@ that text, and its expected output is checked against the edits the stage made t
 """
 from __future__ import annotations
 
+import collections
 import json
 import re
 import time
@@ -13,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from ocr_clean.channel import ConfusionModel, load_rules
+import regex
+
+from ocr_clean.channel import ConfusionModel, Reading, load_rules
 from ocr_clean.document import Document
 from ocr_clean.ledger import IN_OUTPUT, QUEUED
-from ocr_clean.lexicon import Lexicon, dictionaries_dir
+from ocr_clean.lexicon import Lexicon, book_words, dictionaries_dir
 from ocr_clean.stages import REGISTRY
-from ocr_clean.stages.confusion import Confusion, _Run
+from ocr_clean.stages.confusion import TOKEN, TOKEN_START, WORDISH, Confusion, _PairCounts, _Run, token_patterns
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "raw" / "writings-1930-31.txt"
@@ -104,6 +107,55 @@ def test_readings_reach_only_words():
     got = {p.cand for p in model.readings("lnost", words.__contains__)}
     assert got == {"most"}
     assert model.readings("Naville", words.__contains__) == []
+
+
+def test_readings_keep_their_rules_and_kept_letters():
+    """The positions copied as they are: every position no rule used."""
+    model = ConfusionModel.load()
+    assert model.readings("clearel\ufffd", {"clearer", "clear"}.__contains__) == [
+        Reading("clearer", 0.9, ("l\ufffd>r,",), (0, 1, 2, 3, 4, 5), True, True)]
+    assert model.readings("COlnmunist", {"communist"}.__contains__) == [
+        Reading("communist", 0.3, ("ln>m",), (0, 1, 4, 5, 6, 7, 8, 9), True, False)]
+    assert model.readings("arti\ufffdles", {"articles"}.__contains__) == [
+        Reading("articles", 0.3, ("\ufffd>?",), (0, 1, 2, 3, 5, 6, 7), True, False)]
+
+
+# a text with what the fast paths must get right: letters outside ASCII, digits and lost
+# glyphs inside words, apostrophes inside and around words, numbers between words
+TRICKY = ("L'\u00e9t\u00e9 d\u00e9j\u00e0 1930 the War, the war's end; 'tis WaI\ufffd war1 "
+          "Stra\u00dfe \u03a3\u03bf\u03c6\u03af\u03b1 ab'1cd 12'ab o'clock War\n\nwar: The war\u2019s WAR war")
+
+
+def test_token_patterns_are_the_regex_ones():
+    token, token_start = token_patterns(TRICKY)
+    assert token.findall(TRICKY) == TOKEN.findall(TRICKY)
+    for i in range(len(TRICKY) + 1):
+        assert bool(token_start.match(TRICKY, i)) == bool(TOKEN_START.match(TRICKY, i))
+
+
+def test_words_and_pairs_from_the_tokens(lexicon):
+    """The book's words made from the tokens are BookVocab's; the word pairs counted for the
+    pairs wanted (and for one asked later) are its bigrams'; the runs of letters around a
+    word are what a regex over the text finds, for the first word asked and a later one."""
+    run = _Run(Confusion(None, lexicon), TRICKY)
+    low = run.lower_words()
+    assert low == [w.lower() for w in book_words(TRICKY)]
+    bigrams = collections.Counter(zip(low, low[1:]))
+    pairs = _PairCounts(low, {("the", "war"), ("war", "the"), ("no", "such")})
+    assert dict(pairs) == {("the", "war"): bigrams["the", "war"], ("war", "the"): bigrams["war", "the"],
+                           ("no", "such"): 0}
+    assert pairs["war", "war"] == bigrams["war", "war"] > 0 and ("war", "war") in pairs
+
+    def around(word):
+        if not WORDISH.fullmatch(word):
+            return collections.Counter(), collections.Counter()     # no run of letters of its own
+        w = regex.escape(word)
+        found = regex.findall(w + r"(?<!\p{L}" + w + r")(?!\p{L})(?:(?<=(\p{L}+)\P{L}+" + w
+                              + r"))?(?:(?=\P{L}+(\p{L}+)))?", TRICKY)
+        return (collections.Counter(p for p, _ in found if p), collections.Counter(n for _, n in found if n))
+
+    for word in ["War", "war", "ab", "cd", "The", "\u00e9t\u00e9", "s", "WaI", "nowhere", "war1"]:
+        assert run.word_pairs(word) == around(word), word
 
 
 def test_queue_band_leaves_raw_text(book, lexicon):

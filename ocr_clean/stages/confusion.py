@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import collections
 import functools
+import itertools
 import re
 
 import regex
@@ -39,6 +40,7 @@ import regex
 from ..channel import (LOST, SAME_SHAPE, ConfusionModel, Reading, apply_case, case_anomalies, context_factor,
                        shape_odds)
 from ..ledger import APPLIED, QUEUED, Edit
+from ..lexicon import WORD
 from .base import Stage, register
 
 TOKEN = regex.compile(r"[\p{L}\p{N}\ufffd]+(?:['\u2019][\p{L}\p{N}\ufffd]+)*")
@@ -115,18 +117,19 @@ class Confusion(Stage):
         return edits
 
 
-def find_tokens(text: str) -> list[str]:
-    """``TOKEN.findall(text)``, in about 60% of the time: the same pattern for the standard ``re``
-    engine, its character class spelled out as ASCII letters and digits plus the characters
-    of this text outside ASCII that ``TOKEN`` takes (each asked of ``TOKEN``'s own class)."""
+def token_patterns(text: str) -> tuple[re.Pattern, re.Pattern]:
+    """``TOKEN`` and ``TOKEN_START`` for this text, the same matches in about 60% of the time:
+    the same patterns for the standard ``re`` engine, their character class spelled out as
+    ASCII letters and digits plus the characters of this text outside ASCII that ``TOKEN``
+    takes (each asked of ``TOKEN``'s own class)."""
     others = "".join(sorted(c for c in set(ASCII_RUN.sub("", text)) if TOKEN_CHAR.match(c)))
-    return _token_pattern(others).findall(text)
+    return _token_patterns(others)
 
 
 @functools.lru_cache(maxsize=16)
-def _token_pattern(others: str) -> re.Pattern:
+def _token_patterns(others: str) -> tuple[re.Pattern, re.Pattern]:
     cls = "A-Za-z0-9" + re.escape(others)
-    return re.compile(f"[{cls}]+(?:['\u2019][{cls}]+)*")
+    return re.compile(f"[{cls}]+(?:['\u2019][{cls}]+)*"), re.compile(f"(?<![{cls}])(?<![{cls}]['\u2019])")
 
 
 def length_odds(n: int) -> float:
@@ -151,6 +154,24 @@ class _Target:
         self.near = None        # (previous word, next word, sentence start), once asked
 
 
+class _PairCounts(dict):
+    """Counts of chosen word pairs ``(a, b)`` of a sequence of words: ``counts[a, b]``.
+
+    The pairs wanted are counted in one pass (a set look-up per pair, no count of every
+    pair); a pair outside them is counted on its own when asked."""
+
+    def __init__(self, words: list[str], wanted: set) -> None:
+        super().__init__(dict.fromkeys(wanted, 0))
+        self.words = words
+        for pair in filter(wanted.__contains__, zip(words, itertools.islice(words, 1, None))):
+            self[pair] += 1
+
+    def __missing__(self, pair: tuple[str, str]) -> int:
+        words = self.words
+        n = self[pair] = sum(1 for p in zip(words, itertools.islice(words, 1, None)) if p == pair)
+        return n
+
+
 class _Core:
     """What is known of one form before its place in the text is looked at."""
     __slots__ = ("paths", "low", "n_t", "shape", "keep", "entries", "case_fix")
@@ -171,12 +192,14 @@ class _Run:
         self.N_english = max(self.N, self.cfg["english_min_words"])
         self.english = self.lex.english
         self.user = self.lex.user_lower | {w.lower() for w in self.lex.protected}
-        self.tokens = find_tokens(text)     # in text order
+        self.token, self.token_start = token_patterns(text)
+        self.tokens = self.token.findall(text)     # TOKEN's, in text order
         self.exact = collections.Counter(self.tokens)
-        own: collections.Counter = collections.Counter()
+        own: dict[str, int] = {}
         for t, n in self.exact.items():
-            own[t.lower()] += n
-        self.own = own
+            low = t.lower()
+            own[low] = own.get(low, 0) + n
+        self.own = collections.Counter(own)
         self._markers = None
         self._forms: dict[str, str | None] = {}
         self._all_forms = None
@@ -184,7 +207,11 @@ class _Run:
         self._midcap = None
         self._pieces = None
         self._book_words = None
-        self._pairs: dict[str, tuple] = {}
+        self._around: dict[str, tuple] = {}
+        self._runs: dict[str, tuple] = {}
+        self._odd = None
+        self._targets: list[_Target] = []
+        self._pair_counts = None
         self.used: collections.Counter = collections.Counter()
         self.learned_used = self.learned()
         self.protected = self.lex.protected
@@ -308,21 +335,82 @@ class _Run:
 
     def word_pairs(self, word: str) -> tuple[collections.Counter, collections.Counter]:
         """The words (runs of letters, as written) right before and right after ``word``
-        wherever the book has it as a run of letters of its own: a count of each.  Found for
-        the few words asked, not for every pair of the book."""
-        got = self._pairs.get(word)
+        wherever the book has it as a run of letters of its own: a count of each.
+
+        Counted for a few words at a time in one pass over the tokens (a run of letters lies
+        inside one token): the first word asked comes with every word a capital may be asked
+        of (:meth:`capital_words`), a later one not among them alone."""
+        got = self._around.get(word)
         if got is None:
-            before: collections.Counter = collections.Counter()
-            after: collections.Counter = collections.Counter()
-            if WORDISH.fullmatch(word):
-                w = regex.escape(word)
-                # each place: the word as a run of its own, the run before it, the run after it
-                found = regex.findall(w + r"(?<!\p{L}" + w + r")(?!\p{L})(?:(?<=(\p{L}+)\P{L}+" + w
-                                      + r"))?(?:(?=\P{L}+(\p{L}+)))?", self.text)
-                before.update(p for p, _ in found if p)
-                after.update(n for _, n in found if n)
-            got = self._pairs[word] = (before, after)
+            self._count_around({word} | (self.capital_words() if not self._around else set()))
+            got = self._around[word]
         return got
+
+    def capital_words(self) -> set[str]:
+        """The words :meth:`capital_common` can be asked about: the candidates (small and
+        Capitalized) of the targets that start with a capital shaped like its small letter."""
+        words = set()
+        for t in self._targets:
+            while t is not None:
+                if t.tok[:1] in SAME_SHAPE and t.tok[0].isupper():
+                    info = self.core_info(t.tok)
+                    cands = [p.cand for p, _, _ in info.entries]
+                    if info.case_fix:
+                        cands.append(info.case_fix[1].cand)
+                    words.update(cands)
+                    words.update(c[:1].upper() + c[1:] for c in cands)
+                t = t.alt
+        return words
+
+    def _count_around(self, words: set[str]) -> None:
+        """Fill :meth:`word_pairs` for ``words``: the tokens holding one of them as a run are
+        found with set look-ups, the runs around each place are read from the tokens."""
+        for w in words:
+            self._around[w] = (collections.Counter(), collections.Counter())
+        tokens, runs_of = self.tokens, self.runs_of
+        holders = words & self.exact.keys()     # tokens of ASCII letters are runs themselves
+        holders.update(t for t in self.odd_tokens() if not words.isdisjoint(runs_of(t)))
+        last = len(tokens) - 1
+        for k in itertools.compress(itertools.count(), map(holders.__contains__, tokens)):
+            runs = runs_of(tokens[k])
+            for r, w in enumerate(runs):
+                if w not in words:
+                    continue
+                before, after = self._around[w]
+                if r > 0:
+                    before[runs[r - 1]] += 1
+                else:       # the last run of the nearest token before that has one
+                    j = k - 1
+                    while j >= 0:
+                        near = runs_of(tokens[j])
+                        if near:
+                            before[near[-1]] += 1
+                            break
+                        j -= 1
+                if r + 1 < len(runs):
+                    after[runs[r + 1]] += 1
+                else:       # the first run of the nearest token after that has one
+                    j = k + 1
+                    while j <= last:
+                        near = runs_of(tokens[j])
+                        if near:
+                            after[near[0]] += 1
+                            break
+                        j += 1
+
+    def odd_tokens(self) -> list[str]:
+        """The distinct tokens that are not all ASCII letters (digits, apostrophes, a lost glyph,
+        other letters): the few whose words and runs of letters are not the token itself."""
+        if self._odd is None:
+            self._odd = [t for t in self.exact if not (t.isascii() and t.isalpha())]
+        return self._odd
+
+    def runs_of(self, tok: str) -> tuple[str, ...]:
+        """The runs of letters (``WORDISH``) of a token, as written."""
+        runs = self._runs.get(tok)
+        if runs is None:
+            runs = self._runs[tok] = (tok,) if tok.isascii() and tok.isalpha() else tuple(WORDISH.findall(tok))
+        return runs
 
     def capitalized_inside(self, cand: str) -> bool:
         """Does the book (or English) write this word with a capital inside sentences?"""
@@ -443,7 +531,15 @@ class _Run:
 
     def targets(self) -> list[_Target]:
         hot = {}
-        for tok in self.exact:
+        cfg, english, own, strong = self.cfg, self.english.get, self.own, self.stage.model.strong.search
+        known, common, realword = cfg["english_min"], cfg["realword_max_english"], cfg["realword"]
+        # most forms are words of small ASCII letters that English knows and that are no
+        # real-word suspect (too common, too short, used often, or holding no strong
+        # confusion): screen passes them over, so they are left out at once, the same tests
+        # as screen's and realword_suspect's in one expression
+        for tok in [t for t in self.exact
+                    if not (t.islower() and t.isascii() and t.isalpha() and (e := english(t, 0.0)) >= known
+                            and (e >= common or not realword or len(t) < 4 or own[t] > 2 or not strong(t)))]:
             info = self.screen(tok)
             if info is not None:
                 hot[tok] = info
@@ -452,12 +548,13 @@ class _Run:
             return out
         own = self.own
         text = self.text
+        token, token_start = self.token, self.token_start
         pos = 0
         # the hot tokens in text order, each found from the end of the one before: the first
         # place the string stands as a whole token (as TOKEN.finditer reads the text) is it
         for tok in filter(hot.__contains__, self.tokens):
             start = text.find(tok, pos)
-            while not (TOKEN_START.match(text, start) and TOKEN.match(text, start).end() == start + len(tok)):
+            while not (token_start.match(text, start) and token.match(text, start).end() == start + len(tok)):
                 start = text.find(tok, start + 1)
                 if start < 0:
                     raise AssertionError(f"token {tok!r} not found again in the text")
@@ -484,7 +581,44 @@ class _Run:
             tg = _Target(start, start + len(core), core, suffix, new_suffix, "", alt)
             tg.realword = realword
             out.append(tg)
+        self._targets = out
         return out
+
+    # -- word pairs -------------------------------------------------------------------------------
+    def pair_counts(self) -> "_PairCounts":
+        """The book's word pairs that the decisions ask about (each target's neighbours with
+        each of its candidates), counted in one pass: the same counts as ``BookVocab.bigrams``
+        without a count of every pair of the book."""
+        if self._pair_counts is None:
+            wanted = set()
+            for t in self._targets:
+                while t is not None:        # the target, then its other readings
+                    entries = self.core_info(t.tok).entries
+                    if entries:
+                        prev, nxt, _ = self.near(t)
+                        for p, _, _ in entries:
+                            if prev:
+                                wanted.add((prev, p.cand))
+                            if nxt:
+                                wanted.add((p.cand, nxt))
+                    t = t.alt
+            self._pair_counts = _PairCounts(self.lower_words(), wanted)
+        return self._pair_counts
+
+    def lower_words(self) -> list[str]:
+        """The book's words (``lexicon.WORD``'s, as ``BookVocab`` counts them) in lower case, in
+        text order, made from the tokens: every word lies inside one token, and a token of
+        ASCII letters is one word, so ``WORD`` is only asked of the few other distinct tokens."""
+        words_of = {tok: (tok.lower(),) for tok in self.exact}
+        for tok in self.odd_tokens():
+            words_of[tok] = tuple(w.lower() for w in WORD.findall(tok))
+        return list(itertools.chain.from_iterable(map(words_of.__getitem__, self.tokens)))
+
+    def near(self, t: _Target) -> tuple[str | None, str | None, bool]:
+        """(previous word, next word, sentence start) of a target, worked out once."""
+        if t.near is None:
+            t.near = (*self.neighbours(t), self.sentence_start(t.start))
+        return t.near
 
     # -- scoring --------------------------------------------------------------------------------
     def readings(self, core: str):
@@ -584,9 +718,7 @@ class _Run:
             keep = info.keep
             if t.realword:
                 keep = self.freq(low) * cfg["realword_keep"]
-            if t.near is None:
-                t.near = (*self.neighbours(t), self.sentence_start(t.start))
-            prev, nxt, ss = t.near
+            prev, nxt, ss = self.near(t)
             name_like = core[:1].isupper() and core[:1] not in SAME_SHAPE and not ss
             for p, f, case_odds in info.entries:
                 w = p.weight
@@ -598,7 +730,7 @@ class _Run:
                     # a capitalized form inside a sentence is a name; the book never writes the
                     # word it would become with a capital there (Garnes is no misread Games)
                     w *= cfg["name_weight"]
-                ctx = context_factor(prev, nxt, p.cand, self.book)
+                ctx = context_factor(prev, nxt, p.cand, self.book, self.pair_counts())
                 if t.realword and (ctx <= 1.0 or self.book_count(p.cand) < cfg["realword_min_book"]
                                    or f < cfg["realword_ratio"] * self.freq(low)):
                     continue    # a real word is only doubted where the book's own pairs say so
@@ -642,7 +774,8 @@ class _Run:
         if after == core + t.suffix:
             return None
         status = APPLIED if conf >= cfg["apply_threshold"] else QUEUED
-        if t.realword and context_factor(prev, nxt, best.cand, self.book) < cfg["realword_apply_context"]:
+        if t.realword and context_factor(prev, nxt, best.cand, self.book, self.pair_counts()) \
+                < cfg["realword_apply_context"]:
             status = QUEUED
         if status == QUEUED and best.rules != ("case",):
             f = self.freq(best.cand)
