@@ -85,8 +85,7 @@ class Edit:
         return d
 
     def _compact_dict(self) -> dict:
-        """``to_dict(compact=True)``, built field by field in the same key order (a book's
-        ledger has tens of thousands of edits: this is most of the cost of writing it)."""
+        """``to_dict(compact=True)``, built field by field in the same key order."""
         d = {"start": self.start, "end": self.end}
         if self.after:
             d["after"] = self.after
@@ -134,6 +133,46 @@ class Edit:
 
 _FIELDS = tuple(f.name for f in fields(Edit))
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_quote = json.encoder.encode_basestring     # a JSON string, non-ASCII kept (as _encode does)
+
+
+def _number(x) -> str:
+    return float.__repr__(x) if type(x) is float else _encode(x)
+
+
+def edit_line(e: Edit) -> str:
+    """``e.to_dict(compact=True)`` as one line of JSON, the same characters ``json`` writes,
+    put together directly (a book's ledger has tens of thousands of edits, and building a
+    dict for each only to encode it was most of the cost of writing the ledger)."""
+    parts = [f'{{"start":{_number(e.start)},"end":{_number(e.end)}']
+    if e.after:
+        parts.append(f',"after":{_quote(e.after)}')
+    parts.append(f',"rule":{_quote(e.rule)}')
+    if e.confidence != 1.0:
+        parts.append(f',"confidence":{_number(e.confidence)}')
+    if e.status != APPLIED:
+        parts.append(f',"status":{_quote(e.status)}')
+    if e.candidates:
+        parts.append(',"candidates":[' + ",".join(map(_quote, e.candidates)) + "]")
+    if e.note:
+        parts.append(f',"note":{_quote(e.note)}')
+    if e.before:
+        parts.append(f',"before":{_quote(e.before)}')
+    parts.append(f',"stage":{_quote(e.stage)},"batch":{_number(e.batch)}'
+                 f',"raw_start":{_number(e.raw_start)},"raw_end":{_number(e.raw_end)}')
+    if e.raw_line:
+        parts.append(f',"raw_line":{_number(e.raw_line)}')
+    if e.raw_col:
+        parts.append(f',"raw_col":{_number(e.raw_col)}')
+    if e.context:
+        parts.append(f',"context":{_quote(e.context)}')
+    parts.append(f',"id":{_quote(e.id)}')
+    if e.run_status != e.status:
+        parts.append(f',"run_status":{_encode(e.run_status)}')
+    if e.run_after != e.after:
+        parts.append(f',"run_after":{_encode(e.run_after)}')
+    parts.append("}")
+    return "".join(parts)
 
 
 @dataclass
@@ -187,7 +226,7 @@ class Ledger:
         """One edit a line (fields at their default left out); an optional first line
         ``{"header": {...}}`` names the source."""
         parts = [] if header is None else [_encode({"header": header})]
-        parts.extend(_encode(e._compact_dict()) for e in self)
+        parts.extend(map(edit_line, self))
         return "\n".join(parts) + "\n" if parts else ""
 
     def dump_jsonl(self, fh, header: dict | None = None) -> None:

@@ -1,12 +1,13 @@
 """The ledger: recording, replaying and undoing edits."""
 from __future__ import annotations
 
+import json
 import random
 
 from hypothesis import given, settings, strategies as st
 
 from ocr_clean.document import Document
-from ocr_clean.ledger import APPLIED, QUEUED, REJECTED, Edit, Ledger, replay
+from ocr_clean.ledger import APPLIED, QUEUED, REJECTED, Edit, Ledger, _encode, edit_line, replay
 
 
 def _random_batch(rng: random.Random, text: str) -> list[Edit]:
@@ -106,3 +107,21 @@ def test_replay_survives_statuses_changed_after_the_run():
     p = doc.ledger.batches[1][0]
     p.status = REJECTED
     assert replay(raw, doc.ledger) == "the utmost decisive events in 1930 ."
+
+
+_texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(after=_texts, before=_texts, note=_texts, context=_texts, run_after=st.none() | _texts,
+       candidates=st.lists(_texts, max_size=3), confidence=st.floats(0, 1),
+       status=st.sampled_from([APPLIED, QUEUED, REJECTED]), run_status=st.sampled_from(["", APPLIED, QUEUED]),
+       numbers=st.tuples(*[st.integers(-1, 10**7)] * 7))
+def test_a_ledger_line_is_what_json_writes(after, before, note, context, run_after, candidates,
+                                           confidence, status, run_status, numbers):
+    start, end, batch, raw_start, raw_end, raw_line, raw_col = numbers
+    e = Edit(start, end, after, "rule\u00e9\"", confidence, status, tuple(candidates), note, before,
+             "stage", batch, raw_start, raw_end, raw_line, raw_col, context, "id", run_status, run_after)
+    line = edit_line(e)
+    assert line == _encode(e.to_dict(compact=True))
+    assert Edit.from_dict(json.loads(line)).to_dict() == Edit.from_dict(e.to_dict(compact=True)).to_dict()
