@@ -137,7 +137,11 @@ _quote = json.encoder.encode_basestring     # a JSON string, non-ASCII kept (as 
 
 
 def _number(x) -> str:
-    return float.__repr__(x) if type(x) is float else _encode(x)
+    """A number as ``json`` writes it (anything else through the encoder itself)."""
+    kind = type(x)
+    if kind is int:
+        return int.__repr__(x)
+    return float.__repr__(x) if kind is float else _encode(x)
 
 
 def edit_line(e: Edit) -> str:
