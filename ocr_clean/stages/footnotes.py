@@ -56,7 +56,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..ledger import APPLIED, QUEUED, Edit
-from ..lexicon import WORD as BOOK_WORD, dictionaries_dir, read_table
+from ..lexicon import dictionaries_dir, read_table, word_finder
 from .base import Stage, register
 
 # -- the notes section --------------------------------------------------------------------
@@ -355,20 +355,6 @@ def find_notes_section(text: str) -> NotesSection | None:
 
 
 # -- body candidates ---------------------------------------------------------------------
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-
-
-def _book_word_pattern(text: str):
-    """``ocr_clean.lexicon.WORD`` for this text in the standard regex engine (faster, the same
-    words): its letters are the ASCII letters and the other characters of the text that WORD
-    takes for letters.  (WORD itself, should it ever be written otherwise.)"""
-    if BOOK_WORD.pattern != "\\p{L}+(?:['\\u2019]\\p{L}+)*":
-        return BOOK_WORD
-    others = sorted(c for c in set(_NON_ASCII.findall(text)) if BOOK_WORD.fullmatch(c))
-    letter = "[A-Za-z" + "".join(map(re.escape, others)) + "]"
-    return re.compile(f"{letter}+(?:['\u2019]{letter}+)*")
-
-
 class _Known:
     """Is a word the book's (or English) word; which letter a glyph swallowed."""
 
@@ -377,7 +363,7 @@ class _Known:
         self.text = text
         # the book's words as written (their distinct forms serve _tokens_to_read), and their
         # counts case folded (only the word counts: no word pairs are needed here)
-        self.written = Counter(_book_word_pattern(text).findall(text))
+        self.written = Counter(word_finder(text).findall(text))
         counts: dict[str, int] = {}
         for w, n in self.written.items():
             k = w.lower()
