@@ -672,6 +672,14 @@ def _token_cands(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
             wild.append(WildTail(off + lt.start(3), off + lt.end(3), [(ANY_NUMBER, 0.0, "")], "", 0, True))
 
 
+def _reads_as_word(core: str, known: _Known) -> bool:
+    """The token read up to a cut, without its quotes and closing punctuation, is a known word
+    or all capitals: then no tail of glyphs only (no digit) is a marker.  (It depends on the
+    cut alone, not on the tail: a cut with no digit is dismissed at once, most of them.)"""
+    whole = core.lstrip("\"'([\u2018\u201c").rstrip(".,;:!?\")]\u201d")
+    return known.known(whole) or whole.isupper()
+
+
 def _token_reads(text: str, tok: str, off: int, decoder: TailDecoder, known: _Known, cfg: dict,
                  out: list[Cand], wild: list[WildTail]) -> None:
     y = YEAR.match(tok)
@@ -707,6 +715,8 @@ def _token_reads(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
         j = L
         while j > lo and core[j - 1] in chars:
             j -= 1
+        if j < L and not any(map(str.isdigit, core)) and _reads_as_word(core, known):
+            continue                       # glyphs only, and the word reads without them (below)
         for k in range(j, L):
             tail = core[k:]
             stem = core[:k]
@@ -733,8 +743,7 @@ def _token_reads(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
                 continue                   # a question or an exclamation
             if not has_digit:
                 # glyphs only: the word must read as a word without them, not with them
-                whole = core.lstrip("\"'([\u2018\u201c").rstrip(".,;:!?\")]\u201d")
-                if len(w) < 3 or known.known(whole) or whole.isupper():
+                if len(w) < 3 or _reads_as_word(core, known):
                     continue
                 if RARE.search(tail):
                     # "InternationaV", "leadershipY": capitals or rare symbols after a word
