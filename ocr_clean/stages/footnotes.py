@@ -458,7 +458,16 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
     # the readings of a token depend on the token alone (except a bare "?25" after a word):
     # each distinct token is read once
     cache: dict[str, tuple[list[Cand], list[WildTail]]] = {}
-    for off, tok in _tokens_to_read(text, end, decoder, known):
+
+    def reads(tok: str) -> bool:
+        """Read a plain word (with a letter, so wherever it stands) into the cache: any reading?"""
+        o: list[Cand] = []
+        w: list[WildTail] = []
+        _token_cands(text, tok, 0, decoder, known, cfg, o, w)
+        cache[tok] = (o, w)
+        return bool(o or w)
+
+    for off, tok in _tokens_to_read(text, end, decoder, known, reads):
         hit = cache.get(tok)
         if hit is None:
             if "[^" in tok:
@@ -580,21 +589,27 @@ def _alternation(words: list[str]) -> str:
     return "|".join(parts)
 
 
-def _tokens_to_read(text: str, end: int, decoder: "TailDecoder", known: "_Known") -> list[tuple[int, str]]:
+def _tokens_to_read(text: str, end: int, decoder: "TailDecoder", known: "_Known",
+                    reads=None) -> list[tuple[int, str]]:
     """The tokens of text[:end] that may hold a marker, as (offset, token) in text order: every
-    token that is not a plain word, and the plain words the book does not know that end in a glyph."""
+    token that is not a plain word, and the plain words the book does not know that end in a glyph.
+
+    ``reads(token)``, when given, tells whether such a plain word gives a reading (where it
+    stands does not matter): only those are looked for.  They are few (most are a name the
+    book uses once), and the pattern that finds them is tried at every token of the text.
+    """
     if known.text is text and (end <= 0 or end >= len(text) or text[end - 1].isspace() or text[end].isspace()):
         # a plain token is one of the book's words as written, [.,;:]? after it: the odd ones
         # are found among the distinct words _Known counted (no token of text[:end] is cut at end)
-        odd = sorted(w for w in known.written if w[-1] in decoder.chars and PLAIN_WORD.fullmatch(w)
-                     and not known.known(w))
-        odd_pattern = f"(?:{_alternation(odd)})[.,;:]?" if odd else ""
+        odd = sorted(w + p for w in known.written if w[-1] in decoder.chars and PLAIN_WORD.fullmatch(w)
+                     and not known.known(w) for p in ("", ".", ",", ";", ":"))
     else:
         plain = set(PLAIN.findall(text, 0, end))
         odd = sorted(w for w in plain if w.rstrip(".,;:")[-1:] in decoder.chars and not known.known(w.rstrip(".,;:")))
-        odd_pattern = f"(?:{_alternation(odd)})" if odd else ""
+    if reads is not None:
+        odd = [w for w in odd if reads(w)]
     # the odd plain words and the tokens that are not plain words (the two never overlap)
-    body = rf"{odd_pattern}(?!\S)|{NOT_PLAIN_BODY}" if odd_pattern else NOT_PLAIN_BODY
+    body = rf"(?:{_alternation(odd)})(?!\S)|{NOT_PLAIN_BODY}" if odd else NOT_PLAIN_BODY
     # a token after the whitespace before it (the engine skips to whitespace), or at the start
     out = [(m.start(1), m.group(1)) for m in re.compile(rf"\s({body})").finditer(text, 0, end)]
     first = re.compile(body).match(text, 0, end)
