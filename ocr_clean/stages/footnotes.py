@@ -61,15 +61,19 @@ from .base import Stage, register
 
 # -- the notes section --------------------------------------------------------------------
 HEADING = re.compile(r"(?m)^[ \t]*notes\b[^\n]{0,50}$", re.I)
-# where it can start: the line start before the word (found from the word: much faster;
-# "[nN]" is all that "n" matches ignoring case, and lets the engine skip to it)
-_NOTES_WORD = re.compile(r"[nN](?i:otes)\b")
+# where it can start: a line start before the word ("[nN]" is all that "n" matches ignoring
+# case), found from the line break (a literal: the engine skips to it, much faster)
+_NOTES_LINE = re.compile(r"\n(?=[ \t]*[nN])")
 # an entry at a paragraph start: "254. ", "8 . ", "124\ufffd ", " 3. "
 ENTRY_START = re.compile(r"(?m)^[ \t]*(\d{1,3})([ \t]*)([.,:;\u00b7\ufffd]?)([ \t]*)(?=(\S))")
+# where it can start: a line start before a number, found from the line break
+_NUMBER_LINE = re.compile(r"\n(?=[ \t]*\d)")
 # an entry run into the paragraph before it (a page-start entry the scan did not set apart)
 ENTRY_INLINE = re.compile(r"(?<=[\w.)\"'!?\]])([ \t]{1,3})(\d{1,3})([ \t]?)\.([ \t]+)(?=[\"'(A-Z])")
-# where it can start: the spaces before a number and its full stop (found from the number)
-_SPACE_DIGIT = re.compile(r"\d(?<=[ \t]\d)\d{0,2}[ \t]?\.[ \t]")
+# where it can end: a full stop after a digit (and a space) before a space, found from the
+# full stop (a literal: the engine skips to it; a pattern that starts with a digit is tried
+# at every character)
+_NUMBER_STOP = re.compile(r"\.(?:(?<=\d\.)|(?<=\d[ \t]\.))[ \t]")
 ENTRY_DOT = re.compile(r"\d[ \t]*[.,:;\u00b7\ufffd]")
 ENTRY_FIRST = re.compile(r"[\"'(\[A-Z\u00c0-\u00de\u2018\u201c]")
 MARKER = re.compile(r"\[\^(\d+)\]")
@@ -282,9 +286,8 @@ class NotesSection:
 def entry_candidates(text: str, lo: int, hi: int, decoder: TailDecoder | None = None) -> list[Cand]:
     """Entry numbers in text[lo:hi]: at paragraph starts, or run into the paragraph before."""
     out: list[Cand] = []
-    for m in ENTRY_START.finditer(text, lo, hi):
-        if m.start() > 0 and text[m.start() - 1] != "\n":
-            continue
+    lines = [m.end() for m in _NUMBER_LINE.finditer(text, max(lo - 1, 0), hi)]
+    for m in _matches_from(ENTRY_START, text, [0] + lines if lo == 0 else lines, lo, hi):
         prev_blank = m.start() < 2 or text[m.start() - 2] == "\n" or m.start() == lo
         n = int(m.group(1))
         if n < 1 or m.group(1)[0] == "0":
@@ -298,12 +301,13 @@ def entry_candidates(text: str, lo: int, hi: int, decoder: TailDecoder | None = 
         if not ENTRY_FIRST.match(m.group(5)):
             cost += 0.4                    # "18. possibilism", "102. liThe"
         out.append(Cand(m.start(), m.end(), n, cost, "note-entry", after=f"{n}. "))
+    # an inline entry starts at the first of 1-3 spaces, 2 to 7 characters before its full stop
     starts = []
-    for m in _SPACE_DIGIT.finditer(text, lo, hi):
-        p = m.start()
-        while p > 0 and text[p - 1] in " \t":
-            p -= 1
-        starts.append(p)
+    for m in _NUMBER_STOP.finditer(text, lo, hi):
+        dot = m.start()
+        for p in range(max(lo, dot - 7, starts[-1] + 1 if starts else 0), dot - 1):
+            if text[p] in " \t" and (p == 0 or text[p - 1] not in " \t"):
+                starts.append(p)
     for m in _matches_from(ENTRY_INLINE, text, starts, lo, hi):
         n = int(m.group(2))
         if n < 1 or m.group(2)[0] == "0":
@@ -328,13 +332,7 @@ def _matches_from(rx: re.Pattern, text: str, starts: list[int], lo: int, hi: int
 def find_notes_section(text: str) -> NotesSection | None:
     """The notes section: the last "Notes..." heading line followed by entries 1, 2, 3..."""
     best = None
-    starts = []
-    for m in _NOTES_WORD.finditer(text):
-        p = m.start()
-        while p > 0 and text[p - 1] in " \t":
-            p -= 1
-        if p == 0 or text[p - 1] == "\n":
-            starts.append(p)
+    starts = [0] + [m.end() for m in _NOTES_LINE.finditer(text)]
     heads = [h for h in _matches_from(HEADING, text, starts, 0, len(text))
              if len(h.group(0).split()) <= 6 and not MARKER.search(h.group(0))]
     if not heads:
@@ -343,6 +341,8 @@ def find_notes_section(text: str) -> NotesSection | None:
     for h in heads:
         start = h.end()
         cands = [c for c in every if c.start >= start]
+        if not cands or text.count("\n", start, min(c.start for c in cands)) > 6:
+            continue                       # no entry soon after the heading (as below: quicker)
         chain = best_chain(cands, 10 ** 6, end_penalty=False)
         if not chain or chain[0].n > 3 or (len(chain) < 2 and chain[0].n != 1):
             continue
