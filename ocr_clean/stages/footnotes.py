@@ -467,7 +467,8 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
         cache[tok] = (o, w)
         return bool(o or w)
 
-    for off, tok in _tokens_to_read(text, end, decoder, known, reads):
+    tokens = _tokens_to_read(text, end, decoder, known, reads)
+    for off, tok in tokens:
         hit = cache.get(tok)
         if hit is None:
             if "[^" in tok:
@@ -526,7 +527,7 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
         n = int(m.group(1))
         if 1 <= n <= max_n:
             out.append(Cand(m.start(), m.end(), n, -1.0, "existing"))
-    for m in LONE_GLYPHS.finditer(text, 0, end):
+    for m in _lone_glyphs(text, end, tokens):
         # "apparatus, Varga, IDS believe": the superscript set apart and read as letters;
         # tried only for numbers missing from the chain, in their stretch
         tok = m.group(2)
@@ -536,7 +537,7 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
         readings = [(re.compile(str(n)), c, "") for n, c, letter in decoder.decode(tok) if not letter]
         if readings:
             wild.append(WildTail(m.start(1), m.end(2), readings, "", 1))
-    for m in GLYPH_RUN.finditer(text, 0, end):
+    for m in _glyph_runs(text, end):
         # 'the revolutionary party." l t-!': glyphs set apart at the end of a paragraph, none
         # of them a word, at least one of them a digit's glyph and one a symbol
         toks = m.group(1).split()
@@ -618,6 +619,43 @@ def _tokens_to_read(text: str, end: int, decoder: "TailDecoder", known: "_Known"
     return out
 # a short token of capitals/glyphs standing alone between running words
 LONE_GLYPHS = re.compile(r"( )(?<=[^\W\d_][.,;:)] )([A-Z\u00b0'/!?]{2,4})(?= [a-z])")
+
+
+def _lone_glyphs(text: str, end: int, tokens: list[tuple[int, str]]):
+    """The matches of LONE_GLYPHS in text[:end], tried only before the tokens read (the token
+    it finds is one of them: not a plain word) of 2 to 4 characters after a space: a handful
+    of places, where the pattern itself stops at every space of the text."""
+    for off, tok in tokens:
+        if 2 <= len(tok) <= 4 and off > 0 and text[off - 1] == " ":
+            m = LONE_GLYPHS.match(text, off - 1, end)
+            if m:
+                yield m
+
+
+# a paragraph end: the line break before an empty line
+_BLANK_LINE = re.compile(r"\n(?=\n)")
+
+
+def _glyph_runs(text: str, end: int):
+    """The matches of GLYPH_RUN in text[:end], found from the paragraph ends (a literal line
+    break: the engine skips to it; the pattern itself stops at every space of the text).
+
+    A match ends before the spaces at the end of a paragraph and starts at most 8 characters
+    earlier (" XXX XXX"): the first place there where the pattern matches, up to that end."""
+    ends = [m.start() for m in _BLANK_LINE.finditer(text, 0, end)]
+    if end > 0 and text[end - 1] == "\n":
+        ends.append(end - 1)
+    ends.append(end)
+    for q in ends:
+        p = q
+        while p > 0 and text[p - 1] in " \t":
+            p -= 1
+        for s in range(max(0, p - 8), p - 1):
+            if text[s] == " ":
+                m = GLYPH_RUN.match(text, s, end)
+                if m and m.end(1) == p:
+                    yield m
+                    break
 ORDINARY_PUNCT = "'\".,;:!?)-\u2019\u201d"
 PAREN_END = re.compile(r"[)\]][.,;:]?$")
 
