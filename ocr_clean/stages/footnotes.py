@@ -98,9 +98,11 @@ NUMBER_WORD = re.compile(r"\d(?<![\w.,]\d)[\d,.]*[ \t]+([a-z]+)")
 NEXT_WORD = re.compile(r"[ \t]+([a-z]+)")
 
 
-def quantity_words(text: str, known: "_Known") -> set[str]:
-    """Words that follow a number often (3 times, and a fifth of their uses): units, not text."""
-    after = Counter(NUMBER_WORD.findall(text))
+def quantity_words(text: str, end: int, known: "_Known", numbers: list[int]) -> set[str]:
+    """Words that follow a number often (3 times, and a fifth of their uses): units, not text.
+
+    The numbers of text[:end] are tried only where ``numbers`` says a number starts."""
+    after = Counter(m.group(1) for m in _matches_from(NUMBER_WORD, text, numbers, 0, end))
     return {w for w, c in after.items() if c >= 3 and c >= 0.2 * max(known.count(w), 1)}
 PUNCT_END = ".,;:!?'\")]\u2019\u201d"
 # glyphs that may stand for digits the scan could not read (a wildcard of 0-2 digits):
@@ -454,7 +456,6 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
     out: list[Cand] = []
     wild: list[WildTail] = []
     max_n = decoder.max_n
-    units = quantity_words(text[:end], known)
     # the readings of a token depend on the token alone (except a bare "?25" after a word):
     # each distinct token is read once
     cache: dict[str, tuple[list[Cand], list[WildTail]]] = {}
@@ -468,6 +469,8 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
         return bool(o or w)
 
     tokens = _tokens_to_read(text, end, decoder, known, reads)
+    numbers = _number_starts(text, tokens)
+    units = quantity_words(text, end, known, numbers)
     for off, tok in tokens:
         hit = cache.get(tok)
         if hit is None:
@@ -490,7 +493,7 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
             out.extend(replace(c, start=c.start + off, end=c.end + off) for c in o)
         if w:
             wild.extend(replace(x, start=x.start + off, end=x.end + off) for x in w)
-    for m in _spaced(text, end):
+    for m in _spaced(text, end, numbers):
         digits = m.group(3)
         if " " not in digits and not m.group(2):
             continue                       # glued and unbroken: a token candidate already
@@ -617,6 +620,19 @@ def _tokens_to_read(text: str, end: int, decoder: "TailDecoder", known: "_Known"
     if first:
         out.insert(0, (0, first.group(0)))
     return out
+_DIGIT = re.compile(r"\d")
+_NUMBER_START = re.compile(r"\d(?<!\d\d)")
+
+
+def _number_starts(text: str, tokens: list[tuple[int, str]]) -> list[int]:
+    """Where a run of digits starts in text[:end], in order, found in the tokens read (a token
+    with a digit is not a plain word: it is one of them) instead of the whole text: a pattern
+    that starts with a digit is tried at every character."""
+    has_digit = _DIGIT.search
+    starts = _NUMBER_START.finditer
+    return [m.start() for off, tok in tokens if has_digit(tok) for m in starts(text, off, off + len(tok))]
+
+
 # a short token of capitals/glyphs standing alone between running words
 LONE_GLYPHS = re.compile(r"( )(?<=[^\W\d_][.,;:)] )([A-Z\u00b0'/!?]{2,4})(?= [a-z])")
 
@@ -690,9 +706,10 @@ class _Spaced:
         return self.s[k - 1] + len(self.g[k - 1])
 
 
-def _spaced(text: str, end: int):
-    """The matches of SPACED in text[:end]: digits after a word, its punctuation and spaces."""
-    for m in DIGITS.finditer(text, 0, end):
+def _spaced(text: str, end: int, numbers: list[int] | None = None):
+    """The matches of SPACED in text[:end]: digits after a word, its punctuation and spaces
+    (tried only where ``numbers`` says a run of digits starts, when given)."""
+    for m in DIGITS.finditer(text, 0, end) if numbers is None else _matches_from(DIGITS, text, numbers, 0, end):
         a = m.start()
         b = BEFORE_DIGITS.search(text, max(0, a - 12), a)
         if b is None:
