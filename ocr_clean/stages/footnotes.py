@@ -605,8 +605,10 @@ def _tokens_to_read(text: str, end: int, decoder: "TailDecoder", known: "_Known"
     if known.text is text and (end <= 0 or end >= len(text) or text[end - 1].isspace() or text[end].isspace()):
         # a plain token is one of the book's words as written, [.,;:]? after it: the odd ones
         # are found among the distinct words _Known counted (no token of text[:end] is cut at end)
-        odd = sorted(w + p for w in known.written if w[-1] in decoder.chars and PLAIN_WORD.fullmatch(w)
-                     and not known.known(w) for p in ("", ".", ",", ";", ":"))
+        # (a word used twice is known: the count, a look-up, first)
+        chars, counts = decoder.chars, known.counts
+        odd = sorted(w + p for w in known.written if w[-1] in chars and counts.get(w.lower(), 0) < 2
+                     and PLAIN_WORD.fullmatch(w) and not known.known(w) for p in ("", ".", ",", ";", ":"))
     else:
         plain = set(PLAIN.findall(text, 0, end))
         odd = sorted(w for w in plain if w.rstrip(".,;:")[-1:] in decoder.chars and not known.known(w.rstrip(".,;:")))
