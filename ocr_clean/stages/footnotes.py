@@ -288,6 +288,7 @@ class NotesSection:
 def entry_candidates(text: str, lo: int, hi: int, decoder: TailDecoder | None = None) -> list[Cand]:
     """Entry numbers in text[lo:hi]: at paragraph starts, or run into the paragraph before."""
     out: list[Cand] = []
+    # the line starts before a number (ENTRY_START matches nowhere else)
     lines = [m.end() for m in _NUMBER_LINE.finditer(text, max(lo - 1, 0), hi)]
     for m in _matches_from(ENTRY_START, text, [0] + lines if lo == 0 else lines, lo, hi):
         prev_blank = m.start() < 2 or text[m.start() - 2] == "\n" or m.start() == lo
@@ -622,14 +623,17 @@ def _tokens_to_read(text: str, end: int, decoder: "TailDecoder", known: "_Known"
     if first:
         out.insert(0, (0, first.group(0)))
     return out
+
+
 _DIGIT = re.compile(r"\d")
 _NUMBER_START = re.compile(r"\d(?<!\d\d)")
 
 
 def _number_starts(text: str, tokens: list[tuple[int, str]]) -> list[int]:
-    """Where a run of digits starts in text[:end], in order, found in the tokens read (a token
-    with a digit is not a plain word: it is one of them) instead of the whole text: a pattern
-    that starts with a digit is tried at every character."""
+    """Where a run of digits starts in the tokens of _tokens_to_read, in order: where a run
+    starts in the text they were read from (a token with a digit is not a plain word: it is
+    one of them).  Found in a few tokens instead of the whole text, where a pattern that
+    starts with a digit is tried at every character."""
     has_digit = _DIGIT.search
     starts = _NUMBER_START.finditer
     return [m.start() for off, tok in tokens if has_digit(tok) for m in starts(text, off, off + len(tok))]
@@ -711,7 +715,8 @@ class _Spaced:
 def _spaced(text: str, end: int, numbers: list[int] | None = None):
     """The matches of SPACED in text[:end]: digits after a word, its punctuation and spaces
     (tried only where ``numbers`` says a run of digits starts, when given)."""
-    for m in DIGITS.finditer(text, 0, end) if numbers is None else _matches_from(DIGITS, text, numbers, 0, end):
+    found = DIGITS.finditer(text, 0, end) if numbers is None else _matches_from(DIGITS, text, numbers, 0, end)
+    for m in found:
         a = m.start()
         b = BEFORE_DIGITS.search(text, max(0, a - 12), a)
         if b is None:
