@@ -792,8 +792,13 @@ def _token_reads(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
         j = L
         while j > lo and core[j - 1] in chars:
             j -= 1
-        if j < L and not any(map(str.isdigit, core)) and _reads_as_word(core, known):
-            continue                       # glyphs only, and the word reads without them (below)
+        # does the word read as a word without a tail of glyphs only (below)?  Once per cut:
+        # when no tail can hold a digit, a cut whose word reads so gives nothing at all
+        whole_word = None
+        if j < L and not any(map(str.isdigit, core)):
+            whole_word = _reads_as_word(core, known)
+            if whole_word:
+                continue
         for k in range(j, L):
             tail = core[k:]
             stem = core[:k]
@@ -820,7 +825,11 @@ def _token_reads(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
                 continue                   # a question or an exclamation
             if not has_digit:
                 # glyphs only: the word must read as a word without them, not with them
-                if len(w) < 3 or _reads_as_word(core, known):
+                if len(w) < 3:
+                    continue
+                if whole_word is None:
+                    whole_word = _reads_as_word(core, known)
+                if whole_word:
                     continue
                 if RARE.search(tail):
                     # "InternationaV", "leadershipY": capitals or rare symbols after a word
