@@ -358,6 +358,17 @@ def find_notes_section(text: str) -> NotesSection | None:
 
 
 # -- body candidates ---------------------------------------------------------------------
+_ASCII = bytes(range(128))
+
+
+def _non_ascii(text: str) -> str:
+    """The characters of ``text`` that are not ASCII, in order: all that word_finder looks at to
+    choose its letters (the ASCII letters, and those others that are letters), so that
+    ``word_finder(_non_ascii(text))`` is ``word_finder(text)``.  The bytes are dropped in C
+    (the UTF-8 of a character beyond ASCII has no ASCII byte), faster than word_finder's search."""
+    return text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")
+
+
 class _Known:
     """Is a word the book's (or English) word; which letter a glyph swallowed."""
 
@@ -366,7 +377,7 @@ class _Known:
         self.text = text
         # the book's words as written (their distinct forms serve _tokens_to_read), and their
         # counts case folded (only the word counts: no word pairs are needed here)
-        self.written = Counter(word_finder(text).findall(text))
+        self.written = Counter(word_finder(_non_ascii(text)).findall(text))
         counts: dict[str, int] = {}
         for w, n in self.written.items():
             k = w.lower()
