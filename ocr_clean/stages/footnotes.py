@@ -464,7 +464,10 @@ GLYPH_RUN = re.compile(r"( (?<=[.,;:!?\"')\u2019\u201d] )[^\s\d\[\]*]{1,3}(?: [^
 
 def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
                     cfg: dict) -> tuple[list[Cand], list[WildTail]]:
-    """Firm candidates (clean, spaced, glyph) and tails to try by position, in text[:end]."""
+    """Firm candidates (clean, spaced, glyph) and tails to try by position, in text[:end].
+
+    The text is searched once for the tokens to read (_tokens_to_read); the numbers and the
+    short tokens of glyphs are looked for among them, not in the whole text again."""
     out: list[Cand] = []
     wild: list[WildTail] = []
     max_n = decoder.max_n
@@ -606,12 +609,13 @@ def _alternation(words: list[str]) -> str:
 
 
 def _tokens_to_read(text: str, end: int, decoder: "TailDecoder", known: "_Known",
-                    reads=None) -> list[tuple[int, str]]:
+                    reads) -> list[tuple[int, str]]:
     """The tokens of text[:end] that may hold a marker, as (offset, token) in text order: every
-    token that is not a plain word, and the plain words the book does not know that end in a glyph.
+    token that is not a plain word, and the plain words the book does not know that end in a
+    glyph and give a reading.
 
-    ``reads(token)``, when given, tells whether such a plain word gives a reading (where it
-    stands does not matter): only those are looked for.  They are few (most are a name the
+    ``reads(token)`` tells whether such a plain word gives a reading (where it stands does
+    not matter): only those are looked for.  They are few (most are a name the
     book uses once), and the pattern that finds them is tried at every token of the text.
     """
     if known.text is text and (end <= 0 or end >= len(text) or text[end - 1].isspace() or text[end].isspace()):
@@ -624,8 +628,7 @@ def _tokens_to_read(text: str, end: int, decoder: "TailDecoder", known: "_Known"
     else:
         plain = set(PLAIN.findall(text, 0, end))
         odd = sorted(w for w in plain if w.rstrip(".,;:")[-1:] in decoder.chars and not known.known(w.rstrip(".,;:")))
-    if reads is not None:
-        odd = [w for w in odd if reads(w)]
+    odd = [w for w in odd if reads(w)]
     # the odd plain words and the tokens that are not plain words (the two never overlap)
     body = rf"(?:{_alternation(odd)})(?!\S)|{NOT_PLAIN_BODY}" if odd else NOT_PLAIN_BODY
     # a token after the whitespace before it (the engine skips to whitespace), or at the start
