@@ -56,20 +56,24 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..ledger import APPLIED, QUEUED, Edit
-from ..lexicon import WORD as BOOK_WORD, dictionaries_dir, read_table
+from ..lexicon import dictionaries_dir, read_table, word_finder
 from .base import Stage, register
 
 # -- the notes section --------------------------------------------------------------------
 HEADING = re.compile(r"(?m)^[ \t]*notes\b[^\n]{0,50}$", re.I)
-# where it can start: the line start before the word (found from the word: much faster;
-# "[nN]" is all that "n" matches ignoring case, and lets the engine skip to it)
-_NOTES_WORD = re.compile(r"[nN](?i:otes)\b")
+# where it can start: a line start before the word ("[nN]" is all that "n" matches ignoring
+# case), found from the line break (a literal: the engine skips to it, much faster)
+_NOTES_LINE = re.compile(r"\n(?=[ \t]*[nN])")
 # an entry at a paragraph start: "254. ", "8 . ", "124\ufffd ", " 3. "
 ENTRY_START = re.compile(r"(?m)^[ \t]*(\d{1,3})([ \t]*)([.,:;\u00b7\ufffd]?)([ \t]*)(?=(\S))")
+# where it can start: a line start before a number, found from the line break
+_NUMBER_LINE = re.compile(r"\n(?=[ \t]*\d)")
 # an entry run into the paragraph before it (a page-start entry the scan did not set apart)
 ENTRY_INLINE = re.compile(r"(?<=[\w.)\"'!?\]])([ \t]{1,3})(\d{1,3})([ \t]?)\.([ \t]+)(?=[\"'(A-Z])")
-# where it can start: the spaces before a number and its full stop (found from the number)
-_SPACE_DIGIT = re.compile(r"\d(?<=[ \t]\d)\d{0,2}[ \t]?\.[ \t]")
+# where it can end: a full stop after a digit (and a space) before a space, found from the
+# full stop (a literal: the engine skips to it; a pattern that starts with a digit is tried
+# at every character)
+_NUMBER_STOP = re.compile(r"\.(?:(?<=\d\.)|(?<=\d[ \t]\.))[ \t]")
 ENTRY_DOT = re.compile(r"\d[ \t]*[.,:;\u00b7\ufffd]")
 ENTRY_FIRST = re.compile(r"[\"'(\[A-Z\u00c0-\u00de\u2018\u201c]")
 MARKER = re.compile(r"\[\^(\d+)\]")
@@ -94,9 +98,11 @@ NUMBER_WORD = re.compile(r"\d(?<![\w.,]\d)[\d,.]*[ \t]+([a-z]+)")
 NEXT_WORD = re.compile(r"[ \t]+([a-z]+)")
 
 
-def quantity_words(text: str, known: "_Known") -> set[str]:
-    """Words that follow a number often (3 times, and a fifth of their uses): units, not text."""
-    after = Counter(NUMBER_WORD.findall(text))
+def quantity_words(text: str, end: int, known: "_Known", numbers: list[int]) -> set[str]:
+    """Words that follow a number often (3 times, and a fifth of their uses): units, not text.
+
+    The numbers of text[:end] are tried only where ``numbers`` says a number starts."""
+    after = Counter(m.group(1) for m in _matches_from(NUMBER_WORD, text, numbers, 0, end))
     return {w for w, c in after.items() if c >= 3 and c >= 0.2 * max(known.count(w), 1)}
 PUNCT_END = ".,;:!?'\")]\u2019\u201d"
 # glyphs that may stand for digits the scan could not read (a wildcard of 0-2 digits):
@@ -282,9 +288,9 @@ class NotesSection:
 def entry_candidates(text: str, lo: int, hi: int, decoder: TailDecoder | None = None) -> list[Cand]:
     """Entry numbers in text[lo:hi]: at paragraph starts, or run into the paragraph before."""
     out: list[Cand] = []
-    for m in ENTRY_START.finditer(text, lo, hi):
-        if m.start() > 0 and text[m.start() - 1] != "\n":
-            continue
+    # the line starts before a number (ENTRY_START matches nowhere else)
+    lines = [m.end() for m in _NUMBER_LINE.finditer(text, max(lo - 1, 0), hi)]
+    for m in _matches_from(ENTRY_START, text, [0] + lines if lo == 0 else lines, lo, hi):
         prev_blank = m.start() < 2 or text[m.start() - 2] == "\n" or m.start() == lo
         n = int(m.group(1))
         if n < 1 or m.group(1)[0] == "0":
@@ -298,12 +304,13 @@ def entry_candidates(text: str, lo: int, hi: int, decoder: TailDecoder | None = 
         if not ENTRY_FIRST.match(m.group(5)):
             cost += 0.4                    # "18. possibilism", "102. liThe"
         out.append(Cand(m.start(), m.end(), n, cost, "note-entry", after=f"{n}. "))
+    # an inline entry starts at the first of 1-3 spaces, 2 to 7 characters before its full stop
     starts = []
-    for m in _SPACE_DIGIT.finditer(text, lo, hi):
-        p = m.start()
-        while p > 0 and text[p - 1] in " \t":
-            p -= 1
-        starts.append(p)
+    for m in _NUMBER_STOP.finditer(text, lo, hi):
+        dot = m.start()
+        for p in range(max(lo, dot - 7, starts[-1] + 1 if starts else 0), dot - 1):
+            if text[p] in " \t" and (p == 0 or text[p - 1] not in " \t"):
+                starts.append(p)
     for m in _matches_from(ENTRY_INLINE, text, starts, lo, hi):
         n = int(m.group(2))
         if n < 1 or m.group(2)[0] == "0":
@@ -328,13 +335,7 @@ def _matches_from(rx: re.Pattern, text: str, starts: list[int], lo: int, hi: int
 def find_notes_section(text: str) -> NotesSection | None:
     """The notes section: the last "Notes..." heading line followed by entries 1, 2, 3..."""
     best = None
-    starts = []
-    for m in _NOTES_WORD.finditer(text):
-        p = m.start()
-        while p > 0 and text[p - 1] in " \t":
-            p -= 1
-        if p == 0 or text[p - 1] == "\n":
-            starts.append(p)
+    starts = [0] + [m.end() for m in _NOTES_LINE.finditer(text)]
     heads = [h for h in _matches_from(HEADING, text, starts, 0, len(text))
              if len(h.group(0).split()) <= 6 and not MARKER.search(h.group(0))]
     if not heads:
@@ -343,6 +344,8 @@ def find_notes_section(text: str) -> NotesSection | None:
     for h in heads:
         start = h.end()
         cands = [c for c in every if c.start >= start]
+        if not cands or text.count("\n", start, min(c.start for c in cands)) > 6:
+            continue                       # no entry soon after the heading (as below: quicker)
         chain = best_chain(cands, 10 ** 6, end_penalty=False)
         if not chain or chain[0].n > 3 or (len(chain) < 2 and chain[0].n != 1):
             continue
@@ -355,18 +358,15 @@ def find_notes_section(text: str) -> NotesSection | None:
 
 
 # -- body candidates ---------------------------------------------------------------------
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII = bytes(range(128))
 
 
-def _book_word_pattern(text: str):
-    """``ocr_clean.lexicon.WORD`` for this text in the standard regex engine (faster, the same
-    words): its letters are the ASCII letters and the other characters of the text that WORD
-    takes for letters.  (WORD itself, should it ever be written otherwise.)"""
-    if BOOK_WORD.pattern != "\\p{L}+(?:['\\u2019]\\p{L}+)*":
-        return BOOK_WORD
-    others = sorted(c for c in set(_NON_ASCII.findall(text)) if BOOK_WORD.fullmatch(c))
-    letter = "[A-Za-z" + "".join(map(re.escape, others)) + "]"
-    return re.compile(f"{letter}+(?:['\u2019]{letter}+)*")
+def _non_ascii(text: str) -> str:
+    """The characters of ``text`` that are not ASCII, in order: all that word_finder looks at to
+    choose its letters (the ASCII letters, and those others that are letters), so that
+    ``word_finder(_non_ascii(text))`` is ``word_finder(text)``.  The bytes are dropped in C
+    (the UTF-8 of a character beyond ASCII has no ASCII byte), faster than word_finder's search."""
+    return text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")
 
 
 class _Known:
@@ -377,7 +377,7 @@ class _Known:
         self.text = text
         # the book's words as written (their distinct forms serve _tokens_to_read), and their
         # counts case folded (only the word counts: no word pairs are needed here)
-        self.written = Counter(_book_word_pattern(text).findall(text))
+        self.written = Counter(word_finder(_non_ascii(text)).findall(text))
         counts: dict[str, int] = {}
         for w, n in self.written.items():
             k = w.lower()
@@ -464,15 +464,29 @@ GLYPH_RUN = re.compile(r"( (?<=[.,;:!?\"')\u2019\u201d] )[^\s\d\[\]*]{1,3}(?: [^
 
 def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
                     cfg: dict) -> tuple[list[Cand], list[WildTail]]:
-    """Firm candidates (clean, spaced, glyph) and tails to try by position, in text[:end]."""
+    """Firm candidates (clean, spaced, glyph) and tails to try by position, in text[:end].
+
+    The text is searched once for the tokens to read (_tokens_to_read); the numbers and the
+    short tokens of glyphs are looked for among them, not in the whole text again."""
     out: list[Cand] = []
     wild: list[WildTail] = []
     max_n = decoder.max_n
-    units = quantity_words(text[:end], known)
     # the readings of a token depend on the token alone (except a bare "?25" after a word):
     # each distinct token is read once
     cache: dict[str, tuple[list[Cand], list[WildTail]]] = {}
-    for off, tok in _tokens_to_read(text, end, decoder, known):
+
+    def reads(tok: str) -> bool:
+        """Read a plain word (with a letter, so wherever it stands) into the cache: any reading?"""
+        o: list[Cand] = []
+        w: list[WildTail] = []
+        _token_cands(text, tok, 0, decoder, known, cfg, o, w)
+        cache[tok] = (o, w)
+        return bool(o or w)
+
+    tokens = _tokens_to_read(text, end, decoder, known, reads)
+    numbers = _number_starts(text, tokens)
+    units = quantity_words(text, end, known, numbers)
+    for off, tok in tokens:
         hit = cache.get(tok)
         if hit is None:
             if "[^" in tok:
@@ -494,7 +508,7 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
             out.extend(replace(c, start=c.start + off, end=c.end + off) for c in o)
         if w:
             wild.extend(replace(x, start=x.start + off, end=x.end + off) for x in w)
-    for m in _spaced(text, end):
+    for m in _spaced(text, end, numbers):
         digits = m.group(3)
         if " " not in digits and not m.group(2):
             continue                       # glued and unbroken: a token candidate already
@@ -531,7 +545,7 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
         n = int(m.group(1))
         if 1 <= n <= max_n:
             out.append(Cand(m.start(), m.end(), n, -1.0, "existing"))
-    for m in LONE_GLYPHS.finditer(text, 0, end):
+    for m in _lone_glyphs(text, end, tokens):
         # "apparatus, Varga, IDS believe": the superscript set apart and read as letters;
         # tried only for numbers missing from the chain, in their stretch
         tok = m.group(2)
@@ -541,7 +555,7 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
         readings = [(re.compile(str(n)), c, "") for n, c, letter in decoder.decode(tok) if not letter]
         if readings:
             wild.append(WildTail(m.start(1), m.end(2), readings, "", 1))
-    for m in GLYPH_RUN.finditer(text, 0, end):
+    for m in _glyph_runs(text, end):
         # 'the revolutionary party." l t-!': glyphs set apart at the end of a paragraph, none
         # of them a word, at least one of them a digit's glyph and one a symbol
         toks = m.group(1).split()
@@ -594,29 +608,90 @@ def _alternation(words: list[str]) -> str:
     return "|".join(parts)
 
 
-def _tokens_to_read(text: str, end: int, decoder: "TailDecoder", known: "_Known") -> list[tuple[int, str]]:
+def _tokens_to_read(text: str, end: int, decoder: "TailDecoder", known: "_Known",
+                    reads) -> list[tuple[int, str]]:
     """The tokens of text[:end] that may hold a marker, as (offset, token) in text order: every
-    token that is not a plain word, and the plain words the book does not know that end in a glyph."""
+    token that is not a plain word, and the plain words the book does not know that end in a
+    glyph and give a reading.
+
+    ``reads(token)`` tells whether such a plain word gives a reading (where it stands does
+    not matter): only those are looked for.  They are few (most are a name the
+    book uses once), and the pattern that finds them is tried at every token of the text.
+    """
     if known.text is text and (end <= 0 or end >= len(text) or text[end - 1].isspace() or text[end].isspace()):
         # a plain token is one of the book's words as written, [.,;:]? after it: the odd ones
         # are found among the distinct words _Known counted (no token of text[:end] is cut at end)
-        odd = sorted(w for w in known.written if w[-1] in decoder.chars and PLAIN_WORD.fullmatch(w)
-                     and not known.known(w))
-        odd_pattern = f"(?:{_alternation(odd)})[.,;:]?" if odd else ""
+        # (a word used twice is known: the count, a look-up, first)
+        chars, counts = decoder.chars, known.counts
+        odd = sorted(w + p for w in known.written if w[-1] in chars and counts.get(w.lower(), 0) < 2
+                     and PLAIN_WORD.fullmatch(w) and not known.known(w) for p in ("", ".", ",", ";", ":"))
     else:
         plain = set(PLAIN.findall(text, 0, end))
         odd = sorted(w for w in plain if w.rstrip(".,;:")[-1:] in decoder.chars and not known.known(w.rstrip(".,;:")))
-        odd_pattern = f"(?:{_alternation(odd)})" if odd else ""
+    odd = [w for w in odd if reads(w)]
     # the odd plain words and the tokens that are not plain words (the two never overlap)
-    body = rf"{odd_pattern}(?!\S)|{NOT_PLAIN_BODY}" if odd_pattern else NOT_PLAIN_BODY
+    body = rf"(?:{_alternation(odd)})(?!\S)|{NOT_PLAIN_BODY}" if odd else NOT_PLAIN_BODY
     # a token after the whitespace before it (the engine skips to whitespace), or at the start
     out = [(m.start(1), m.group(1)) for m in re.compile(rf"\s({body})").finditer(text, 0, end)]
     first = re.compile(body).match(text, 0, end)
     if first:
         out.insert(0, (0, first.group(0)))
     return out
+
+
+_DIGIT = re.compile(r"\d")
+_NUMBER_START = re.compile(r"\d(?<!\d\d)")
+
+
+def _number_starts(text: str, tokens: list[tuple[int, str]]) -> list[int]:
+    """Where a run of digits starts in the tokens of _tokens_to_read, in order: where a run
+    starts in the text they were read from (a token with a digit is not a plain word: it is
+    one of them).  Found in a few tokens instead of the whole text, where a pattern that
+    starts with a digit is tried at every character."""
+    has_digit = _DIGIT.search
+    starts = _NUMBER_START.finditer
+    return [m.start() for off, tok in tokens if has_digit(tok) for m in starts(text, off, off + len(tok))]
+
+
 # a short token of capitals/glyphs standing alone between running words
 LONE_GLYPHS = re.compile(r"( )(?<=[^\W\d_][.,;:)] )([A-Z\u00b0'/!?]{2,4})(?= [a-z])")
+
+
+def _lone_glyphs(text: str, end: int, tokens: list[tuple[int, str]]):
+    """The matches of LONE_GLYPHS in text[:end], tried only before the tokens read (the token
+    it finds is one of them: not a plain word) of 2 to 4 characters after a space: a handful
+    of places, where the pattern itself stops at every space of the text."""
+    for off, tok in tokens:
+        if 2 <= len(tok) <= 4 and off > 0 and text[off - 1] == " ":
+            m = LONE_GLYPHS.match(text, off - 1, end)
+            if m:
+                yield m
+
+
+# a paragraph end: the line break before an empty line
+_BLANK_LINE = re.compile(r"\n(?=\n)")
+
+
+def _glyph_runs(text: str, end: int):
+    """The matches of GLYPH_RUN in text[:end], found from the paragraph ends (a literal line
+    break: the engine skips to it; the pattern itself stops at every space of the text).
+
+    A match ends before the spaces at the end of a paragraph and starts at most 8 characters
+    earlier (" XXX XXX"): the first place there where the pattern matches, up to that end."""
+    ends = [m.start() for m in _BLANK_LINE.finditer(text, 0, end)]
+    if end > 0 and text[end - 1] == "\n":
+        ends.append(end - 1)
+    ends.append(end)
+    for q in ends:
+        p = q
+        while p > 0 and text[p - 1] in " \t":
+            p -= 1
+        for s in range(max(0, p - 8), p - 1):
+            if text[s] == " ":
+                m = GLYPH_RUN.match(text, s, end)
+                if m and m.end(1) == p:
+                    yield m
+                    break
 ORDINARY_PUNCT = "'\".,;:!?)-\u2019\u201d"
 PAREN_END = re.compile(r"[)\]][.,;:]?$")
 
@@ -651,9 +726,11 @@ class _Spaced:
         return self.s[k - 1] + len(self.g[k - 1])
 
 
-def _spaced(text: str, end: int):
-    """The matches of SPACED in text[:end]: digits after a word, its punctuation and spaces."""
-    for m in DIGITS.finditer(text, 0, end):
+def _spaced(text: str, end: int, numbers: list[int] | None = None):
+    """The matches of SPACED in text[:end]: digits after a word, its punctuation and spaces
+    (tried only where ``numbers`` says a run of digits starts, when given)."""
+    found = DIGITS.finditer(text, 0, end) if numbers is None else _matches_from(DIGITS, text, numbers, 0, end)
+    for m in found:
         a = m.start()
         b = BEFORE_DIGITS.search(text, max(0, a - 12), a)
         if b is None:
@@ -684,6 +761,14 @@ def _token_cands(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
         tail = lt.group(3)
         if not tail.isalpha() and tail not in POSSESSIVE:
             wild.append(WildTail(off + lt.start(3), off + lt.end(3), [(ANY_NUMBER, 0.0, "")], "", 0, True))
+
+
+def _reads_as_word(core: str, known: _Known) -> bool:
+    """The token read up to a cut, without its quotes and closing punctuation, is a known word
+    or all capitals: then no tail of glyphs only (no digit) is a marker.  (It depends on the
+    cut alone, not on the tail: a cut with no digit is dismissed at once, most of them.)"""
+    whole = core.lstrip("\"'([\u2018\u201c").rstrip(".,;:!?\")]\u201d")
+    return known.known(whole) or whole.isupper()
 
 
 def _token_reads(text: str, tok: str, off: int, decoder: TailDecoder, known: _Known, cfg: dict,
@@ -721,6 +806,13 @@ def _token_reads(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
         j = L
         while j > lo and core[j - 1] in chars:
             j -= 1
+        # does the word read as a word without a tail of glyphs only (below)?  Once per cut:
+        # when no tail can hold a digit, a cut whose word reads so gives nothing at all
+        whole_word = None
+        if j < L and not any(map(str.isdigit, core)):
+            whole_word = _reads_as_word(core, known)
+            if whole_word:
+                continue
         for k in range(j, L):
             tail = core[k:]
             stem = core[:k]
@@ -747,8 +839,11 @@ def _token_reads(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
                 continue                   # a question or an exclamation
             if not has_digit:
                 # glyphs only: the word must read as a word without them, not with them
-                whole = core.lstrip("\"'([\u2018\u201c").rstrip(".,;:!?\")]\u201d")
-                if len(w) < 3 or known.known(whole) or whole.isupper():
+                if len(w) < 3:
+                    continue
+                if whole_word is None:
+                    whole_word = _reads_as_word(core, known)
+                if whole_word:
                     continue
                 if RARE.search(tail):
                     # "InternationaV", "leadershipY": capitals or rare symbols after a word
