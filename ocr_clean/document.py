@@ -12,13 +12,18 @@ import operator
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, ClassVar, Iterable
 
 from .ledger import APPLIED, IN_OUTPUT, Edit, Ledger
+from .lexicon import WORD, BookVocab
 
 _NEWLINE = re.compile("\n")
 CONTEXT = 80  # characters of context kept either side of a queued edit
 _BY_POSITION = operator.attrgetter("start", "end")
+# A character no word (lexicon.WORD: letters and inner apostrophes) can hold: an ASCII
+# character that is neither a letter nor an apostrophe.  (Every other character is taken
+# as a possible letter, so the words around an edit are never under-counted.)
+_NOT_IN_WORD = re.compile(r"[\x00-\x26\x28-\x40\x5b-\x60\x7b-\x7f]")
 
 # A hook the pipeline may set: given an edit (id, before, after filled in), return the
 # status and text a person already decided for it, or None.
@@ -44,6 +49,10 @@ class Document:
     _raw1: list[int] = field(default_factory=list, repr=False)
     _copied: list[bool] = field(default_factory=list, repr=False)
     _line_starts: list[int] = field(default_factory=list, repr=False)
+    _vocab: BookVocab | None = field(default=None, repr=False)
+    # When a batch makes more than one edit in this many characters, the vocabulary is counted
+    # again when next asked for rather than revised edit by edit.
+    recount_share: ClassVar[int] = 400
 
     def __post_init__(self) -> None:
         if not self.text:
@@ -59,6 +68,50 @@ class Document:
             doc.apply(stage, [Edit(e.start, e.end, e.planned_after, e.rule, e.confidence,
                                    e.run_status or e.status) for e in batch])
         return doc
+
+    # -- the book's words ------------------------------------------------------------------
+    def vocab(self) -> BookVocab:
+        """The words of the current text, counted (``lexicon.BookVocab``).  Counted once, when
+        first asked for, then revised by :meth:`apply` from the words around each edit, so
+        the stages that weigh the book's own words do not each count the whole book again."""
+        if self._vocab is None:
+            self._vocab = BookVocab.from_text(self.text)
+        return self._vocab
+
+    def _revise_vocab(self, old: str, new: str, spans: list[tuple[int, int, int]]) -> None:
+        """Revise the vocabulary for the change of ``old`` into ``new`` by the edits ``spans``
+        (start, end, length of the new text; in ``old``, in order).  Each edit's region is
+        widened to characters no word can hold on both sides (edits whose regions touch
+        make one), so the words of the region are the same whether read alone or as part
+        of the whole text; the region's words in ``old`` are taken out, those in ``new`` put in."""
+        if self._vocab is None:
+            return
+        if len(spans) * self.recount_share > len(old):
+            self._vocab = None
+            return
+        removed: list[str] = []
+        added: list[str] = []
+        find_bound = _NOT_IN_WORD.search
+        delta, i, n = 0, 0, len(spans)
+        while i < n:
+            s, e, k = spans[i]
+            left = s
+            while left > 0 and not _NOT_IN_WORD.match(old, left - 1):
+                left -= 1
+            m = find_bound(old, e)
+            right = m.start() if m else len(old)
+            grow = k - (e - s)
+            i += 1
+            while i < n and spans[i][0] <= right:
+                s, e, k = spans[i]
+                m = find_bound(old, e)
+                right = max(right, m.start() if m else len(old))
+                grow += k - (e - s)
+                i += 1
+            removed += WORD.findall(old, left, right)
+            added += WORD.findall(new, left + delta, right + delta + grow)
+            delta += grow
+        self._vocab.revise(new, removed, added)
 
     # -- positions ------------------------------------------------------------------------
     def raw_offset(self, pos: int) -> int:
@@ -188,6 +241,7 @@ class Document:
             parts.append(text[a:b])
 
         kept: list[Edit] = []
+        spans: list[tuple[int, int, int]] = []     # the edits made, for the vocabulary
         for e in edits:
             start, end, after = e.start, e.end, e.after
             e.before = before = text[start:end]
@@ -211,6 +265,7 @@ class Document:
             e.run_status, e.run_after = status, after
             kept.append(e)
             if status in IN_OUTPUT:
+                spans.append((start, end, len(after)))
                 if start > pos:
                     copy_span(pos, start)
                 cur.append(out_len); raw0.append(r_start); raw1.append(r_end); copied.append(False)
@@ -223,5 +278,7 @@ class Document:
             cur, raw0, raw1, copied = [0], [len(self.raw)], [len(self.raw)], [False]
         self.ledger.add_batch(stage, kept)
         self.text = "".join(parts)
+        if spans:
+            self._revise_vocab(text, self.text, spans)
         self._cur, self._raw0, self._raw1, self._copied = cur, raw0, raw1, copied
         return kept

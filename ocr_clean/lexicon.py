@@ -29,7 +29,6 @@ from pathlib import Path
 import regex
 
 WORD = regex.compile(r"\p{L}+(?:['\u2019]\p{L}+)*")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -76,11 +75,20 @@ def read_table(path: Path) -> list[list[str]]:
     return rows
 
 
+_ASCII = bytes(range(128))
+
+
+def _beyond_ascii(text: str) -> str:
+    """The characters of ``text`` that are not ASCII, in order.  The bytes are dropped in C
+    (the UTF-8 of a character beyond ASCII has no ASCII byte): faster than a search."""
+    return text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")
+
+
 def word_finder(text: str):
     """``WORD`` for this text in the standard ``re`` engine: the same words, found about
     three times faster.  Its letters are the ASCII letters and those other characters of
     ``text`` that ``WORD`` takes for letters (``\\p{L}``)."""
-    others = sorted(c for c in set(_NON_ASCII.findall(text)) if WORD.fullmatch(c))
+    others = sorted(c for c in set(_beyond_ascii(text)) if WORD.fullmatch(c))
     letter = "[A-Za-z" + "".join(map(re.escape, others)) + "]"
     return re.compile(f"{letter}+(?:['\u2019]{letter}+)*")
 
@@ -92,10 +100,15 @@ def book_words(text: str) -> list[str]:
 
 class BookVocab:
     """Counts of the book's own words (case kept and folded) and, when first asked for,
-    of its word pairs (the pairs cost more than the words: most runs never need them)."""
+    of its word pairs (the pairs cost more than the words: most runs never need them).
 
-    def __init__(self, words: list[str]) -> None:
-        self._words = words
+    A vocabulary can be :meth:`revise`\\ d when a few words of its text change (as
+    :meth:`ocr_clean.document.Document.vocab` does after each stage) instead of being
+    counted again; its counts are then exactly those of the new text."""
+
+    def __init__(self, words: list[str], text: str | None = None) -> None:
+        self._words: list[str] | None = words
+        self._text = text
         self.counts = collections.Counter(words)
         self.lower: collections.Counter = collections.Counter()
         for w, n in self.counts.items():
@@ -105,12 +118,19 @@ class BookVocab:
 
     @classmethod
     def from_text(cls, text: str) -> "BookVocab":
-        return cls(book_words(text))
+        return cls(book_words(text), text)
+
+    @property
+    def words(self) -> list[str]:
+        """The words in text order (found again from the text after a :meth:`revise`)."""
+        if self._words is None:
+            self._words = book_words(self._text or "")
+        return self._words
 
     @property
     def bigrams(self) -> collections.Counter:
         if self._bigrams is None:
-            low = [w.lower() for w in self._words]
+            low = [w.lower() for w in self.words]
             self._bigrams = collections.Counter(zip(low, low[1:]))
         return self._bigrams
 
@@ -119,6 +139,29 @@ class BookVocab:
 
     def pair(self, a: str, b: str) -> int:
         return self.bigrams.get((a.lower(), b.lower()), 0)
+
+    def revise(self, text: str, removed: list[str], added: list[str]) -> None:
+        """Become the vocabulary of ``text``: this one's text with the words ``removed``
+        taken out and ``added`` put in (a word whose count falls to 0 is gone, as it is
+        from a new count).  The word pairs are counted again from ``text`` if asked for."""
+        counts, lower = self.counts, self.lower
+        for w in removed:
+            k = counts[w] - 1
+            if k:
+                counts[w] = k
+            else:
+                del counts[w]
+            lw = w.lower()
+            k = lower[lw] - 1
+            if k:
+                lower[lw] = k
+            else:
+                del lower[lw]
+        for w in added:
+            counts[w] += 1
+            lower[w.lower()] += 1
+        self.total += len(added) - len(removed)
+        self._text, self._words, self._bigrams = text, None, None
 
 
 class Lexicon:

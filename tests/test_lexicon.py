@@ -1,9 +1,12 @@
-"""The lexicon: the fast word finder and the English list's cache on disk."""
+"""The lexicon: the fast word finder, the English list's cache on disk, the book's vocabulary."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from ocr_clean import lexicon
+from ocr_clean.document import Document
+from ocr_clean.ledger import Edit
 from ocr_clean.lexicon import WORD, BookVocab, Lexicon, book_words
 
 from .conftest import raw_lines
@@ -59,3 +62,42 @@ def test_lexicon_knows_english_and_the_book():
     book = BookVocab.from_text("Quarnebly quarnebly the Quarnebly")
     assert lex.is_english("revolution") and not lex.is_english("Quarnebly")
     assert lex.is_known("Quarnebly", book) and not lex.is_known("Quarnebly")
+
+
+# -- the document's vocabulary, revised edit by edit ---------------------------------------
+_ALPHABET = "ab Xy'\u2019-.\n\u00e9\u0130\u212a1 "
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=st.text(st.sampled_from(_ALPHABET), max_size=60),
+       batches=st.lists(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 3),
+                                           st.text(st.sampled_from(_ALPHABET), max_size=3)),
+                                 max_size=6), max_size=4))
+def test_the_revised_vocabulary_is_a_new_count(raw, batches):
+    doc = Document(raw)
+    doc.recount_share = 0          # revise after every batch, however many edits it has
+    for batch in batches:
+        doc.vocab()
+        edits, pos = [], 0
+        for at, length, after in sorted(batch):
+            start = max(at, pos)
+            end = min(start + length, len(doc.text))
+            if start > len(doc.text) or (start == end and not after) or (edits and start == edits[-1].end == edits[-1].start):
+                continue
+            edits.append(Edit(start, end, after, "r"))
+            pos = end + 1
+        doc.apply("s", edits)
+        fresh = BookVocab.from_text(doc.text)
+        vocab = doc.vocab()
+        assert (vocab.counts, vocab.lower, vocab.total, vocab.words) == \
+               (fresh.counts, fresh.lower, fresh.total, fresh.words)
+
+
+def test_the_stages_share_the_documents_vocabulary():
+    from ocr_clean import Pipeline
+
+    text = raw_lines(1, 400)
+    doc = Pipeline().run(text).document
+    fresh = BookVocab.from_text(doc.text)
+    assert doc._vocab is not None, "no stage asked for the book's words"
+    assert (doc._vocab.counts, doc._vocab.lower, doc._vocab.total) == (fresh.counts, fresh.lower, fresh.total)

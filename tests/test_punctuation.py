@@ -16,9 +16,9 @@ import pytest
 
 from ocr_clean.document import Document
 from ocr_clean.ledger import QUEUED
-from ocr_clean.lexicon import BookVocab, Lexicon
+from ocr_clean.lexicon import Lexicon
 from ocr_clean.stages import REGISTRY
-from ocr_clean.stages.punctuation import Punctuation, _BookCounts
+from ocr_clean.stages.punctuation import Punctuation
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = json.loads((ROOT / "tests" / "cases" / "punctuation.json").read_text(encoding="utf-8"))
@@ -71,16 +71,6 @@ def test_edits_are_explained(stage: Punctuation) -> None:
     for e in doc.ledger:
         assert e.rule in RULES and 0.0 < e.confidence <= 1.0 and e.candidates
         assert e.before != e.after
-
-
-def test_book_counts_are_the_vocabulary_counts() -> None:
-    # the stage counts a few words by searching for them: the same counts as BookVocab's
-    text = ("IIA iia IIA's xIIA IIA-x 'IIA' a'IIA IIA''s \u00e9IIA IIA\u2019 IIA\u00b2 "
-            "\u212aing king King KING \u017fo so So\nso-so o'so")
-    vocab, counts = BookVocab.from_text(text), _BookCounts(text)
-    for word in ("IIA", "iia", "Iia", "king", "KING", "so", "So", "IIA's", "IIA-x", "a'IIA", "o'so"):
-        for fold in (True, False):
-            assert counts.count(word, fold=fold) == vocab.count(word, fold=fold), (word, fold)
 
 
 # -- the whole book ---------------------------------------------------------------------

@@ -3,7 +3,8 @@
 A stage is a small class registered by name.  It reads ``doc.text`` (and, for
 evidence, the :class:`~ocr_clean.lexicon.Lexicon` and the book's own vocabulary),
 proposes :class:`~ocr_clean.ledger.Edit` objects against that text and hands them to
-``doc.apply``.  It never imports another stage, the review store or the CLI.
+``doc.apply``.  It never imports another stage, the review store or the CLI.  The book's
+word counts come from :meth:`Stage.book_vocab` (counted once per document, not per stage).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any, ClassVar
 
 from ..document import Document
 from ..ledger import Edit
+from ..lexicon import BookVocab
 
 REGISTRY: dict[str, type["Stage"]] = {}
 
@@ -36,6 +38,14 @@ class Stage:
 
     def propose(self, text: str, doc: Document) -> list[Edit]:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def book_vocab(self, text: str, doc: Document | None):
+        """The book's own words in ``text`` (``lexicon.BookVocab``): the document's count when
+        ``text`` is its current text (counted once and revised as the stages edit, so shared
+        by the stages), else a count of ``text`` itself."""
+        if doc is not None and (doc.text is text or doc.text == text):
+            return doc.vocab()
+        return self.lexicon.book(text) if self.lexicon is not None else BookVocab.from_text(text)
 
     def __call__(self, doc: Document) -> Document:
         doc.apply(self.name, self.propose(doc.text, doc))

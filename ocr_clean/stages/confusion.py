@@ -105,7 +105,7 @@ class Confusion(Stage):
 
     # -----------------------------------------------------------------------------------
     def propose(self, text: str, doc=None) -> list[Edit]:
-        run = _Run(self, text)
+        run = _Run(self, text, doc)
         targets = run.targets()
         first = [run.decide(t, profile=None) for t in targets]
         profile = run.learn_profile(first)
@@ -180,12 +180,12 @@ class _Core:
 class _Run:
     """One text: its vocabulary, its tokens, the decisions."""
 
-    def __init__(self, stage: Confusion, text: str) -> None:
+    def __init__(self, stage: Confusion, text: str, doc=None) -> None:
         self.stage = stage
         self.cfg = stage.config
         self.lex = stage.lexicon
         self.text = text
-        self.book = self.lex.book(text)
+        self.book = stage.book_vocab(text, doc)
         self.N = max(self.book.total, 1)
         # English frequencies as expected counts in a text of this length, but never less
         # than a book's: a short text alone says little, English then carries the evidence

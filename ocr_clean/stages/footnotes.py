@@ -56,7 +56,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..ledger import APPLIED, QUEUED, Edit
-from ..lexicon import dictionaries_dir, read_table, word_finder
+from ..lexicon import BookVocab, dictionaries_dir, read_table
 from .base import Stage, register
 
 # -- the notes section --------------------------------------------------------------------
@@ -358,31 +358,17 @@ def find_notes_section(text: str) -> NotesSection | None:
 
 
 # -- body candidates ---------------------------------------------------------------------
-_ASCII = bytes(range(128))
-
-
-def _non_ascii(text: str) -> str:
-    """The characters of ``text`` that are not ASCII, in order: all that word_finder looks at to
-    choose its letters (the ASCII letters, and those others that are letters), so that
-    ``word_finder(_non_ascii(text))`` is ``word_finder(text)``.  The bytes are dropped in C
-    (the UTF-8 of a character beyond ASCII has no ASCII byte), faster than word_finder's search."""
-    return text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")
-
-
 class _Known:
     """Is a word the book's (or English) word; which letter a glyph swallowed."""
 
-    def __init__(self, lexicon, text: str) -> None:
+    def __init__(self, lexicon, text: str, vocab: BookVocab | None = None) -> None:
         self.lexicon = lexicon
         self.text = text
         # the book's words as written (their distinct forms serve _tokens_to_read), and their
         # counts case folded (only the word counts: no word pairs are needed here)
-        self.written = Counter(word_finder(_non_ascii(text)).findall(text))
-        counts: dict[str, int] = {}
-        for w, n in self.written.items():
-            k = w.lower()
-            counts[k] = counts.get(k, 0) + n
-        self.counts = counts
+        vocab = vocab if vocab is not None else BookVocab.from_text(text)
+        self.written = vocab.counts
+        self.counts = vocab.lower
         self._swallowed: dict[str, str] = {}
 
     def count(self, w: str) -> int:
@@ -1043,7 +1029,7 @@ class Footnotes(Stage):
                 continue
             edits.append(Edit(e.start, e.end, e.after, "note-entry", 1.0 if e.cost < 1 else 0.9,
                               note=f"note {e.n}"))
-        plan = plan_markers(text, sec, self.lexicon, cfg)
+        plan = plan_markers(text, sec, self.lexicon, cfg, self.book_vocab(text, doc))
         starters = None
         for p in plan:
             after, conf, note, cands = p.after, p.confidence, p.note, p.candidates or (p.after,)
@@ -1115,12 +1101,14 @@ class Placement:
     candidates: tuple[str, ...] = ()
 
 
-def plan_markers(text: str, sec: NotesSection, lexicon, cfg: dict | None = None) -> list[Placement]:
-    """The markers of the body text[:sec.heading_start], as placements in text order."""
+def plan_markers(text: str, sec: NotesSection, lexicon, cfg: dict | None = None,
+                 vocab: BookVocab | None = None) -> list[Placement]:
+    """The markers of the body text[:sec.heading_start], as placements in text order.
+    ``vocab`` is the book's vocabulary of ``text`` (counted here when not given)."""
     cfg = {**Footnotes.defaults, **(cfg or {})}
     max_n = sec.count
     decoder = TailDecoder(load_glyphs(), cfg["wild_cost"], max_n)
-    known = _Known(lexicon, text)
+    known = _Known(lexicon, text, vocab)
     firm, wild = body_candidates(text, sec.heading_start, decoder, known, cfg)
     kw = dict(earn=cfg["earn"], skip=cfg["skip"])
     chain = best_chain(firm, max_n, **kw)

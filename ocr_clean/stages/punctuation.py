@@ -36,8 +36,8 @@ opening brackets) are tried only where those are (``_matches_at``).  The matches
 into their paragraphs and only the paragraphs that have one are visited.  (None of the
 patterns crosses a paragraph break, and a look-around that meets the break's newline decides
 as it does at the paragraph's edge, so the matches are those of a search paragraph by
-paragraph.)  The book's vocabulary is never built: the few word counts the glyph rule needs
-are found by searching for those words alone (:class:`_BookCounts`).
+paragraph.)  The few word counts the glyph rule needs come from the document's vocabulary,
+counted once for all the stages (``Stage.book_vocab``).
 """
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..ledger import APPLIED, QUEUED, Edit
-from ..lexicon import WORD, dictionaries_dir, read_table
+from ..lexicon import dictionaries_dir, read_table
 from .base import Stage, register
 
 PARA = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]*)*")
@@ -129,55 +129,6 @@ def _matches_at(pattern: re.Pattern, text: str, starts) -> list[re.Match]:
     return out
 
 
-def _is_letter(c: str) -> bool:
-    """A letter as ``lexicon.WORD`` reads one (``\\p{L}``)."""
-    return WORD.fullmatch(c) is not None
-
-
-class _BookCounts:
-    """``BookVocab.count`` (of ``lexicon.book(text)``) for the few words the glyph rule asks
-    about, without splitting the whole book into words: each word is searched for alone (one
-    ``finditer`` over the text, at C speed) and an occurrence counts when it is a whole
-    ``WORD`` token: no letter, and no apostrophe joined to a letter, touches it on either side.
-
-    The words are those the patterns capture: ASCII letters, apostrophes, hyphens."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._cache: dict[tuple[str, bool], int] = {}
-
-    def count(self, word: str, *, fold: bool = True) -> int:
-        key = (word, fold)
-        if key not in self._cache:
-            self._cache[key] = self._count(word, fold)
-        return self._cache[key]
-
-    def _count(self, word: str, fold: bool) -> int:
-        if not WORD.fullmatch(word):
-            return 0            # a hyphen or an apostrophe at an end: never one word
-        if fold:
-            # the characters whose lower case is the letter: its two cases (and for k, the
-            # Kelvin sign, the only other character that lowers to an ASCII letter)
-            kelvin = "\u212a"
-            pat = "".join(f"[{c.lower()}{c.upper()}{kelvin if c in 'kK' else ''}]" if c.isalpha()
-                          else re.escape(c) for c in word)
-        else:
-            pat = re.escape(word)
-        text = self.text
-        n = len(text)
-        count = 0
-        for m in re.finditer(pat, text):
-            s, e = m.span()
-            if s and (_is_letter(text[s - 1])
-                      or text[s - 1] in APOSTROPHES and s > 1 and _is_letter(text[s - 2])):
-                continue        # the end of a longer word
-            if e < n and (_is_letter(text[e])
-                          or text[e] in APOSTROPHES and e + 1 < n and _is_letter(text[e + 1])):
-                continue        # the start of a longer word
-            count += 1
-        return count
-
-
 def _flip(r: str) -> str:
     return "C" if r == "O" else "O"
 
@@ -242,7 +193,7 @@ class Punctuation(Stage):
     # -- entry point ---------------------------------------------------------------------
     def propose(self, text: str, doc) -> list[Edit]:
         ctx = {
-            "book": _BookCounts(text) if self.lexicon is not None else None,
+            "book": self.book_vocab(text, doc) if self.lexicon is not None else None,
             "bang_ok": any(b.search(text) for b in BANG_BOOK),
             "brackets": self._bracket_habits(text),
         }

@@ -55,7 +55,7 @@ from itertools import compress, count, repeat
 from operator import add, and_, eq, ne, not_, sub
 
 from ..ledger import APPLIED, QUEUED, Edit
-from ..lexicon import book_words, dictionaries_dir, read_word_list
+from ..lexicon import BookVocab, dictionaries_dir, read_word_list
 from .base import Stage, register
 
 # letter runs apart by spaces (two or more runs): where a split word can be
@@ -99,22 +99,19 @@ def _case_ok(word: str) -> bool:
 
 
 class _BookCounts:
-    """The book's words counted as ``Lexicon.book`` counts them (the same tokens, ``lexicon.WORD``'s,
-    found by ``book_words``; ``counts``, ``lower``, ``total``, ``count()`` and ``pair()`` as in
-    ``BookVocab``), without its table of every word pair, the costliest part: this stage only
+    """The book's words (those of the document's ``BookVocab``: ``counts``, ``lower``, ``total``,
+    and ``count()`` and ``pair()`` as there), without its table of every word pair, the
+    costliest part: this stage only
     asks about pairs that make a word together, so only the pairs whose joined (lower-case)
     form the book writes whole ``min_joined`` times are counted (``joins``); any other pair is
     counted on demand.
     """
 
-    def __init__(self, text: str, min_joined: int) -> None:
-        words = book_words(text)
-        self.total = len(words)
-        self.counts = collections.Counter(words)
+    def __init__(self, vocab: BookVocab, min_joined: int) -> None:
+        words = vocab.words
+        self.total = vocab.total
+        self.counts, self.lower = vocab.counts, vocab.lower
         lower_of = {w: w.lower() for w in self.counts}
-        self.lower: collections.Counter = collections.Counter()
-        for w, k in self.counts.items():
-            self.lower[lower_of[w]] += k
         low = list(map(lower_of.__getitem__, words))
         nxt = low[1:]
         self.joinable = {w for w, k in self.lower.items() if k >= min_joined}
@@ -174,11 +171,11 @@ class SplitWords(Stage):
     }
 
     # -- the evidence ----------------------------------------------------------------------
-    def _prepare(self, text: str) -> None:
+    def _prepare(self, text: str, doc=None) -> None:
         cfg = self.config
         # pairs of pieces are asked about when they make a word the book writes known_book + 1
         # times (the split uses) or pair_queue_count times (the pairs)
-        self.book = _BookCounts(text, min(cfg["known_book"] + 1, cfg["pair_queue_count"]))
+        self.book = _BookCounts(self.book_vocab(text, doc), min(cfg["known_book"] + 1, cfg["pair_queue_count"]))
         # book frequencies mean little in a short text: count it as at least min_book_tokens long
         self.n = max(self.book.total, cfg["min_book_tokens"])
         self.one, self.two = _short_words(cfg["short_words"])
@@ -283,7 +280,7 @@ class SplitWords(Stage):
 
     # -- the stage -------------------------------------------------------------------------
     def propose(self, text: str, doc=None) -> list[Edit]:
-        self._prepare(text)
+        self._prepare(text, doc)
         self._count_split_uses()
         chain, letters, split_number = _for_text(text)
         edits = self._words(text, chain, letters)
