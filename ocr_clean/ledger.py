@@ -136,24 +136,23 @@ _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _quote = json.encoder.encode_basestring     # a JSON string, non-ASCII kept (as _encode does)
 
 
-def _number(x) -> str:
-    """A number as ``json`` writes it (anything else through the encoder itself)."""
-    kind = type(x)
-    if kind is int:
-        return int.__repr__(x)
-    return float.__repr__(x) if kind is float else _encode(x)
+_INT = {int}
 
 
 def edit_line(e: Edit) -> str:
     """``e.to_dict(compact=True)`` as one line of JSON, the same characters ``json`` writes,
     put together directly (a book's ledger has tens of thousands of edits, and building a
     dict for each only to encode it was most of the cost of writing the ledger)."""
-    parts = [f'{{"start":{_number(e.start)},"end":{_number(e.end)}']
+    start, end, batch, raw_start, raw_end, raw_line, raw_col = nums = (
+        e.start, e.end, e.batch, e.raw_start, e.raw_end, e.raw_line, e.raw_col)
+    if set(map(type, nums)) != _INT or type(e.confidence) is not float:
+        return _encode(e._compact_dict())      # numbers of other types: as json writes them
+    parts = [f'{{"start":{start},"end":{end}']
     if e.after:
         parts.append(f',"after":{_quote(e.after)}')
     parts.append(f',"rule":{_quote(e.rule)}')
     if e.confidence != 1.0:
-        parts.append(f',"confidence":{_number(e.confidence)}')
+        parts.append(f',"confidence":{float.__repr__(e.confidence)}')
     if e.status != APPLIED:
         parts.append(f',"status":{_quote(e.status)}')
     if e.candidates:
@@ -162,12 +161,11 @@ def edit_line(e: Edit) -> str:
         parts.append(f',"note":{_quote(e.note)}')
     if e.before:
         parts.append(f',"before":{_quote(e.before)}')
-    parts.append(f',"stage":{_quote(e.stage)},"batch":{_number(e.batch)}'
-                 f',"raw_start":{_number(e.raw_start)},"raw_end":{_number(e.raw_end)}')
-    if e.raw_line:
-        parts.append(f',"raw_line":{_number(e.raw_line)}')
-    if e.raw_col:
-        parts.append(f',"raw_col":{_number(e.raw_col)}')
+    parts.append(f',"stage":{_quote(e.stage)},"batch":{batch},"raw_start":{raw_start},"raw_end":{raw_end}')
+    if raw_line:
+        parts.append(f',"raw_line":{raw_line}')
+    if raw_col:
+        parts.append(f',"raw_col":{raw_col}')
     if e.context:
         parts.append(f',"context":{_quote(e.context)}')
     parts.append(f',"id":{_quote(e.id)}')
