@@ -159,6 +159,13 @@ def test_count_tokens_is_token_findall():
     assert not any("-" in t for t in plain) and all("-" in t for t in compounds)
 
 
+@pytest.mark.parametrize("text", ["", "x", "a-\x1cb c\x85d e\xa0f g\u2028h-i \ud800j k\u212a'l", "\u0130I\u00df-1 -- 'q'"])
+def test_count_tokens_odd_characters(text):
+    """Whitespace beyond ASCII, control characters and lone surrogates: the same tokens."""
+    plain, compounds = count_tokens(text)
+    assert plain + compounds == collections.Counter(TOKEN.findall(text))
+
+
 @pytest.mark.parametrize("left, right", [
     ("the revo", "lution"), ("in-", "dustrial"), ("x" * 90, "tail"), ("a " + "y" * 85, "z"),
     ("so-", "called"), ("the Bolshevik-Le", "ninists"), ("(so", "called)"), ("his", "-torical"),
