@@ -15,7 +15,7 @@ from ocr_clean.document import Document
 from ocr_clean.ledger import replay
 from ocr_clean.lexicon import Lexicon
 from ocr_clean.stages import REGISTRY
-from ocr_clean.stages.dehyphenate import TOKEN, TOKEN_AT_END, Dehyphenate, count_tokens
+from ocr_clean.stages.dehyphenate import TOKEN, TOKEN_AT_END, Dehyphenate, _BookCounts, _word_char, count_tokens
 
 HERE = Path(__file__).resolve().parent
 CASES = json.loads((HERE / "cases" / "dehyphenate.json").read_text(encoding="utf-8"))
@@ -178,3 +178,30 @@ def test_tokens_at_a_break_are_the_regex_matches(left, right):
     lm, rm = TOKEN_AT_END.search(text, max(ls, s - 80), s), TOKEN.match(text, e)
     want = (lm.group() if lm else None, lm.end() if lm else s, rm.group() if rm else None)
     assert Dehyphenate._tokens_at(text, s, e, ls) == want
+
+
+def _separate_in_lowered_text(text: str, a: str, b: str) -> int:
+    """``a b`` counted in ``text.lower()`` as it reads (the plain form of ``separate``)."""
+    low, needle = text.lower(), f"{a} {b}".lower()
+    n, i = 0, low.find(needle)
+    while i >= 0:
+        j = i + len(needle)
+        if (i == 0 or not _word_char(low[i - 1])) and (j == len(low) or not _word_char(low[j])):
+            n += 1
+        i = low.find(needle, j)
+    return n
+
+
+@pytest.mark.parametrize("text", [
+    "So called, so called-so called\u00e9 \u00c9so called so calledX (so called) so called",
+    "had had had had. Had Had \u03a3had had\u03a3 \u2019had had\u2019 \ud800had had\ud800 had had",
+    "\u0130so called \u0130 so called so called",          # lowered beyond ASCII into ASCII
+    "\u212aing so called, king so called",
+    "no such pair \u00fc\u00df",
+])
+@pytest.mark.parametrize("a, b", [("so", "called"), ("had", "had"), ("So", "Called"), ("i\u0307so", "called"),
+                                  ("\u00e9so", "called"), ("king", "so"), ("\u00fc\u00df", "so")])
+def test_separate_is_the_count_in_the_lowered_text(text, a, b):
+    book = _BookCounts(text, [])
+    assert book.separate(a, b) == _separate_in_lowered_text(text, a, b)
+    assert book.separate("so", "called") == _separate_in_lowered_text(text, "so", "called")

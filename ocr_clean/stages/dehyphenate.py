@@ -81,17 +81,42 @@ def _word_char(ch: str) -> bool:
     return ch.isalnum() or ch in "-'\u2019"
 
 
+def _char_before(low: str | bytes, i: int) -> str:
+    """The character of the lowered text before ``low[i:]`` (``low``: the lowered text, or
+    the ASCII lowering of the text's UTF-8: there the last character of the lowered form of
+    the text's character that ends at ``i``)."""
+    if isinstance(low, str):
+        return low[i - 1]
+    k = i - 1
+    while low[k] & 0xC0 == 0x80:      # a continuation byte: back to the character's first byte
+        k -= 1
+    return low[k:i].decode("utf-8", "surrogatepass").lower()[-1]
+
+
+def _char_at(low: str | bytes, j: int) -> str:
+    """The character of the lowered text at ``low[j:]`` (see :func:`_char_before`)."""
+    if isinstance(low, str):
+        return low[j]
+    k = j + 1
+    while k < len(low) and low[k] & 0xC0 == 0x80:
+        k += 1
+    return low[j:k].decode("utf-8", "surrogatepass").lower()[0]
+
+
 # The UTF-8 of the text with every ASCII character that no TOKEN holds (all but letters, digits,
 # the apostrophe and the hyphen) read as a space; the bytes of other characters kept (no byte of
 # their UTF-8 is ASCII).
 _TOKEN_BYTES = bytes(c if c >= 128 or chr(c).isalnum() or chr(c) in "'-" else 32 for c in range(256))
 
 
+_ASCII = bytes(range(128))
+
+
 def _utf8(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
-def count_tokens(text: str) -> tuple[collections.Counter, collections.Counter]:
+def count_tokens(text: str, utf8: bytes | None = None) -> tuple[collections.Counter, collections.Counter]:
     """``Counter(TOKEN.findall(text))``, the same counts, faster, in two parts: the tokens
     without a hyphen (plain words) and the compounds.
 
@@ -101,9 +126,11 @@ def count_tokens(text: str) -> tuple[collections.Counter, collections.Counter]:
     chunks are a run of ASCII letters and digits, one plain token as it stands: they are kept
     in bulk (one decoding of them all).  Only the few others (with an apostrophe, a hyphen or
     a character beyond ASCII) are read one by one through the regex (the only source of
-    compounds).
+    compounds).  ``utf8``: the text's UTF-8 when the caller has it already.
     """
-    chunks = collections.Counter(_utf8(text).translate(_TOKEN_BYTES).split())
+    if utf8 is None:
+        utf8 = _utf8(text)
+    chunks = collections.Counter(utf8.translate(_TOKEN_BYTES).split())
     odd = [c for c in chunks if not c.isalnum()]      # (bytes.isalnum: ASCII letters and digits)
     pop = chunks.pop
     counts = [pop(c) for c in odd]
@@ -136,7 +163,8 @@ class _BookCounts:
     """
 
     def __init__(self, text: str, fragments: list[str]) -> None:
-        plain, compounds = count_tokens(text)
+        self.text, self.utf8 = text, _utf8(text)
+        plain, compounds = count_tokens(text, self.utf8)
         for tok, k in collections.Counter(fragments).items():   # halves of broken words are no evidence
             counts = compounds if "-" in tok else plain
             left = counts.get(tok, 0) - k
@@ -173,25 +201,48 @@ class _BookCounts:
                     first_lower[x].add(y)
         self.words, self.solo, self.cased, self.pairs = words, solo, cased, pairs
         self.pair_first, self.pair_first_lower, self.pair_last = first, first_lower, last
-        self.text = text
-        self._lower: str | None = None
+        self._lower: str | bytes | None = None
         self._sorted: list[str] | None = None
         self._rsorted: list[str] | None = None
         self._after: dict[tuple[str, int], tuple[int, int]] = {}
         self._before: dict[tuple[str, int], tuple[int, int]] = {}
 
     def separate(self, a: str, b: str) -> int:
-        """How often the book writes ``a b`` as two words on one line (case folded)."""
-        if self._lower is None:
-            self._lower = self.text.lower()
-        low, needle = self._lower, f"{a} {b}".lower()
+        """How often the book writes ``a b`` as two words on one line (case folded): the
+        matches of ``a b`` in the lowered text, each searched from the end of the one before,
+        with no word character (:func:`_word_char`) next to them.
+
+        Fast because the text is lowered only once and, when the text has no character beyond
+        ASCII whose lowered form holds an ASCII one (``\u0130`` -> ``i\u0307``, KELVIN SIGN -> ``k``),
+        as the ASCII lowering of its UTF-8 (:meth:`_lowered`, C speed).  Then an ASCII pair is
+        matched in those bytes where it is matched in the lowered text, and the character
+        next to a match is that of the lowered text after the character there is lowered.
+        """
+        low, needle = self._lowered(), f"{a} {b}".lower()
+        if isinstance(low, bytes):
+            if not needle.isascii():
+                low = self._lower = self.text.lower()
+            else:
+                needle = needle.encode("ascii")
         n, i = 0, low.find(needle)
         while i >= 0:
             j = i + len(needle)
-            if (i == 0 or not _word_char(low[i - 1])) and (j == len(low) or not _word_char(low[j])):
+            if (i == 0 or not _word_char(_char_before(low, i))) and (
+                    j == len(low) or not _word_char(_char_at(low, j))):
                 n += 1
             i = low.find(needle, j)
         return n
+
+    def _lowered(self) -> str | bytes:
+        """The lowered text: as the ASCII lowering of its UTF-8 where that is exact for ASCII
+        pairs (see :meth:`separate`), else ``text.lower()``."""
+        if self._lower is None:
+            beyond = set(self.utf8.translate(None, _ASCII).decode("utf-8", "surrogatepass"))
+            if any(y.isascii() for x in beyond for y in x.lower()):
+                self._lower = self.text.lower()
+            else:
+                self._lower = self.utf8.lower()
+        return self._lower
 
     # -- affix profiles: words the book makes by gluing a word to a prefix or suffix ----------
     def _by_prefix(self, prefix: str, table: list[str]) -> list[str]:
