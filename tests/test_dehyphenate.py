@@ -15,7 +15,7 @@ from ocr_clean.document import Document
 from ocr_clean.ledger import replay
 from ocr_clean.lexicon import Lexicon
 from ocr_clean.stages import REGISTRY
-from ocr_clean.stages.dehyphenate import TOKEN, TOKEN_AT_END, Dehyphenate, _BookCounts, _word_char, count_tokens
+from ocr_clean.stages.dehyphenate import BREAK_FROM_NL, TOKEN, TOKEN_AT_END, Dehyphenate, _BookCounts, _word_char, count_tokens
 
 HERE = Path(__file__).resolve().parent
 CASES = json.loads((HERE / "cases" / "dehyphenate.json").read_text(encoding="utf-8"))
@@ -205,3 +205,24 @@ def test_separate_is_the_count_in_the_lowered_text(text, a, b):
     book = _BookCounts(text, [])
     assert book.separate(a, b) == _separate_in_lowered_text(text, a, b)
     assert book.separate("so", "called") == _separate_in_lowered_text(text, "so", "called")
+
+
+def test_break_runs_and_the_commonest_space_join():
+    """BREAK_FROM_NL finds the runs the plain pattern finds; its group 1 only where the run
+    is a space-join that starts one character before its newline."""
+    import random
+    plain = re.compile(r"\n(?:([ \t]*\n)+)?[ \t]*")
+    rnd = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rnd.choice("ab \t\n\n-.") for _ in range(rnd.randrange(0, 16)))
+        got, want = list(BREAK_FROM_NL.finditer(text)), list(plain.finditer(text))
+        assert [m.span() for m in got] == [m.span() for m in want]
+        for m, w in zip(got, want):
+            assert (m.lastindex == 2) == bool(w.lastindex)
+            nl, e = w.span()
+            s = nl
+            while s and text[s - 1] in " \t":
+                s -= 1
+            space_join = s < nl and s and e < len(text) and not w.lastindex
+            if m.lastindex == 1:
+                assert space_join and s == nl - 1

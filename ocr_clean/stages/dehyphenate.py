@@ -56,9 +56,12 @@ TOKEN = regex.compile(rf"{_PART}(?:-{_PART})*")
 # (Searched backwards from the line end: "(?r)".)
 TOKEN_AT_END = regex.compile(rf"(?r){_PART}(?:-{_PART})*(?=-?\Z)")
 # Every run of line-break whitespace, ``[ \t]*\n(?:[ \t]*\n)*[ \t]*``: a paragraph separator
-# when it holds 2+ newlines.  Matched from its first newline (group 1: the further newlines),
-# which the engine finds fast; the spaces before it are taken by hand.  (Plain ``re``: ASCII only.)
-BREAK_FROM_NL = re.compile(r"\n(?:([ \t]*\n)+)?[ \t]*")
+# when it holds 2+ newlines.  Matched from its first newline (group 2: the further newlines),
+# which the engine finds fast; the spaces before it are taken by hand.  Group 1 marks the
+# commonest run, told apart by the engine: one space or tab after a character of the line,
+# one newline, a character of the next line after its spaces (a space-join starting one
+# character before the newline).  (Plain ``re``: ASCII only.)
+BREAK_FROM_NL = re.compile(r"\n(?:(?<=[^ \t\n][ \t]\n)([ \t]*)(?=[^ \t\n])|(?:([ \t]*\n)+)?[ \t]*)")
 # The word half at either side of a break (letters, digits, inner apostrophes): one part of a
 # TOKEN.  At a break the halves are the last part of the TOKEN_AT_END and the first part of the
 # TOKEN there; RIGHT_HALF reads the right one after a hyphen the scan moved to the next line.
@@ -320,8 +323,8 @@ class Dehyphenate(Stage):
         """One edit per line-break run, in text order.
 
         Fast because the run is found from its newline (``BREAK_FROM_NL``, a C-speed scan),
-        the common case (a line ending with a space: two breaks in three) is tested first
-        and costs one positional ``Edit``, and the tokens at a continuation break are read
+        the common case (a line ending with one space: two breaks in three) is told apart by
+        that scan (group 1) and costs one positional ``Edit``, and the tokens at a continuation break are read
         once (:meth:`_tokens_at`): they are the halves that are no evidence (``fragments``)
         and they hold the halves the decision needs.
         """
@@ -332,14 +335,18 @@ class Dehyphenate(Stage):
         m = None
         for m in BREAK_FROM_NL.finditer(text):
             nl, e = m.span()
+            more = m.lastindex               # 1: the commonest space-join; 2: 2+ newlines
+            if more == 1:
+                append(Edit(nl - 1, e, " ", "space-join"))
+                continue
             s = nl
             while s and text[s - 1] in " \t":      # the run starts with the line's trailing spaces
                 s -= 1
-            if s < nl and s and e < n and not m.lastindex:   # the line ended with a space
+            if s < nl and s and e < n and not more:   # the line ended with a space
                 append(Edit(s, e, " ", "space-join"))
             elif e >= n:
                 append(Edit(s, e, "\n", "text-end"))
-            elif m.lastindex or s == 0:            # 2+ newlines, or the text starts with one
+            elif more or s == 0:            # 2+ newlines, or the text starts with one
                 append(Edit(s, e, "\n\n" if s else "", "paragraph-break"))
             else:
                 ls = text.rfind("\n", 0, s) + 1
