@@ -170,6 +170,8 @@ def test_count_tokens_odd_characters(text):
     ("the revo", "lution"), ("in-", "dustrial"), ("x" * 90, "tail"), ("a " + "y" * 85, "z"),
     ("so-", "called"), ("the Bolshevik-Le", "ninists"), ("(so", "called)"), ("his", "-torical"),
     ("tab\tword", "x"), ("don\u2019t", "care"), ("\u0130t", "s"), ("luck !", "consists"), ("1929", "30"),
+    ("a", "word's"), ("a", "co-op"), ("a", "caf\u00e9"), ("a", "x1y,"), ("a", "it\u2019s"), ("a", "ab-"),
+    ("a", "ab'"), ("a", "ab--c"), ("a", "\u00e9t\u00e9"), ("a", "A1."), ("a", "b\u0301c"),
 ])
 def test_tokens_at_a_break_are_the_regex_matches(left, right):
     text = "A line \n" + left + "\n" + right + " end\n"

@@ -66,6 +66,9 @@ BREAK_FROM_NL = re.compile(r"\n(?:(?<=[^ \t\n][ \t]\n)([ \t]*)(?=[^ \t\n])|(?:([
 # TOKEN.  At a break the halves are the last part of the TOKEN_AT_END and the first part of the
 # TOKEN there; RIGHT_HALF reads the right one after a hyphen the scan moved to the next line.
 RIGHT_HALF = regex.compile(_PART)
+# A run of ASCII letters and digits that nothing after it can extend into a longer TOKEN
+# (possessive: the whole run or nothing): then it is the TOKEN there, found by the faster ``re``.
+ASCII_TOKEN = re.compile(r"[A-Za-z0-9]++(?!['\-]|[^\x00-\x7f])")
 # A left line ending in a quote or apostrophe glued to a letter: OCR junk inside a word
 # (``ovel'`` / ``come``) rather than a closing quote.
 GLUED_MARK = regex.compile(r"\p{L}['\u2019\"]\Z")
@@ -374,16 +377,16 @@ class Dehyphenate(Stage):
 
         Usually the left line ends with a plain ASCII word after a space: that word is the
         token (no letter, digit, apostrophe or hyphen can extend it), found without the
-        regex's backward search.
+        regex's backward search; and the right line starts with an ``ASCII_TOKEN``.
         """
-        lo = max(ls, s - 80)
+        lo = ls if ls > s - 80 else s - 80
         word = text[text.rfind(" ", lo, s) + 1 or lo:s]
         if word.isalnum() and word.isascii():
             ltok, lend = word, s
         else:
             lm = TOKEN_AT_END.search(text, lo, s)
             ltok, lend = (lm.group(), lm.end()) if lm else (None, s)
-        rm = TOKEN.match(text, e)
+        rm = ASCII_TOKEN.match(text, e) or TOKEN.match(text, e)
         return ltok, lend, rm and rm.group()
 
     # -- a line that ended without a space ------------------------------------------------
