@@ -40,7 +40,9 @@ from __future__ import annotations
 import bisect
 import collections
 import math
+import operator
 import re
+from itertools import compress
 from typing import Any
 
 import regex
@@ -179,11 +181,15 @@ class _BookCounts:
             else:
                 counts.pop(tok, None)
         # Words on their own first, in bulk: their case-folded forms come from one lower() of
-        # them all, one a line ("\n" is in no token and ends a word for lower()).
+        # them all, one a line ("\n" is in no token and ends a word for lower()).  The words
+        # already in lower case are distinct: they are taken in C; only the others are added
+        # one by one to the count of their folded form.
         cased: collections.Counter = collections.Counter(plain)
+        folded = "\n".join(plain).lower().split("\n")
         solo: collections.Counter = collections.Counter()
+        dict.update(solo, compress(zip(folded, plain.values()), map(operator.eq, plain, folded)))
         solo_get = solo.get        # (get-and-set: Counter's "+=" calls __missing__ for each new word)
-        for lt, n in zip("\n".join(plain).lower().split("\n"), plain.values()):
+        for lt, n in compress(zip(folded, plain.values()), map(operator.ne, plain, folded)):
             solo[lt] = solo_get(lt, 0) + n
         words: collections.Counter = collections.Counter(solo)
         # Then the parts of hyphenated compounds.
