@@ -286,7 +286,8 @@ class _BookCounts:
         if key in self._before:
             return self._before[key]
         if self._rsorted is None:
-            self._rsorted = [w[::-1] for w in self.solo]
+            # every word reversed at once: the words one a line, the lines reversed
+            self._rsorted = "\n".join(self.solo)[::-1].split("\n") if self.solo else []
             self._rsorted.sort()
         types = uses = 0
         for rw in self._by_prefix(b[::-1], self._rsorted):
