@@ -42,7 +42,7 @@ import collections
 import math
 import operator
 import re
-from itertools import compress
+from itertools import compress, filterfalse
 from typing import Any
 
 import regex
@@ -139,9 +139,8 @@ def count_tokens(text: str, utf8: bytes | None = None) -> tuple[collections.Coun
     if utf8 is None:
         utf8 = _utf8(text)
     chunks = collections.Counter(utf8.translate(_TOKEN_BYTES).split())
-    odd = [c for c in chunks if not c.isalnum()]      # (bytes.isalnum: ASCII letters and digits)
-    pop = chunks.pop
-    counts = [pop(c) for c in odd]
+    odd = list(filterfalse(bytes.isalnum, chunks))    # (bytes.isalnum: ASCII letters and digits)
+    counts = list(map(chunks.pop, odd))
     plain: collections.Counter = collections.Counter()
     dict.update(plain, zip(b"\n".join(chunks).decode("ascii").split("\n"), chunks.values()))
     compounds: collections.Counter = collections.Counter()
