@@ -204,7 +204,7 @@ def _separate_in_lowered_text(text: str, a: str, b: str) -> int:
 @pytest.mark.parametrize("a, b", [("so", "called"), ("had", "had"), ("So", "Called"), ("i\u0307so", "called"),
                                   ("\u00e9so", "called"), ("king", "so"), ("\u00fc\u00df", "so")])
 def test_separate_is_the_count_in_the_lowered_text(text, a, b):
-    book = _BookCounts(text, [])
+    book = _BookCounts(text, collections.Counter())
     assert book.separate(a, b) == _separate_in_lowered_text(text, a, b)
     assert book.separate("so", "called") == _separate_in_lowered_text(text, "so", "called")
 

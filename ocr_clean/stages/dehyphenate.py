@@ -169,10 +169,11 @@ class _BookCounts:
     hyphenated with, which tells how the book treats a prefix (suffix).
     """
 
-    def __init__(self, text: str, fragments: list[str]) -> None:
+    def __init__(self, text: str, fragments: collections.Counter) -> None:
+        """``fragments``: how often each token is a half of a broken word (no evidence)."""
         self.text, self.utf8 = text, _utf8(text)
         plain, compounds = count_tokens(text, self.utf8)
-        for tok, k in collections.Counter(fragments).items():   # halves of broken words are no evidence
+        for tok, k in fragments.items():   # halves of broken words are no evidence
             counts = compounds if "-" in tok else plain
             left = counts.get(tok, 0) - k
             if left > 0:
@@ -366,7 +367,9 @@ class Dehyphenate(Stage):
             append(Edit(tail, n, "\n", "text-end"))
         if conts:
             # the word halves at continuation breaks are not counted as words
-            fragments = [t for c in conts for t in (c[4], c[6]) if t is not None]
+            fragments = collections.Counter(map(operator.itemgetter(4), conts))
+            fragments.update(map(operator.itemgetter(6), conts))
+            fragments.pop(None, None)
             book = _BookCounts(text, fragments)
             decided: dict = {}     # (a, b, hyphen_line) -> _decide's answer: pairs recur
             for i, s, e, ls, ltok, lend, rtok in conts:
