@@ -115,12 +115,11 @@ def _char_at(low: str | bytes, j: int) -> str:
 # the apostrophe and the hyphen) read as a space; the bytes of other characters kept (no byte of
 # their UTF-8 is ASCII).
 _TOKEN_BYTES = bytes(c if c >= 128 or chr(c).isalnum() or chr(c) in "'-" else 32 for c in range(256))
-
-
-_ASCII = bytes(range(128))
+_ASCII = bytes(range(128))     # deleted from the UTF-8: the characters beyond ASCII are left
 
 
 def _utf8(text: str) -> bytes:
+    """The text's UTF-8 (a lone surrogate, too, has its three bytes, none of them ASCII)."""
     return text.encode("utf-8", "surrogatepass")
 
 
@@ -225,10 +224,11 @@ class _BookCounts:
         with no word character (:func:`_word_char`) next to them.
 
         Fast because the text is lowered only once and, when the text has no character beyond
-        ASCII whose lowered form holds an ASCII one (``\u0130`` -> ``i\u0307``, KELVIN SIGN -> ``k``),
-        as the ASCII lowering of its UTF-8 (:meth:`_lowered`, C speed).  Then an ASCII pair is
-        matched in those bytes where it is matched in the lowered text, and the character
-        next to a match is that of the lowered text after the character there is lowered.
+        ASCII whose lowered form holds an ASCII one (``\u0130`` -> ``i\u0307``, KELVIN SIGN ->
+        ``k``), as the ASCII lowering of its UTF-8 (:meth:`_lowered`, C speed).  Then an ASCII
+        pair is matched in those bytes where it is matched in the lowered text, and the
+        character next to a match is that of the lowered text once the text's character there
+        is lowered.  A pair beyond ASCII (seldom asked) is searched in ``text.lower()``.
         """
         low, needle = self._lowered(), f"{a} {b}".lower()
         if isinstance(low, bytes):
@@ -334,9 +334,9 @@ class Dehyphenate(Stage):
 
         Fast because the run is found from its newline (``BREAK_FROM_NL``, a C-speed scan),
         the common case (a line ending with one space: two breaks in three) is told apart by
-        that scan (group 1) and costs one positional ``Edit``, and the tokens at a continuation break are read
-        once (:meth:`_tokens_at`): they are the halves that are no evidence (``fragments``)
-        and they hold the halves the decision needs.
+        that scan (group 1) and costs one positional ``Edit``, and the tokens at a
+        continuation break are read once (:meth:`_tokens_at`): they are the halves that are
+        no evidence (``fragments``, counted in C) and they hold the halves the decision needs.
         """
         edits: list[Edit | None] = []   # one per line-break run; None: a continuation, decided below
         append = edits.append
