@@ -15,7 +15,8 @@ from ocr_clean.document import Document
 from ocr_clean.ledger import replay
 from ocr_clean.lexicon import Lexicon
 from ocr_clean.stages import REGISTRY
-from ocr_clean.stages.dehyphenate import BREAK_FROM_NL, TOKEN, TOKEN_AT_END, Dehyphenate, _BookCounts, _word_char, count_tokens
+from ocr_clean.stages.dehyphenate import (BREAK_FROM_NL, TOKEN, TOKEN_AT_END, Dehyphenate, _BookCounts,
+                                           _word_char, count_tokens)
 
 HERE = Path(__file__).resolve().parent
 CASES = json.loads((HERE / "cases" / "dehyphenate.json").read_text(encoding="utf-8"))
@@ -159,7 +160,8 @@ def test_count_tokens_is_token_findall():
     assert not any("-" in t for t in plain) and all("-" in t for t in compounds)
 
 
-@pytest.mark.parametrize("text", ["", "x", "a-\x1cb c\x85d e\xa0f g\u2028h-i \ud800j k\u212a'l", "\u0130I\u00df-1 -- 'q'"])
+@pytest.mark.parametrize("text", ["", "x", "a-\x1cb c\x85d e\xa0f g\u2028h-i \ud800j k\u212a'l",
+                                  "\u0130I\u00df-1 -- 'q'"])
 def test_count_tokens_odd_characters(text):
     """Whitespace beyond ASCII, control characters and lone surrogates: the same tokens."""
     plain, compounds = count_tokens(text)
