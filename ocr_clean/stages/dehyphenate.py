@@ -371,7 +371,7 @@ class Dehyphenate(Stage):
             fragments.update(map(operator.itemgetter(6), conts))
             fragments.pop(None, None)
             book = _BookCounts(text, fragments)
-            decided: dict = {}     # (a, b, hyphen_line) -> _decide's answer: pairs recur
+            decided: dict = {}     # (a, b, hyphen_line) -> the readings decided: pairs recur
             for i, s, e, ls, ltok, lend, rtok in conts:
                 # never into the previous edit (a one-word line)
                 prev_end = edits[i - 1].end if i else 0
@@ -406,7 +406,8 @@ class Dehyphenate(Stage):
         ``ltok`` (ending at ``lend``) / ``rtok`` (starting at ``e``): the tokens at the break
         (:meth:`_tokens_at`).  The word halves are their last / first part: the regex took
         that part greedily from the break, as a search for the part alone would, and a part
-        holds no hyphen.  The decision is asked once for each pair of halves.
+        holds no hyphen.  The decision and its readings are made once for each pair of
+        halves (:meth:`_readings`); a break only places them.
         """
         hyphen_line = text[s - 1] == "-"
         bstart = e
@@ -420,23 +421,30 @@ class Dehyphenate(Stage):
             return self._other(text, s, e, max(ls, prev_end), hyphen_line)
         a = ltok.rpartition("-")[2]
         key = (a, b, hyphen_line)
-        verdict = decided.get(key)
-        if verdict is None:
-            verdict = decided[key] = self._decide(a, b, hyphen_line, book)
-        choice, rule, conf, note = verdict
+        made = decided.get(key)
+        if made is None:
+            made = decided[key] = self._readings(a, b, *self._decide(a, b, hyphen_line, book))
+        after, rule, conf, cands, note = made
         # the span: both halves and the break; never into the previous edit (a one-word line)
         lstart = lend - len(a)
-        start, end = max(lstart, prev_end), bstart + len(b)
+        start = lstart if lstart >= prev_end else prev_end
         cut = start - lstart
+        if cut:
+            after, cands = after[cut:], tuple([r[cut:] for r in cands])
+        return Edit(start, bstart + len(b), after, rule, conf, APPLIED, cands, note)
+
+    @staticmethod
+    def _readings(a: str, b: str, choice: str, rule: str, conf: float,
+                  note: str) -> tuple[str, str, float, tuple[str, ...], str]:
+        """(after, rule, confidence, candidates, note) of the edit joining ``a`` and ``b`` as
+        decided: sure, one reading and no candidates; else the likelier reading first."""
         join, hyphen = a + b, a + "-" + b
-        if conf >= 1.0:                     # sure: one reading, no candidates
-            after = join if choice == "join" else hyphen
-            return Edit(start, end, after[cut:], rule, conf, APPLIED, (), note)
+        if conf >= 1.0:
+            return (join if choice == "join" else hyphen), rule, conf, (), note
         readings = [join, hyphen] if choice == "join" else [hyphen, join]
         if note.endswith(SPACE_NOTE):       # the book writes the halves as two words
             readings.insert(1, a + " " + b)
-        cands = tuple([r[cut:] for r in readings] if cut else readings)
-        return Edit(start, end, cands[0], rule, conf, APPLIED, cands, note)
+        return readings[0], rule, conf, tuple(readings), note
 
     def _decide(self, a: str, b: str, hyphen_line: bool, book: _BookCounts) -> tuple[str, str, float, str]:
         """("join"|"hyphen", rule, confidence, note) for the halves ``a`` / ``b``."""
