@@ -15,7 +15,8 @@ from ocr_clean.document import Document
 from ocr_clean.ledger import replay
 from ocr_clean.lexicon import Lexicon
 from ocr_clean.stages import REGISTRY
-from ocr_clean.stages.dehyphenate import TOKEN, TOKEN_AT_END, Dehyphenate, count_tokens
+from ocr_clean.stages.dehyphenate import (BREAK_FROM_NL, TOKEN, TOKEN_AT_END, Dehyphenate, _BookCounts,
+                                           _word_char, count_tokens)
 
 HERE = Path(__file__).resolve().parent
 CASES = json.loads((HERE / "cases" / "dehyphenate.json").read_text(encoding="utf-8"))
@@ -159,10 +160,20 @@ def test_count_tokens_is_token_findall():
     assert not any("-" in t for t in plain) and all("-" in t for t in compounds)
 
 
+@pytest.mark.parametrize("text", ["", "x", "a-\x1cb c\x85d e\xa0f g\u2028h-i \ud800j k\u212a'l",
+                                  "\u0130I\u00df-1 -- 'q'"])
+def test_count_tokens_odd_characters(text):
+    """Whitespace beyond ASCII, control characters and lone surrogates: the same tokens."""
+    plain, compounds = count_tokens(text)
+    assert plain + compounds == collections.Counter(TOKEN.findall(text))
+
+
 @pytest.mark.parametrize("left, right", [
     ("the revo", "lution"), ("in-", "dustrial"), ("x" * 90, "tail"), ("a " + "y" * 85, "z"),
     ("so-", "called"), ("the Bolshevik-Le", "ninists"), ("(so", "called)"), ("his", "-torical"),
     ("tab\tword", "x"), ("don\u2019t", "care"), ("\u0130t", "s"), ("luck !", "consists"), ("1929", "30"),
+    ("a", "word's"), ("a", "co-op"), ("a", "caf\u00e9"), ("a", "x1y,"), ("a", "it\u2019s"), ("a", "ab-"),
+    ("a", "ab'"), ("a", "ab--c"), ("a", "\u00e9t\u00e9"), ("a", "A1."), ("a", "b\u0301c"),
 ])
 def test_tokens_at_a_break_are_the_regex_matches(left, right):
     text = "A line \n" + left + "\n" + right + " end\n"
@@ -171,3 +182,51 @@ def test_tokens_at_a_break_are_the_regex_matches(left, right):
     lm, rm = TOKEN_AT_END.search(text, max(ls, s - 80), s), TOKEN.match(text, e)
     want = (lm.group() if lm else None, lm.end() if lm else s, rm.group() if rm else None)
     assert Dehyphenate._tokens_at(text, s, e, ls) == want
+
+
+def _separate_in_lowered_text(text: str, a: str, b: str) -> int:
+    """``a b`` counted in ``text.lower()`` as it reads (the plain form of ``separate``)."""
+    low, needle = text.lower(), f"{a} {b}".lower()
+    n, i = 0, low.find(needle)
+    while i >= 0:
+        j = i + len(needle)
+        if (i == 0 or not _word_char(low[i - 1])) and (j == len(low) or not _word_char(low[j])):
+            n += 1
+        i = low.find(needle, j)
+    return n
+
+
+@pytest.mark.parametrize("text", [
+    "So called, so called-so called\u00e9 \u00c9so called so calledX (so called) so called",
+    "had had had had. Had Had \u03a3had had\u03a3 \u2019had had\u2019 \ud800had had\ud800 had had",
+    "\u0130so called \u0130 so called so called",          # lowered beyond ASCII into ASCII
+    "\u212aing so called, king so called",
+    "no such pair \u00fc\u00df",
+])
+@pytest.mark.parametrize("a, b", [("so", "called"), ("had", "had"), ("So", "Called"), ("i\u0307so", "called"),
+                                  ("\u00e9so", "called"), ("king", "so"), ("\u00fc\u00df", "so")])
+def test_separate_is_the_count_in_the_lowered_text(text, a, b):
+    book = _BookCounts(text, collections.Counter())
+    assert book.separate(a, b) == _separate_in_lowered_text(text, a, b)
+    assert book.separate("so", "called") == _separate_in_lowered_text(text, "so", "called")
+
+
+def test_break_runs_and_the_commonest_space_join():
+    """BREAK_FROM_NL finds the runs the plain pattern finds; its group 1 only where the run
+    is a space-join that starts one character before its newline."""
+    import random
+    plain = re.compile(r"\n(?:([ \t]*\n)+)?[ \t]*")
+    rnd = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rnd.choice("ab \t\n\n-.") for _ in range(rnd.randrange(0, 16)))
+        got, want = list(BREAK_FROM_NL.finditer(text)), list(plain.finditer(text))
+        assert [m.span() for m in got] == [m.span() for m in want]
+        for m, w in zip(got, want):
+            assert (m.lastindex == 2) == bool(w.lastindex)
+            nl, e = w.span()
+            s = nl
+            while s and text[s - 1] in " \t":
+                s -= 1
+            space_join = s < nl and s and e < len(text) and not w.lastindex
+            if m.lastindex == 1:
+                assert space_join and s == nl - 1

@@ -40,7 +40,9 @@ from __future__ import annotations
 import bisect
 import collections
 import math
+import operator
 import re
+from itertools import compress, filterfalse
 from typing import Any
 
 import regex
@@ -56,13 +58,19 @@ TOKEN = regex.compile(rf"{_PART}(?:-{_PART})*")
 # (Searched backwards from the line end: "(?r)".)
 TOKEN_AT_END = regex.compile(rf"(?r){_PART}(?:-{_PART})*(?=-?\Z)")
 # Every run of line-break whitespace, ``[ \t]*\n(?:[ \t]*\n)*[ \t]*``: a paragraph separator
-# when it holds 2+ newlines.  Matched from its first newline (group 1: the further newlines),
-# which the engine finds fast; the spaces before it are taken by hand.  (Plain ``re``: ASCII only.)
-BREAK_FROM_NL = re.compile(r"\n(?:([ \t]*\n)+)?[ \t]*")
+# when it holds 2+ newlines.  Matched from its first newline (group 2: the further newlines),
+# which the engine finds fast; the spaces before it are taken by hand.  Group 1 marks the
+# commonest run, told apart by the engine: one space or tab after a character of the line,
+# one newline, a character of the next line after its spaces (a space-join starting one
+# character before the newline).  (Plain ``re``: ASCII only.)
+BREAK_FROM_NL = re.compile(r"\n(?:(?<=[^ \t\n][ \t]\n)([ \t]*)(?=[^ \t\n])|(?:([ \t]*\n)+)?[ \t]*)")
 # The word half at either side of a break (letters, digits, inner apostrophes): one part of a
 # TOKEN.  At a break the halves are the last part of the TOKEN_AT_END and the first part of the
 # TOKEN there; RIGHT_HALF reads the right one after a hyphen the scan moved to the next line.
 RIGHT_HALF = regex.compile(_PART)
+# A run of ASCII letters and digits that nothing after it can extend into a longer TOKEN
+# (possessive: the whole run or nothing): then it is the TOKEN there, found by the faster ``re``.
+ASCII_TOKEN = re.compile(r"[A-Za-z0-9]++(?!['\-]|[^\x00-\x7f])")
 # A left line ending in a quote or apostrophe glued to a letter: OCR junk inside a word
 # (``ovel'`` / ``come``) rather than a closing quote.
 GLUED_MARK = regex.compile(r"\p{L}['\u2019\"]\Z")
@@ -81,40 +89,68 @@ def _word_char(ch: str) -> bool:
     return ch.isalnum() or ch in "-'\u2019"
 
 
-# Marks stripped from a chunk of text that may then be a plain word (none of them is a letter,
-# digit, apostrophe or hyphen, so none can be part of a TOKEN).
-_OUTER_MARKS = ".,;:!?\"()[]"
+def _char_before(low: str | bytes, i: int) -> str:
+    """The character of the lowered text before ``low[i:]`` (``low``: the lowered text, or
+    the ASCII lowering of the text's UTF-8: there the last character of the lowered form of
+    the text's character that ends at ``i``)."""
+    if isinstance(low, str):
+        return low[i - 1]
+    k = i - 1
+    while low[k] & 0xC0 == 0x80:      # a continuation byte: back to the character's first byte
+        k -= 1
+    return low[k:i].decode("utf-8", "surrogatepass").lower()[-1]
 
 
-def count_tokens(text: str) -> tuple[collections.Counter, collections.Counter]:
+def _char_at(low: str | bytes, j: int) -> str:
+    """The character of the lowered text at ``low[j:]`` (see :func:`_char_before`)."""
+    if isinstance(low, str):
+        return low[j]
+    k = j + 1
+    while k < len(low) and low[k] & 0xC0 == 0x80:
+        k += 1
+    return low[j:k].decode("utf-8", "surrogatepass").lower()[0]
+
+
+# The UTF-8 of the text with every ASCII character that no TOKEN holds (all but letters, digits,
+# the apostrophe and the hyphen) read as a space; the bytes of other characters kept (no byte of
+# their UTF-8 is ASCII).
+_TOKEN_BYTES = bytes(c if c >= 128 or chr(c).isalnum() or chr(c) in "'-" else 32 for c in range(256))
+_ASCII = bytes(range(128))     # deleted from the UTF-8: the characters beyond ASCII are left
+
+
+def _utf8(text: str) -> bytes:
+    """The text's UTF-8 (a lone surrogate, too, has its three bytes, none of them ASCII)."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def count_tokens(text: str, utf8: bytes | None = None) -> tuple[collections.Counter, collections.Counter]:
     """``Counter(TOKEN.findall(text))``, the same counts, faster, in two parts: the tokens
     without a hyphen (plain words) and the compounds.
 
-    No TOKEN spans whitespace, so the text is cut at whitespace (one C-level split and
-    count) and each distinct chunk read once.  Most distinct chunks are a run of ASCII
-    letters and digits, one plain token as it stands: they are kept in bulk (a copy of the
-    chunk counts).  Only the others are read one by one: after its outer marks stripped a
-    chunk may be such a run, and what is left goes through the regex (the only source of
-    compounds).
+    No TOKEN holds whitespace or an ASCII mark, so the text's UTF-8, its ASCII marks made
+    spaces (one C-level ``translate``), is cut at whitespace and counted (one C-level split
+    and count): the tokens of each chunk are the tokens of the text there.  Most distinct
+    chunks are a run of ASCII letters and digits, one plain token as it stands: they are kept
+    in bulk (one decoding of them all).  Only the few others (with an apostrophe, a hyphen or
+    a character beyond ASCII) are read one by one through the regex (the only source of
+    compounds).  ``utf8``: the text's UTF-8 when the caller has it already.
     """
-    chunks = collections.Counter(text.split())
-    odd = [c for c in chunks if not (c.isalnum() and c.isascii())]
-    plain = collections.Counter(chunks)
-    pop = plain.pop
-    counts = [pop(c) for c in odd]      # all out first: a token of one may be another's chunk
+    if utf8 is None:
+        utf8 = _utf8(text)
+    chunks = collections.Counter(utf8.translate(_TOKEN_BYTES).split())
+    odd = list(filterfalse(bytes.isalnum, chunks))    # (bytes.isalnum: ASCII letters and digits)
+    counts = list(map(chunks.pop, odd))
+    plain: collections.Counter = collections.Counter()
+    dict.update(plain, zip(b"\n".join(chunks).decode("ascii").split("\n"), chunks.values()))
     compounds: collections.Counter = collections.Counter()
     get, cget = plain.get, compounds.get
     findall = TOKEN.findall
-    for chunk, n in zip(odd, counts):
-        word = chunk.strip(_OUTER_MARKS)
-        if word.isalnum() and word.isascii():
-            plain[word] = get(word, 0) + n
-        else:
-            for tok in findall(chunk):
-                if "-" in tok:
-                    compounds[tok] = cget(tok, 0) + n
-                else:
-                    plain[tok] = get(tok, 0) + n
+    for chunk, n in zip(b"\n".join(odd).decode("utf-8", "surrogatepass").split("\n"), counts):
+        for tok in findall(chunk):
+            if "-" in tok:
+                compounds[tok] = cget(tok, 0) + n
+            else:
+                plain[tok] = get(tok, 0) + n
     return plain, compounds
 
 
@@ -132,9 +168,11 @@ class _BookCounts:
     hyphenated with, which tells how the book treats a prefix (suffix).
     """
 
-    def __init__(self, text: str, fragments: list[str]) -> None:
-        plain, compounds = count_tokens(text)
-        for tok, k in collections.Counter(fragments).items():   # halves of broken words are no evidence
+    def __init__(self, text: str, fragments: collections.Counter) -> None:
+        """``fragments``: how often each token is a half of a broken word (no evidence)."""
+        self.text, self.utf8 = text, _utf8(text)
+        plain, compounds = count_tokens(text, self.utf8)
+        for tok, k in fragments.items():   # halves of broken words are no evidence
             counts = compounds if "-" in tok else plain
             left = counts.get(tok, 0) - k
             if left > 0:
@@ -142,11 +180,15 @@ class _BookCounts:
             else:
                 counts.pop(tok, None)
         # Words on their own first, in bulk: their case-folded forms come from one lower() of
-        # them all, one a line ("\n" is in no token and ends a word for lower()).
+        # them all, one a line ("\n" is in no token and ends a word for lower()).  The words
+        # already in lower case are distinct: they are taken in C; only the others are added
+        # one by one to the count of their folded form.
         cased: collections.Counter = collections.Counter(plain)
+        folded = "\n".join(plain).lower().split("\n")
         solo: collections.Counter = collections.Counter()
+        dict.update(solo, compress(zip(folded, plain.values()), map(operator.eq, plain, folded)))
         solo_get = solo.get        # (get-and-set: Counter's "+=" calls __missing__ for each new word)
-        for lt, n in zip("\n".join(plain).lower().split("\n"), plain.values()):
+        for lt, n in compress(zip(folded, plain.values()), map(operator.ne, plain, folded)):
             solo[lt] = solo_get(lt, 0) + n
         words: collections.Counter = collections.Counter(solo)
         # Then the parts of hyphenated compounds.
@@ -170,25 +212,49 @@ class _BookCounts:
                     first_lower[x].add(y)
         self.words, self.solo, self.cased, self.pairs = words, solo, cased, pairs
         self.pair_first, self.pair_first_lower, self.pair_last = first, first_lower, last
-        self.text = text
-        self._lower: str | None = None
+        self._lower: str | bytes | None = None
         self._sorted: list[str] | None = None
         self._rsorted: list[str] | None = None
         self._after: dict[tuple[str, int], tuple[int, int]] = {}
         self._before: dict[tuple[str, int], tuple[int, int]] = {}
 
     def separate(self, a: str, b: str) -> int:
-        """How often the book writes ``a b`` as two words on one line (case folded)."""
-        if self._lower is None:
-            self._lower = self.text.lower()
-        low, needle = self._lower, f"{a} {b}".lower()
+        """How often the book writes ``a b`` as two words on one line (case folded): the
+        matches of ``a b`` in the lowered text, each searched from the end of the one before,
+        with no word character (:func:`_word_char`) next to them.
+
+        Fast because the text is lowered only once and, when the text has no character beyond
+        ASCII whose lowered form holds an ASCII one (``\u0130`` -> ``i\u0307``, KELVIN SIGN ->
+        ``k``), as the ASCII lowering of its UTF-8 (:meth:`_lowered`, C speed).  Then an ASCII
+        pair is matched in those bytes where it is matched in the lowered text, and the
+        character next to a match is that of the lowered text once the text's character there
+        is lowered.  A pair beyond ASCII (seldom asked) is searched in ``text.lower()``.
+        """
+        low, needle = self._lowered(), f"{a} {b}".lower()
+        if isinstance(low, bytes):
+            if not needle.isascii():
+                low = self._lower = self.text.lower()
+            else:
+                needle = needle.encode("ascii")
         n, i = 0, low.find(needle)
         while i >= 0:
             j = i + len(needle)
-            if (i == 0 or not _word_char(low[i - 1])) and (j == len(low) or not _word_char(low[j])):
+            if (i == 0 or not _word_char(_char_before(low, i))) and (
+                    j == len(low) or not _word_char(_char_at(low, j))):
                 n += 1
             i = low.find(needle, j)
         return n
+
+    def _lowered(self) -> str | bytes:
+        """The lowered text: as the ASCII lowering of its UTF-8 where that is exact for ASCII
+        pairs (see :meth:`separate`), else ``text.lower()``."""
+        if self._lower is None:
+            beyond = set(self.utf8.translate(None, _ASCII).decode("utf-8", "surrogatepass"))
+            if any(y.isascii() for x in beyond for y in x.lower()):
+                self._lower = self.text.lower()
+            else:
+                self._lower = self.utf8.lower()
+        return self._lower
 
     # -- affix profiles: words the book makes by gluing a word to a prefix or suffix ----------
     def _by_prefix(self, prefix: str, table: list[str]) -> list[str]:
@@ -220,7 +286,8 @@ class _BookCounts:
         if key in self._before:
             return self._before[key]
         if self._rsorted is None:
-            self._rsorted = [w[::-1] for w in self.solo]
+            # every word reversed at once: the words one a line, the lines reversed
+            self._rsorted = "\n".join(self.solo)[::-1].split("\n") if self.solo else []
             self._rsorted.sort()
         types = uses = 0
         for rw in self._by_prefix(b[::-1], self._rsorted):
@@ -266,10 +333,10 @@ class Dehyphenate(Stage):
         """One edit per line-break run, in text order.
 
         Fast because the run is found from its newline (``BREAK_FROM_NL``, a C-speed scan),
-        the common case (a line ending with a space: two breaks in three) is tested first
-        and costs one positional ``Edit``, and the tokens at a continuation break are read
-        once (:meth:`_tokens_at`): they are the halves that are no evidence (``fragments``)
-        and they hold the halves the decision needs.
+        the common case (a line ending with one space: two breaks in three) is told apart by
+        that scan (group 1) and costs one positional ``Edit``, and the tokens at a
+        continuation break are read once (:meth:`_tokens_at`): they are the halves that are
+        no evidence (``fragments``, counted in C) and they hold the halves the decision needs.
         """
         edits: list[Edit | None] = []   # one per line-break run; None: a continuation, decided below
         append = edits.append
@@ -278,14 +345,18 @@ class Dehyphenate(Stage):
         m = None
         for m in BREAK_FROM_NL.finditer(text):
             nl, e = m.span()
+            more = m.lastindex               # 1: the commonest space-join; 2: 2+ newlines
+            if more == 1:
+                append(Edit(nl - 1, e, " ", "space-join"))
+                continue
             s = nl
             while s and text[s - 1] in " \t":      # the run starts with the line's trailing spaces
                 s -= 1
-            if s < nl and s and e < n and not m.lastindex:   # the line ended with a space
+            if s < nl and s and e < n and not more:   # the line ended with a space
                 append(Edit(s, e, " ", "space-join"))
             elif e >= n:
                 append(Edit(s, e, "\n", "text-end"))
-            elif m.lastindex or s == 0:            # 2+ newlines, or the text starts with one
+            elif more or s == 0:            # 2+ newlines, or the text starts with one
                 append(Edit(s, e, "\n\n" if s else "", "paragraph-break"))
             else:
                 ls = text.rfind("\n", 0, s) + 1
@@ -296,9 +367,11 @@ class Dehyphenate(Stage):
             append(Edit(tail, n, "\n", "text-end"))
         if conts:
             # the word halves at continuation breaks are not counted as words
-            fragments = [t for c in conts for t in (c[4], c[6]) if t is not None]
+            fragments = collections.Counter(map(operator.itemgetter(4), conts))
+            fragments.update(map(operator.itemgetter(6), conts))
+            fragments.pop(None, None)
             book = _BookCounts(text, fragments)
-            decided: dict = {}     # (a, b, hyphen_line) -> _decide's answer: pairs recur
+            decided: dict = {}     # (a, b, hyphen_line) -> the readings decided: pairs recur
             for i, s, e, ls, ltok, lend, rtok in conts:
                 # never into the previous edit (a one-word line)
                 prev_end = edits[i - 1].end if i else 0
@@ -313,16 +386,16 @@ class Dehyphenate(Stage):
 
         Usually the left line ends with a plain ASCII word after a space: that word is the
         token (no letter, digit, apostrophe or hyphen can extend it), found without the
-        regex's backward search.
+        regex's backward search; and the right line starts with an ``ASCII_TOKEN``.
         """
-        lo = max(ls, s - 80)
+        lo = ls if ls > s - 80 else s - 80
         word = text[text.rfind(" ", lo, s) + 1 or lo:s]
         if word.isalnum() and word.isascii():
             ltok, lend = word, s
         else:
             lm = TOKEN_AT_END.search(text, lo, s)
             ltok, lend = (lm.group(), lm.end()) if lm else (None, s)
-        rm = TOKEN.match(text, e)
+        rm = ASCII_TOKEN.match(text, e) or TOKEN.match(text, e)
         return ltok, lend, rm and rm.group()
 
     # -- a line that ended without a space ------------------------------------------------
@@ -333,7 +406,8 @@ class Dehyphenate(Stage):
         ``ltok`` (ending at ``lend``) / ``rtok`` (starting at ``e``): the tokens at the break
         (:meth:`_tokens_at`).  The word halves are their last / first part: the regex took
         that part greedily from the break, as a search for the part alone would, and a part
-        holds no hyphen.  The decision is asked once for each pair of halves.
+        holds no hyphen.  The decision and its readings are made once for each pair of
+        halves (:meth:`_readings`); a break only places them.
         """
         hyphen_line = text[s - 1] == "-"
         bstart = e
@@ -347,23 +421,30 @@ class Dehyphenate(Stage):
             return self._other(text, s, e, max(ls, prev_end), hyphen_line)
         a = ltok.rpartition("-")[2]
         key = (a, b, hyphen_line)
-        verdict = decided.get(key)
-        if verdict is None:
-            verdict = decided[key] = self._decide(a, b, hyphen_line, book)
-        choice, rule, conf, note = verdict
+        made = decided.get(key)
+        if made is None:
+            made = decided[key] = self._readings(a, b, *self._decide(a, b, hyphen_line, book))
+        after, rule, conf, cands, note = made
         # the span: both halves and the break; never into the previous edit (a one-word line)
         lstart = lend - len(a)
-        start, end = max(lstart, prev_end), bstart + len(b)
+        start = lstart if lstart >= prev_end else prev_end
         cut = start - lstart
+        if cut:
+            after, cands = after[cut:], tuple([r[cut:] for r in cands])
+        return Edit(start, bstart + len(b), after, rule, conf, APPLIED, cands, note)
+
+    @staticmethod
+    def _readings(a: str, b: str, choice: str, rule: str, conf: float,
+                  note: str) -> tuple[str, str, float, tuple[str, ...], str]:
+        """(after, rule, confidence, candidates, note) of the edit joining ``a`` and ``b`` as
+        decided: sure, one reading and no candidates; else the likelier reading first."""
         join, hyphen = a + b, a + "-" + b
-        if conf >= 1.0:                     # sure: one reading, no candidates
-            after = join if choice == "join" else hyphen
-            return Edit(start, end, after[cut:], rule, conf, APPLIED, (), note)
+        if conf >= 1.0:
+            return (join if choice == "join" else hyphen), rule, conf, (), note
         readings = [join, hyphen] if choice == "join" else [hyphen, join]
         if note.endswith(SPACE_NOTE):       # the book writes the halves as two words
             readings.insert(1, a + " " + b)
-        cands = tuple([r[cut:] for r in readings] if cut else readings)
-        return Edit(start, end, cands[0], rule, conf, APPLIED, cands, note)
+        return readings[0], rule, conf, tuple(readings), note
 
     def _decide(self, a: str, b: str, hyphen_line: bool, book: _BookCounts) -> tuple[str, str, float, str]:
         """("join"|"hyphen", rule, confidence, note) for the halves ``a`` / ``b``."""
