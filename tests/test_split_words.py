@@ -18,7 +18,8 @@ from ocr_clean.document import Document
 from ocr_clean.ledger import APPLIED, QUEUED, replay
 from ocr_clean.lexicon import Lexicon
 from ocr_clean.stages import REGISTRY
-from ocr_clean.stages.split_words import CHAIN, LETTERS, SPLIT_NUMBER, SplitWords, _for_text
+from ocr_clean.stages.split_words import (CHAIN, LETTERS, SPACE_DIGIT, SPLIT_NUMBER, SplitWords, _for_text,
+                                          _number_matches)
 
 from .conftest import RAW_BOOK
 
@@ -184,9 +185,24 @@ def test_patterns_for_the_text_match_as_the_general_ones():
     Unicode categories find, on a text with letters, numbers and digits beyond ASCII."""
     text = ("Tro tsky  wi thin caf\u00e9 na\u00efve \u00bd ma ke \u00c9 COLE 1 930, \u0663\u0661 \u0664 "
             "193 1 \u00b2 x \u2167 iv \u017f o 19 31-32 a\u0301 b")
-    chain, letters, split_number = _for_text(text)
-    for general, fast in ((CHAIN, chain), (LETTERS, letters), (SPLIT_NUMBER, split_number)):
+    chain, letters, split_number, space_digit = _for_text(text)
+    for general, fast in ((CHAIN, chain), (LETTERS, letters), (SPLIT_NUMBER, split_number),
+                          (SPACE_DIGIT, space_digit)):
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in general.finditer(text)]
+
+
+def test_split_numbers_found_from_their_spaces():
+    """``_number_matches`` (tried only before a space and a digit) finds what ``SPLIT_NUMBER``
+    finds, on numbers of every shape, glued to words and marks, at both ends of the text."""
+    import random
+
+    rng = random.Random(5)
+    bits = ["1", "19", "193", "1930", "2", "31", " ", " ", "  ", "a", "x1", ",", ".", "-", "'", "\u0663"]
+    for _ in range(300):
+        text = "".join(rng.choice(bits) for _ in range(rng.randint(1, 30)))
+        _, _, split_number, space_digit = _for_text(text)
+        assert ([m.span() for m in _number_matches(split_number, space_digit, text)]
+                == [m.span() for m in SPLIT_NUMBER.finditer(text)])
 
 
 def test_only_chains_without_a_join_are_passed_over(book):
@@ -210,7 +226,7 @@ def test_only_chains_without_a_join_are_passed_over(book):
     stage = SplitWords(None, Lexicon.load())
     stage._prepare(text)
     stage._count_split_uses()
-    chain, letters, _ = _for_text(text)
+    chain, letters, *_ = _for_text(text)
     fast = stage._words(text, chain, letters)
     slow = []
     for m in chain.finditer(text):
