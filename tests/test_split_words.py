@@ -19,7 +19,7 @@ from ocr_clean.ledger import APPLIED, QUEUED, replay
 from ocr_clean.lexicon import Lexicon
 from ocr_clean.stages import REGISTRY
 from ocr_clean.stages.split_words import (CHAIN, LETTERS, SPACE_DIGIT, SPLIT_NUMBER, SplitWords, _for_text,
-                                          _number_matches)
+                                          _number_matches, _pair_matches)
 
 from .conftest import RAW_BOOK
 
@@ -203,6 +203,23 @@ def test_split_numbers_found_from_their_spaces():
         _, _, split_number, space_digit = _for_text(text)
         assert ([m.span() for m in _number_matches(split_number, space_digit, text)]
                 == [m.span() for m in SPLIT_NUMBER.finditer(text)])
+
+
+def test_pair_matches_as_the_scan_of_the_pattern():
+    """``_pair_matches`` (tried only where the text, ASCII letters lowered, holds a pair) finds
+    what the case-insensitive pattern finds, in any case, beside letters beyond ASCII and the
+    letters beyond ASCII that match a-z ignoring case."""
+    import random
+
+    rng = random.Random(7)
+    pairs = ["it self", "a round", "in to", "ask ed"]
+    pat = re.compile(r"(?<![\w'\u2019])(?:%s)(?![\w'\u2019])" % "|".join(map(re.escape, pairs)), re.IGNORECASE)
+    bits = ["it", "IT", "iT", "self", "SELF", "a", "A", "round", "in", "to", "TO", " ", " ", "'", "\u00e9",
+            "\u00c9", "\u0131", "\u017f", "\u0130", "\u212a", "\u0663", "x", "as", "ed", "as\u212a"]
+    texts = ["It SELF, as\u212a ed a round", "a \u017fo IN TO \u0131t self", "\u0130t self, it Self"]
+    texts += ["".join(rng.choice(bits) for _ in range(rng.randint(1, 25))) for _ in range(2000)]
+    for text in texts:
+        assert [m.span() for m in _pair_matches(pat, text, pairs)] == [m.span() for m in pat.finditer(text)]
 
 
 def test_only_chains_without_a_join_are_passed_over(book):
