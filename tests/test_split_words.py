@@ -18,8 +18,8 @@ from ocr_clean.document import Document
 from ocr_clean.ledger import APPLIED, QUEUED, replay
 from ocr_clean.lexicon import Lexicon
 from ocr_clean.stages import REGISTRY
-from ocr_clean.stages.split_words import (CHAIN, LETTERS, SPACE_DIGIT, SPLIT_NUMBER, SplitWords, _for_text,
-                                          _number_matches, _pair_matches)
+from ocr_clean.stages.split_words import (CHAIN, LETTERS, SPACE_DIGIT, SPLIT_NUMBER, YEARS_ALONE, SplitWords,
+                                          _for_text, _number_matches, _pair_matches)
 
 from .conftest import RAW_BOOK
 
@@ -203,6 +203,22 @@ def test_split_numbers_found_from_their_spaces():
         _, _, split_number, space_digit = _for_text(text)
         assert ([m.span() for m in _number_matches(split_number, space_digit, text)]
                 == [m.span() for m in SPLIT_NUMBER.finditer(text)])
+
+
+def test_years_standing_alone_counted_at_once_as_one_by_one():
+    """One search for any of the years (``YEARS_ALONE``) counts each as its own search for it
+    standing alone would, beside letters, digits, marks and line ends."""
+    import collections
+    import random
+
+    rng = random.Random(3)
+    years = ["1930", "1931", "19\u0663\u0660"]
+    bits = years + ["1", "x", "\u00e9", " ", "\n", ".", "-", "_", "'"]
+    for _ in range(1000):
+        text = "".join(rng.choice(bits) for _ in range(rng.randint(1, 12)))
+        counts = collections.Counter(re.findall(YEARS_ALONE.format("|".join(years)), text))
+        for y in years:
+            assert counts[y] == len(re.findall(rf"{y}(?<!\w{y})(?!\w)", text))
 
 
 def test_pair_matches_as_the_scan_of_the_pattern():

@@ -68,8 +68,8 @@ _SEP = "\x00\x00"      # between the chains in ``_words``/``_live``: no piece, i
 SPLIT_NUMBER = re.compile(r"\d(?<!\w\d)\d{0,2}(?: \d{1,3}){1,3}(?![.,]\d)(?!\w)")
 SPACE_DIGIT = re.compile(r" \d")      # the first space of a SPLIT_NUMBER: one to three digits after its start
 NOT_BEFORE_NUMBER = set("_.,;:'\u2019/-")   # "UglanOV,1 13": a footnote marker, not ours
-# a given four-digit number standing alone (``\bNNNN\b``), found by its digits first
-NUMBER_ALONE = r"{0}(?<!\w{0})(?!\w)"
+# any of given four-character numbers standing alone (``\b(?:NNNN|...)\b``), found by its digits first
+YEARS_ALONE = r"(?:{0})(?<!\w....)(?!\w)"
 YEAR = re.compile(r"1[5-9]\d\d|20\d\d")     # only years: "1 000" may be how a number is printed
 _FOLD_TO_ASCII = "\u0131\u017f\u0130\u212a"   # letters beyond ASCII that match one of a-z ignoring case
 APOSTROPHES = "'\u2019`"
@@ -611,16 +611,10 @@ class SplitWords(Stage):
         return out
 
     def _numbers(self, text: str, matches) -> list[Edit]:
-        """Split years among ``matches`` (those of ``SPLIT_NUMBER`` in ``text``)."""
-        cfg = self.config
-        counts: dict[str, int] = {}     # the book's uses of a number standing alone, as asked
-
-        def book_writes(number: str) -> int:
-            if number not in counts:
-                counts[number] = len(re.findall(NUMBER_ALONE.format(re.escape(number)), text))
-            return counts[number]
-
-        out = []
+        """Split years among ``matches`` (those of ``SPLIT_NUMBER`` in ``text``).  The book's
+        uses of each year standing alone are counted for all the years asked at once, by one
+        search for any of them (a year is four characters)."""
+        years = []      # (match, its pieces that make the year, the year)
         for m in matches:
             if m.start() > 0 and (text[m.start() - 1] in NOT_BEFORE_NUMBER or text[m.start() - 1].isalnum()):
                 continue
@@ -633,9 +627,17 @@ class SplitWords(Stage):
             if size != 4:
                 continue
             joined = "".join(parts[:k])
-            if not YEAR.fullmatch(joined) or book_writes(joined) < cfg["min_year_count"]:
+            if YEAR.fullmatch(joined):
+                years.append((m, parts[:k], joined))
+        if not years:
+            return []
+        alone = YEARS_ALONE.format("|".join(sorted({re.escape(y) for _, _, y in years})))
+        counts = collections.Counter(re.findall(alone, text))
+        out = []
+        for m, parts, joined in years:
+            if counts[joined] < self.config["min_year_count"]:
                 continue
-            end = m.start() + len(" ".join(parts[:k]))
+            end = m.start() + len(" ".join(parts))
             out.append(Edit(m.start(), end, joined, "split-number", 0.95, APPLIED,
                             (joined, text[m.start():end]), note=f"book writes {joined} {counts[joined]}x"))
         return out
