@@ -16,7 +16,7 @@ import pytest
 from ocr_clean.config import DEFAULT_ORDER
 from ocr_clean.document import Document
 from ocr_clean.ledger import APPLIED, QUEUED, replay
-from ocr_clean.lexicon import Lexicon
+from ocr_clean.lexicon import BookVocab, Lexicon
 from ocr_clean.stages import REGISTRY
 from ocr_clean.stages.split_words import (CHAIN, LETTERS, SPACE_DIGIT, SPLIT_NUMBER, YEARS_ALONE, SplitWords,
                                           _for_text, _number_matches, _pair_matches)
@@ -236,6 +236,28 @@ def test_pair_matches_as_the_scan_of_the_pattern():
     texts += ["".join(rng.choice(bits) for _ in range(rng.randint(1, 25))) for _ in range(2000)]
     for text in texts:
         assert [m.span() for m in _pair_matches(pat, text, pairs)] == [m.span() for m in pat.finditer(text)]
+
+
+def test_pair_candidates_as_cutting_every_frequent_word(book):
+    """The pairs ``_pair_candidates`` takes from the pairs the book writes are those found by
+    cutting every word the book writes often in two, with any thresholds."""
+    text = book[:400_000]
+    for queue_count, ratio in ((20, 50.0), (3, 2.0), (1, 0.5)):
+        stage = SplitWords({"pair_queue_count": queue_count, "pair_queue_ratio": ratio}, Lexicon.load())
+        stage._prepare(text)
+        stage._count_split_uses()
+        vocab = BookVocab.from_text(text)
+        want = {}
+        for w, k in vocab.lower.items():
+            if k < queue_count or len(w) < 4 or not w.isalpha():
+                continue
+            for cut in range(1, len(w)):
+                a, b = w[:cut], w[cut:]
+                pair = vocab.pair(a, b)
+                if pair and k >= ratio * pair and stage.piece(a)[0] and stage.piece(b)[0]:
+                    want[(a, b)] = w
+        assert len(want) >= 2
+        assert stage._pair_candidates() == want
 
 
 def test_only_chains_without_a_join_are_passed_over(book):

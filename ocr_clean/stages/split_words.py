@@ -578,21 +578,33 @@ class SplitWords(Stage):
         parts.append(text[pos:end])
         return "".join(parts)
 
-    def _pairs(self, text: str, done: list[Edit]) -> list[Edit]:
-        """Two real words that also make a word (``it self``): queued, never applied, when the
-        book writes the word ``pair_queue_count`` times and the pair hardly ever."""
+    def _pair_candidates(self) -> dict[tuple[str, str], str]:
+        """The pairs of words of their own (lower case) that make a word (``it self``) the
+        book writes ``pair_queue_count`` times (4 letters or more) and ``pair_queue_ratio``
+        times more often than the pair, each with that word.
+
+        Only the pairs the book writes are looked at, and those that make a word it writes
+        that often are all in ``book.joins`` (a few hundred): no need to cut every frequent
+        word of the book in two."""
         cfg = self.config
-        book = self.book
+        book_lower = self.book.lower
         cands: dict[tuple[str, str], str] = {}
-        for w, k in book.lower.items():
+        for (a, b), pair in self.book.joins.items():
+            w = a + b
+            k = book_lower.get(w, 0)
             if k < cfg["pair_queue_count"] or len(w) < 4 or not w.isalpha():
                 continue
-            for cut in range(1, len(w)):
-                a, b = w[:cut], w[cut:]
-                pair = book.folded_pair(a, b)
-                if pair and k >= cfg["pair_queue_ratio"] * pair \
-                        and self.piece(a)[0] and self.piece(b)[0]:
-                    cands[(a, b)] = w
+            if k >= cfg["pair_queue_ratio"] * pair and self.piece(a)[0] and self.piece(b)[0]:
+                cands[(a, b)] = w
+        return cands
+
+    def _pairs(self, text: str, done: list[Edit]) -> list[Edit]:
+        """Two real words that also make a word (``it self``): queued, never applied, when the
+        book writes the word ``pair_queue_count`` times and the pair hardly ever.  (The order
+        of the candidates makes no difference to the matches: at most one pair of the
+        alternation can match at a place, as the pairs are letters only, between lookarounds.)"""
+        book = self.book
+        cands = self._pair_candidates()
         if not cands:
             return []
         pat = re.compile(r"(?<![\w'\u2019])(?:%s)(?![\w'\u2019])" % "|".join(
