@@ -357,8 +357,11 @@ class SplitWords(Stage):
         tests = [lex.english.__contains__, self.book.lower.__contains__]
         if lex.user_lower:
             tests.append(lex.user_lower.__contains__)
-        hit = set(compress(at, map(_spaced, near[0], near[-1])))
-        hit.update(compress(at, map(_spaced, near[0], near[1])))
+        # letter-spaced with a neighbour: only a weak piece in capitals or of one letter can be
+        # (_spaced), so only those are tested
+        spaceable = {t for t in weak if len(t) == 1 or t.isupper()}
+        hit = {i for i, t, a, b in compress(zip(at, near[0], near[-1], near[1]), map(spaceable.__contains__, near[0]))
+               if _spaced(t, a) or _spaced(t, b)}
         hit.update(compress(at, map(self.prefixes.__contains__, map(str.lower, near[0]))))
         # A group s..e around a weak piece (s <= 0 <= e) is looked up only when it stays in the
         # chain (right[e], left[-s]: no _SEP) and holds no weak piece before this one (left[-s]:
