@@ -314,9 +314,10 @@ class SplitWords(Stage):
     def _words(self, text: str, chain: re.Pattern, letters: re.Pattern) -> list[Edit]:
         """Joins inside each chain of letter runs one space apart that holds a weak piece.
 
-        Fast because few chains are worked through piece by piece (``_chain``): every distinct
-        piece of the chains is classified once (``_classify``), and ``_live`` finds, with maps
-        over all the weak pieces of the book at once, the few chains where a join is possible."""
+        Fast because few chains are worked through piece by piece (``_chain``): which distinct
+        pieces of the chains are weak is told once (``_weak``), ``_live`` finds, with maps over
+        all the weak pieces of the book at once, the few chains where a join is possible, and
+        only the pieces of those are scored (``_classify``)."""
         matches = list(chain.finditer(text))
         reach = max(1, self.config["max_group"] - 1)
         # the pieces of all chains in one list, the chains apart by _SEP, reach of them at each end
