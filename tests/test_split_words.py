@@ -16,9 +16,10 @@ import pytest
 from ocr_clean.config import DEFAULT_ORDER
 from ocr_clean.document import Document
 from ocr_clean.ledger import APPLIED, QUEUED, replay
-from ocr_clean.lexicon import Lexicon
+from ocr_clean.lexicon import BookVocab, Lexicon
 from ocr_clean.stages import REGISTRY
-from ocr_clean.stages.split_words import CHAIN, LETTERS, SPLIT_NUMBER, SplitWords, _for_text
+from ocr_clean.stages.split_words import (CHAIN, LETTERS, SPACE_DIGIT, SPLIT_NUMBER, YEARS_ALONE, SplitWords,
+                                          _for_text, _number_matches, _pair_matches)
 
 from .conftest import RAW_BOOK
 
@@ -184,9 +185,79 @@ def test_patterns_for_the_text_match_as_the_general_ones():
     Unicode categories find, on a text with letters, numbers and digits beyond ASCII."""
     text = ("Tro tsky  wi thin caf\u00e9 na\u00efve \u00bd ma ke \u00c9 COLE 1 930, \u0663\u0661 \u0664 "
             "193 1 \u00b2 x \u2167 iv \u017f o 19 31-32 a\u0301 b")
-    chain, letters, split_number = _for_text(text)
-    for general, fast in ((CHAIN, chain), (LETTERS, letters), (SPLIT_NUMBER, split_number)):
+    chain, letters, split_number, space_digit = _for_text(text)
+    for general, fast in ((CHAIN, chain), (LETTERS, letters), (SPLIT_NUMBER, split_number),
+                          (SPACE_DIGIT, space_digit)):
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in general.finditer(text)]
+
+
+def test_split_numbers_found_from_their_spaces():
+    """``_number_matches`` (tried only before a space and a digit) finds what ``SPLIT_NUMBER``
+    finds, on numbers of every shape, glued to words and marks, at both ends of the text."""
+    import random
+
+    rng = random.Random(5)
+    bits = ["1", "19", "193", "1930", "2", "31", " ", " ", "  ", "a", "x1", ",", ".", "-", "'", "\u0663"]
+    for _ in range(300):
+        text = "".join(rng.choice(bits) for _ in range(rng.randint(1, 30)))
+        _, _, split_number, space_digit = _for_text(text)
+        assert ([m.span() for m in _number_matches(split_number, space_digit, text)]
+                == [m.span() for m in SPLIT_NUMBER.finditer(text)])
+
+
+def test_years_standing_alone_counted_at_once_as_one_by_one():
+    """One search for any of the years (``YEARS_ALONE``) counts each as its own search for it
+    standing alone would, beside letters, digits, marks and line ends."""
+    import collections
+    import random
+
+    rng = random.Random(3)
+    years = ["1930", "1931", "19\u0663\u0660"]
+    bits = years + ["1", "x", "\u00e9", " ", "\n", ".", "-", "_", "'"]
+    for _ in range(1000):
+        text = "".join(rng.choice(bits) for _ in range(rng.randint(1, 12)))
+        counts = collections.Counter(re.findall(YEARS_ALONE.format("|".join(years)), text))
+        for y in years:
+            assert counts[y] == len(re.findall(rf"{y}(?<!\w{y})(?!\w)", text))
+
+
+def test_pair_matches_as_the_scan_of_the_pattern():
+    """``_pair_matches`` (tried only where the text, ASCII letters lowered, holds a pair) finds
+    what the case-insensitive pattern finds, in any case, beside letters beyond ASCII and the
+    letters beyond ASCII that match a-z ignoring case."""
+    import random
+
+    rng = random.Random(7)
+    pairs = ["it self", "a round", "in to", "ask ed"]
+    pat = re.compile(r"(?<![\w'\u2019])(?:%s)(?![\w'\u2019])" % "|".join(map(re.escape, pairs)), re.IGNORECASE)
+    bits = ["it", "IT", "iT", "self", "SELF", "a", "A", "round", "in", "to", "TO", " ", " ", "'", "\u00e9",
+            "\u00c9", "\u0131", "\u017f", "\u0130", "\u212a", "\u0663", "x", "as", "ed", "as\u212a"]
+    texts = ["It SELF, as\u212a ed a round", "a \u017fo IN TO \u0131t self", "\u0130t self, it Self"]
+    texts += ["".join(rng.choice(bits) for _ in range(rng.randint(1, 25))) for _ in range(2000)]
+    for text in texts:
+        assert [m.span() for m in _pair_matches(pat, text, pairs)] == [m.span() for m in pat.finditer(text)]
+
+
+def test_pair_candidates_as_cutting_every_frequent_word(book):
+    """The pairs ``_pair_candidates`` takes from the pairs the book writes are those found by
+    cutting every word the book writes often in two, with any thresholds."""
+    text = book[:400_000]
+    for queue_count, ratio in ((20, 50.0), (3, 2.0), (1, 0.5)):
+        stage = SplitWords({"pair_queue_count": queue_count, "pair_queue_ratio": ratio}, Lexicon.load())
+        stage._prepare(text)
+        stage._count_split_uses()
+        vocab = BookVocab.from_text(text)
+        want = {}
+        for w, k in vocab.lower.items():
+            if k < queue_count or len(w) < 4 or not w.isalpha():
+                continue
+            for cut in range(1, len(w)):
+                a, b = w[:cut], w[cut:]
+                pair = vocab.pair(a, b)
+                if pair and k >= ratio * pair and stage.piece(a)[0] and stage.piece(b)[0]:
+                    want[(a, b)] = w
+        assert len(want) >= 2
+        assert stage._pair_candidates() == want
 
 
 def test_only_chains_without_a_join_are_passed_over(book):
@@ -210,7 +281,7 @@ def test_only_chains_without_a_join_are_passed_over(book):
     stage = SplitWords(None, Lexicon.load())
     stage._prepare(text)
     stage._count_split_uses()
-    chain, letters, _ = _for_text(text)
+    chain, letters, *_ = _for_text(text)
     fast = stage._words(text, chain, letters)
     slow = []
     for m in chain.finditer(text):

@@ -52,25 +52,26 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 from itertools import compress, count, repeat
-from operator import add, and_, eq, ne, not_, sub
+from operator import add, and_, eq, lt, ne, not_, or_, sub
 
 from ..ledger import APPLIED, QUEUED, Edit
-from ..lexicon import BookVocab, dictionaries_dir, read_word_list
+from ..lexicon import BookVocab, _beyond_ascii, dictionaries_dir, read_word_list
 from .base import Stage, register
 
 # letter runs apart by spaces (two or more runs): where a split word can be
 LETTER = r"[^\W\d_]"
 CHAIN = re.compile(rf"{LETTER}+(?: +{LETTER}+)+")
 LETTERS = re.compile(rf"{LETTER}+")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _SEP = "\x00\x00"      # between the chains in ``_words``/``_live``: no piece, in no word
 # Two runs of digits standing apart; the first not attached to a word or a mark before it.
 # (``\d(?<!\w\d)`` is ``\b\d`` written so that the search can skip to the next digit.)
 SPLIT_NUMBER = re.compile(r"\d(?<!\w\d)\d{0,2}(?: \d{1,3}){1,3}(?![.,]\d)(?!\w)")
+SPACE_DIGIT = re.compile(r" \d")      # the first space of a SPLIT_NUMBER: one to three digits after its start
 NOT_BEFORE_NUMBER = set("_.,;:'\u2019/-")   # "UglanOV,1 13": a footnote marker, not ours
-# a given four-digit number standing alone (``\bNNNN\b``), found by its digits first
-NUMBER_ALONE = r"{0}(?<!\w{0})(?!\w)"
+# any of given four-character numbers standing alone (``\b(?:NNNN|...)\b``), found by its digits first
+YEARS_ALONE = r"(?:{0})(?<!\w....)(?!\w)"
 YEAR = re.compile(r"1[5-9]\d\d|20\d\d")     # only years: "1 000" may be how a number is printed
+_FOLD_TO_ASCII = "\u0131\u017f\u0130\u212a"   # letters beyond ASCII that match one of a-z ignoring case
 APOSTROPHES = "'\u2019`"
 CLITICS = frozenset({"s", "t", "d", "m", "ll", "re", "ve"})   # what follows an apostrophe: not a word start
 
@@ -206,40 +207,60 @@ class SplitWords(Stage):
             hit = self._piece[tok]
         return hit
 
-    def _classify(self, toks) -> None:
-        """``piece`` of each of ``toks`` (distinct pieces not yet seen) into ``self._piece``:
-        the lists and settings looked up once and the pieces' frequencies with maps, as the
-        stage classifies every distinct piece of the book's chains at once."""
+    def _freqs(self, lows):
+        """The English frequency (``lexicon.freq``) of each of ``lows`` (lower-case pieces)."""
+        return map(self._english.get, map(str.lower, lows), repeat(0.0))
+
+    def _uses(self, lows):
+        """The book's uses of each of ``lows`` (lower-case pieces), less those where it sits
+        next to a piece it makes a word with (at least 0)."""
+        return map(max, map(sub, map(self.book.lower.get, lows, repeat(0)),
+                            map(self._split_uses.get, lows, repeat(0))), repeat(0))
+
+    def _weak(self, toks) -> set[str]:
+        """Those of ``toks`` (distinct pieces) that are no word of their own: the one place
+        that says which piece is a word of its own.  Only a test, no score, as the stage asks
+        it of every distinct piece of the book's chains at once; the pieces of three letters
+        or more common in English (words of their own) are set aside with maps first."""
         cfg = self.config
-        common_freq, rare_freq, floor = cfg["common_freq"], cfg["rare_freq"], cfg["floor"]
+        common_freq, rare_freq = cfg["common_freq"], cfg["rare_freq"]
         rare_book_count, book_word_count = cfg["rare_book_count"], cfg["book_word_count"]
-        weak_factor, n = cfg["weak_factor"], self.n
-        english, book_lower, split_uses = self._english, self.book.lower, self._split_uses
-        protected, one, two = self.lexicon.protected, self.one, self.two
+        one, two = self.one, self.two
+        toks = list(set(toks).difference(self.lexicon.protected))   # forms a person confirmed
+        lows = list(map(str.lower, toks))
+        efs = list(self._freqs(lows))
+        rest = list(map(or_, map(lt, efs, repeat(common_freq)), map(lt, map(len, toks), repeat(3))))
+        toks, lows, efs = list(compress(toks, rest)), list(compress(lows, rest)), compress(efs, rest)
+        weak = set()
+        for tok, low, ef, bc in zip(toks, lows, efs, self._uses(lows)):
+            size = len(tok)
+            if size > 2:
+                if bc >= (rare_book_count if ef >= rare_freq or size > 4 else book_word_count):
+                    continue
+            elif size == 2:
+                if low in two:
+                    continue
+            elif tok in one:
+                continue
+            weak.add(tok)
+        return weak
+
+    def _classify(self, toks) -> None:
+        """``piece`` of each of ``toks`` (distinct pieces not yet seen) into ``self._piece``,
+        the lists and settings looked up once for all of them."""
+        cfg = self.config
+        rare_freq, floor, weak_factor, n = cfg["rare_freq"], cfg["floor"], cfg["weak_factor"], self.n
         log, out = math.log, self._piece
         toks = list(toks)
+        weak = self._weak(toks)
         lows = list(map(str.lower, toks))
-        efs = map(english.get, map(str.lower, lows), repeat(0.0))     # self.lexicon.freq(low)
-        # the book's uses of the piece, less those where it sits next to a piece it makes a word with
-        bcs = map(sub, map(book_lower.get, lows, repeat(0)), map(split_uses.get, lows, repeat(0)))
-        for tok, low, ef, bc in zip(toks, lows, efs, bcs):
+        for tok, ef, bc in zip(toks, self._freqs(lows), self._uses(lows)):
             size = len(tok)
-            if bc < 0:
-                bc = 0
-            if tok in protected:
-                strong = True             # a form a person confirmed
-            elif size == 1:
-                strong = tok in one
-            elif size == 2:
-                strong = low in two
-            else:
-                strong = (ef >= common_freq
-                          or bc >= (rare_book_count if ef >= rare_freq or size > 4 else book_word_count))
             p = max(ef, bc / n)
-            if not strong and (size < 3 or ef < rare_freq):
+            if tok in weak and (size < 3 or ef < rare_freq):
                 # not a word (a rare real word such as "sect" keeps its own frequency)
                 p = p * weak_factor if size > 1 else 0.0
-            out[tok] = (strong, log(max(p, floor)))
+            out[tok] = (tok not in weak, log(max(p, floor)))
 
     def word(self, joined: str) -> float | None:
         """Log score of a joined word, or None when it is no known word.
@@ -282,19 +303,21 @@ class SplitWords(Stage):
     def propose(self, text: str, doc=None) -> list[Edit]:
         self._prepare(text, doc)
         self._count_split_uses()
-        chain, letters, split_number = _for_text(text)
+        chain, letters, split_number, space_digit = _for_text(text)
         edits = self._words(text, chain, letters)
         edits += self._pairs(text, edits)
         taken = [(e.start, e.end) for e in edits]
-        edits += [e for e in self._numbers(text, split_number) if not _overlaps(e, taken)]
+        numbers = _number_matches(split_number, space_digit, text)
+        edits += [e for e in self._numbers(text, numbers) if not _overlaps(e, taken)]
         return edits
 
     def _words(self, text: str, chain: re.Pattern, letters: re.Pattern) -> list[Edit]:
         """Joins inside each chain of letter runs one space apart that holds a weak piece.
 
-        Fast because few chains are worked through piece by piece (``_chain``): every distinct
-        piece of the chains is classified once (``_classify``), and ``_live`` finds, with maps
-        over all the weak pieces of the book at once, the few chains where a join is possible."""
+        Fast because few chains are worked through piece by piece (``_chain``): which distinct
+        pieces of the chains are weak is told once (``_weak``), ``_live`` finds, with maps over
+        all the weak pieces of the book at once, the few chains where a join is possible, and
+        only the pieces of those are scored (``_classify``)."""
         matches = list(chain.finditer(text))
         reach = max(1, self.config["max_group"] - 1)
         # the pieces of all chains in one list, the chains apart by _SEP, reach of them at each end
@@ -302,15 +325,19 @@ class SplitWords(Stage):
         flat = f"{ends} {f' {_SEP} '.join(map(re.Match.group, matches))} {ends}".split()
         pieces = set(flat)
         pieces.discard(_SEP)
-        self._classify(pieces.difference(self._piece))
+        live = [matches[k] for k in self._live(flat, reach, self._weak(pieces))]
+        toks = [m.group().split() for m in live]
+        # only the pieces of these chains need a score
+        self._classify(set().union(*toks).difference(self._piece))
         edits: list[Edit] = []
-        for k in self._live(flat, reach):
-            self._chain(text, matches[k], matches[k].group().split(), letters, edits)
+        for m, t in zip(live, toks):
+            self._chain(text, m, t, letters, edits)
         return edits
 
-    def _live(self, flat: list[str], reach: int) -> list[int]:
+    def _live(self, flat: list[str], reach: int, weak: set[str]) -> list[int]:
         """The indices of the chains where a join is possible, in order (``flat``: the pieces
-        of all chains, apart by one ``_SEP`` and ``reach`` of them at each end).
+        of all chains, apart by one ``_SEP`` and ``reach`` of them at each end; ``weak``: those
+        of them that are no word of their own).
 
         A superset of the chains where ``_groups`` finds a group: one holding a weak piece and
         (a) a group of it and its neighbours, at most ``max_group`` pieces, whose join is a word
@@ -320,7 +347,7 @@ class SplitWords(Stage):
         at a time, with maps and set lookups (a join across ``_SEP`` is no word): no Python loop
         over the chains or their pieces."""
         # one pass over flat finds the weak pieces and the _SEP
-        marks = {t: True for t, (strong, _) in self._piece.items() if not strong}
+        marks = dict.fromkeys(weak, True)
         marks[_SEP] = True
         where = list(compress(count(), map(marks.get, flat)))
         is_sep = list(map(eq, map(flat.__getitem__, where), repeat(_SEP)))
@@ -331,8 +358,11 @@ class SplitWords(Stage):
         tests = [lex.english.__contains__, self.book.lower.__contains__]
         if lex.user_lower:
             tests.append(lex.user_lower.__contains__)
-        hit = set(compress(at, map(_spaced, near[0], near[-1])))
-        hit.update(compress(at, map(_spaced, near[0], near[1])))
+        # letter-spaced with a neighbour: only a weak piece in capitals or of one letter can be
+        # (_spaced), so only those are tested
+        spaceable = {t for t in weak if len(t) == 1 or t.isupper()}
+        hit = {i for i, t, a, b in compress(zip(at, near[0], near[-1], near[1]), map(spaceable.__contains__, near[0]))
+               if _spaced(t, a) or _spaced(t, b)}
         hit.update(compress(at, map(self.prefixes.__contains__, map(str.lower, near[0]))))
         # A group s..e around a weak piece (s <= 0 <= e) is looked up only when it stays in the
         # chain (right[e], left[-s]: no _SEP) and holds no weak piece before this one (left[-s]:
@@ -368,7 +398,7 @@ class SplitWords(Stage):
         cfg = self.config
         caps_r, low_r = cfg["max_caps_group"] - 1, cfg["max_group"] - 1
         tlen = len(text)
-        info = list(map(self._piece.__getitem__, toks))
+        info = list(map(self.piece, toks))
         n = len(toks)
         strong = [x[0] for x in info]
         start_ok = [True] * n
@@ -552,21 +582,33 @@ class SplitWords(Stage):
         parts.append(text[pos:end])
         return "".join(parts)
 
-    def _pairs(self, text: str, done: list[Edit]) -> list[Edit]:
-        """Two real words that also make a word (``it self``): queued, never applied, when the
-        book writes the word ``pair_queue_count`` times and the pair hardly ever."""
+    def _pair_candidates(self) -> dict[tuple[str, str], str]:
+        """The pairs of words of their own (lower case) that make a word (``it self``) the
+        book writes ``pair_queue_count`` times (4 letters or more) and ``pair_queue_ratio``
+        times more often than the pair, each with that word.
+
+        Only the pairs the book writes are looked at, and those that make a word it writes
+        that often are all in ``book.joins`` (a few hundred): no need to cut every frequent
+        word of the book in two."""
         cfg = self.config
-        book = self.book
+        book_lower = self.book.lower
         cands: dict[tuple[str, str], str] = {}
-        for w, k in book.lower.items():
+        for (a, b), pair in self.book.joins.items():
+            w = a + b
+            k = book_lower.get(w, 0)
             if k < cfg["pair_queue_count"] or len(w) < 4 or not w.isalpha():
                 continue
-            for cut in range(1, len(w)):
-                a, b = w[:cut], w[cut:]
-                pair = book.folded_pair(a, b)
-                if pair and k >= cfg["pair_queue_ratio"] * pair \
-                        and self.piece(a)[0] and self.piece(b)[0]:
-                    cands[(a, b)] = w
+            if k >= cfg["pair_queue_ratio"] * pair and self.piece(a)[0] and self.piece(b)[0]:
+                cands[(a, b)] = w
+        return cands
+
+    def _pairs(self, text: str, done: list[Edit]) -> list[Edit]:
+        """Two real words that also make a word (``it self``): queued, never applied, when the
+        book writes the word ``pair_queue_count`` times and the pair hardly ever.  (The order
+        of the candidates makes no difference to the matches: at most one pair of the
+        alternation can match at a place, as the pairs are letters only, between lookarounds.)"""
+        book = self.book
+        cands = self._pair_candidates()
         if not cands:
             return []
         pat = re.compile(r"(?<![\w'\u2019])(?:%s)(?![\w'\u2019])" % "|".join(
@@ -584,17 +626,12 @@ class SplitWords(Stage):
                             note=f"book: {joined!r} {whole}x, {m.group()!r} {pair}x"))
         return out
 
-    def _numbers(self, text: str, split_number: re.Pattern) -> list[Edit]:
-        cfg = self.config
-        counts: dict[str, int] = {}     # the book's uses of a number standing alone, as asked
-
-        def book_writes(number: str) -> int:
-            if number not in counts:
-                counts[number] = len(re.findall(NUMBER_ALONE.format(re.escape(number)), text))
-            return counts[number]
-
-        out = []
-        for m in split_number.finditer(text):
+    def _numbers(self, text: str, matches) -> list[Edit]:
+        """Split years among ``matches`` (those of ``SPLIT_NUMBER`` in ``text``).  The book's
+        uses of each year standing alone are counted for all the years asked at once, by one
+        search for any of them (a year is four characters)."""
+        years = []      # (match, its pieces that make the year, the year)
+        for m in matches:
             if m.start() > 0 and (text[m.start() - 1] in NOT_BEFORE_NUMBER or text[m.start() - 1].isalnum()):
                 continue
             parts = m.group().split(" ")
@@ -606,9 +643,17 @@ class SplitWords(Stage):
             if size != 4:
                 continue
             joined = "".join(parts[:k])
-            if not YEAR.fullmatch(joined) or book_writes(joined) < cfg["min_year_count"]:
+            if YEAR.fullmatch(joined):
+                years.append((m, parts[:k], joined))
+        if not years:
+            return []
+        alone = YEARS_ALONE.format("|".join(sorted({re.escape(y) for _, _, y in years})))
+        counts = collections.Counter(re.findall(alone, text))
+        out = []
+        for m, parts, joined in years:
+            if counts[joined] < self.config["min_year_count"]:
                 continue
-            end = m.start() + len(" ".join(parts[:k]))
+            end = m.start() + len(" ".join(parts))
             out.append(Edit(m.start(), end, joined, "split-number", 0.95, APPLIED,
                             (joined, text[m.start():end]), note=f"book writes {joined} {counts[joined]}x"))
         return out
@@ -617,17 +662,17 @@ class SplitWords(Stage):
 def _pair_matches(pat: re.Pattern, text: str, pairs: list[str]):
     """``pat.finditer(text)``, where ``pat`` is the case-insensitive alternation of ``pairs``
     (lower case) between lookarounds; faster (the scan of ``pat`` over a book costs about
-    25 ms) when the pairs are ASCII and ``text.lower()`` is ``text`` letter for letter:
-    then a match of ``pat`` can only start where ``text.lower()`` holds one of the pairs
-    (the only letters other than A-Z that match a-z case-insensitively are "ı", "ſ", which
-    lower() keeps, and "İ", which lower() makes two characters, and the Kelvin sign,
-    which lower() makes "k").  Those places are tried in order with ``pat.match``, each
-    after the end of the last match, as ``finditer`` tries them.
+    25 ms) when the pairs are ASCII and ``text`` holds none of the letters other than A-Z
+    that match a-z case-insensitively ("ı", "ſ", "İ" and the Kelvin sign): then a match of
+    ``pat`` can only start where ``text`` with its ASCII letters in lower case holds one of
+    the pairs.  That text is made in the UTF-8 bytes (where A-Z are no part of any other
+    character), about twice as fast as ``text.lower()``.  Those places are tried in order
+    with ``pat.match``, each after the end of the last match, as ``finditer`` tries them.
     """
-    low = text.lower() if all(p.isascii() for p in pairs) and "\u0131" not in text and "\u017f" not in text else ""
-    if len(low) != len(text):
+    if not all(p.isascii() for p in pairs) or any(c in text for c in _FOLD_TO_ASCII):
         yield from pat.finditer(text)
         return
+    low = text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
     starts = set()
     for p in pairs:
         i = low.find(p)
@@ -643,17 +688,34 @@ def _pair_matches(pat: re.Pattern, text: str, pairs: list[str]):
                 pos = m.end()
 
 
-def _for_text(text: str) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    """``CHAIN``, ``LETTERS`` and ``SPLIT_NUMBER`` for this text: their letter ``[^\\W\\d_]``
-    and digit ``\\d`` written as classes of the ASCII letters (digits) and the other characters
-    of ``text`` they take.  The same matches, found about twice as fast (a class of ranges is
-    cheaper to test than a Unicode category)."""
-    others = sorted(set(_NON_ASCII.findall(text)))
+def _number_matches(split_number: re.Pattern, space_digit: re.Pattern, text: str):
+    """``split_number.finditer(text)`` (``SPLIT_NUMBER`` and ``SPACE_DIGIT`` for the text),
+    faster: a match starts one to three characters before a space followed by a digit, and
+    those few spaces are found by a search that starts with a plain character (about three
+    times faster than a search that starts with a class).  The possible starts are tried in
+    order with ``match``, each after the end of the last match, as ``finditer`` tries them."""
+    starts = sorted({i - k for i in map(re.Match.start, space_digit.finditer(text)) for k in (1, 2, 3) if i >= k})
+    pos = 0
+    for i in starts:
+        if i >= pos:
+            m = split_number.match(text, i)
+            if m:
+                yield m
+                pos = m.end()
+
+
+def _for_text(text: str) -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    """``CHAIN``, ``LETTERS``, ``SPLIT_NUMBER`` and ``SPACE_DIGIT`` for this text: their letter
+    ``[^\\W\\d_]`` and digit ``\\d`` written as classes of the ASCII letters (digits) and the
+    other characters of ``text`` they take.  The same matches, found about twice as fast (a
+    class of ranges is cheaper to test than a Unicode category)."""
+    others = sorted(set(_beyond_ascii(text)))
     letter = "[A-Za-z" + "".join(re.escape(c) for c in others if re.fullmatch(LETTER, c)) + "]"
     digit = "[0-9" + "".join(re.escape(c) for c in others if re.fullmatch(r"\d", c)) + "]"
     return (re.compile(CHAIN.pattern.replace(LETTER, letter)),
             re.compile(LETTERS.pattern.replace(LETTER, letter)),
-            re.compile(SPLIT_NUMBER.pattern.replace(r"\d", digit)))
+            re.compile(SPLIT_NUMBER.pattern.replace(r"\d", digit)),
+            re.compile(SPACE_DIGIT.pattern.replace(r"\d", digit)))
 
 
 def _overlaps(e: Edit, spans) -> bool:
