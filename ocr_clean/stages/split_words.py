@@ -55,7 +55,7 @@ from itertools import compress, count, repeat
 from operator import add, and_, eq, lt, ne, not_, or_, sub
 
 from ..ledger import APPLIED, QUEUED, Edit
-from ..lexicon import BookVocab, _beyond_ascii, dictionaries_dir, read_word_list
+from ..lexicon import BookVocab, beyond_ascii, dictionaries_dir, read_word_list
 from .base import Stage, register
 
 # letter runs apart by spaces (two or more runs): where a split word can be
@@ -709,7 +709,7 @@ def _for_text(text: str) -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern
     ``[^\\W\\d_]`` and digit ``\\d`` written as classes of the ASCII letters (digits) and the
     other characters of ``text`` they take.  The same matches, found about twice as fast (a
     class of ranges is cheaper to test than a Unicode category)."""
-    others = sorted(set(_beyond_ascii(text)))
+    others = sorted(set(beyond_ascii(text)))
     letter = "[A-Za-z" + "".join(re.escape(c) for c in others if re.fullmatch(LETTER, c)) + "]"
     digit = "[0-9" + "".join(re.escape(c) for c in others if re.fullmatch(r"\d", c)) + "]"
     return (re.compile(CHAIN.pattern.replace(LETTER, letter)),
