@@ -86,6 +86,11 @@ class ConfusionModel:
         # the same, as plain tuples for the walk: (scan, print, weight, end_only, key)
         self._by_first = {ch: [(r.scan, r.print, r.weight, r.end_only, r.key) for r in rs]
                           for ch, rs in self.by_first.items()}
+        # the rules whose scan starts a window of the longest scan's width, in their order, as
+        # (length, print, weight, end_only, key): worked out once per window seen, so a walk
+        # finds a position's rules with one look-up instead of trying every rule of its letter
+        self._width = max((len(r.scan) for r in rules), default=1)
+        self._at: dict[str, tuple] = {}
         self.max_rules = max_rules
         # the strong confusions inside lower-case words: where a real word may hide a misread
         strong = sorted({r.scan for r in rules if r.weight >= 0.1 and r.scan.isalpha() and r.scan.islower()
@@ -122,10 +127,17 @@ class ConfusionModel:
         # nxt[i]: the first site from i on (n if none)
         moves: dict[int, list] = {}
         nxt = [n] * (n + 1)
+        at, width = self._at, self._width
         for i, ch in enumerate(tok):
-            for scan, prnt, weight, end_only, key in by_first.get(ch, ()):
-                j = i + len(scan)
-                if tok.startswith(scan, i) and (not end_only or j == n):
+            window = tok[i:i + width]
+            here = at.get(window)
+            if here is None:
+                here = at[window] = tuple((len(scan), prnt, weight, end_only, key)
+                                          for scan, prnt, weight, end_only, key in by_first.get(ch, ())
+                                          if window.startswith(scan))
+            for length, prnt, weight, end_only, key in here:
+                j = i + length
+                if not end_only or j == n:
                     moves.setdefault(i, []).append((j, prnt, weight, (key, i, j)))
             if i in moves or ch == LOST or (ch in "lI" and i == n - 2 and tok[-1] == LOST):
                 nxt[i] = i

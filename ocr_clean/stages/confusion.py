@@ -194,12 +194,7 @@ class _Run:
         self.user = self.lex.user_lower | {w.lower() for w in self.lex.protected}
         self.token, self.token_start = token_patterns(text)
         self.tokens = self.token.findall(text)     # TOKEN's, in text order
-        self.exact = collections.Counter(self.tokens)
-        own: dict[str, int] = {}
-        for t, n in self.exact.items():
-            low = t.lower()
-            own[low] = own.get(low, 0) + n
-        self.own = collections.Counter(own)
+        self.exact, self.own = self._token_counts()
         self._markers = None
         self._forms: dict[str, str | None] = {}
         self._all_forms = None
@@ -222,6 +217,24 @@ class _Run:
             stage._readings_cache["\0book"] = self.book
         self.cache = stage._readings_cache
         self._cores: dict[str, _Core] = {}
+
+    def _token_counts(self) -> tuple[collections.Counter, collections.Counter]:
+        """The counts of the tokens as written and in lower case, made from the book's word
+        counts instead of a count of every token: a token of letters is one of the book's
+        words (and each of its words is such a token), so only the few tokens that hold a
+        digit or a lost glyph, the ones the book's words do not know, are counted here, and
+        their words taken out of the book's counts."""
+        exact, own = self.book.counts.copy(), self.book.lower.copy()
+        for tok, n in collections.Counter(itertools.filterfalse(exact.__contains__, self.tokens)).items():
+            for w in WORD.findall(tok):
+                for counts, key in ((exact, w), (own, w.lower())):
+                    if counts[key] > n:
+                        counts[key] -= n
+                    else:
+                        del counts[key]
+            exact[tok] = n
+            own[tok.lower()] += n
+        return exact, own
 
     # -- vocabulary ------------------------------------------------------------------------
     def known(self, low: str) -> bool:
