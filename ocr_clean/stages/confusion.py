@@ -279,13 +279,15 @@ class _Run:
         pieces of forms broken by digits or a lost glyph (clearel\ufffd is no evidence of clearel)."""
         if self._pieces is None:
             pieces: collections.Counter = collections.Counter()
-            for t, n in self.exact.items():
-                if not (t.isascii() and t.isalpha()) and (LOST in t or HAS_DIGIT.search(t)):
+            exact = self.exact
+            for t in self.broken:       # the tokens that can hold a digit or lost glyph
+                if LOST in t or HAS_DIGIT.search(t):
                     for w in WORDISH.findall(t):
-                        pieces[w.lower()] += n
+                        pieces[w.lower()] += exact[t]
             self._pieces = pieces
             # the words whose count is above 0, for the look-ups of is_word
-            self._book_words = {w for w, n in self.book.lower.items() if n > pieces.get(w, 0)}
+            lower = self.book.lower
+            self._book_words = set(lower).difference([w for w, n in pieces.items() if lower.get(w, 0) <= n])
         return self.book.lower.get(word, 0) - self._pieces.get(word, 0)
 
     def freq(self, cand: str) -> float:
