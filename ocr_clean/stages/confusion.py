@@ -215,6 +215,7 @@ class _Run:
         self._markers = None
         self._forms: dict[str, str | None] = {}
         self._folded = None
+        self._spellings: dict[str, list[str]] = {}
         self._broken_pairs = None
         self._midcap = None
         self._pieces = None
@@ -240,8 +241,8 @@ class _Run:
         counts instead of a count of every token: a token of letters is one of the book's
         words (and each of its words is such a token), so only the few tokens that hold a
         digit or a lost glyph, the ones the book's words do not know, are counted here, and
-        their words taken out of the book's counts.  Their places among the tokens are kept
-        for :meth:`broken_pairs`."""
+        their words taken out of the book's counts.  Their places among the tokens and their
+        words are kept for :meth:`broken_pairs`."""
         exact, own, tokens = self.book.counts.copy(), self.book.lower.copy(), self.tokens
         found = list(itertools.filterfalse(exact.__contains__, tokens))
         places, k, index = [], -1, tokens.index
@@ -251,8 +252,10 @@ class _Run:
         self.broken_places = places
         broken = collections.Counter(found)
         self.broken = set(broken)       # the tokens holding a digit or lost glyph
+        self.broken_words = {}
         for tok, n in broken.items():
-            for w in WORD.findall(tok):
+            words = self.broken_words[tok] = WORD.findall(tok)
+            for w in words:
                 for counts, key in ((exact, w), (own, w.lower())):
                     if counts[key] > n:
                         counts[key] -= n
@@ -339,12 +342,15 @@ class _Run:
         """The tokens of letters that are the word ``low`` in lower case: its usual spellings
         (small, Capitalized, CAPITALS) when their counts make up all its tokens, else
         every spelling of the book that stands as a token."""
-        exact, broken = self.exact, self.broken
-        usual = [w for w in dict.fromkeys((low, low[:1].upper() + low[1:], low.upper()))
-                 if w in exact and w not in broken and w.lower() == low]
-        if sum(exact[w] for w in usual) == self.own.get(low, 0):
-            return usual
-        return [w for w in self.folded().get(low, ()) if w in exact]
+        got = self._spellings.get(low)
+        if got is None:
+            exact, broken = self.exact, self.broken
+            got = [w for w in dict.fromkeys((low, low[:1].upper() + low[1:], low.upper()))
+                   if w in exact and w not in broken and w.lower() == low]
+            if sum(exact[w] for w in got) != self.own.get(low, 0):
+                got = [w for w in self.folded().get(low, ()) if w in exact]
+            self._spellings[low] = got
+        return got
 
     def prefer_capital(self, cand: str) -> bool:
         """Does the book capitalize this word inside sentences more than it writes it small?"""
@@ -655,8 +661,8 @@ class _Run:
         words (``lexicon.WORD``'s, none in a number) are not the token itself.  Found from
         the places of those few tokens, worked out once."""
         if self._broken_pairs is None:
-            tokens, broken = self.tokens, self.broken
-            words_of = {tok: [w.lower() for w in WORD.findall(tok)] for tok in broken}
+            tokens = self.tokens
+            words_of = {tok: [w.lower() for w in words] for tok, words in self.broken_words.items()}
             pairs: list[tuple[str, str]] = []
             places = self.broken_places
             i, n = 0, len(places)
