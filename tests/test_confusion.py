@@ -149,6 +149,15 @@ def test_words_and_pairs_from_the_tokens(lexicon):
     assert dict(pairs) == {p: bigrams[p] for p in wanted}
     pairs = _PairCounts(run, {("the", "war")})
     assert pairs["war", "war"] == bigrams["war", "war"] > 0 and ("war", "war") in pairs
+    # spellings beyond small, Capitalized and CAPITALS; stretches of numbers between words,
+    # and at the text's ends
+    odd = "12 McDonald said MCDONALD mcdonald 3 4 McDONALD Said 5x6 said\ufffd said mcDonald 7"
+    other = _Run(Confusion(None, lexicon), odd)
+    assert other.exact == collections.Counter(TOKEN.findall(odd))
+    low = [w.lower() for w in book_words(odd)]
+    bigrams = collections.Counter(zip(low, low[1:]))
+    wanted = set(bigrams) | {("said", "said"), ("x", "mcdonald"), ("12", "mcdonald")}
+    assert dict(_PairCounts(other, wanted)) == {p: bigrams[p] for p in wanted}
 
     def around(word):
         if not WORDISH.fullmatch(word):
