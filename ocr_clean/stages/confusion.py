@@ -239,10 +239,10 @@ class _Run:
     def _token_counts(self) -> tuple[collections.Counter, collections.Counter]:
         """The counts of the tokens as written and in lower case, made from the book's word
         counts instead of a count of every token: a token of letters is one of the book's
-        words (and each of its words is such a token), so only the few tokens that hold a
-        digit or a lost glyph, the ones the book's words do not know, are counted here, and
-        their words taken out of the book's counts.  Their places among the tokens and their
-        words are kept for :meth:`broken_pairs`."""
+        words, and a word of the book is such a token unless it lies inside a token holding
+        a number or a lost glyph.  Only those few tokens, the ones the book's words do not
+        know, are counted here, and their words taken out of the book's counts.  Their
+        places among the tokens and their words are kept for :meth:`broken_pairs`."""
         exact, own, tokens = self.book.counts.copy(), self.book.lower.copy(), self.tokens
         found = list(itertools.filterfalse(exact.__contains__, tokens))
         places, k, index = [], -1, tokens.index
@@ -251,7 +251,7 @@ class _Run:
             places.append(k)
         self.broken_places = places
         broken = collections.Counter(found)
-        self.broken = set(broken)       # the tokens holding a digit or lost glyph
+        self.broken = set(broken)       # the tokens holding a number or a lost glyph
         self.broken_words = {}
         for tok, n in broken.items():
             words = self.broken_words[tok] = WORD.findall(tok)
