@@ -123,10 +123,8 @@ class ConfusionModel:
         lost_mark_weight = self.lost_mark_weight
         lost_r_weight = self.lost_r_weight
         # where a rule (or a lost glyph) can apply; between such sites letters are copied.
-        # moves[i]: the rules that apply at i, in their order, as (end, print, weight, (key, i, end));
-        # nxt[i]: the first site from i on (n if none)
+        # moves[i]: the rules that apply at i, in their order, as (end, print, weight, (key, i, end))
         moves: dict[int, list] = {}
-        nxt = [n] * (n + 1)
         at, width = self._at, self._width
         for i, ch in enumerate(tok):
             window = tok[i:i + width]
@@ -135,22 +133,23 @@ class ConfusionModel:
                 here = at[window] = tuple((len(scan), prnt, weight, end_only, key)
                                           for scan, prnt, weight, end_only, key in by_first.get(ch, ())
                                           if window.startswith(scan))
-            for length, prnt, weight, end_only, key in here:
-                j = i + length
-                if not end_only or j == n:
-                    moves.setdefault(i, []).append((j, prnt, weight, (key, i, j)))
-            if i in moves or ch == LOST or (ch in "lI" and i == n - 2 and tok[-1] == LOST):
-                nxt[i] = i
-        for i in range(n - 1, -1, -1):
-            if nxt[i] != i:
-                nxt[i] = nxt[i + 1]
+            if here:
+                found = [(i + length, prnt, weight, (key, i, i + length))
+                         for length, prnt, weight, end_only, key in here if not end_only or i + length == n]
+                if found:
+                    moves[i] = found
         # advance[i]: from position i, the next site and the letters copied up to it in lower
         # case, or None when something other than a letter stands between (no reading goes
-        # through); worked out once for each position
-        advance = []
-        for i in range(n + 1):
-            chunk = tok[i:nxt[i]]
-            advance.append((nxt[i], chunk.lower()) if not chunk or chunk.isalpha() else None)
+        # through); worked out once for each position, from the end
+        advance = [(n, "")] * (n + 1)
+        site = n
+        lost_end = n >= 2 and tok[-1] == LOST
+        for i in range(n - 1, -1, -1):
+            ch = tok[i]
+            if i in moves or ch == LOST or (lost_end and i == n - 2 and ch in "lI"):
+                site = i
+            chunk = tok[i:site]
+            advance[i] = (site, chunk.lower()) if not chunk or chunk.isalpha() else None
         # the rules used on the way down the walk, as (key, start, end) in the token (a list
         # changed in place: a walk makes no tuples until a reading is kept); the positions
         # copied as they are, letters all, are the ones no rule used
