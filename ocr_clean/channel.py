@@ -86,6 +86,11 @@ class ConfusionModel:
         # the same, as plain tuples for the walk: (scan, print, weight, end_only, key)
         self._by_first = {ch: [(r.scan, r.print, r.weight, r.end_only, r.key) for r in rs]
                           for ch, rs in self.by_first.items()}
+        # the rules whose scan starts a window of the longest scan's width, in their order, as
+        # (length, print, weight, end_only, key): worked out once per window seen, so a walk
+        # finds a position's rules with one look-up instead of trying every rule of its letter
+        self._width = max((len(r.scan) for r in rules), default=1)
+        self._at: dict[str, tuple] = {}
         self.max_rules = max_rules
         # the strong confusions inside lower-case words: where a real word may hide a misread
         strong = sorted({r.scan for r in rules if r.weight >= 0.1 and r.scan.isalpha() and r.scan.islower()
@@ -118,27 +123,33 @@ class ConfusionModel:
         lost_mark_weight = self.lost_mark_weight
         lost_r_weight = self.lost_r_weight
         # where a rule (or a lost glyph) can apply; between such sites letters are copied.
-        # moves[i]: the rules that apply at i, in their order, as (end, print, weight, (key, i, end));
-        # nxt[i]: the first site from i on (n if none)
+        # moves[i]: the rules that apply at i, in their order, as (end, print, weight, (key, i, end))
         moves: dict[int, list] = {}
-        nxt = [n] * (n + 1)
+        at, width = self._at, self._width
         for i, ch in enumerate(tok):
-            for scan, prnt, weight, end_only, key in by_first.get(ch, ()):
-                j = i + len(scan)
-                if tok.startswith(scan, i) and (not end_only or j == n):
-                    moves.setdefault(i, []).append((j, prnt, weight, (key, i, j)))
-            if i in moves or ch == LOST or (ch in "lI" and i == n - 2 and tok[-1] == LOST):
-                nxt[i] = i
-        for i in range(n - 1, -1, -1):
-            if nxt[i] != i:
-                nxt[i] = nxt[i + 1]
+            window = tok[i:i + width]
+            here = at.get(window)
+            if here is None:
+                here = at[window] = tuple((len(scan), prnt, weight, end_only, key)
+                                          for scan, prnt, weight, end_only, key in by_first.get(ch, ())
+                                          if window.startswith(scan))
+            if here:
+                found = [(i + length, prnt, weight, (key, i, i + length))
+                         for length, prnt, weight, end_only, key in here if not end_only or i + length == n]
+                if found:
+                    moves[i] = found
         # advance[i]: from position i, the next site and the letters copied up to it in lower
         # case, or None when something other than a letter stands between (no reading goes
-        # through); worked out once for each position
-        advance = []
-        for i in range(n + 1):
-            chunk = tok[i:nxt[i]]
-            advance.append((nxt[i], chunk.lower()) if not chunk or chunk.isalpha() else None)
+        # through); worked out once for each position, from the end
+        advance = [(n, "")] * (n + 1)
+        site = n
+        lost_end = n >= 2 and tok[-1] == LOST
+        for i in range(n - 1, -1, -1):
+            ch = tok[i]
+            if i in moves or ch == LOST or (lost_end and i == n - 2 and ch in "lI"):
+                site = i
+            chunk = tok[i:site]
+            advance[i] = (site, chunk.lower()) if not chunk or chunk.isalpha() else None
         # the rules used on the way down the walk, as (key, start, end) in the token (a list
         # changed in place: a walk makes no tuples until a reading is kept); the positions
         # copied as they are, letters all, are the ones no rule used

@@ -134,17 +134,30 @@ def test_token_patterns_are_the_regex_ones():
 
 
 def test_words_and_pairs_from_the_tokens(lexicon):
-    """The book's words made from the tokens are BookVocab's; the word pairs counted for the
-    pairs wanted (and for one asked later) are its bigrams'; the runs of letters around a
-    word are what a regex over the text finds, for the first word asked and a later one."""
+    """The tokens' counts made from the book's word counts are a count of the tokens; the
+    word pairs counted from the tokens for the pairs wanted (and for one asked later) are
+    BookVocab's bigrams', every pair of the text and some it does not have; the runs of
+    letters around a word are what a regex over the text finds, for the first word asked
+    and a later one."""
     run = _Run(Confusion(None, lexicon), TRICKY)
-    low = run.lower_words()
-    assert low == [w.lower() for w in book_words(TRICKY)]
+    assert run.exact == collections.Counter(TOKEN.findall(TRICKY))
+    assert run.own == collections.Counter(t.lower() for t in TOKEN.findall(TRICKY))
+    low = [w.lower() for w in book_words(TRICKY)]
     bigrams = collections.Counter(zip(low, low[1:]))
-    pairs = _PairCounts(low, {("the", "war"), ("war", "the"), ("no", "such")})
-    assert dict(pairs) == {("the", "war"): bigrams["the", "war"], ("war", "the"): bigrams["war", "the"],
-                           ("no", "such"): 0}
+    wanted = set(bigrams) | {("no", "such"), ("war1", "stra\u00dfe"), ("1930", "the"), ("ab", "cd")}
+    pairs = _PairCounts(run, wanted)
+    assert dict(pairs) == {p: bigrams[p] for p in wanted}
+    pairs = _PairCounts(run, {("the", "war")})
     assert pairs["war", "war"] == bigrams["war", "war"] > 0 and ("war", "war") in pairs
+    # spellings beyond small, Capitalized and CAPITALS; stretches of numbers between words,
+    # and at the text's ends
+    odd = "12 McDonald said MCDONALD mcdonald 3 4 McDONALD Said 5x6 said\ufffd said mcDonald 7"
+    other = _Run(Confusion(None, lexicon), odd)
+    assert other.exact == collections.Counter(TOKEN.findall(odd))
+    low = [w.lower() for w in book_words(odd)]
+    bigrams = collections.Counter(zip(low, low[1:]))
+    wanted = set(bigrams) | {("said", "said"), ("x", "mcdonald"), ("12", "mcdonald")}
+    assert dict(_PairCounts(other, wanted)) == {p: bigrams[p] for p in wanted}
 
     def around(word):
         if not WORDISH.fullmatch(word):

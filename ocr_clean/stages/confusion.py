@@ -155,21 +155,38 @@ class _Target:
 
 
 class _PairCounts(dict):
-    """Counts of chosen word pairs ``(a, b)`` of a sequence of words: ``counts[a, b]``.
+    """Counts of chosen word pairs ``(a, b)`` (lower case) of the book's words in text order:
+    ``counts[a, b]``, the same as ``BookVocab.bigrams[a, b]``.
 
-    The pairs wanted are counted in one pass (a set look-up per pair, no count of every
-    pair); a pair outside them is counted on its own when asked."""
+    Counted on the run's tokens as written, with no lower-case copy of the book: a token of
+    letters is one word, so each pair wanted stands for the pairs of its words' spellings
+    (:meth:`_Run.spellings`), found among adjacent tokens in one pass (a set look-up per
+    pair); the pairs around the few tokens holding a digit or lost glyph are read from
+    :meth:`_Run.broken_pairs`.  A pair outside the chosen ones is counted when asked."""
 
-    def __init__(self, words: list[str], wanted: set) -> None:
-        super().__init__(dict.fromkeys(wanted, 0))
-        self.words = words
-        for pair in filter(wanted.__contains__, zip(words, itertools.islice(words, 1, None))):
-            self[pair] += 1
+    def __init__(self, run: "_Run", wanted: set) -> None:
+        super().__init__()
+        self.run = run
+        self._count(wanted)
 
     def __missing__(self, pair: tuple[str, str]) -> int:
-        words = self.words
-        n = self[pair] = sum(1 for p in zip(words, itertools.islice(words, 1, None)) if p == pair)
-        return n
+        self._count({pair})
+        return self[pair]
+
+    def _count(self, wanted: set) -> None:
+        run = self.run
+        written: dict[tuple[str, str], tuple[str, str]] = {}
+        for pair in wanted:
+            self[pair] = 0
+            after = run.spellings(pair[1])
+            for a in run.spellings(pair[0]):
+                for b in after:
+                    written[a, b] = pair
+        tokens = run.tokens
+        for pair in filter(written.__contains__, zip(tokens, itertools.islice(tokens, 1, None))):
+            self[written[pair]] += 1
+        for pair in filter(wanted.__contains__, run.broken_pairs()):
+            self[pair] += 1
 
 
 class _Core:
@@ -194,16 +211,12 @@ class _Run:
         self.user = self.lex.user_lower | {w.lower() for w in self.lex.protected}
         self.token, self.token_start = token_patterns(text)
         self.tokens = self.token.findall(text)     # TOKEN's, in text order
-        self.exact = collections.Counter(self.tokens)
-        own: dict[str, int] = {}
-        for t, n in self.exact.items():
-            low = t.lower()
-            own[low] = own.get(low, 0) + n
-        self.own = collections.Counter(own)
+        self.exact, self.own = self._token_counts()
         self._markers = None
         self._forms: dict[str, str | None] = {}
-        self._all_forms = None
-        self._order = None
+        self._folded = None
+        self._spellings: dict[str, list[str]] = {}
+        self._broken_pairs = None
         self._midcap = None
         self._pieces = None
         self._book_words = None
@@ -223,6 +236,35 @@ class _Run:
         self.cache = stage._readings_cache
         self._cores: dict[str, _Core] = {}
 
+    def _token_counts(self) -> tuple[collections.Counter, collections.Counter]:
+        """The counts of the tokens as written and in lower case, made from the book's word
+        counts instead of a count of every token: a token of letters is one of the book's
+        words, and a word of the book is such a token unless it lies inside a token holding
+        a number or a lost glyph.  Only those few tokens, the ones the book's words do not
+        know, are counted here, and their words taken out of the book's counts.  Their
+        places among the tokens and their words are kept for :meth:`broken_pairs`."""
+        exact, own, tokens = self.book.counts.copy(), self.book.lower.copy(), self.tokens
+        found = list(itertools.filterfalse(exact.__contains__, tokens))
+        places, k, index = [], -1, tokens.index
+        for tok in found:       # each found from the one before: one pass over the tokens in all
+            k = index(tok, k + 1)
+            places.append(k)
+        self.broken_places = places
+        broken = collections.Counter(found)
+        self.broken = set(broken)       # the tokens holding a number or a lost glyph
+        self.broken_words = {}
+        for tok, n in broken.items():
+            words = self.broken_words[tok] = WORD.findall(tok)
+            for w in words:
+                for counts, key in ((exact, w), (own, w.lower())):
+                    if counts[key] > n:
+                        counts[key] -= n
+                    else:
+                        del counts[key]
+            exact[tok] = n
+            own[tok.lower()] += n
+        return exact, own
+
     # -- vocabulary ------------------------------------------------------------------------
     def known(self, low: str) -> bool:
         return self.english.get(low, 0.0) >= self.cfg["english_min"] or low in self.user
@@ -240,13 +282,15 @@ class _Run:
         pieces of forms broken by digits or a lost glyph (clearel\ufffd is no evidence of clearel)."""
         if self._pieces is None:
             pieces: collections.Counter = collections.Counter()
-            for t, n in self.exact.items():
-                if not (t.isascii() and t.isalpha()) and (LOST in t or HAS_DIGIT.search(t)):
+            exact = self.exact
+            for t in self.broken:       # the tokens that can hold a digit or lost glyph
+                if LOST in t or HAS_DIGIT.search(t):
                     for w in WORDISH.findall(t):
-                        pieces[w.lower()] += n
+                        pieces[w.lower()] += exact[t]
             self._pieces = pieces
             # the words whose count is above 0, for the look-ups of is_word
-            self._book_words = {w for w, n in self.book.lower.items() if n > pieces.get(w, 0)}
+            lower = self.book.lower
+            self._book_words = set(lower).difference([w for w, n in pieces.items() if lower.get(w, 0) <= n])
         return self.book.lower.get(word, 0) - self._pieces.get(word, 0)
 
     def freq(self, cand: str) -> float:
@@ -277,30 +321,36 @@ class _Run:
                 best = max(counts[w] for w in spellings)
                 spellings = [w for w in spellings if counts[w] == best]
                 if len(spellings) > 1:
-                    order = self.book_order()
-                    spellings.sort(key=order.__getitem__)
+                    spellings.sort(key=self.folded()[cand].index)
                 form = spellings[0]
-            else:
-                form = self.all_forms().get(cand, (None,))[0]
+            else:   # the first of the most frequent
+                form = max(self.folded()[cand], key=counts.__getitem__)
         self._forms[cand] = form
         return form
 
-    def book_order(self) -> dict[str, int]:
-        """Where each spelling stands in the book's counts (the order of first use)."""
-        if self._order is None:
-            self._order = {w: i for i, w in enumerate(self.book.counts)}
-        return self._order
+    def folded(self) -> dict[str, list[str]]:
+        """Every spelling of the book's words, by the word in lower case, in the order of the
+        book's counts (the order of first use)."""
+        if self._folded is None:
+            folded: dict[str, list[str]] = {}
+            for w in self.book.counts:
+                folded.setdefault(w.lower(), []).append(w)
+            self._folded = folded
+        return self._folded
 
-    def all_forms(self) -> dict[str, tuple[str, int]]:
-        """Every folded word of the book with its most frequent spelling (first on a tie)."""
-        if self._all_forms is None:
-            forms: dict[str, tuple[str, int]] = {}
-            for w, n in self.book.counts.items():
-                low = w.lower()
-                if low not in forms or n > forms[low][1]:
-                    forms[low] = (w, n)
-            self._all_forms = forms
-        return self._all_forms
+    def spellings(self, low: str) -> list[str]:
+        """The tokens of letters that are the word ``low`` in lower case: its usual spellings
+        (small, Capitalized, CAPITALS) when their counts make up all its tokens, else
+        every spelling of the book that stands as a token."""
+        got = self._spellings.get(low)
+        if got is None:
+            exact, broken = self.exact, self.broken
+            got = [w for w in dict.fromkeys((low, low[:1].upper() + low[1:], low.upper()))
+                   if w in exact and w not in broken and w.lower() == low]
+            if sum(exact[w] for w in got) != self.own.get(low, 0):
+                got = [w for w in self.folded().get(low, ()) if w in exact]
+            self._spellings[low] = got
+        return got
 
     def prefer_capital(self, cand: str) -> bool:
         """Does the book capitalize this word inside sentences more than it writes it small?"""
@@ -602,17 +652,34 @@ class _Run:
                             if nxt:
                                 wanted.add((p.cand, nxt))
                     t = t.alt
-            self._pair_counts = _PairCounts(self.lower_words(), wanted)
+            self._pair_counts = _PairCounts(self, wanted)
         return self._pair_counts
 
-    def lower_words(self) -> list[str]:
-        """The book's words (``lexicon.WORD``'s, as ``BookVocab`` counts them) in lower case, in
-        text order, made from the tokens: every word lies inside one token, and a token of
-        ASCII letters is one word, so ``WORD`` is only asked of the few other distinct tokens."""
-        words_of = {tok: (tok.lower(),) for tok in self.exact}
-        for tok in self.odd_tokens():
-            words_of[tok] = tuple(w.lower() for w in WORD.findall(tok))
-        return list(itertools.chain.from_iterable(map(words_of.__getitem__, self.tokens)))
+    def broken_pairs(self) -> list[tuple[str, str]]:
+        """The book's word pairs (lower case) that are no pair of adjacent tokens of letters:
+        those around and inside each stretch of tokens holding a digit or lost glyph, whose
+        words (``lexicon.WORD``'s, none in a number) are not the token itself.  Found from
+        the places of those few tokens, worked out once."""
+        if self._broken_pairs is None:
+            tokens = self.tokens
+            words_of = {tok: [w.lower() for w in words] for tok, words in self.broken_words.items()}
+            pairs: list[tuple[str, str]] = []
+            places = self.broken_places
+            i, n = 0, len(places)
+            while i < n:
+                first = last = places[i]
+                while i + 1 < n and places[i + 1] == last + 1:
+                    i += 1
+                    last += 1
+                i += 1
+                words = [tokens[first - 1].lower()] if first > 0 else []
+                for k in range(first, last + 1):
+                    words += words_of[tokens[k]]
+                if last + 1 < len(tokens):
+                    words.append(tokens[last + 1].lower())
+                pairs.extend(zip(words, words[1:]))
+            self._broken_pairs = pairs
+        return self._broken_pairs
 
     def near(self, t: _Target) -> tuple[str | None, str | None, bool]:
         """(previous word, next word, sentence start) of a target, worked out once."""
