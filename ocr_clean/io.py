@@ -27,8 +27,9 @@ def decode(data: bytes, name: str = "input") -> str:
 
 
 def normalize(text: str, name: str = "input") -> str:
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    """LF line ends, no byte-order mark (nor a repeated one: a file saved twice by a tool that
+    adds one); refuses a text with nothing to clean."""
+    text = text.lstrip("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(f"{name}: the file is empty (nothing to clean)")

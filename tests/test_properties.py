@@ -132,6 +132,8 @@ def test_carriage_returns_in_a_string_are_line_ends_and_undo_gives_them_back():
 @FAST
 @given(st.one_of(st.binary(max_size=200), scan_text().map(lambda s: s.encode("utf-8", "surrogatepass")),
                  st.text(max_size=80).map(lambda s: s.encode("utf-16"))))
+@example(b"\xef\xbb\xbf\xef\xbb\xbf")          # two byte-order marks and nothing else
+@example(b"\xef\xbb\xbf\xef\xbb\xbfword\r\n")
 def test_any_bytes_are_read_or_refused_in_one_line(data):
     from ocr_clean.io import InputError, decode
 
