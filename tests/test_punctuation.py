@@ -140,3 +140,26 @@ def test_book_idempotent(stage: Punctuation, book) -> None:
     again = _run(stage, doc.text)
     applied = [e for e in again.ledger if e.status != QUEUED]
     assert len(applied) <= 5, [(e.rule, e.before, e.after, e.context) for e in applied[:5]]
+
+
+@pytest.mark.parametrize("text", [
+    "III liThe lia-IINew 1/I /1/I l/ \\I x/I.  a  .b   ,c\t .d( .\n .e ..  f ?  \n\n  g",
+    'He said  , "1/ democratic  . . . party./I and II  ]  (  I ) li\n\nliII I/ /II\u2014IIa',
+    "   ", " .", "", "II", "li", "a /I", "word  \u00a0 . end .",
+])
+def test_candidate_places_find_every_match(stage: Punctuation, text: str) -> None:
+    """The glyph and space patterns tried only at ``_glyph_starts`` / ``_space_runs`` find
+    the same matches as a search of the whole text (overlapping glyphs, runs of spaces)."""
+    from ocr_clean.stages.punctuation import _matches_at
+
+    def spans(ms):
+        return [(m.span(), m.groups()) for m in ms]
+
+    at = stage._glyph_starts(text)
+    runs = stage._space_runs(text)
+    for pat, pats in ((stage.re_prefix, stage.pat.quote_prefix),
+                      (stage.re_suffix, stage.pat.quote_suffix),
+                      (stage.re_token, stage.pat.quote_token)):
+        assert spans(_matches_at(pat, text, at(pats))) == spans(pat.finditer(text))
+    for pat in (stage.re_before, stage.re_multi):
+        assert spans(_matches_at(pat, text, runs)) == spans(pat.finditer(text))

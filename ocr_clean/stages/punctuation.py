@@ -165,6 +165,9 @@ class Punctuation(Stage):
         self.re_before = re.compile(r"( (?<=[^\s(\[{] ) *)(" + cp + ")")
         self.re_after_open = re.compile(r"(" + _alt(p.open_punct) + r")( +)(?=\S)")
         self.re_multi = re.compile(r"  (?<=\S  ) *(?=\S)")
+        # a space followed by a space or a closing mark (see ``_space_runs``)
+        self.re_space_next = re.compile(
+            " [ " + "".join(re.escape(x[:1]) for x in sorted(p.close_punct)) + "]")
         self.re_token = re.compile(r"(" + _alt_behind(p.quote_token, "!", r"\S") + r")(?!\S)")
         self.re_prefix = re.compile(r"(" + _alt_behind(p.quote_prefix, "!", r"[^\s(\[\-\u2014]")
                                     + r")([A-Za-z][A-Za-z'\u2019-]*)")
@@ -207,21 +210,29 @@ class Punctuation(Stage):
                 k = bisect_right(starts, m.start()) - 1
                 found.setdefault(k, {}).setdefault(kind, []).append(m)
 
-        put("quote", re.finditer('"', text))
-        put("prefix", self._prefix_matches(text))
-        put("suffix", self.re_suffix.finditer(text))
-        put("token", self.re_token.finditer(text))
+        # a quote needs a look only when a space is before it (else no quote-space edit)
+        # or a glyph may be one
+        put("quote", re.finditer('"(?<= ")', text))
+        glyph_at = self._glyph_starts(text)
+        qp = self.pat.quote_prefix
+        put("prefix", [m for m in _matches_at(self.re_prefix, text, glyph_at(qp))
+                       if not qp[m.group(1)][1] or m.group(2)[0].isupper()])
+        put("suffix", _matches_at(self.re_suffix, text, glyph_at(self.pat.quote_suffix)))
+        put("token", _matches_at(self.re_token, text, glyph_at(self.pat.quote_token)))
         for kind, matches in self._apostrophe_matches(text).items():
             put(kind, matches)
-        put("bracket", re.finditer(r"\(", text))
-        put("bracket", re.finditer(r"\[", text))
-        put("before", self.re_before.finditer(text))
+        # a mismatched pair has a square bracket; a bracketed "I" read as "!" has a space
+        # inside its brackets
+        for c in ("\\[", "\\]") + (("\\( ", " \\)(?<= \\))") if ctx["bang_ok"] else ()):
+            put("bracket", re.finditer(c, text))
+        runs = self._space_runs(text)
+        put("before", _matches_at(self.re_before, text, runs))
         # the opening marks are rare: the pattern is tried only where one of them begins
         # (a search for two or more different first characters is slow in ``re``)
         firsts = {x[:1] for x in self.pat.open_punct}
         put("after_open", _matches_at(self.re_after_open, text, sorted(
             m.start() for c in firsts for m in re.finditer(re.escape(c), text))))
-        put("multi", self.re_multi.finditer(text))
+        put("multi", _matches_at(self.re_multi, text, runs))
         for k, (s, e) in enumerate(spans):
             if text[s] == " " or text[e - 1] == " ":
                 found.setdefault(k, {})["edge"] = []
@@ -231,12 +242,41 @@ class Punctuation(Stage):
             out.extend(self._paragraph(text[s:e], s, ctx, found[k]))
         return out
 
-    def _prefix_matches(self, text: str) -> list[re.Match]:
-        """The glued-prefix glyphs (``liThe``) of the text, without those whose pattern wants
-        a capital after it and has none (``like``: most of the matches)."""
-        qp = self.pat.quote_prefix
-        return [m for m in self.re_prefix.finditer(text)
-                if not qp[m.group(1)][1] or m.group(2)[0].isupper()]
+    def _glyph_starts(self, text: str):
+        """A function giving, for a set of quote glyphs (``/I``, ``li``...), the sorted places
+        where one of them may begin (a few more do no harm: ``_matches_at`` tries its pattern
+        there).  Each glyph is found by one character that is no letter or digit (``/``:
+        rare in prose), searched alone, which ``re`` does at C speed; a glyph of letters and
+        digits only (``II``) is searched whole.  One search per such character serves all
+        the glyph patterns, instead of a search of each pattern over the whole text."""
+        anchors: dict[str, list[tuple[str, int]]] = {}   # searched string: [(glyph, offset)]
+        glyphs = {*self.pat.quote_prefix, *self.pat.quote_suffix, *self.pat.quote_token}
+        for g in glyphs:
+            k = next((i for i, c in enumerate(g) if not c.isalnum()), None)
+            anchors.setdefault(g if k is None else g[k], []).append((g, 0 if k is None else k))
+        at: dict[str, list[int]] = {g: [] for g in glyphs}
+        for a, users in anchors.items():
+            hits = [m.start() for m in re.finditer(re.escape(a), text)]
+            if len(a) > 1:   # the search skips occurrences overlapping a found one (III)
+                hits = [h + i for h in hits for i in range(len(a))]
+            for g, k in users:
+                at[g].extend(h - k for h in hits if h >= k)
+        return lambda pats: sorted({i for g in pats for i in at[g]})
+
+    def _space_runs(self, text: str) -> list[int]:
+        """The starts of the runs of spaces that are two or more long or end at a closing
+        mark: the only places where ``re_before`` and ``re_multi`` can match (both begin with
+        a run of spaces after a character that is no space).  Found by one search for a
+        space followed by a space or a mark (a literal first character), instead of two
+        patterns with look-behinds tried at every space."""
+        out = []
+        for m in self.re_space_next.finditer(text):
+            i = m.start()
+            while i and text[i - 1] == " ":
+                i -= 1
+            if not out or out[-1] != i:
+                out.append(i)
+        return out
 
     def _apostrophe_matches(self, text: str) -> dict[str, list[re.Match]]:
         """The matches of the four apostrophe patterns, each tried only where it can begin:
@@ -392,7 +432,7 @@ class Punctuation(Stage):
 
     def _quotes(self, p: str, off: int, ctx, prefixes, suffixes, tokens, add) -> None:
         """Spaced and misread double quotes; ``prefixes`` / ``suffixes`` / ``tokens`` are the
-        paragraph's matches of ``_prefix_matches`` / ``re_suffix`` / ``re_token`` (text offsets)."""
+        paragraph's matches of ``re_prefix`` (those kept) / ``re_suffix`` / ``re_token`` (text offsets)."""
         real = [_Q(m.start(), m.end(), self._classify(p, m.start(), m.end()))
                 for m in re.finditer('"', p)]
         glyphs: list[tuple[_Q, int, int, str, float, str]] = []   # quote, edit span, note
