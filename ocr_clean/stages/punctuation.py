@@ -52,6 +52,11 @@ from .base import Stage, register
 PARA = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]*)*")
 OPENER_CHARS = "([{-\u2014/"
 CLOSE_FOLLOW = ".,;:?!)]}-*'\u2014"
+# a quote between a space and one of these may be a closing quote with a stray space before
+STRAY_BEFORE = ",.;:?!)]-*\u2014"
+# the real quotes that may have a stray space: a space before, a space or STRAY_BEFORE after
+# (a literal first character, so that ``re`` skips to each quote at C speed)
+SPACED_QUOTE = re.compile('"(?<= ")(?=[ ' + re.escape(STRAY_BEFORE) + "])")
 ROMAN = re.compile(r"[IVXLC]+")
 AFTER_MARK = frozenset(" \n\"'\u2019\u201d)]-\u2014,;:.?!*/")
 SQ_CLOSE = re.compile(r"(?<=[a-z.,?!])['\u2019](?![\w'\u2019])(?<!s')")
@@ -210,9 +215,9 @@ class Punctuation(Stage):
                 k = bisect_right(starts, m.start()) - 1
                 found.setdefault(k, {}).setdefault(kind, []).append(m)
 
-        # a quote needs a look only when a space is before it (else no quote-space edit)
-        # or a glyph may be one
-        put("quote", re.finditer('"(?<= ")', text))
+        # a paragraph's quotes need a look only when one may have a stray space, or a
+        # glyph may be a quote
+        put("quote", SPACED_QUOTE.finditer(text))
         glyph_at = self._glyph_starts(text)
         qp = self.pat.quote_prefix
         put("prefix", [m for m in _matches_at(self.re_prefix, text, glyph_at(qp))
@@ -257,26 +262,24 @@ class Punctuation(Stage):
         at: dict[str, list[int]] = {g: [] for g in glyphs}
         for a, users in anchors.items():
             hits = [m.start() for m in re.finditer(re.escape(a), text)]
-            if len(a) > 1:   # the search skips occurrences overlapping a found one (III)
-                hits = [h + i for h in hits for i in range(len(a))]
+            # the search skips an occurrence overlapping a found one (``II`` in ``III``):
+            # one can start ``i`` further where the string's end repeats its start
+            again = [i for i in range(1, len(a)) if a[i:] == a[:len(a) - i]]
+            if again:
+                hits = [h + i for h in hits for i in (0, *again)]
             for g, k in users:
                 at[g].extend(h - k for h in hits if h >= k)
         return lambda pats: sorted({i for g in pats for i in at[g]})
 
     def _space_runs(self, text: str) -> list[int]:
-        """The starts of the runs of spaces that are two or more long or end at a closing
-        mark: the only places where ``re_before`` and ``re_multi`` can match (both begin with
-        a run of spaces after a character that is no space).  Found by one search for a
-        space followed by a space or a mark (a literal first character), instead of two
-        patterns with look-behinds tried at every space."""
-        out = []
-        for m in self.re_space_next.finditer(text):
-            i = m.start()
-            while i and text[i - 1] == " ":
-                i -= 1
-            if not out or out[-1] != i:
-                out.append(i)
-        return out
+        """Places that include the start of every run of spaces that is two or more long or
+        ends at a closing mark: the only places where ``re_before`` and ``re_multi`` can
+        match (both begin with a run of spaces after a character that is no space).  Found
+        by one search for a space followed by a space or a mark (a literal first character,
+        and the search reaches each run's start before anything in it), instead of two
+        patterns with look-behinds tried at every space; the few places inside a run that
+        it gives too do no harm."""
+        return [m.start() for m in self.re_space_next.finditer(text)]
 
     def _apostrophe_matches(self, text: str) -> dict[str, list[re.Match]]:
         """The matches of the four apostrophe patterns, each tried only where it can begin:
@@ -557,7 +560,7 @@ class Punctuation(Stage):
         for k, q in enumerate(seq):
             i = q.pos
             if q.role == "C" and q in real and 1 < i < n - 1 and p[i - 1] == " " \
-                    and p[i - 2] not in " ." and p[i + 1] in ",.;:?!)]-*\u2014":
+                    and p[i - 2] not in " ." and p[i + 1] in STRAY_BEFORE:
                 # `socialists "-is`: a closing quote with a stray space before it
                 sc = self._support(seq, k, "C")
                 if min(sc) >= 1 and max(sc) == 2:
