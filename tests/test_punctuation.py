@@ -145,7 +145,7 @@ def test_book_idempotent(stage: Punctuation, book) -> None:
 @pytest.mark.parametrize("text", [
     "III liThe lia-IINew 1/I /1/I l/ \\I x/I.  a  .b   ,c\t .d( .\n .e ..  f ?  \n\n  g",
     'He said  , "1/ democratic  . . . party./I and II  ]  (  I ) li\n\nliII I/ /II\u2014IIa',
-    "   ", " .", "", "II", "li", "a /I", "word  \u00a0 . end .",
+    "   ", " .", "", "II", "li", "a /I", "word  \u00a0 . end .", "x_liThe \u00b2II _II\tliNew",
 ])
 def test_candidate_places_find_every_match(stage: Punctuation, text: str) -> None:
     """The glyph and space patterns tried only at ``_glyph_starts`` / ``_space_runs`` find

@@ -250,23 +250,26 @@ class Punctuation(Stage):
     def _glyph_starts(self, text: str):
         """A function giving, for a set of quote glyphs (``/I``, ``li``...), the sorted places
         where one of them may begin (a few more do no harm: ``_matches_at`` tries its pattern
-        there).  Each glyph is found by one character that is no letter or digit (``/``:
+        there).  Each glyph is found by its first character that is no letter or digit (``/``:
         rare in prose), searched alone, which ``re`` does at C speed; a glyph of letters and
-        digits only (``II``) is searched whole.  One search per such character serves all
-        the glyph patterns, instead of a search of each pattern over the whole text."""
-        anchors: dict[str, list[tuple[str, int]]] = {}   # searched string: [(glyph, offset)]
+        digits only (``II``, ``li``) is searched whole, and only where no letter, digit or
+        ``_`` is just before it (``\\w``), since every glyph pattern wants a space, a mark
+        or the text's start there (this leaves out the ``li`` inside words, most of them;
+        and an occurrence overlapping a found one, as in ``III``, has a glyph character
+        before it, so it is never wanted).  One search per such character or glyph serves all the glyph
+        patterns, instead of a search of each pattern over the whole text."""
+        anchors: dict[str, list[tuple[str, int]]] = {}   # searched pattern: [(glyph, offset)]
         glyphs = {*self.pat.quote_prefix, *self.pat.quote_suffix, *self.pat.quote_token}
         for g in glyphs:
             k = next((i for i, c in enumerate(g) if not c.isalnum()), None)
-            anchors.setdefault(g if k is None else g[k], []).append((g, 0 if k is None else k))
+            if k is None:
+                a = re.escape(g)
+                anchors.setdefault(rf"{a}(?<!\w{a})", []).append((g, 0))
+            else:
+                anchors.setdefault(re.escape(g[k]), []).append((g, k))
         at: dict[str, list[int]] = {g: [] for g in glyphs}
         for a, users in anchors.items():
-            hits = [m.start() for m in re.finditer(re.escape(a), text)]
-            # the search skips an occurrence overlapping a found one (``II`` in ``III``):
-            # one can start ``i`` further where the string's end repeats its start
-            again = [i for i in range(1, len(a)) if a[i:] == a[:len(a) - i]]
-            if again:
-                hits = [h + i for h in hits for i in (0, *again)]
+            hits = [m.start() for m in re.finditer(a, text)]
             for g, k in users:
                 at[g].extend(h - k for h in hits if h >= k)
         return lambda pats: sorted({i for g in pats for i in at[g]})
