@@ -60,6 +60,8 @@ SPACED_QUOTE = re.compile('"(?<= ")(?=[ ' + re.escape(STRAY_BEFORE) + "])")
 ROMAN = re.compile(r"[IVXLC]+")
 AFTER_MARK = frozenset(" \n\"'\u2019\u201d)]-\u2014,;:.?!*/")
 SQ_CLOSE = re.compile(r"(?<=[a-z.,?!])['\u2019](?![\w'\u2019])(?<!s')")
+LETTERS = re.compile(r"[A-Za-z]+")
+DIGIT = re.compile(r"\d")
 WORD_BEFORE = re.compile(r"[A-Za-z]+$")
 WORD_AFTER = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
 SQ_OPEN = re.compile(r"(?<![\w'\u2019 ])['\u2019](?!(?:s|t|d|ll|re|ve|m)\b)(?=[A-Za-z])|(?<= )['\u2019](?=[A-Za-z]{2})(?!(?:s|t|d|ll|re|ve|m)\b)")
@@ -228,7 +230,7 @@ class Punctuation(Stage):
             put(kind, matches)
         # a mismatched pair has a square bracket; a bracketed "I" read as "!" has a space
         # inside its brackets
-        for c in ("\\[", "\\]") + (("\\( ", " \\)(?<= \\))") if ctx["bang_ok"] else ()):
+        for c in ("\\[", "\\]") + (("\\( ", "\\)(?<= \\))") if ctx["bang_ok"] else ()):
             put("bracket", re.finditer(c, text))
         runs = self._space_runs(text)
         put("before", _matches_at(self.re_before, text, runs))
@@ -648,10 +650,10 @@ class Punctuation(Stage):
     @staticmethod
     def _shape(content: str) -> str:
         """A coarse shape of a bracket's contents: title, cite (has digits), lower, mixed."""
-        words = re.findall(r"[A-Za-z]+", content)
+        words = LETTERS.findall(content)
         if not words:
             return "none"
-        if re.search(r"\d", content):
+        if DIGIT.search(content):
             return "cite"
         long_words = [w for w in words if len(w) > 3]
         long_caps = sum(1 for w in long_words if w[0].isupper())
