@@ -31,13 +31,18 @@ Digits glued after words or punctuation (footnote markers) and a lone ``'`` afte
 Speed: the patterns that find where a rule applies are searched once over the whole text,
 and written so that each starts with a literal character (a look-behind comes after the first
 character, not before it), which lets the ``re`` engine skip ahead at C speed instead of trying
-the pattern at every position; the patterns whose first characters are rare (apostrophes,
-opening brackets) are tried only where those are (``_matches_at``).  The matches are sorted
-into their paragraphs and only the paragraphs that have one are visited.  (None of the
-patterns crosses a paragraph break, and a look-around that meets the break's newline decides
-as it does at the paragraph's edge, so the matches are those of a search paragraph by
-paragraph.)  The few word counts the glyph rule needs come from the document's vocabulary,
-counted once for all the stages (``Stage.book_vocab``).
+the pattern at every position (a search for one of several first characters is several times
+slower in ``re`` than one for a single character).  Most patterns are not searched at all but
+tried only at a few candidate places (``_matches_at``) found by such searches of a
+literal: the apostrophes, the opening brackets, the rare characters of the misread-quote
+glyphs (``_glyph_starts``), the runs of spaces before a mark or two long (``_space_runs``).
+The matches are sorted into their paragraphs and only the paragraphs that have one are
+visited; the quotes and brackets of a paragraph are looked at only where one of them may need
+an edit (a quote with a space before it, a square bracket).  (None of the patterns crosses a
+paragraph break, and a look-around that meets the break's newline decides as it does at the
+paragraph's edge, so the matches are those of a search paragraph by paragraph.)  The few word
+counts the glyph rule needs come from the document's vocabulary, counted once for all the
+stages (``Stage.book_vocab``).
 """
 from __future__ import annotations
 
