@@ -207,10 +207,15 @@ class Punctuation(Stage):
 
     # -- entry point ---------------------------------------------------------------------
     def propose(self, text: str, doc) -> list[Edit]:
+        # the places of the opening marks and brackets, each found once for all the patterns
+        # that begin with one (a search for two or more different first characters is slow
+        # in ``re``)
+        firsts = {x[:1] for x in self.pat.open_punct}
+        at = {c: [m.start() for m in re.finditer(re.escape(c), text)] for c in {"(", "[", *firsts}}
         ctx = {
             "book": self.book_vocab(text, doc) if self.lexicon is not None else None,
             "bang_ok": any(b.search(text) for b in BANG_BOOK),
-            "brackets": self._bracket_habits(text),
+            "brackets": self._bracket_habits(text, at),
         }
         spans = [m.span() for m in PARA.finditer(text)]
         starts = [s for s, _e in spans]
@@ -235,15 +240,15 @@ class Punctuation(Stage):
             put(kind, matches)
         # a mismatched pair has a square bracket; a bracketed "I" read as "!" has a space
         # inside its brackets
-        for c in ("\\[", "\\]") + (("\\( ", "\\)(?<= \\))") if ctx["bang_ok"] else ()):
+        for k in {bisect_right(starts, i) - 1 for i in at["["]}:
+            found.setdefault(k, {})["bracket"] = []
+        for c in ("\\]",) + (("\\( ", "\\)(?<= \\))") if ctx["bang_ok"] else ()):
             put("bracket", re.finditer(c, text))
         runs = self._space_runs(text)
         put("before", _matches_at(self.re_before, text, runs))
         # the opening marks are rare: the pattern is tried only where one of them begins
-        # (a search for two or more different first characters is slow in ``re``)
-        firsts = {x[:1] for x in self.pat.open_punct}
-        put("after_open", _matches_at(self.re_after_open, text, sorted(
-            m.start() for c in firsts for m in re.finditer(re.escape(c), text))))
+        put("after_open", _matches_at(self.re_after_open, text,
+                                      sorted(i for c in firsts for i in at[c])))
         put("multi", _matches_at(self.re_multi, text, runs))
         for k, (s, e) in enumerate(spans):
             if text[s] == " " or text[e - 1] == " ":
@@ -669,11 +674,12 @@ class Punctuation(Stage):
             return "lower"
         return "mixed"
 
-    def _bracket_habits(self, text: str) -> dict:
-        """How often the book puts contents of each shape in ( ) and in [ ]."""
+    def _bracket_habits(self, text: str, at: dict[str, list[int]]) -> dict:
+        """How often the book puts contents of each shape in ( ) and in [ ]; ``at`` has the
+        places of the opening brackets of the text, where alone the pairs are looked for."""
         counts: dict[tuple[str, str], int] = {}
         for kind, pairs in zip("([", BRACKET_PAIRS):
-            for m in pairs.finditer(text):
+            for m in _matches_at(pairs, text, at[kind]):
                 shape = self._shape(m.group(1))
                 counts[(kind, shape)] = counts.get((kind, shape), 0) + 1
         return counts
