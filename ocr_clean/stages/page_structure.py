@@ -697,10 +697,14 @@ class PageStructure(Stage):
         gaps: dict[int, _Gap] = {}
         info: dict[int, tuple[int, list[_Block]]] = {}   # (blank lines, removed blocks)
         no_info = (0, [])                                # ... between adjacent lines
+        block_at = self.block_at
         for x in todo:
             a, b = content[x], content[x + 1]
             nb, bl = no_info
-            if b - a > 1:
+            if b - a == 2 and a + 1 not in block_at:   # most often: one blank line between
+                nb = 1
+                info[x] = (nb, bl)
+            elif b - a > 1:
                 nb = sum(1 for k in range(a + 1, b) if blank[k])
                 bl = [self.block_at[k] for k in range(a + 1, b) if k in self.block_at]
                 info[x] = (nb, bl)
@@ -839,10 +843,16 @@ class PageStructure(Stage):
                 edits.append(Edit(starts[i], starts[i] + len(ln) - len(ln.lstrip()), "",
                                   "page-start-space", 1.0))
         # between content lines
+        block_at = self.block_at
         for x in sorted(gaps):
             a, b = content[x], content[x + 1]
-            if b - a > 1 or gaps[x].sep != "\n":   # else: nothing between, nothing to add
-                self._gap_edits(edits, text, starts, a, b, gaps[x])
+            sep = gaps[x].sep
+            if b - a == 1:
+                if sep == "\n":   # nothing between, nothing to add
+                    continue
+            elif b - a == 2 and sep == "\n\n" and not lines[a + 1] and a + 1 not in block_at:
+                continue           # already a paragraph break: one empty line between
+            self._gap_edits(edits, text, starts, a, b, gaps[x])
         last = content[-1]
         end_last = starts[last] + len(lines[last])
         # moved notes go to the end of their paragraph: the last line before a break
