@@ -52,7 +52,9 @@ from .base import Stage, register
 # a sentence ends, maybe with a closing quote and a note reference (as printed or garbled)
 _SENT_END = re.compile(r"""[.!?:](?:\s*["'\u2019\u201d)\]])*(?:\s*\d{1,3}|[\dIlOS]{1,3}|\s*\*)?\s*$""")
 _SOFT_END = re.compile(r"""[,;]\s*["'\u2019\u201d)\]]*\s*$""")
-_LEAD_JUNK = re.compile(r"""^[\s.,;:·'"\u2018\u2019\u201c\u201d(\[]+""")
+# the first character after stray marks (none: the text is all marks)
+_JUNK = r"""\s.,;:·'"\u2018\u2019\u201c\u201d(\["""
+_AFTER_JUNK = re.compile(f"[{_JUNK}]*([^{_JUNK}])")
 _LIST_ITEM = re.compile(r"^\(?(\d{1,3})\s?[.)]\s+\S")
 _LETTER_ITEM = re.compile(r"""^["'\s]*\(\s?[a-z]\s?\)\s""")    # (a) (b) ( c)
 _WORD = re.compile(r"\S+")
@@ -285,10 +287,10 @@ class PageStructure(Stage):
         return got
 
     def _first_of(self, i: int) -> str:
-        s = _LEAD_JUNK.sub("", self.strip[i])
-        if not s:
+        m = _AFTER_JUNK.match(self.strip[i])
+        if m is None:
             return "o"
-        c = s[0]
+        c = m.group(1)
         if c.islower():   # a letter item, "(a) ", is junk and then a lower-case letter
             return "U" if _LETTER_ITEM.match(self.strip[i]) else "l"
         if c.isupper() or c.isdigit():
@@ -315,8 +317,8 @@ class PageStructure(Stage):
         if not words or len(words) > 6 or not self._short(i, "very_short_ratio"):
             return False
         for w in words:
-            c = _LEAD_JUNK.sub("", w)[:1]
-            if c and c.islower():
+            m = _AFTER_JUNK.match(w)
+            if m and m.group(1).islower():
                 return False
         return not self._ends_joiner(i)
 
