@@ -225,3 +225,18 @@ def test_undecided_pairs_are_lines_of_one_paragraph(book):
     for x in skipped:
         g = st._decide_one(content[x], content[x + 1], 0, [])
         assert (g.sep, g.rule) == ("\n", "line")
+
+
+def test_first_letter_after_stray_marks_as_the_plain_definition():
+    """_first_of finds the first character after stray marks by one match: the same as
+    deleting the marks and looking at what is left."""
+    junk = re.compile(r"""^[\s.,;:·'"\u2018\u2019\u201c\u201d(\[]+""")
+    lines = ["", ".", "(\u201c ", "..., word", "\u2018(a) item", "'Word", "  ;:\u00e9t\u00e9",
+             "(3) three", "[\u00c9cole", "\u00b7\u00b7 -dash", "\t.\u3000x"]
+    st = stage_state("\n".join(lines) + "\n")
+    for i, s in enumerate(lines):
+        rest = junk.sub("", s.strip())
+        want = "o" if not rest else (
+            ("U" if re.match(r"""^["'\s]*\(\s?[a-z]\s?\)\s""", s.strip()) else "l")
+            if rest[0].islower() else "U" if rest[0].isupper() or rest[0].isdigit() else "o")
+        assert st._first_of(i) == want, s
