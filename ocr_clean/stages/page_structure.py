@@ -184,7 +184,7 @@ class PageStructure(Stage):
         self.after_blank = [i + 1 for i in self._lines_where(_BLANK_THEN_TEXT)]
         # what a page number or a running head needs: an ASCII digit or a slash
         digit_lines = text.encode("utf-8", "surrogatepass").translate(None, _NOT_NUMBER_BYTES)
-        self.number_lines = [i for i, d in enumerate(digit_lines.split(b"\n")) if d]
+        self.number_lines = list(itertools.compress(itertools.count(), digit_lines.split(b"\n")))
         self.lines, self.strip, self.blank, self.lead, self.n = lines, strip, blank, lead, n
         self.width = self._widths()
         self._first_memo: dict[int, str] = {}
@@ -212,7 +212,10 @@ class PageStructure(Stage):
                 for k in range(b.first, b.last + 1):
                     block_at[k] = b
         self.block_at = block_at
-        content = [i for i in range(n) if not blank[i] and i not in block_at]
+        flows = list(map(operator.not_, blank))   # the lines that are not blank nor removed
+        for k in block_at:
+            flows[k] = False
+        content = list(itertools.compress(range(n), flows))
         if not content:   # nothing but blank lines and removed heads
             edits: list[Edit] = []
             self._clear(edits, text, starts, 0, 0, "blank-run")
@@ -415,6 +418,10 @@ class PageStructure(Stage):
         for a number word: most lines have none.)"""
         first = s.split(None, 1)
         if len(first) < 2:
+            return None
+        # the title is the line but for a number word (at most 8 characters): a line with more
+        # ASCII lower-case letters than that and the share allowed is prose (a quick test)
+        if len(s) - len(s.translate(_NO_ASCII_LOWER)) - 8 > 0.1 * len(s):
             return None
         last = s.rsplit(None, 1)[1]
         for at_end in (True, False):
