@@ -378,6 +378,9 @@ class PageStructure(Stage):
         titles = collections.Counter(t for t in self.head_titles if len(t) >= 8)
         if not titles:
             return []
+        # one matcher per title, each line's letters set as its other sequence: the title's
+        # index is made once; quick_ratio, a bound of ratio, spares most pairs the exact one
+        matchers = [(t, cnt, difflib.SequenceMatcher(None, "", t)) for t, cnt in titles.items()]
         out = []
         for i in self.after_blank:   # a head follows a blank line
             s = self.strip[i]
@@ -391,13 +394,13 @@ class PageStructure(Stage):
             if len(letters) < 8 or sum(map(str.islower, letters)) > 0.1 * len(letters):
                 continue
             key = letters.upper()
-            best, seen = 0.0, 0
-            for t, cnt in titles.items():
+            seen = 0
+            for t, cnt, sm in matchers:
                 if abs(len(t) - len(key)) > 0.2 * len(t):
                     continue
-                r = difflib.SequenceMatcher(None, key, t).ratio()
-                if r >= 0.9:
-                    best, seen = max(best, r), seen + cnt
+                sm.set_seq1(key)
+                if sm.quick_ratio() >= 0.9 and sm.ratio() >= 0.9:
+                    seen += cnt
             if not seen:
                 continue
             a = self._prev_content(i, taken)
