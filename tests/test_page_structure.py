@@ -240,3 +240,12 @@ def test_first_letter_after_stray_marks_as_the_plain_definition():
             ("U" if re.match(r"""^["'\s]*\(\s?[a-z]\s?\)\s""", s.strip()) else "l")
             if rest[0].islower() else "U" if rest[0].isupper() or rest[0].isdigit() else "o")
         assert st._first_of(i) == want, s
+
+
+@pytest.mark.parametrize("text", [ODD_TEXT, "1. one\n (2) two\n3 ) x\n12.\u3000y\n1234. z\n(5.\tw\n4.x\n",
+                                  "\u00a0(7) a\n\r9. \r\n\u0663) arabic digit\n"])
+def test_list_item_scan_finds_the_lines_a_loop_would(text):
+    from ocr_clean.stages.page_structure import _LIST_ITEM, _LIST_ITEM_LINE
+    st = stage_state(text)
+    assert st._lines_where(_LIST_ITEM_LINE) == [
+        i for i, ln in enumerate(text.split("\n")) if _LIST_ITEM.match(ln.strip())]

@@ -67,7 +67,8 @@ _DIGITS = frozenset("0123456789")   # str.isdigit() also takes superscripts, whi
 _LEAD_LINE = re.compile(r"\n[^\S\n]+\S")                  # text after leading space
 _BLANK_THEN_TEXT = re.compile(r"\n[^\S\n]*\n[^\S\n]*\S")   # a blank line, then text
 _NO_ASCII_LOWER = dict.fromkeys(range(ord("a"), ord("z") + 1))   # str.translate deletes them
-_MAYBE_LIST_ITEM = re.compile(r"\n[^\S\n]*[(\d]")   # what _LIST_ITEM needs first
+# the lines where _LIST_ITEM matches (after the line's leading space, which strip drops)
+_LIST_ITEM_LINE = re.compile(r"\n[^\S\n]*\(?\d{1,3}[^\S\n]?[.)][^\S\n]+\S")
 _NOT_NUMBER_BYTES = bytes(c for c in range(256) if c not in b"\n0123456789/")
 
 
@@ -725,7 +726,7 @@ class PageStructure(Stage):
                 gaps[x] = _Gap("\n\n", "footnote-break", 0.9)
         # a numbered item continuing a numbered sequence starts a paragraph
         list_seen: dict[tuple[str, int], int] = {}   # (style, number) -> line of the item
-        for b in self._lines_where(_MAYBE_LIST_ITEM):
+        for b in self._lines_where(_LIST_ITEM_LINE):
             x = bisect.bisect_left(content, b) - 1   # the gap before line b
             m = _LIST_ITEM.match(strip[b])
             if not 0 <= x < len(content) - 1 or content[x + 1] != b or not m:
