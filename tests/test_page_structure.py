@@ -249,3 +249,9 @@ def test_list_item_scan_finds_the_lines_a_loop_would(text):
     st = stage_state(text)
     assert st._lines_where(_LIST_ITEM_LINE) == [
         i for i, ln in enumerate(text.split("\n")) if _LIST_ITEM.match(ln.strip())]
+
+
+@pytest.mark.parametrize("s", ["", "abc XYZ", "\u00e9t\u00e9 z", "lone \ud800 surrogate a", "\u0430\u0431 q"])
+def test_ascii_lower_counts_as_a_loop_would(s):
+    from ocr_clean.stages.page_structure import _ascii_lower
+    assert _ascii_lower(s) == sum("a" <= c <= "z" for c in s)

@@ -66,10 +66,17 @@ _DIGITS = frozenset("0123456789")   # str.isdigit() also takes superscripts, whi
 # blank line is whitespace only (str.strip and re's \s agree on what whitespace is)
 _LEAD_LINE = re.compile(r"\n[^\S\n]+\S")                  # text after leading space
 _BLANK_THEN_TEXT = re.compile(r"\n[^\S\n]*\n[^\S\n]*\S")   # a blank line, then text
-_NO_ASCII_LOWER = dict.fromkeys(range(ord("a"), ord("z") + 1))   # str.translate deletes them
+_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
 # the lines where _LIST_ITEM matches (after the line's leading space, which strip drops)
 _LIST_ITEM_LINE = re.compile(r"\n[^\S\n]*\(?\d{1,3}[^\S\n]?[.)][^\S\n]+\S")
 _NOT_NUMBER_BYTES = bytes(c for c in range(256) if c not in b"\n0123456789/")
+
+
+def _ascii_lower(s: str) -> int:
+    """How many ASCII lower-case letters s has: counted on its UTF-8 bytes, where each is
+    one byte of its own, by a table-driven bytes.translate (four times a str.translate)."""
+    b = s.encode("utf-8", "surrogatepass")
+    return len(b) - len(b.translate(None, _ASCII_LOWER))
 
 
 @dataclass
@@ -389,7 +396,7 @@ class PageStructure(Stage):
                 continue
             # more ASCII lower-case letters than the share allowed of all letters: prose (a
             # quick test that spares most lines the exact one)
-            if len(s) - len(s.translate(_NO_ASCII_LOWER)) > 0.1 * len(s):
+            if _ascii_lower(s) > 0.1 * len(s):
                 continue
             letters = "".join(filter(str.isalpha, s))
             if len(letters) < 8 or sum(map(str.islower, letters)) > 0.1 * len(letters):
@@ -425,7 +432,7 @@ class PageStructure(Stage):
             return None
         # the title is the line but for a number word (at most 8 characters): a line with more
         # ASCII lower-case letters than that and the share allowed is prose (a quick test)
-        if len(s) - len(s.translate(_NO_ASCII_LOWER)) - 8 > 0.1 * len(s):
+        if _ascii_lower(s) - 8 > 0.1 * len(s):
             return None
         last = s.rsplit(None, 1)[1]
         for at_end in (True, False):
