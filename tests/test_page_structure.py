@@ -255,3 +255,10 @@ def test_list_item_scan_finds_the_lines_a_loop_would(text):
 def test_ascii_lower_counts_as_a_loop_would(s):
     from ocr_clean.stages.page_structure import _ascii_lower
     assert _ascii_lower(s) == sum("a" <= c <= "z" for c in s)
+
+
+@pytest.mark.parametrize("text", [ODD_TEXT, "\n\n x\n", "only\n", "a \nb\nc\n", "a \nb \nc\n\n \n", "\u3000x\u3000\ny\n"])
+def test_spaced_text_as_the_plain_count(text):
+    st = stage_state(text)
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    assert st.spaced == (sum(1 for ln in lines if ln[-1].isspace()) >= 0.3 * max(1, len(lines)))

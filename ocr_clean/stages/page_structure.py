@@ -65,7 +65,6 @@ _DIGITS = frozenset("0123456789")   # str.isdigit() also takes superscripts, whi
 # with the newline before its line (a literal, which the regex engine finds at C speed); a
 # blank line is whitespace only (str.strip and re's \s agree on what whitespace is)
 _LEAD_LINE = re.compile(r"\n[^\S\n]+\S")                  # text after leading space
-_BLANK_THEN_TEXT = re.compile(r"\n[^\S\n]*\n[^\S\n]*\S")   # a blank line, then text
 _ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
 # the lines where _LIST_ITEM matches (after the line's leading space, which strip drops)
 _LIST_ITEM_LINE = re.compile(r"\n[^\S\n]*\(?\d{1,3}[^\S\n]?[.)][^\S\n]+\S")
@@ -183,13 +182,15 @@ class PageStructure(Stage):
         starts = list(map(operator.add, itertools.accumulate(map(len, lines[:-1]), initial=0),
                           range(n)))
         strip = list(map(str.strip, lines))
-        blank = [not s for s in strip]
+        blank = list(map(operator.not_, strip))
         self.padded, self.starts = "\n" + text, starts
         self.lead_lines = self._lines_where(_LEAD_LINE)
         lead = [False] * n
         for i in self.lead_lines:
             lead[i] = True
-        self.after_blank = [i + 1 for i in self._lines_where(_BLANK_THEN_TEXT)]
+        # the lines of text after a blank line: where blank goes from True to False
+        self.after_blank = list(itertools.compress(itertools.count(1),
+                                                   map(operator.gt, blank, blank[1:])))
         # what a page number or a running head needs: an ASCII digit or a slash
         digit_lines = text.encode("utf-8", "surrogatepass").translate(None, _NOT_NUMBER_BYTES)
         self.number_lines = list(itertools.compress(itertools.count(), digit_lines.split(b"\n")))
@@ -200,7 +201,8 @@ class PageStructure(Stage):
         # the scan ends a line with a space unless a word goes on: trust that sign only
         # in a text that has it (not in text whose lines were joined already)
         nonblank = n - blank.count(True)
-        spaced = sum(1 for ln, b in zip(lines, blank) if not b and ln[-1:].isspace())
+        spaced = sum(map(str.isspace, map(operator.itemgetter(-1),
+                                          itertools.compress(lines, map(operator.not_, blank)))))
         self.spaced = spaced >= 0.3 * max(1, nonblank)
 
         self.head_titles: list[str] = []
