@@ -147,7 +147,10 @@ class _Gap:
     confidence: float = 1.0
 
 
+# the most common decisions, made once (a _Gap is never changed, only replaced)
 _LINE = _Gap("\n", "line")   # two lines of one paragraph
+_PARAGRAPH = _Gap("\n\n", "paragraph-break")
+_BLANK_RUN = _Gap("\n\n", "blank-run")
 
 
 @register
@@ -802,11 +805,10 @@ class PageStructure(Stage):
                     and not self._allcaps(a) and not self._standalone(b)
                     and not (self._starts_joiner(b) and not self._ends_joiner(a))):
                 return _Gap("\n", join_rule, 0.9 if self._ends_joiner(a) else 0.8)
-            rule = "blank-run" if nb >= 2 or bl else "paragraph-break"
-            return _Gap("\n\n", rule, 1.0)
+            return _BLANK_RUN if nb >= 2 or bl else _PARAGRAPH
         # adjacent lines: the same paragraph unless a short line stands on its own
         if self._word_cont(a) or self._hyphen(a) or fb == "l":
-            return _Gap("\n", "line")
+            return _LINE
         if fb == "U" and self._short(a) and (self._sent_end(a) or self._soft_end(a)):
             return _Gap("\n\n", "short-line-break", 0.85)
         if fb == "U" and self._capwords(a):
@@ -828,7 +830,7 @@ class PageStructure(Stage):
                 nxt += 1
             if nxt < self.n and self._first(nxt) == "U":
                 return _Gap("\n\n", "short-line-break", 0.75)   # a heading
-        return _Gap("\n", "line")
+        return _LINE
 
     def _alone(self, a: int) -> bool:
         """A one-line heading between blank lines."""
