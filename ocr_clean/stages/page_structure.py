@@ -726,7 +726,9 @@ class PageStructure(Stage):
         for x in todo:
             a, b = content[x], content[x + 1]
             nb, bl = no_info
-            if b - a == 2 and a + 1 not in block_at:   # most often: one blank line between
+            if b - a == 2 and a + 1 not in block_at:
+                # most often: one blank line between (neither content nor removed), which
+                # needs no count
                 nb = 1
                 info[x] = (nb, bl)
             elif b - a > 1:
@@ -847,7 +849,8 @@ class PageStructure(Stage):
     # -- edits ----------------------------------------------------------------------------------
     def _edits(self, text: str, starts: list[int], content: list[int], gaps: dict[int, _Gap],
                blocks: list[_Block]) -> list[Edit]:
-        """The edits for the decided gaps (see _decide: a gap not in ``gaps`` needs none),
+        """The edits for the decided gaps (see _decide: a gap not in ``gaps`` needs none,
+        nor does a paragraph break that one empty line makes already),
         the removed blocks, the leading spaces and the end of the text."""
         lines, blank = self.lines, self.blank
         edits: list[Edit] = []
