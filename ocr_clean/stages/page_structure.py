@@ -65,10 +65,10 @@ _DIGITS = frozenset("0123456789")   # str.isdigit() also takes superscripts, whi
 # with the newline before its line (a literal, which the regex engine finds at C speed); a
 # blank line is whitespace only (str.strip and re's \s agree on what whitespace is)
 _LEAD_LINE = re.compile(r"\n[^\S\n]+\S")                  # text after leading space
-_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
 # the lines where _LIST_ITEM matches (after the line's leading space, which strip drops)
 _LIST_ITEM_LINE = re.compile(r"\n[^\S\n]*\(?\d{1,3}[^\S\n]?[.)][^\S\n]+\S")
 _NOT_NUMBER_BYTES = bytes(c for c in range(256) if c not in b"\n0123456789/")
+_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
 
 
 def _ascii_lower(s: str) -> int:
@@ -733,7 +733,7 @@ class PageStructure(Stage):
                 info[x] = (nb, bl)
             elif b - a > 1:
                 nb = sum(1 for k in range(a + 1, b) if blank[k])
-                bl = [self.block_at[k] for k in range(a + 1, b) if k in self.block_at]
+                bl = [block_at[k] for k in range(a + 1, b) if k in block_at]
                 info[x] = (nb, bl)
             gaps[x] = self._decide_one(a, b, nb, bl)
             if a in kept_last or b in kept_first:
