@@ -225,3 +225,40 @@ def test_undecided_pairs_are_lines_of_one_paragraph(book):
     for x in skipped:
         g = st._decide_one(content[x], content[x + 1], 0, [])
         assert (g.sep, g.rule) == ("\n", "line")
+
+
+def test_first_letter_after_stray_marks_as_the_plain_definition():
+    """_first_of finds the first character after stray marks by one match: the same as
+    deleting the marks and looking at what is left."""
+    junk = re.compile(r"""^[\s.,;:·'"\u2018\u2019\u201c\u201d(\[]+""")
+    lines = ["", ".", "(\u201c ", "..., word", "\u2018(a) item", "'Word", "  ;:\u00e9t\u00e9",
+             "(3) three", "[\u00c9cole", "\u00b7\u00b7 -dash", "\t.\u3000x"]
+    st = stage_state("\n".join(lines) + "\n")
+    for i, s in enumerate(lines):
+        rest = junk.sub("", s.strip())
+        want = "o" if not rest else (
+            ("U" if re.match(r"""^["'\s]*\(\s?[a-z]\s?\)\s""", s.strip()) else "l")
+            if rest[0].islower() else "U" if rest[0].isupper() or rest[0].isdigit() else "o")
+        assert st._first_of(i) == want, s
+
+
+@pytest.mark.parametrize("text", [ODD_TEXT, "1. one\n (2) two\n3 ) x\n12.\u3000y\n1234. z\n(5.\tw\n4.x\n",
+                                  "\u00a0(7) a\n\r9. \r\n\u0663) arabic digit\n"])
+def test_list_item_scan_finds_the_lines_a_loop_would(text):
+    from ocr_clean.stages.page_structure import _LIST_ITEM, _LIST_ITEM_LINE
+    st = stage_state(text)
+    assert st._lines_where(_LIST_ITEM_LINE) == [
+        i for i, ln in enumerate(text.split("\n")) if _LIST_ITEM.match(ln.strip())]
+
+
+@pytest.mark.parametrize("s", ["", "abc XYZ", "\u00e9t\u00e9 z", "lone \ud800 surrogate a", "\u0430\u0431 q"])
+def test_ascii_lower_counts_as_a_loop_would(s):
+    from ocr_clean.stages.page_structure import _ascii_lower
+    assert _ascii_lower(s) == sum("a" <= c <= "z" for c in s)
+
+
+@pytest.mark.parametrize("text", [ODD_TEXT, "\n\n x\n", "only\n", "a \nb\nc\n", "a \nb \nc\n\n \n", "\u3000x\u3000\ny\n"])
+def test_spaced_text_as_the_plain_count(text):
+    st = stage_state(text)
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    assert st.spaced == (sum(1 for ln in lines if ln[-1].isspace()) >= 0.3 * max(1, len(lines)))

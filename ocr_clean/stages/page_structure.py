@@ -52,7 +52,9 @@ from .base import Stage, register
 # a sentence ends, maybe with a closing quote and a note reference (as printed or garbled)
 _SENT_END = re.compile(r"""[.!?:](?:\s*["'\u2019\u201d)\]])*(?:\s*\d{1,3}|[\dIlOS]{1,3}|\s*\*)?\s*$""")
 _SOFT_END = re.compile(r"""[,;]\s*["'\u2019\u201d)\]]*\s*$""")
-_LEAD_JUNK = re.compile(r"""^[\s.,;:·'"\u2018\u2019\u201c\u201d(\[]+""")
+# the first character after stray marks (none: the text is all marks)
+_JUNK = r"""\s.,;:·'"\u2018\u2019\u201c\u201d(\["""
+_AFTER_JUNK = re.compile(f"[{_JUNK}]*([^{_JUNK}])")
 _LIST_ITEM = re.compile(r"^\(?(\d{1,3})\s?[.)]\s+\S")
 _LETTER_ITEM = re.compile(r"""^["'\s]*\(\s?[a-z]\s?\)\s""")    # (a) (b) ( c)
 _WORD = re.compile(r"\S+")
@@ -63,10 +65,17 @@ _DIGITS = frozenset("0123456789")   # str.isdigit() also takes superscripts, whi
 # with the newline before its line (a literal, which the regex engine finds at C speed); a
 # blank line is whitespace only (str.strip and re's \s agree on what whitespace is)
 _LEAD_LINE = re.compile(r"\n[^\S\n]+\S")                  # text after leading space
-_BLANK_THEN_TEXT = re.compile(r"\n[^\S\n]*\n[^\S\n]*\S")   # a blank line, then text
-_NO_ASCII_LOWER = dict.fromkeys(range(ord("a"), ord("z") + 1))   # str.translate deletes them
-_MAYBE_LIST_ITEM = re.compile(r"\n[^\S\n]*[(\d]")   # what _LIST_ITEM needs first
+# the lines where _LIST_ITEM matches (after the line's leading space, which strip drops)
+_LIST_ITEM_LINE = re.compile(r"\n[^\S\n]*\(?\d{1,3}[^\S\n]?[.)][^\S\n]+\S")
 _NOT_NUMBER_BYTES = bytes(c for c in range(256) if c not in b"\n0123456789/")
+_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
+
+
+def _ascii_lower(s: str) -> int:
+    """How many ASCII lower-case letters s has: counted on its UTF-8 bytes, where each is
+    one byte of its own, by a table-driven bytes.translate (four times a str.translate)."""
+    b = s.encode("utf-8", "surrogatepass")
+    return len(b) - len(b.translate(None, _ASCII_LOWER))
 
 
 @dataclass
@@ -138,7 +147,10 @@ class _Gap:
     confidence: float = 1.0
 
 
+# the most common decisions, made once (a _Gap is never changed, only replaced)
 _LINE = _Gap("\n", "line")   # two lines of one paragraph
+_PARAGRAPH = _Gap("\n\n", "paragraph-break")
+_BLANK_RUN = _Gap("\n\n", "blank-run")
 
 
 @register
@@ -173,16 +185,18 @@ class PageStructure(Stage):
         starts = list(map(operator.add, itertools.accumulate(map(len, lines[:-1]), initial=0),
                           range(n)))
         strip = list(map(str.strip, lines))
-        blank = [not s for s in strip]
+        blank = list(map(operator.not_, strip))
         self.padded, self.starts = "\n" + text, starts
         self.lead_lines = self._lines_where(_LEAD_LINE)
         lead = [False] * n
         for i in self.lead_lines:
             lead[i] = True
-        self.after_blank = [i + 1 for i in self._lines_where(_BLANK_THEN_TEXT)]
+        # the lines of text after a blank line: where blank goes from True to False
+        self.after_blank = list(itertools.compress(itertools.count(1),
+                                                   map(operator.gt, blank, blank[1:])))
         # what a page number or a running head needs: an ASCII digit or a slash
         digit_lines = text.encode("utf-8", "surrogatepass").translate(None, _NOT_NUMBER_BYTES)
-        self.number_lines = [i for i, d in enumerate(digit_lines.split(b"\n")) if d]
+        self.number_lines = list(itertools.compress(itertools.count(), digit_lines.split(b"\n")))
         self.lines, self.strip, self.blank, self.lead, self.n = lines, strip, blank, lead, n
         self.width = self._widths()
         self._first_memo: dict[int, str] = {}
@@ -190,7 +204,8 @@ class PageStructure(Stage):
         # the scan ends a line with a space unless a word goes on: trust that sign only
         # in a text that has it (not in text whose lines were joined already)
         nonblank = n - blank.count(True)
-        spaced = sum(1 for ln, b in zip(lines, blank) if not b and ln[-1:].isspace())
+        spaced = sum(map(str.isspace, map(operator.itemgetter(-1),
+                                          itertools.compress(lines, map(operator.not_, blank)))))
         self.spaced = spaced >= 0.3 * max(1, nonblank)
 
         self.head_titles: list[str] = []
@@ -210,7 +225,10 @@ class PageStructure(Stage):
                 for k in range(b.first, b.last + 1):
                     block_at[k] = b
         self.block_at = block_at
-        content = [i for i in range(n) if not blank[i] and i not in block_at]
+        flows = list(map(operator.not_, blank))   # the lines that are not blank nor removed
+        for k in block_at:
+            flows[k] = False
+        content = list(itertools.compress(range(n), flows))
         if not content:   # nothing but blank lines and removed heads
             edits: list[Edit] = []
             self._clear(edits, text, starts, 0, 0, "blank-run")
@@ -285,10 +303,10 @@ class PageStructure(Stage):
         return got
 
     def _first_of(self, i: int) -> str:
-        s = _LEAD_JUNK.sub("", self.strip[i])
-        if not s:
+        m = _AFTER_JUNK.match(self.strip[i])
+        if m is None:
             return "o"
-        c = s[0]
+        c = m.group(1)
         if c.islower():   # a letter item, "(a) ", is junk and then a lower-case letter
             return "U" if _LETTER_ITEM.match(self.strip[i]) else "l"
         if c.isupper() or c.isdigit():
@@ -315,8 +333,8 @@ class PageStructure(Stage):
         if not words or len(words) > 6 or not self._short(i, "very_short_ratio"):
             return False
         for w in words:
-            c = _LEAD_JUNK.sub("", w)[:1]
-            if c and c.islower():
+            m = _AFTER_JUNK.match(w)
+            if m and m.group(1).islower():
                 return False
         return not self._ends_joiner(i)
 
@@ -373,6 +391,9 @@ class PageStructure(Stage):
         titles = collections.Counter(t for t in self.head_titles if len(t) >= 8)
         if not titles:
             return []
+        # one matcher per title, each line's letters set as its other sequence: the title's
+        # index is made once; quick_ratio, a bound of ratio, spares most pairs the exact one
+        matchers = [(t, cnt, difflib.SequenceMatcher(None, "", t)) for t, cnt in titles.items()]
         out = []
         for i in self.after_blank:   # a head follows a blank line
             s = self.strip[i]
@@ -380,19 +401,19 @@ class PageStructure(Stage):
                 continue
             # more ASCII lower-case letters than the share allowed of all letters: prose (a
             # quick test that spares most lines the exact one)
-            if len(s) - len(s.translate(_NO_ASCII_LOWER)) > 0.1 * len(s):
+            if _ascii_lower(s) > 0.1 * len(s):
                 continue
             letters = "".join(filter(str.isalpha, s))
             if len(letters) < 8 or sum(map(str.islower, letters)) > 0.1 * len(letters):
                 continue
             key = letters.upper()
-            best, seen = 0.0, 0
-            for t, cnt in titles.items():
+            seen = 0
+            for t, cnt, sm in matchers:
                 if abs(len(t) - len(key)) > 0.2 * len(t):
                     continue
-                r = difflib.SequenceMatcher(None, key, t).ratio()
-                if r >= 0.9:
-                    best, seen = max(best, r), seen + cnt
+                sm.set_seq1(key)
+                if sm.quick_ratio() >= 0.9 and sm.ratio() >= 0.9:
+                    seen += cnt
             if not seen:
                 continue
             a = self._prev_content(i, taken)
@@ -413,6 +434,10 @@ class PageStructure(Stage):
         for a number word: most lines have none.)"""
         first = s.split(None, 1)
         if len(first) < 2:
+            return None
+        # the title is the line but for a number word (at most 8 characters): a line with more
+        # ASCII lower-case letters than that and the share allowed is prose (a quick test)
+        if _ascii_lower(s) - 8 > 0.1 * len(s):
             return None
         last = s.rsplit(None, 1)[1]
         for at_end in (True, False):
@@ -697,19 +722,25 @@ class PageStructure(Stage):
         gaps: dict[int, _Gap] = {}
         info: dict[int, tuple[int, list[_Block]]] = {}   # (blank lines, removed blocks)
         no_info = (0, [])                                # ... between adjacent lines
+        block_at = self.block_at
         for x in todo:
             a, b = content[x], content[x + 1]
             nb, bl = no_info
-            if b - a > 1:
+            if b - a == 2 and a + 1 not in block_at:
+                # most often: one blank line between (neither content nor removed), which
+                # needs no count
+                nb = 1
+                info[x] = (nb, bl)
+            elif b - a > 1:
                 nb = sum(1 for k in range(a + 1, b) if blank[k])
-                bl = [self.block_at[k] for k in range(a + 1, b) if k in self.block_at]
+                bl = [block_at[k] for k in range(a + 1, b) if k in block_at]
                 info[x] = (nb, bl)
             gaps[x] = self._decide_one(a, b, nb, bl)
             if a in kept_last or b in kept_first:
                 gaps[x] = _Gap("\n\n", "footnote-break", 0.9)
         # a numbered item continuing a numbered sequence starts a paragraph
         list_seen: dict[tuple[str, int], int] = {}   # (style, number) -> line of the item
-        for b in self._lines_where(_MAYBE_LIST_ITEM):
+        for b in self._lines_where(_LIST_ITEM_LINE):
             x = bisect.bisect_left(content, b) - 1   # the gap before line b
             m = _LIST_ITEM.match(strip[b])
             if not 0 <= x < len(content) - 1 or content[x + 1] != b or not m:
@@ -776,11 +807,10 @@ class PageStructure(Stage):
                     and not self._allcaps(a) and not self._standalone(b)
                     and not (self._starts_joiner(b) and not self._ends_joiner(a))):
                 return _Gap("\n", join_rule, 0.9 if self._ends_joiner(a) else 0.8)
-            rule = "blank-run" if nb >= 2 or bl else "paragraph-break"
-            return _Gap("\n\n", rule, 1.0)
+            return _BLANK_RUN if nb >= 2 or bl else _PARAGRAPH
         # adjacent lines: the same paragraph unless a short line stands on its own
         if self._word_cont(a) or self._hyphen(a) or fb == "l":
-            return _Gap("\n", "line")
+            return _LINE
         if fb == "U" and self._short(a) and (self._sent_end(a) or self._soft_end(a)):
             return _Gap("\n\n", "short-line-break", 0.85)
         if fb == "U" and self._capwords(a):
@@ -802,7 +832,7 @@ class PageStructure(Stage):
                 nxt += 1
             if nxt < self.n and self._first(nxt) == "U":
                 return _Gap("\n\n", "short-line-break", 0.75)   # a heading
-        return _Gap("\n", "line")
+        return _LINE
 
     def _alone(self, a: int) -> bool:
         """A one-line heading between blank lines."""
@@ -819,7 +849,8 @@ class PageStructure(Stage):
     # -- edits ----------------------------------------------------------------------------------
     def _edits(self, text: str, starts: list[int], content: list[int], gaps: dict[int, _Gap],
                blocks: list[_Block]) -> list[Edit]:
-        """The edits for the decided gaps (see _decide: a gap not in ``gaps`` needs none),
+        """The edits for the decided gaps (see _decide: a gap not in ``gaps`` needs none,
+        nor does a paragraph break that one empty line makes already),
         the removed blocks, the leading spaces and the end of the text."""
         lines, blank = self.lines, self.blank
         edits: list[Edit] = []
@@ -839,10 +870,16 @@ class PageStructure(Stage):
                 edits.append(Edit(starts[i], starts[i] + len(ln) - len(ln.lstrip()), "",
                                   "page-start-space", 1.0))
         # between content lines
+        block_at = self.block_at
         for x in sorted(gaps):
             a, b = content[x], content[x + 1]
-            if b - a > 1 or gaps[x].sep != "\n":   # else: nothing between, nothing to add
-                self._gap_edits(edits, text, starts, a, b, gaps[x])
+            sep = gaps[x].sep
+            if b - a == 1:
+                if sep == "\n":   # nothing between, nothing to add
+                    continue
+            elif b - a == 2 and sep == "\n\n" and not lines[a + 1] and a + 1 not in block_at:
+                continue           # already a paragraph break: one empty line between
+            self._gap_edits(edits, text, starts, a, b, gaps[x])
         last = content[-1]
         end_last = starts[last] + len(lines[last])
         # moved notes go to the end of their paragraph: the last line before a break
