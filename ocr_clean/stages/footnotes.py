@@ -607,10 +607,15 @@ def _tokens_to_read(text: str, end: int, decoder: "TailDecoder", known: "_Known"
     if known.text is text and (end <= 0 or end >= len(text) or text[end - 1].isspace() or text[end].isspace()):
         # a plain token is one of the book's words as written, [.,;:]? after it: the odd ones
         # are found among the distinct words _Known counted (no token of text[:end] is cut at end)
-        # (a word used twice is known: the count, a look-up, first)
+        # (a word used twice is known: its count as written, then folded, first; the folded
+        # count is never below the written one).  A word and a mark after it that is no
+        # glyph ("word." when "." is none) gives no reading (its last character is no glyph,
+        # it has no digit, and no loose tail follows the mark): those are not looked for
         chars, counts = decoder.chars, known.counts
-        odd = sorted(w + p for w in known.written if w[-1] in chars and counts.get(w.lower(), 0) < 2
-                     and PLAIN_WORD.fullmatch(w) and not known.known(w) for p in ("", ".", ",", ";", ":"))
+        marks = ("",) + tuple(p for p in ".,;:" if p in chars)
+        odd = sorted(w + p for w, k in known.written.items() if k < 2 and w[-1] in chars
+                     and counts.get(w.lower(), 0) < 2 and PLAIN_WORD.fullmatch(w) and not known.known(w)
+                     for p in marks)
     else:
         plain = set(PLAIN.findall(text, 0, end))
         odd = sorted(w for w in plain if w.rstrip(".,;:")[-1:] in decoder.chars and not known.known(w.rstrip(".,;:")))
