@@ -212,12 +212,13 @@ class TailDecoder:
         out = self._decoded[tail] = sorted(((n, c, l) for n, (c, l) in best.items()), key=lambda x: x[1])
         return out
 
-    def wild(self, tail: str) -> list[tuple[re.Pattern, float, str]]:
+    def wild(self, tail: str) -> list[tuple[str, float, str]]:
         """Readings with an unreadable glyph: [(pattern, cost, swallowed letter)] (a shared list:
-        not to be changed)."""
+        not to be changed).  The pattern is a regex's source: compiled (by ``re``'s cache)
+        only if the tail is ever tried against a missing number, which few are."""
         hit = self._wild.get(tail)
         if hit is None:
-            hit = self._wild[tail] = [(re.compile(p), c, l) for p, c, l, w in self.parses(tail) if w]
+            hit = self._wild[tail] = [(p, c, l) for p, c, l, w in self.parses(tail) if w]
         return hit
 
 
@@ -429,7 +430,7 @@ class WildTail:
 
     start: int
     end: int
-    readings: list           # [(pattern, cost, swallowed letter)]
+    readings: list           # [(pattern, cost, swallowed letter)]: a regex (or its source) a number must fullmatch
     prefix: str              # a letter the tail swallowed, by the book's vocabulary
     digits: int              # digits read in the tail (more = firmer)
     loose: bool = False      # no glyph reading: the tail stands for any missing number
@@ -538,7 +539,7 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
         prev_word = text[text.rfind(" ", 0, m.start(1)) + 1:m.start(1)]
         if not HAS_LETTER.search(prev_word) or prev_word.isupper() or any(ch.isdigit() for ch in tok):
             continue
-        readings = [(re.compile(str(n)), c, "") for n, c, letter in decoder.decode(tok) if not letter]
+        readings = [(str(n), c, "") for n, c, letter in decoder.decode(tok) if not letter]
         if readings:
             wild.append(WildTail(m.start(1), m.end(2), readings, "", 1))
     for m in _glyph_runs(text, end):
@@ -904,7 +905,7 @@ def wild_candidates(chain: list[Cand], wild: list[WildTail], max_n: int, cfg: di
             for n in range(a, b + 1):
                 best = None
                 for rx, c, letter in w.readings:
-                    if rx.fullmatch(str(n)) and (best is None or c < best[0]):
+                    if re.fullmatch(rx, str(n)) and (best is None or c < best[0]):
                         best = (c, letter)
                 if best is None:
                     continue
