@@ -51,7 +51,7 @@ import collections
 import heapq
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -126,6 +126,12 @@ class Cand:
     wild: bool = False
     after: str = ""
     loose: bool = False      # read from a tail no digit reading fits: any missing number
+
+    def moved(self, d: int) -> "Cand":
+        """The same reading ``d`` characters further on (built directly: dataclasses.replace
+        is several times slower, and a cached token's readings are moved at each use)."""
+        return Cand(self.start + d, self.end + d, self.n, self.cost, self.rule, self.prefix,
+                    self.wild, self.after, self.loose)
 
 
 # -- the glyph map -------------------------------------------------------------------------
@@ -436,6 +442,11 @@ class WildTail:
     loose: bool = False      # no glyph reading: the tail stands for any missing number
     lead: str = ""           # the word's letters from start to the tail, as written (folded)
 
+    def moved(self, d: int) -> "WildTail":
+        """The same tail ``d`` characters further on (as Cand.moved)."""
+        return WildTail(self.start + d, self.end + d, self.readings, self.prefix, self.digits,
+                        self.loose, self.lead)
+
 
 # any note number: the reading of a tail that is plainly a mark but not legible as digits
 ANY_NUMBER = re.compile(r"[1-9]\d{0,2}")
@@ -482,19 +493,16 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
             o: list[Cand] = []
             w: list[WildTail] = []
             _token_cands(text, tok, off, decoder, known, cfg, o, w)
-            if not o and not w and HAS_LETTER.search(tok.rstrip("0123456789")):
-                cache[tok] = ([], [])
-            elif HAS_LETTER.search(tok.rstrip("0123456789")):
-                cache[tok] = ([replace(c, start=c.start - off, end=c.end - off) for c in o],
-                              [replace(x, start=x.start - off, end=x.end - off) for x in w])
+            if HAS_LETTER.search(tok.rstrip("0123456789")):
+                cache[tok] = ([c.moved(-off) for c in o], [x.moved(-off) for x in w]) if o or w else ([], [])
             out.extend(o)
             wild.extend(w)
             continue
         o, w = hit
         if o:
-            out.extend(replace(c, start=c.start + off, end=c.end + off) for c in o)
+            out.extend([c.moved(off) for c in o])
         if w:
-            wild.extend(replace(x, start=x.start + off, end=x.end + off) for x in w)
+            wild.extend([x.moved(off) for x in w])
     for m in _spaced(text, end, numbers):
         digits = m.group(3)
         if " " not in digits and not m.group(2):
@@ -575,6 +583,7 @@ PLAIN = re.compile(r"(?<!\S)[A-Z]?[a-z]+[.,;:]?(?!\S)")
 PLAIN_WORD = re.compile(r"[A-Z]?[a-z]+")
 NOT_PLAIN_BODY = r"(?![A-Z]?[a-z]+[.,;:]?(?!\S))\S+"
 NOT_PLAIN = re.compile(r"(?<!\S)" + NOT_PLAIN_BODY)
+_TOKEN = re.compile(r"\S+")
 
 
 def _alternation(words: list[str]) -> str:
@@ -625,8 +634,10 @@ def _tokens_to_read(text: str, end: int, decoder: "TailDecoder", known: "_Known"
     body = rf"(?:{_alternation(odd)})(?!\S)|{NOT_PLAIN_BODY}" if odd else NOT_PLAIN_BODY
     # a token after the whitespace before it (the engine skips to whitespace), or at the start
     out = [(m.start(1), m.group(1)) for m in re.compile(rf"\s({body})").finditer(text, 0, end)]
-    first = re.compile(body).match(text, 0, end)
-    if first:
+    # the first token (no whitespace before it): kept when it is one of the odd words or no
+    # plain word (as ``body`` would match it there, without compiling ``body`` alone)
+    first = _TOKEN.match(text, 0, end)
+    if first and (first.group(0) in odd or NOT_PLAIN.match(text, 0, end)):
         out.insert(0, (0, first.group(0)))
     return out
 
