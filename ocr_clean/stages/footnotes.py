@@ -607,8 +607,9 @@ def _alternation(words: list[str]) -> str:
 
 def _tokens_to_read(text: str, end: int, decoder: "TailDecoder", known: "_Known",
                     reads) -> list[tuple[int, str]]:
-    """The tokens of text[:end] that may hold a marker, as (offset, token) in text order: every
-    token that is not a plain word, and the plain words the book does not know that end in a
+    """The tokens of text[:end] that may hold a marker, as (offset, token) in text order: the
+    tokens that are not plain words and may give something (_worth_reading; the first token
+    whenever it is no plain word), and the plain words the book does not know that end in a
     glyph and give a reading.
 
     ``reads(token)`` tells whether such a plain word gives a reading (where it stands does
