@@ -652,9 +652,9 @@ def _worth_reading(chars: set[str]) -> str:
     character that is a glyph (``chars``) after another (one character alone gives no
     reading: "I", "A"), a loose tail (LOOSE_TAIL), or the short run of
     capitals and glyphs that LONE_GLYPHS looks for.  Any other token gives no reading, holds
-    no number and no lone glyphs: left in the text, it is never built nor looked at (about
-    2 of 5 tokens that are not plain words: words with a hyphen or a quote, abbreviations,
-    a word and two marks)."""
+    no number and no lone glyphs: left in the text, it is never built nor looked at (half
+    the tokens that are not plain words on the book: "I", words with a hyphen or a quote,
+    abbreviations, a word and two marks)."""
     glyphs = "".join(sorted(re.escape(c) for c in chars))
     # [^\x00-\x2f\x3a-\x7f]: 0-9 and all beyond ASCII (written so, the class compiles at once)
     return (rf"(?=\S*[^\x00-\x2f\x3a-\x7f]|\S+[{glyphs}](?!\S)|{LOOSE_TAIL_BODY}(?!\S)"
