@@ -51,7 +51,7 @@ import collections
 import heapq
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -126,6 +126,12 @@ class Cand:
     wild: bool = False
     after: str = ""
     loose: bool = False      # read from a tail no digit reading fits: any missing number
+
+    def moved(self, d: int) -> "Cand":
+        """The same reading ``d`` characters further on (built directly: dataclasses.replace
+        is several times slower, and a cached token's readings are moved at each use)."""
+        return Cand(self.start + d, self.end + d, self.n, self.cost, self.rule, self.prefix,
+                    self.wild, self.after, self.loose)
 
 
 # -- the glyph map -------------------------------------------------------------------------
@@ -212,12 +218,13 @@ class TailDecoder:
         out = self._decoded[tail] = sorted(((n, c, l) for n, (c, l) in best.items()), key=lambda x: x[1])
         return out
 
-    def wild(self, tail: str) -> list[tuple[re.Pattern, float, str]]:
+    def wild(self, tail: str) -> list[tuple[str, float, str]]:
         """Readings with an unreadable glyph: [(pattern, cost, swallowed letter)] (a shared list:
-        not to be changed)."""
+        not to be changed).  The pattern is a regex's source: compiled (by ``re``'s cache)
+        only if the tail is ever tried against a missing number, which few are."""
         hit = self._wild.get(tail)
         if hit is None:
-            hit = self._wild[tail] = [(re.compile(p), c, l) for p, c, l, w in self.parses(tail) if w]
+            hit = self._wild[tail] = [(p, c, l) for p, c, l, w in self.parses(tail) if w]
         return hit
 
 
@@ -429,11 +436,16 @@ class WildTail:
 
     start: int
     end: int
-    readings: list           # [(pattern, cost, swallowed letter)]
+    readings: list           # [(pattern, cost, swallowed letter)]: a regex (or its source) a number must fullmatch
     prefix: str              # a letter the tail swallowed, by the book's vocabulary
     digits: int              # digits read in the tail (more = firmer)
     loose: bool = False      # no glyph reading: the tail stands for any missing number
     lead: str = ""           # the word's letters from start to the tail, as written (folded)
+
+    def moved(self, d: int) -> "WildTail":
+        """The same tail ``d`` characters further on (as Cand.moved)."""
+        return WildTail(self.start + d, self.end + d, self.readings, self.prefix, self.digits,
+                        self.loose, self.lead)
 
 
 # any note number: the reading of a tail that is plainly a mark but not legible as digits
@@ -442,8 +454,9 @@ ANY_NUMBER = re.compile(r"[1-9]\d{0,2}")
 INNER_I = re.compile(r"(?<=[a-z])I(?=[a-z]|$)")
 YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
 # a word, its closing punctuation, then a short tail mixing a letter and a symbol ("severe.a!")
-LOOSE_TAIL = re.compile(r"^[\"'(\[\u2018\u201c]*([^\W\d_]{3,})([.,;:!?\"')\]\u2019\u201d]+)"
-                        r"((?=\S*[^\W\d_])(?=\S*[^\w\s\"'\u2019\u201d\-])[^\s\"'\u2019\u201d\-\d]{2,3})$")
+LOOSE_TAIL_BODY = (r"[\"'(\[\u2018\u201c]*([^\W\d_]{3,})([.,;:!?\"')\]\u2019\u201d]+)"
+                   r"((?=\S*[^\W\d_])(?=\S*[^\w\s\"'\u2019\u201d\-])[^\s\"'\u2019\u201d\-\d]{2,3})")
+LOOSE_TAIL = re.compile("^" + LOOSE_TAIL_BODY + "$")
 # a paragraph that ends in a run of glyphs set apart after its last word: 'party." l t-!'
 GLYPH_RUN = re.compile(r"( (?<=[.,;:!?\"')\u2019\u201d] )[^\s\d\[\]*]{1,3}(?: [^\s\d\[\]*]{1,3})?)[ \t]*(?=\n\n|\n?$)")
 
@@ -481,19 +494,16 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
             o: list[Cand] = []
             w: list[WildTail] = []
             _token_cands(text, tok, off, decoder, known, cfg, o, w)
-            if not o and not w and HAS_LETTER.search(tok.rstrip("0123456789")):
-                cache[tok] = ([], [])
-            elif HAS_LETTER.search(tok.rstrip("0123456789")):
-                cache[tok] = ([replace(c, start=c.start - off, end=c.end - off) for c in o],
-                              [replace(x, start=x.start - off, end=x.end - off) for x in w])
+            if HAS_LETTER.search(tok.rstrip("0123456789")):
+                cache[tok] = ([c.moved(-off) for c in o], [x.moved(-off) for x in w]) if o or w else ([], [])
             out.extend(o)
             wild.extend(w)
             continue
         o, w = hit
         if o:
-            out.extend(replace(c, start=c.start + off, end=c.end + off) for c in o)
+            out.extend([c.moved(off) for c in o])
         if w:
-            wild.extend(replace(x, start=x.start + off, end=x.end + off) for x in w)
+            wild.extend([x.moved(off) for x in w])
     for m in _spaced(text, end, numbers):
         digits = m.group(3)
         if " " not in digits and not m.group(2):
@@ -538,7 +548,7 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
         prev_word = text[text.rfind(" ", 0, m.start(1)) + 1:m.start(1)]
         if not HAS_LETTER.search(prev_word) or prev_word.isupper() or any(ch.isdigit() for ch in tok):
             continue
-        readings = [(re.compile(str(n)), c, "") for n, c, letter in decoder.decode(tok) if not letter]
+        readings = [(str(n), c, "") for n, c, letter in decoder.decode(tok) if not letter]
         if readings:
             wild.append(WildTail(m.start(1), m.end(2), readings, "", 1))
     for m in _glyph_runs(text, end):
@@ -574,6 +584,7 @@ PLAIN = re.compile(r"(?<!\S)[A-Z]?[a-z]+[.,;:]?(?!\S)")
 PLAIN_WORD = re.compile(r"[A-Z]?[a-z]+")
 NOT_PLAIN_BODY = r"(?![A-Z]?[a-z]+[.,;:]?(?!\S))\S+"
 NOT_PLAIN = re.compile(r"(?<!\S)" + NOT_PLAIN_BODY)
+_TOKEN = re.compile(r"\S+")
 
 
 def _alternation(words: list[str]) -> str:
@@ -596,8 +607,9 @@ def _alternation(words: list[str]) -> str:
 
 def _tokens_to_read(text: str, end: int, decoder: "TailDecoder", known: "_Known",
                     reads) -> list[tuple[int, str]]:
-    """The tokens of text[:end] that may hold a marker, as (offset, token) in text order: every
-    token that is not a plain word, and the plain words the book does not know that end in a
+    """The tokens of text[:end] that may hold a marker, as (offset, token) in text order: the
+    tokens that are not plain words and may give something (_worth_reading; the first token
+    whenever it is no plain word), and the plain words the book does not know that end in a
     glyph and give a reading.
 
     ``reads(token)`` tells whether such a plain word gives a reading (where it stands does
@@ -607,22 +619,46 @@ def _tokens_to_read(text: str, end: int, decoder: "TailDecoder", known: "_Known"
     if known.text is text and (end <= 0 or end >= len(text) or text[end - 1].isspace() or text[end].isspace()):
         # a plain token is one of the book's words as written, [.,;:]? after it: the odd ones
         # are found among the distinct words _Known counted (no token of text[:end] is cut at end)
-        # (a word used twice is known: the count, a look-up, first)
+        # (a word used twice is known: its count as written, then folded, first; the folded
+        # count is never below the written one).  A word and a mark after it that is no
+        # glyph ("word." when "." is none) gives no reading (its last character is no glyph,
+        # it has no digit, and no loose tail follows the mark): those are not looked for
         chars, counts = decoder.chars, known.counts
-        odd = sorted(w + p for w in known.written if w[-1] in chars and counts.get(w.lower(), 0) < 2
-                     and PLAIN_WORD.fullmatch(w) and not known.known(w) for p in ("", ".", ",", ";", ":"))
+        marks = ("",) + tuple(p for p in ".,;:" if p in chars)
+        odd = sorted(w + p for w, k in known.written.items() if k < 2 and w[-1] in chars
+                     and counts.get(w.lower(), 0) < 2 and PLAIN_WORD.fullmatch(w) and not known.known(w)
+                     for p in marks)
     else:
         plain = set(PLAIN.findall(text, 0, end))
         odd = sorted(w for w in plain if w.rstrip(".,;:")[-1:] in decoder.chars and not known.known(w.rstrip(".,;:")))
     odd = [w for w in odd if reads(w)]
-    # the odd plain words and the tokens that are not plain words (the two never overlap)
-    body = rf"(?:{_alternation(odd)})(?!\S)|{NOT_PLAIN_BODY}" if odd else NOT_PLAIN_BODY
+    # the odd plain words and the tokens that are not plain words and may give something
+    # (the two never overlap)
+    not_plain = NOT_PLAIN_BODY.replace(r"\S+", _worth_reading(decoder.chars) + r"\S+")
+    body = rf"(?:{_alternation(odd)})(?!\S)|{not_plain}" if odd else not_plain
     # a token after the whitespace before it (the engine skips to whitespace), or at the start
     out = [(m.start(1), m.group(1)) for m in re.compile(rf"\s({body})").finditer(text, 0, end)]
-    first = re.compile(body).match(text, 0, end)
-    if first:
+    # the first token (no whitespace before it): kept when it is one of the odd words or no
+    # plain word (as ``body`` would match it there, without compiling ``body`` alone)
+    first = _TOKEN.match(text, 0, end)
+    if first and (first.group(0) in odd or NOT_PLAIN.match(text, 0, end)):
         out.insert(0, (0, first.group(0)))
     return out
+
+
+def _worth_reading(chars: set[str]) -> str:
+    """A lookahead that a token (not a plain word) passes when it may give something: a digit
+    (any character beyond ASCII, so that every digit str.isdigit knows counts), a last
+    character that is a glyph (``chars``) after another (one character alone gives no
+    reading: "I", "A"), a loose tail (LOOSE_TAIL), or the short run of
+    capitals and glyphs that LONE_GLYPHS looks for.  Any other token gives no reading, holds
+    no number and no lone glyphs: left in the text, it is never built nor looked at (half
+    the tokens that are not plain words on the book: "I", words with a hyphen or a quote,
+    abbreviations, a word and two marks)."""
+    glyphs = "".join(sorted(re.escape(c) for c in chars))
+    # [^\x00-\x2f\x3a-\x7f]: 0-9 and all beyond ASCII (written so, the class compiles at once)
+    return (rf"(?=\S*[^\x00-\x2f\x3a-\x7f]|\S+[{glyphs}](?!\S)|{LOOSE_TAIL_BODY}(?!\S)"
+            rf"|{LONE_RUN}(?!\S))")
 
 
 _DIGIT = re.compile(r"\d")
@@ -640,7 +676,8 @@ def _number_starts(text: str, tokens: list[tuple[int, str]]) -> list[int]:
 
 
 # a short token of capitals/glyphs standing alone between running words
-LONE_GLYPHS = re.compile(r"( )(?<=[^\W\d_][.,;:)] )([A-Z\u00b0'/!?]{2,4})(?= [a-z])")
+LONE_RUN = r"[A-Z\u00b0'/!?]{2,4}"
+LONE_GLYPHS = re.compile(r"( )(?<=[^\W\d_][.,;:)] )(" + LONE_RUN + r")(?= [a-z])")
 
 
 def _lone_glyphs(text: str, end: int, tokens: list[tuple[int, str]]):
@@ -899,7 +936,7 @@ def wild_candidates(chain: list[Cand], wild: list[WildTail], max_n: int, cfg: di
             for n in range(a, b + 1):
                 best = None
                 for rx, c, letter in w.readings:
-                    if rx.fullmatch(str(n)) and (best is None or c < best[0]):
+                    if re.fullmatch(rx, str(n)) and (best is None or c < best[0]):
                         best = (c, letter)
                 if best is None:
                     continue
