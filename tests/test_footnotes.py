@@ -279,3 +279,13 @@ def test_crosscheck_with_the_ledger_separates_placed_pending_and_missing(lexicon
     assert d["queued"] == [134] and d["missing"] == [] and 133 in d["placed"]
     r = CliRunner().invoke(app, ["notes", str(tmp_path / "book.txt")])
     assert "pending review (queued" in r.output and "134" in r.output
+
+
+def test_a_glyph_run_after_a_line_break_does_not_crash_the_stage():
+    # the word before the glyphs follows a line break (dehyphenate skipped): no word is found
+    # before them on that line, which once raised AttributeError
+    from ocr_clean import Pipeline
+
+    raw = 'The party went\nhome." l t-!\n\nNotes\n\n1. A note.\n2. Another.\n'
+    text = Pipeline(skip=["dehyphenate"]).run(raw).text
+    assert text.startswith('The party went\nhome." l t-!\n\nNotes')

@@ -96,6 +96,7 @@ def test_the_ledger_replays_to_the_output_and_undoes_to_the_raw_text(raw):
 @example("x \n\nLeon lived\n")                        # once made 'x-Leon lived' on the second run
 @example("L. Trotsky \n\n\n\nSeptember 18, 1930 \n")
 @example("The end.\n12\n")                              # once made 'The end.-12'
+@example("0\n0")                                         # numbers only: once all taken for page numbers
 def test_cleaning_a_cleaned_text_changes_nothing(raw):
     once = run(raw).text
     again = run(once)

@@ -556,8 +556,10 @@ def body_candidates(text: str, end: int, decoder: TailDecoder, known: _Known,
         # of them a word, at least one of them a digit's glyph and one a symbol
         toks = m.group(1).split()
         joined = "".join(toks)
-        w0 = text.rfind(" ", 0, m.start(1)) + 1
-        if not known.common(WORDCHARS.match(text[w0:m.start(1)]).group(1)):
+        s = m.start(1)
+        w0 = max(text.rfind(" ", 0, s), text.rfind("\n", 0, s), text.rfind("\t", 0, s)) + 1
+        before = WORDCHARS.match(text[w0:s])         # the word before, its marks stripped
+        if before is None or not known.common(before.group(1)):
             continue
         if any(len(t) > 1 and t.isalpha() or t in ("a", "A", "I", "O") for t in toks):
             continue

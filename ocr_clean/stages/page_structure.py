@@ -229,7 +229,12 @@ class PageStructure(Stage):
         for k in block_at:
             flows[k] = False
         content = list(itertools.compress(range(n), flows))
-        if not content:   # nothing but blank lines and removed heads
+        if not content and nonblank:
+            # every line would go as a head or a page number: there is no page for them to be
+            # the heads of, so they are the text (never remove all of it)
+            blocks, self.block_at = [], {}
+            content = list(itertools.compress(range(n), map(operator.not_, blank)))
+        if not content:   # nothing but blank lines
             edits: list[Edit] = []
             self._clear(edits, text, starts, 0, 0, "blank-run")
             return edits
