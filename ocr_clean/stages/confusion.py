@@ -34,6 +34,7 @@ import collections
 import functools
 import itertools
 import re
+import weakref
 
 import regex
 
@@ -166,7 +167,9 @@ class _PairCounts(dict):
 
     def __init__(self, run: "_Run", wanted: set) -> None:
         super().__init__()
-        self.run = run
+        # the run keeps these counts: a weak reference back makes no cycle, so the run and
+        # all it holds are freed as soon as the stage is done (no garbage collection needed)
+        self.run = weakref.proxy(run)
         self._count(wanted)
 
     def __missing__(self, pair: tuple[str, str]) -> int:

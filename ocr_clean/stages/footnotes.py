@@ -199,6 +199,7 @@ class TailDecoder:
                     walk(i + 1, pat + r"\d{0,2}", cost + self.wild_cost, letter, wild + 1)
 
         walk(0, "", 0.0, "", 0)
+        del walk              # the closure refers to itself: break the cycle (freed at once)
         self._cache[tail] = out
         return out
 
