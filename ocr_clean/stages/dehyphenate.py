@@ -49,6 +49,7 @@ import regex
 
 from ..document import Document
 from ..ledger import APPLIED, Edit
+from ..lexicon import beyond_ascii
 from .base import Stage, register
 
 # A word of the book, hyphenated compounds whole: "Bolshevik-Leninists", "1929-30", "Trotsky's".
@@ -115,7 +116,6 @@ def _char_at(low: str | bytes, j: int) -> str:
 # the apostrophe and the hyphen) read as a space; the bytes of other characters kept (no byte of
 # their UTF-8 is ASCII).
 _TOKEN_BYTES = bytes(c if c >= 128 or chr(c).isalnum() or chr(c) in "'-" else 32 for c in range(256))
-_ASCII = bytes(range(128))     # deleted from the UTF-8: the characters beyond ASCII are left
 
 
 def _utf8(text: str) -> bytes:
@@ -249,7 +249,7 @@ class _BookCounts:
         """The lowered text: as the ASCII lowering of its UTF-8 where that is exact for ASCII
         pairs (see :meth:`separate`), else ``text.lower()``."""
         if self._lower is None:
-            beyond = set(self.utf8.translate(None, _ASCII).decode("utf-8", "surrogatepass"))
+            beyond = set(beyond_ascii(self.text))
             if any(y.isascii() for x in beyond for y in x.lower()):
                 self._lower = self.text.lower()
             else:
