@@ -9,7 +9,7 @@
 from .config import Config
 from .document import Document
 from .ledger import Edit, Ledger, replay
-from .pipeline import Pipeline, Result, clean_text
+from .pipeline import Pipeline, Result, clean_text, clean_texts
 
-__all__ = ["Config", "Document", "Edit", "Ledger", "Pipeline", "Result", "clean_text", "replay"]
+__all__ = ["Config", "Document", "Edit", "Ledger", "Pipeline", "Result", "clean_text", "clean_texts", "replay"]
 __version__ = "0.1.0"

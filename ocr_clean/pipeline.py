@@ -149,6 +149,19 @@ def clean_text(text: str, *, config: Config | None = None, skip: Iterable[str] =
     return _default_pipeline(config, tuple(skip)).run(text, name)
 
 
+def clean_texts(texts: Iterable[str], *, config: Config | None = None, skip: Iterable[str] = (),
+                names: Iterable[str] | None = None) -> list[Result]:
+    """Clean a collection in memory (a newspaper run, a book cut into pages, the records of a
+    JSONL file): one :class:`Result` per text, in order, each with its own text and ledger.
+    No file is touched."""
+    texts = list(texts)
+    names = [str(i) for i in range(len(texts))] if names is None else list(names)
+    if len(names) != len(texts):
+        raise ValueError(f"{len(names)} names for {len(texts)} texts")
+    pipe = _default_pipeline(config, tuple(skip))
+    return [pipe.run(t, n) for n, t in zip(names, texts)]
+
+
 _PIPELINES: dict = {}
 
 

@@ -84,3 +84,12 @@ def test_a_run_leaves_no_garbage_cycles():
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_clean_texts_gives_one_result_per_text_in_order():
+    from ocr_clean import clean_texts
+    texts = ["the lnost decisive events \nin 1930 .\n", "A plain sentence.\n", "tbe end\n"]
+    results = clean_texts(texts, names=["a", "b", "c"])
+    assert [r.document.name for r in results] == ["a", "b", "c"]
+    assert [r.document.raw for r in results] == texts
+    assert results[1].text == clean_text(texts[1]).text
