@@ -101,7 +101,10 @@ def clean(
     try:
         from ..io import collect_inputs
 
+        from ..batch import refuse_overwriting_inputs
+
         sources = collect_inputs(paths)
+        refuse_overwriting_inputs(paths, sources, out)
     except InputError as exc:
         fail(str(exc))
     t0 = time.perf_counter()
