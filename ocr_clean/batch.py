@@ -98,7 +98,7 @@ def _word_form(s: str) -> bool:
 
 def settings_key(config: Config, skip: Iterable[str] = (), lessons: str = "") -> str:
     """A fingerprint of everything that decides the output, except the input itself."""
-    from .lexicon import dictionaries_dir
+    from .lexicon import dictionaries_dir, user_word_files
 
     h = hashlib.sha256()
     h.update(__version__.encode())
@@ -112,6 +112,8 @@ def settings_key(config: Config, skip: Iterable[str] = (), lessons: str = "") ->
             if p.is_file():
                 h.update(p.name.encode())
                 h.update(p.read_bytes())
+    for p in user_word_files():   # the user's own list, wherever it lives
+        h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -399,6 +401,11 @@ def clean_paths(paths: list[Path], out_dir: Path, *, config: Config | None = Non
     unknown = [n for n in (*config.order, *config.skip, *skip) if n not in REGISTRY]
     if unknown:
         raise ValueError(f"unknown stage(s): {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
+    from .lexicon import data_file   # a missing data file: one error here, not one per book
+    for n in config.order:
+        if n not in config.skip and n not in skip:
+            for f in REGISTRY[n].data_files:
+                data_file(f)
     key = settings_key(config, skip, init.lessons.key())
 
     reports: dict[int, FileReport] = {}

@@ -2,7 +2,7 @@
 
 A scanned token ``t`` is either printed as it stands (the *keep* hypothesis) or is a
 misreading of a word ``c``.  Candidates ``c`` are produced by rewriting ``t`` with the
-scan's glyph confusions (data: ``dictionaries/confusions.tsv``: ``ln`` -> ``m``,
+scan's glyph confusions (data: ``ocr_clean/dictionaries/confusions.tsv``: ``ln`` -> ``m``,
 ``O`` -> ``o``, ``nn`` -> ``rm`` ...), kept only when they are words the book or English
 spells that way, and scored::
 
@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .lexicon import dictionaries_dir, read_table
+from .lexicon import data_file, read_table
 
 LOST = "\ufffd"          # the replacement character: a glyph the OCR could not read
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -62,7 +62,7 @@ class Reading:
 
 
 def load_rules(path: Path | None = None) -> list[Rule]:
-    path = path or dictionaries_dir() / "confusions.tsv"
+    path = path or data_file("confusions.tsv")
     rules = []
     for row in read_table(path):
         if len(row) < 3:

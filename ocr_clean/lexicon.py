@@ -3,7 +3,8 @@
 Two sources of evidence, always kept apart so a stage can weigh them:
 
 * **English**: word frequencies from wordfreq (a general English list, no network),
-  plus the user's own word list in ``dictionaries/user_words.txt``;
+  plus the user's own word lists: ``user_words.txt`` of the data directory, and a file
+  of the user's choosing (``$OCR_CLEAN_USER_WORDS``: one word a line);
 * **the book**: the vocabulary and word pairs counted from the text being cleaned,
   at run time (:class:`BookVocab`).  A word the book spells the same way forty times
   is strong evidence; nothing about one particular book is written into the code.
@@ -32,15 +33,28 @@ WORD = regex.compile(r"\p{L}+(?:['\u2019]\p{L}+)*")
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+class DataFileError(ValueError):
+    """A data file a stage needs is missing or unreadable (one line: what and where)."""
+
+
 def dictionaries_dir() -> Path:
-    """Where the data files live: $OCR_CLEAN_DICTIONARIES, else the project's dictionaries/."""
+    """Where the data files live: ``$OCR_CLEAN_DICTIONARIES``, else the package's own
+    ``ocr_clean/dictionaries/`` (package data: the same place in a wheel, an sdist and an
+    editable install)."""
     env = os.environ.get("OCR_CLEAN_DICTIONARIES")
     if env:
         return Path(env)
-    for cand in (PACKAGE_DIR.parent / "dictionaries", PACKAGE_DIR / "dictionaries"):
-        if cand.is_dir():
-            return cand
-    return PACKAGE_DIR.parent / "dictionaries"
+    return PACKAGE_DIR / "dictionaries"
+
+
+def data_file(name: str) -> Path:
+    """The path of the data file ``name``; :class:`DataFileError` when it is not there."""
+    path = dictionaries_dir() / name
+    if not path.is_file():
+        where = "$OCR_CLEAN_DICTIONARIES" if os.environ.get("OCR_CLEAN_DICTIONARIES") else "the installed package"
+        raise DataFileError(f"data file {name} not found in {path.parent} ({where}); "
+                            "reinstall ocr-clean or point $OCR_CLEAN_DICTIONARIES at a folder that has it")
+    return path
 
 
 def cache_dir() -> Path:
@@ -51,12 +65,24 @@ def cache_dir() -> Path:
     return Path(base) / "ocr_clean"
 
 
+def _read_data(path: Path) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataFileError(f"data file {path} not found") from None
+    except IsADirectoryError:
+        raise DataFileError(f"data file {path} is a folder, not a file") from None
+    except OSError as exc:
+        raise DataFileError(f"data file {path} cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise DataFileError(f"data file {path} is not UTF-8 text (byte {exc.start})") from None
+
+
 def read_word_list(path: Path) -> list[str]:
-    """One entry a line; ``#`` starts a comment; blank lines ignored."""
-    if not path.is_file():
-        return []
+    """One entry a line; ``#`` starts a comment; blank lines ignored.  A missing or
+    unreadable file is a :class:`DataFileError`, never an empty list."""
     out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in _read_data(path).splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
             out.append(line)
@@ -64,15 +90,29 @@ def read_word_list(path: Path) -> list[str]:
 
 
 def read_table(path: Path) -> list[list[str]]:
-    """A tab-separated data file; ``#`` lines are comments."""
-    if not path.is_file():
-        return []
+    """A tab-separated data file; ``#`` lines are comments.  A missing or unreadable file
+    is a :class:`DataFileError`, never an empty table."""
     rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in _read_data(path).splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         rows.append(line.rstrip("\n").split("\t"))
     return rows
+
+
+def user_word_files(directory: Path | None = None, extra: Path | str | None = None) -> list[Path]:
+    """The user's word lists: ``user_words.txt`` of the data directory (when there is
+    one), the file named by ``$OCR_CLEAN_USER_WORDS`` and ``extra`` (a config's
+    ``user_words``).  The two named by the user must exist."""
+    directory = Path(directory) if directory else dictionaries_dir()
+    files = [p for p in (directory / "user_words.txt",) if p.is_file()]
+    for named in (os.environ.get("OCR_CLEAN_USER_WORDS"), extra):
+        if named:
+            p = Path(named).expanduser()
+            if not p.is_file():
+                raise DataFileError(f"user word list {p} not found")
+            files.append(p)
+    return files
 
 
 _ASCII = bytes(range(128))
@@ -179,10 +219,14 @@ class Lexicon:
 
     # -- construction --------------------------------------------------------------------
     @classmethod
-    def load(cls, directory: Path | None = None, extra_words: set[str] | None = None) -> "Lexicon":
+    def load(cls, directory: Path | None = None, extra_words: set[str] | None = None,
+             user_words: Path | str | None = None) -> "Lexicon":
         directory = Path(directory) if directory else dictionaries_dir()
-        user = set(read_word_list(directory / "user_words.txt")) | set(extra_words or ())
-        protected = set(read_word_list(directory / "protected_words.txt"))
+        user = set(extra_words or ())
+        for p in user_word_files(directory, user_words):
+            user |= set(read_word_list(p))
+        prot = directory / "protected_words.txt"
+        protected = set(read_word_list(prot)) if prot.is_file() else set()
         english = _english_frequencies()
         key = hashlib.blake2b(
             ("\n".join(sorted(user)) + "\x1f" + _english_version() + "\x1f" + str(len(english))).encode("utf-8"),

@@ -19,7 +19,7 @@ import regex
 from ocr_clean.channel import ConfusionModel, Reading, load_rules
 from ocr_clean.document import Document
 from ocr_clean.ledger import IN_OUTPUT, QUEUED
-from ocr_clean.lexicon import Lexicon, book_words, dictionaries_dir
+from ocr_clean.lexicon import Lexicon, book_words, data_file
 from ocr_clean.stages import REGISTRY
 from ocr_clean.stages.confusion import TOKEN, TOKEN_START, WORDISH, Confusion, _PairCounts, _Run, token_patterns
 
@@ -92,7 +92,7 @@ def test_registered():
 
 
 def test_rules_are_data_with_a_header():
-    path = dictionaries_dir() / "confusions.tsv"
+    path = data_file("confusions.tsv")
     head = path.read_text(encoding="utf-8").splitlines()[0]
     assert head.startswith("#")
     rules = load_rules(path)

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 from ..document import Document
 from ..ledger import Edit
-from ..lexicon import BookVocab
+from ..lexicon import BookVocab, data_file
 
 REGISTRY: dict[str, type["Stage"]] = {}
 
@@ -31,10 +31,15 @@ class Stage:
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     defaults: ClassVar[dict[str, Any]] = {}
+    # the files of the data directory (``lexicon.dictionaries_dir()``) the stage reads: a
+    # run checks them all before the first text (one clear error when one is missing)
+    data_files: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, config: dict[str, Any] | None = None, lexicon: Any = None) -> None:
         self.config = {**self.defaults, **(config or {})}
         self.lexicon = lexicon
+        for f in self.data_files:   # a missing one stops here, before any text is cleaned
+            data_file(f)
 
     def propose(self, text: str, doc: Document) -> list[Edit]:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -7,7 +7,7 @@ Change-averse by construction:
   itself uses consistently) or whose shape no printed word has (digits or a lost glyph
   among letters, capitals inside a lower-case word) is looked at, with a set look-up
   before any heavier work;
-* its candidates are only what the scan's glyph confusions (``dictionaries/confusions.tsv``)
+* its candidates are only what the scan's glyph confusions (``ocr_clean/dictionaries/confusions.tsv``)
   reach, and only words English or the book spells that way;
 * candidates are ranked by a noisy-channel score (:mod:`ocr_clean.channel`), with the
   book's own counts first; a first pass learns which confusions the scan really makes
@@ -66,6 +66,7 @@ OPENERS = "\"'\u201c\u2018([ "
 @register
 class Confusion(Stage):
     name = "confusion"
+    data_files = ("confusions.tsv",)
     description = "Fix OCR glyph confusions in words (lnost->most, frOln->from, howevel\ufffd->however,)"
     defaults = {
         "apply_threshold": 0.9,      # confidence from which a fix is applied

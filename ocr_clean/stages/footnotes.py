@@ -14,7 +14,7 @@ numbered 1..N through the book, so the markers are the one increasing run 1, 2, 
    the paragraph before it starts its own paragraph).
 2. Every token of the body that could hold a marker gives firm readings: clean
    digits glued to a word, digits broken by spaces, a number alone on its line after
-   a title, and glyphs decoded with the glyph map (``dictionaries/footnote_glyphs.tsv``).
+   a title, and glyphs decoded with the glyph map (``ocr_clean/dictionaries/footnote_glyphs.tsv``).
    Each reading has a cost.
 3. Dynamic programming picks the chain of readings, increasing in number and in
    position, that best covers 1..N (each number placed earns, each number skipped
@@ -56,7 +56,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..ledger import APPLIED, QUEUED, Edit
-from ..lexicon import BookVocab, dictionaries_dir, read_table
+from ..lexicon import BookVocab, data_file, read_table
 from .base import Stage, register
 
 # -- the notes section --------------------------------------------------------------------
@@ -138,7 +138,7 @@ class Cand:
 @lru_cache(maxsize=4)
 def load_glyphs(path: str | None = None) -> tuple[tuple[str, str, float, str], ...]:
     """Rows (glyph, digits, cost, swallowed letter) of the glyph map."""
-    p = Path(path) if path else dictionaries_dir() / "footnote_glyphs.tsv"
+    p = Path(path) if path else data_file("footnote_glyphs.tsv")
     rows = []
     for r in read_table(p):
         if len(r) < 3 or not r[0]:
@@ -1052,6 +1052,7 @@ class Footnotes(Stage):
         "starter_share": 0.05,
         "lost_stop_confidence": 0.6,
     }
+    data_files = ("footnote_glyphs.tsv",)
 
     def propose(self, text, doc) -> list[Edit]:
         cfg = self.config

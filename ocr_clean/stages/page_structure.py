@@ -28,7 +28,7 @@ sentence goes after its paragraph: a deletion and an insertion), ``footnote-brea
 ``leading-blank``, ``trailing-blank``, ``final-newline``.
 
 Nothing here knows the book: page numbers are read with the glyph table of
-``dictionaries/page_structure.tsv`` and accepted when they fit the sequence of page numbers
+``ocr_clean/dictionaries/page_structure.tsv`` and accepted when they fit the sequence of page numbers
 found in the same text; the line width is measured from the text around each line.
 """
 from __future__ import annotations
@@ -45,7 +45,7 @@ from typing import Any
 
 from ..document import Document
 from ..ledger import APPLIED, QUEUED, Edit
-from ..lexicon import dictionaries_dir, read_table
+from ..lexicon import data_file, read_table
 from .base import Stage, register
 
 # -- text tests ---------------------------------------------------------------------------
@@ -91,7 +91,7 @@ _TABLES: dict[str, _Tables] = {}
 
 
 def _load_tables() -> _Tables:
-    path = dictionaries_dir() / "page_structure.tsv"
+    path = data_file("page_structure.tsv")
     key = str(path)
     if key in _TABLES:
         return _TABLES[key]
@@ -156,6 +156,7 @@ _BLANK_RUN = _Gap("\n\n", "blank-run")
 @register
 class PageStructure(Stage):
     name = "page_structure"
+    data_files = ("page_structure.tsv",)
     description = ("Remove running heads, page numbers and page-start spaces; join the scan's "
                    "lines into paragraphs separated by one blank line; move page-foot notes "
                    "out of the sentence they interrupt.")

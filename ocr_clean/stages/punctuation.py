@@ -13,7 +13,7 @@ rule name):
   according to the paragraph's quote structure (quotes alternate; a quote glued to a word
   on one side is an anchor): ``" democratic`` -> ``"democratic``, ``deception "`` -> ``deception"``;
 * ``quote-glyph``: a double quote misread as ``/I``, ``1/``, ``II``, ``li``... (patterns in
-  ``dictionaries/punctuation.tsv``), accepted only where the quote structure wants a quote,
+  ``ocr_clean/dictionaries/punctuation.tsv``), accepted only where the quote structure wants a quote,
   and for a glued prefix (``liThe``) only when the rest is a known word.  ``World War II``
   and words like ``like`` are left alone by construction; a roman-numeral reading (``II``
   after a capitalised word) is only ever queued;
@@ -51,7 +51,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..ledger import APPLIED, QUEUED, Edit
-from ..lexicon import dictionaries_dir, read_table
+from ..lexicon import data_file, read_table
 from .base import Stage, register
 
 PARA = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]*)*")
@@ -90,7 +90,7 @@ class Patterns:
 
     @classmethod
     def load(cls, path=None) -> "Patterns":
-        path = path or dictionaries_dir() / "punctuation.tsv"
+        path = path or data_file("punctuation.tsv")
         p = cls()
         for row in read_table(path):
             row = row + [""] * (5 - len(row))
@@ -158,6 +158,7 @@ class _Q:
 @register
 class Punctuation(Stage):
     name = "punctuation"
+    data_files = ("punctuation.tsv",)
     description = ("Stray spaces before punctuation and inside brackets, misread and spaced "
                    "quotes, split apostrophes, mismatched bracket pairs.")
     defaults = {

@@ -11,7 +11,7 @@ ever removes spaces between letters (or between the digits of a year).
 How a join is decided
 ---------------------
 Letter runs one space apart form chains.  Each piece of a chain is either a *word of its own*
-(one of ``a``/``A``/``I``; a two-letter word of ``dictionaries/short_words.txt``; a longer piece
+(one of ``a``/``A``/``I``; a two-letter word of ``ocr_clean/dictionaries/short_words.txt``; a longer piece
 common in English, or used often enough in the book away from the piece it would join) or
 *weak* (``i``, ``s``, ``wi``, ``co``, ``tsky``, ``ari``, ``tory``).  Around every weak piece, all
 ways of grouping neighbours into words are scored by a small unigram model (a dynamic
@@ -23,7 +23,7 @@ programme over the stretch):
   each space removed.  The joined word must be known: written whole ``known_book`` times in
   the book (``Trotsky`` 237 times, in a compatible case: ``ram`` is not the name ``Ram``), or,
   for words of more than ``short_join`` letters, in English; or a prefix of
-  ``dictionaries/split_prefixes.txt`` before a common word (``un forgotten``).
+  ``ocr_clean/dictionaries/split_prefixes.txt`` before a common word (``un forgotten``).
 
 A group of words that are all words of their own (``a round``/``around``, ``in to``,
 ``some one``) is never joined by the model: it is queued (rule ``split-word-pair``) only when
@@ -55,7 +55,7 @@ from itertools import compress, count, repeat
 from operator import add, and_, eq, lt, ne, not_, or_, sub
 
 from ..ledger import APPLIED, QUEUED, Edit
-from ..lexicon import BookVocab, beyond_ascii, dictionaries_dir, read_word_list
+from ..lexicon import BookVocab, beyond_ascii, data_file, read_word_list
 from .base import Stage, register
 
 # letter runs apart by spaces (two or more runs): where a split word can be
@@ -78,12 +78,12 @@ CLITICS = frozenset({"s", "t", "d", "m", "ll", "re", "ve"})   # what follows an 
 
 @lru_cache(maxsize=4)
 def _prefixes(path: str) -> frozenset:
-    return frozenset(w.lower() for w in read_word_list(dictionaries_dir() / path))
+    return frozenset(w.lower() for w in read_word_list(data_file(path)))
 
 
 @lru_cache(maxsize=4)
 def _short_words(path: str) -> tuple[frozenset, frozenset]:
-    words = read_word_list(dictionaries_dir() / path)
+    words = read_word_list(data_file(path))
     one = frozenset(w for w in words if len(w) == 1)
     two = frozenset(w.lower() for w in words if len(w) == 2)
     return one, two
@@ -144,6 +144,7 @@ class _BookCounts:
 @register
 class SplitWords(Stage):
     name = "split_words"
+    data_files = ("short_words.txt", "split_prefixes.txt")
     description = "join words the scan split with a space (Tro tsky -> Trotsky, 1 930 -> 1930)"
     defaults = {
         "short_words": "short_words.txt",
