@@ -31,7 +31,12 @@ def test_every_stage_data_file_is_in_the_package():
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(out)],
+    # built from a copy of the sources: no build/ folder of an earlier build can lend it files
+    src = tmp_path_factory.mktemp("src")
+    shutil.copytree(ROOT / "ocr_clean", src / "ocr_clean", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "-q", "-w", str(out)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
     wheels = list(out.glob("ocr_clean-*.whl"))
