@@ -13,6 +13,7 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .. import __version__
@@ -42,7 +43,7 @@ app = typer.Typer(
 
 def fail(message: str, code: int = 2) -> None:
     """Print one line to stderr and exit."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -249,11 +250,27 @@ def explain(
 
 
 @app.command()
-def stages() -> None:
-    """List the stages in pipeline order, with their settings."""
+def stages(
+    name: Optional[str] = typer.Argument(None, help="a stage: list its settings with what each does"),
+) -> None:
+    """List the stages in pipeline order, with their settings.
+
+    Example:  ocr-clean stages confusion   (each setting, its default and what it does)
+    """
     from ..config import DEFAULT_ORDER
+    from ..settings import nearest
     from ..stages import REGISTRY
 
+    if name is not None:
+        if name not in REGISTRY:
+            fail(f"unknown stage '{name}'{nearest(name, REGISTRY)}")
+        table = Table(title=f"[stages.{name}]")
+        for col in ("setting", "default", "what it does"):
+            table.add_column(col)
+        for s in REGISTRY[name].settings():
+            table.add_row(s.name, repr(s.default), s.description)
+        console.print(table)
+        return
     table = Table()
     table.add_column("stage")
     table.add_column("what it does")

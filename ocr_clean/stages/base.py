@@ -5,6 +5,10 @@ evidence, the :class:`~ocr_clean.lexicon.Lexicon` and the book's own vocabulary)
 proposes :class:`~ocr_clean.ledger.Edit` objects against that text and hands them to
 ``doc.apply``.  It never imports another stage, the review store or the CLI.  The book's
 word counts come from :meth:`Stage.book_vocab` (counted once per document, not per stage).
+
+A stage declares its settings: ``defaults`` (name -> default, which gives the type) and
+``settings_help`` (name -> one line).  The constructor checks a given table against them:
+an unknown key or a wrong type is a one-line :class:`~ocr_clean.settings.ConfigError`.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from typing import Any, ClassVar
 from ..document import Document
 from ..ledger import Edit
 from ..lexicon import BookVocab, data_file
+from ..settings import Setting, check, declare
 
 REGISTRY: dict[str, type["Stage"]] = {}
 
@@ -34,12 +39,24 @@ class Stage:
     # the files of the data directory (``lexicon.dictionaries_dir()``) the stage reads: a
     # run checks them all before the first text (one clear error when one is missing)
     data_files: ClassVar[tuple[str, ...]] = ()
+    settings_help: ClassVar[dict[str, str]] = {}   # one line for each of ``defaults``
 
     def __init__(self, config: dict[str, Any] | None = None, lexicon: Any = None) -> None:
-        self.config = {**self.defaults, **(config or {})}
+        self.config = self.check_settings(config)
         self.lexicon = lexicon
         for f in self.data_files:   # a missing one stops here, before any text is cleaned
             data_file(f)
+
+    @classmethod
+    def check_settings(cls, given: dict[str, Any] | None) -> dict[str, Any]:
+        """The defaults with ``given`` merged in; an unknown key or a wrong type is a
+        one-line :class:`~ocr_clean.settings.ConfigError` naming the nearest valid key."""
+        return check(cls.settings(), given, f"[stages.{cls.name}]")
+
+    @classmethod
+    def settings(cls) -> list[Setting]:
+        """The declared settings (name, default, accepted types, description), in order."""
+        return declare(cls.defaults, cls.settings_help)
 
     def propose(self, text: str, doc: Document) -> list[Edit]:  # pragma: no cover - abstract
         raise NotImplementedError

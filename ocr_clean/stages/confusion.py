@@ -99,6 +99,34 @@ class Confusion(Stage):
         "realword_ratio": 20.0,        # and this many times more common
         "realword_apply_context": 4.0, # applied only with this much support from word pairs
     }
+    settings_help = {
+        "apply_threshold": "confidence from which a fix is applied",
+        "queue_threshold": "confidence from which a fix is queued for review",
+        "english_min": "an English word at least this frequent is known",
+        "candidate_english_min": "a candidate reading must be at least this frequent in English (or known to the book)",
+        "english_min_words": "English frequencies are weighed as counts in a text at least this many words long",
+        "english_weight": "English frequency, as expected counts in a text this long",
+        "protect_count": "a form the book uses this often is its own word...",
+        "protect_ratio": "...unless the word it misreads is this much more common",
+        "keep_weight": "odds that an unknown form is printed as it stands",
+        "word_floor": "evidence of any dictionary word, however rare",
+        "queue_min_freq": "a queued candidate needs at least this much evidence",
+        "short_min_freq": "a candidate of 3 letters or fewer needs this much evidence",
+        "name_weight": "odds of a capitalized name being a misread common word",
+        "case_weight": "odds of each capital inside a lower-case word",
+        "sure_threshold": "first-pass fixes at least this sure teach the scan's confusion profile",
+        "profile_min_fixes": "fewer sure fixes than this: no profile",
+        "profile_min_uses": "a rule applied without a dictionary word needs this many uses in the profile",
+        "marker_window": "a number within this of its neighbours' is a footnote marker",
+        "max_candidates": "candidate readings kept on a queued edit",
+        "learned_pairs": "(before, after) pairs a person accepted in review: their rules weigh in the profile",
+        "realword": "also fix real-word errors (corning for coming): rare words holding a strong confusion",
+        "realword_max_english": "a real word rarer than this in English may be an error...",
+        "realword_keep": "...weighed as the word it is",
+        "realword_min_book": "the other reading is a word the book uses this often",
+        "realword_ratio": "and this many times more common",
+        "realword_apply_context": "applied only with this much support from word pairs",
+    }
 
     def __init__(self, config=None, lexicon=None) -> None:
         super().__init__(config, lexicon)

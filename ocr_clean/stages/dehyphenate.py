@@ -327,6 +327,20 @@ class Dehyphenate(Stage):
         "confidence_english": 0.9,
         "confidence_dash": 0.8,
     }
+    settings_help = {
+        "good_zipf": "a half is a good word with this English Zipf frequency...",
+        "good_book": "...or this many uses in the book",
+        "book_ratio": "the book's evidence: the winner needs this many times the loser's count to be sure",
+        "join_zipf": "English only: a joined form at least this frequent (Zipf) is a word, joined for sure",
+        "uncertain_zipf": "English only: below join_zipf and from this frequency the reading is uncertain",
+        "prefer_join_zipf": "in the uncertain band, join when the joined form is at least this frequent",
+        "affix_min_types": "the book's habit with a prefix or suffix counts when it shows this many word types",
+        "affix_ratio": "a half is an affix when its glued uses outnumber its own uses this much",
+        "separate_min": "a restored hyphen is uncertain when the book writes the halves as two words this often",
+        "confidence_uncertain": "confidence of a reading the evidence leaves uncertain",
+        "confidence_english": "confidence of a reading decided by English frequencies or the book's counts",
+        "confidence_dash": "confidence of a hyphen kept in a number range or number-word pair",
+    }
 
     # -- the stage ----------------------------------------------------------------------
     def propose(self, text: str, doc: Document | None = None) -> list[Edit]:

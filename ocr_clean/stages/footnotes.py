@@ -1053,6 +1053,23 @@ class Footnotes(Stage):
         "lost_stop_confidence": 0.6,
     }
     data_files = ("footnote_glyphs.tsv",)
+    settings_help = {
+        "earn": "score of each number placed",
+        "skip": "cost of each number left out",
+        "spaced_cost": "cost of a marker spaced from its word (\"Neumann 17\")",
+        "alone_cost": "cost of a number alone on its line after a title",
+        "glyph_base": "added to the glyph map's costs",
+        "wild_cost": "cost of an unreadable glyph in a partly read tail",
+        "position_cost": "cost of an unreadable tail placed by position only",
+        "position_apply": "apply a position-only marker that both neighbours confirm",
+        "position_confidence": "confidence of a marker placed by position only",
+        "loose_cost": "cost of a tail that is plainly a mark but reads as no digits (\"severe.a!\")",
+        "pinned_confidence": "confidence of a run of such marks, or a loose tail, pinned by firm neighbours",
+        "text_cost": "cost of a marker with no mark in the scan, placed where the note's words occur (queued)",
+        "order_window": "an out-of-order marker may sit this many markers away",
+        "starter_share": "a word is a sentence starter when at most this share of its uses are mid-sentence",
+        "lost_stop_confidence": "confidence of a full stop restored before a sentence starter (\"occupationY This\")",
+    }
 
     def propose(self, text, doc) -> list[Edit]:
         cfg = self.config

@@ -170,6 +170,16 @@ class PageStructure(Stage):
         "queue_below": 0.7,        # removals less confident than this are queued
         "max_lone_page": 1000,     # a lone number this high is a year, not a page
     }
+    settings_help = {
+        "short_ratio": "a line shorter than this share of the local width is short",
+        "very_short_ratio": "... and this one is very short (titles, datelines)",
+        "note_width_ratio": "page-foot notes are set in lines longer than this",
+        "width_window": "lines either side used to measure the local width",
+        "max_head_lines": "a running head split by the scan over up to this many lines",
+        "number_tolerance": "pages a wildcard page number may be off its prediction",
+        "queue_below": "removals less confident than this are queued",
+        "max_lone_page": "a lone number this high is a year, not a page",
+    }
 
     # ------------------------------------------------------------------------------------
     def propose(self, text: str, doc: Document) -> list[Edit]:

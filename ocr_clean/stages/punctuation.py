@@ -167,6 +167,15 @@ class Punctuation(Stage):
         "roman_max_span": 120,       # ... and a roman-looking one (II) within this many
         "min_book": 2,               # book count that makes a word known
         "bracket_habit_ratio": 3.0,  # how much likelier one bracket kind must be to apply
+        "patterns": "",              # a patterns table instead of the shipped one
+    }
+    settings_help = {
+        "apply_threshold": "edits at or above this confidence are applied, below are queued",
+        "quote_glyph_max_span": "an opening glyph quote must close within this many characters",
+        "roman_max_span": "... and a roman-looking one (II) within this many",
+        "min_book": "book count that makes a word known",
+        "bracket_habit_ratio": "how much likelier one bracket kind must be to apply",
+        "patterns": "a patterns table to read instead of dictionaries/punctuation.tsv (empty: that one)",
     }
 
     def __init__(self, config=None, lexicon=None) -> None:

@@ -171,6 +171,31 @@ class SplitWords(Stage):
         "min_year_count": 3,       # split numbers: the whole number's uses in the book
         "min_book_tokens": 20000,
     }
+    settings_help = {
+        "short_words": "the list of short words (in dictionaries/) that stand alone",
+        "prefixes": "the list of prefixes (in dictionaries/) that may be split from their word",
+        "common_freq": "English frequency from which a piece is a word of its own",
+        "rare_freq": "... or this frequency (or 5+ letters) and",
+        "rare_book_count": "... this many uses in the book (not next to its other half)",
+        "book_word_count": "... or this many uses in the book (3-4 letters)",
+        "weak_factor": "a rare piece kept alone: its frequency times this",
+        "floor": "frequency of a piece that is no word at all",
+        "join_penalty": "log-odds against removing one space",
+        "caps_penalty": "... inside letter-spaced text (capitals, or single letters)",
+        "max_group": "pieces joined at most",
+        "max_caps_group": "pieces joined at most in letter-spaced text",
+        "known_book": "a joined word is known from this many whole uses in the book",
+        "known_freq": "... or this English frequency",
+        "short_join": "joins of this many letters or fewer need the book",
+        "prefix_factor": "prefix + word unknown to the lists: the word's frequency times this",
+        "apply_margin": "margin (log) from which a join is applied",
+        "queue_margin": "margin from which it is queued",
+        "pair_queue_count": "two real words: queue the join if the book writes it this often",
+        "pair_queue_ratio": "... and this many times more often than the pair",
+        "letter_join_book": "a lone letter + real words: the joined word's uses in the book",
+        "min_year_count": "split numbers: the whole number's uses in the book",
+        "min_book_tokens": "book frequencies mean little in a short text: it counts as at least this long",
+    }
 
     # -- the evidence ----------------------------------------------------------------------
     def _prepare(self, text: str, doc=None) -> None:
