@@ -221,7 +221,7 @@ def clean_file(source: Path, out_dir: Path, pipeline: Pipeline, *, key: str = ""
     report.words = len(result.text.split())
     report.edits = len(result.ledger)
     report.queued = sum(1 for e in result.ledger if e.status == QUEUED)
-    report.to_review = len(result.for_review(pipeline.config.review_below))
+    report.to_review = len(result.for_review)
     report.by_rule = result.ledger.summary()
     report.timings = result.timings
     report.seconds = time.perf_counter() - t0

@@ -38,6 +38,7 @@ class Result:
 
     document: Document
     timings: dict[str, float] = field(default_factory=dict)
+    review_below: float = Config.review_below   # the pipeline's config sets it
 
     @property
     def text(self) -> str:
@@ -59,10 +60,12 @@ class Result:
     def queued(self) -> list[Edit]:
         return [e for e in self.document.ledger if e.status == QUEUED]
 
-    def for_review(self, review_below: float) -> list[Edit]:
-        """What a person should see: the queued edits, and applied ones the stage was unsure of."""
+    @property
+    def for_review(self) -> list[Edit]:
+        """What a person should see: the queued edits, and applied ones the stage was unsure of
+        (confidence below the pipeline config's ``review_below``)."""
         return [e for e in self.document.ledger
-                if e.status == QUEUED or (e.status == APPLIED and e.confidence < review_below)]
+                if e.status == QUEUED or (e.status == APPLIED and e.confidence < self.review_below)]
 
 
 class Pipeline:
@@ -114,6 +117,8 @@ class Pipeline:
 
     def run(self, text: str, name: str = "") -> Result:
         doc = Document(raw=text, name=name)
+        if not text:            # nothing to clean: nothing added (not even a final line break)
+            return Result(doc, {}, self.config.review_below)
         if "\r" in text:   # line ends as files have them after ocr_clean.io: recorded, so undone too
             doc.apply("input", [Edit(m.start(), m.end(), "\n", "line-end") for m in _CR.finditer(text)])
         doc.decide = self._decider(name)
@@ -132,9 +137,9 @@ class Pipeline:
             if collecting:
                 gc.enable()
         doc.decide = None
-        result = Result(doc, timings)
+        result = Result(doc, timings, self.config.review_below)
         if self.review is not None:
-            self.review.submit(name, result.for_review(self.config.review_below))
+            self.review.submit(name, result.for_review)
         return result
 
     def pipe(self, texts: Iterable[tuple[str, str]]) -> Iterator[Result]:

@@ -93,7 +93,7 @@ def test_decide_errors_are_one_clear_line(book):
     _, db, _ = book
     it = listed(db)[0]
     res = run("queue", "decide", "0000000000000000", "--accept", "--db", db, ok=False)
-    assert res.exit_code == 1 and "no queued item" in res.output
+    assert res.exit_code == 2 and "no queued item" in res.output
     res = run("queue", "decide", it["id"], "--db", db, ok=False)
     assert res.exit_code == 2 and "exactly one of" in res.output
     res = run("queue", "decide", it["id"], "--accept", "--reject", "--db", db, ok=False)
@@ -101,7 +101,7 @@ def test_decide_errors_are_one_clear_line(book):
     res = run("queue", "decide", it["id"], "--pick", "9", "--db", db, ok=False)
     assert res.exit_code == 2 and "candidate" in res.output
     res = run("queue", "list", "--db", "missing.sqlite", ok=False)
-    assert res.exit_code == 1 and "no review queue" in res.output
+    assert res.exit_code == 2 and "no review queue" in res.output
 
 
 def test_decide_alike(book):
@@ -130,7 +130,7 @@ def test_export_import_round_trip(book):
     assert out.startswith("1 decision(s) taken")
     assert {i["id"]: i["status"] for i in listed(db, "--status", "all")}[items[0]["id"]] == REJECTED
     res = run("queue", "import", tmp / "nothing.jsonl", "--db", db, ok=False)
-    assert res.exit_code == 1 and "no such file" in res.output
+    assert res.exit_code == 2 and "no such file" in res.output
 
 
 def test_stats_counts_per_rule_and_per_thousand_words(book):
@@ -161,7 +161,7 @@ def test_apply_command_and_its_errors(book):
     res = run("apply", "cleaned", "--db", db, ok=False)
     assert res.exit_code == 1 and "changed since it was cleaned" in res.output
     res = run("apply", "elsewhere", "--db", db, ok=False)
-    assert res.exit_code == 1 and "no such folder" in res.output
+    assert res.exit_code == 2 and "no such folder" in res.output
 
 
 def test_clean_review_twenty_clean_again(book):

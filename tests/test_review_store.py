@@ -127,7 +127,7 @@ def test_real_pipeline_queues_and_decisions_apply_on_the_next_run(tmp_path):
         res = Pipeline(review_config(), review=s1).run(raw, name="book")
         queued = res.queued
         assert len(queued) >= 5, "the stages queue nothing on this excerpt any more"
-        assert s1.counts()["open"] == len({e.id for e in res.for_review(0.65)})
+        assert s1.counts()["open"] == len({e.id for e in res.for_review})
         first, second = queued[0], queued[1]
         s1.decide(first.id, ACCEPTED)
         s1.decide(second.id, REJECTED)
@@ -138,7 +138,7 @@ def test_real_pipeline_queues_and_decisions_apply_on_the_next_run(tmp_path):
         assert by_id[second.id].status == REJECTED
         assert first.id not in {e.id for e in res2.queued}
         assert s2.get(first.id).status == ACCEPTED            # never reopened
-        assert s2.counts()["open"] == len({e.id for e in res.for_review(0.65)}) - 2
+        assert s2.counts()["open"] == len({e.id for e in res.for_review}) - 2
         # the decided text is in the output, the rejected raw text stays
         assert replay(raw, res2.ledger) == res2.text
 

@@ -20,9 +20,15 @@ from .. import __version__
 from ..config import Config, ConfigError
 from ..io import InputError, read_text
 from ..review.store import DEFAULT_DB
+from ._help import CONTEXT, Group, readable
 
-console = Console()
-err = Console(stderr=True)
+# soft_wrap: a summary line is never broken at 80 columns (a pipe or a narrow terminal)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+# Exit codes: 1 = the command ran and found something wrong (a failed book, a check
+# that did not pass); 2 = bad input (a missing file, a bad option value).
+BAD_INPUT = 2
 
 app = typer.Typer(
     name="ocr-clean",
@@ -34,8 +40,10 @@ app = typer.Typer(
         "then:  ocr-clean review   (decide the queued fixes)   and   ocr-clean apply"
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,        # ocr-clean --install-completion / --show-completion (typer's own)
     rich_markup_mode="rich",
+    cls=Group,
+    context_settings=CONTEXT,
     pretty_exceptions_enable=False,
 )
 
@@ -69,7 +77,7 @@ def _open_store(db: Path | None, use_review: bool):
 
 @app.command()
 def clean(
-    paths: List[Path] = typer.Argument(None, help="Scan files (.txt) or folders of them. Default: raw/"),
+    paths: List[Path] = typer.Argument(None, metavar="PATHS", help="Scan files (.txt) or folders of them. Default: raw/"),
     out: Path = typer.Option(Path("cleaned"), "--out", "-o", help="Folder for <stem>.txt and <stem>.ledger.jsonl."),
     skip: List[str] = typer.Option([], "--skip", help="Switch a stage off (repeatable), e.g. --skip footnotes."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="A TOML config: order, skip, \\[stages.NAME] settings."),
@@ -78,7 +86,7 @@ def clean(
     guess: bool = typer.Option(False, "--guess", help="Also apply the top candidate of uncertain edits (marked 'guessed' in the ledger)."),
     jobs: int = typer.Option(1, "--jobs", "-j", help="Books cleaned in parallel (0 = all cores)."),
     resume: bool = typer.Option(False, "--resume", help="Skip books already cleaned from the same raw text with the same settings."),
-    executor: str = typer.Option("local", "--executor", help="local, process, ray or dask (ray/dask: pip install 'ocr-clean[ray]')."),
+    executor: str = typer.Option("local", "--executor", help="local, process, ray or dask (ray/dask: pip install 'ocr-clean\\[ray]')."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Clean scans: raw/<stem>.txt -> cleaned/<stem>.txt + cleaned/<stem>.ledger.jsonl.
@@ -176,14 +184,14 @@ def _print_report(reports, seconds: float, store) -> None:
 
 @app.command("eval")
 def eval_cmd(
-    gold: Path = typer.Argument(..., help="Gold passages, one JSON object a line: raw, gold (and id)."),
-    cleaned: Path = typer.Argument(..., help="The whole cleaned book."),
+    gold: Path = typer.Argument(..., metavar="GOLD.jsonl", help="Gold passages, one JSON object a line: raw, gold (and id)."),
+    cleaned: Path = typer.Argument(..., metavar="CLEANED.txt", help="The whole cleaned book."),
     show: int = typer.Option(0, "--show", help="Print up to N aligned differences a passage."),
     as_json: Optional[Path] = typer.Option(None, "--json", help="Write the full result to this file."),
 ) -> None:
     """Word and character error rates of a cleaned book against gold passages.
 
-    Example:  ocr-clean eval ../shared/eval/dev.jsonl cleaned/writings-1930-31.txt --show 5
+    Example:  ocr-clean eval tests/data/gold-sample.jsonl cleaned/writings-1930-31.txt --show 5
     """
     from ..evaluate import load_gold, score
 
@@ -219,8 +227,8 @@ def eval_cmd(
 
 @app.command()
 def explain(
-    cleaned: Path = typer.Argument(..., help="A cleaned text written by 'ocr-clean clean'."),
-    line: int = typer.Argument(..., help="Line number in the cleaned text (one paragraph a line)."),
+    cleaned: Path = typer.Argument(..., metavar="CLEANED.txt", help="A cleaned text written by 'ocr-clean clean'."),
+    line: int = typer.Argument(..., metavar="LINE", help="Line number in the cleaned text (one paragraph a line)."),
     ledger: Optional[Path] = typer.Option(None, "--ledger", help="Default: <stem>.ledger.jsonl beside it."),
     layout: bool = typer.Option(False, "--layout", help="Also list line joins and other layout edits."),
 ) -> None:
@@ -249,13 +257,29 @@ def explain(
         console.print(f"({ex.hidden} layout edits not shown: --layout lists them)", highlight=False)
 
 
+def safe(text: str) -> str:
+    """Text any terminal prints: the replacement glyph, control and unencodable characters as <U+XXXX>."""
+    enc = getattr(sys.stdout, "encoding", None) or "utf-8"
+
+    def ok(ch: str) -> bool:
+        if ch == "\ufffd" or (not ch.isprintable() and ch not in " "):
+            return False
+        try:
+            ch.encode(enc)
+        except (UnicodeEncodeError, LookupError):
+            return False
+        return True
+
+    return "".join(ch if ok(ch) else f"<U+{ord(ch):04X}>" for ch in text)
+
+
 @app.command()
 def stages(
-    name: Optional[str] = typer.Argument(None, help="a stage: list its settings with what each does"),
+    name: Optional[str] = typer.Argument(None, metavar="STAGE", help="a stage: list its settings with what each does"),
 ) -> None:
-    """List the stages in pipeline order, with their settings.
+    """List the stages in pipeline order, what each does, and each setting (default, what it does).
 
-    Example:  ocr-clean stages confusion   (each setting, its default and what it does)
+    Example:  ocr-clean stages confusion   (only that stage)
     """
     from ..config import DEFAULT_ORDER
     from ..settings import nearest
@@ -264,29 +288,31 @@ def stages(
     if name is not None:
         if name not in REGISTRY:
             fail(f"unknown stage '{name}'{nearest(name, REGISTRY)}")
-        table = Table(title=f"[stages.{name}]")
+        table = Table(title=escape(f"[stages.{name}]"))
         for col in ("setting", "default", "what it does"):
             table.add_column(col)
         for s in REGISTRY[name].settings():
-            table.add_row(s.name, repr(s.default), s.description)
+            table.add_row(s.name, escape(safe(repr(s.default))), escape(safe(s.description)))
         console.print(table)
         return
-    table = Table()
-    table.add_column("stage")
-    table.add_column("what it does")
-    table.add_column("settings")
     for name in DEFAULT_ORDER:
         cls = REGISTRY.get(name)
         if cls is None:
             continue
-        table.add_row(name, cls.description, ", ".join(f"{k}={v}" for k, v in cls.defaults.items()))
-    console.print(table)
+        console.print(f"[bold]{name}[/]: {escape(safe(cls.description))}", highlight=False)
+        for s in cls.settings():
+            console.print(f"  {s.name} = {escape(safe(repr(s.default)))}  [dim]{escape(safe(s.description))}[/]",
+                          highlight=False)
+        console.print()
+    console.print("Change a setting in a TOML file given with --config:  \\[stages.NAME]  setting = value",
+                  highlight=False)
 
 
 from . import notes_cmd, review_cmds  # noqa: E402  (they add their commands to ``app``)
 
 review_cmds.register(app)
 notes_cmd.register(app)
+readable(app)
 
 
 def main() -> None:

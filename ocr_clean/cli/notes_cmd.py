@@ -106,7 +106,9 @@ def register(app: typer.Typer) -> None:
         if markdown is not None:
             out.print(f"Markdown footnotes written to {markdown}")
         if rep.ok:
-            out.print(f"[green]ok[/]: each of the {rep.notes} notes has exactly one marker, in sequence"
+            order = (", in sequence" if not rep.displaced else
+                     f", in sequence but for {len(rep.displaced)} a few places late (page-foot notes)")
+            out.print(f"[green]ok[/]: each of the {rep.notes} notes has exactly one marker{order}"
                       + (f" ({len(rep.to_confirm)} of them to confirm in review)" if rep.to_confirm else ""))
         else:
             out.print("[red]not ok[/]: see the rows in red; queued markers stay raw until reviewed (ocr-clean review)")

@@ -5,12 +5,14 @@ The lead's CLI calls :func:`register` with the main typer app.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -24,20 +26,65 @@ DB_HELP = "The review queue (SQLite file)."
 CLEANED_HELP = "Folder of cleaned outputs (its ledgers name the raw files)."
 
 
+BAD_INPUT = 2   # a missing file or a bad option value: the same code in every command
+
+
 def _fail(msg: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {msg}", markup=True, highlight=False)
+    err.print(f"[bold red]error:[/] {escape(msg)}", markup=True, highlight=False)
     raise typer.Exit(code)
 
 
 def open_store(db: Path, *, create: bool = False, who: str | None = None) -> ReviewStore:
     db = Path(db)
     if not create and not db.exists():
-        _fail(f"no review queue at {db} (it is made by `ocr-clean clean`; or give --db PATH)")
+        _fail(f"no review queue at {db} (it is made by `ocr-clean clean`; or give --db PATH)", BAD_INPUT)
     try:
         return ReviewStore(db, who=who)
     except StoreError as exc:
         _fail(str(exc))
     raise AssertionError  # pragma: no cover
+
+
+def _attach(store: ReviewStore, cleaned: Path) -> None:
+    """Where the raw texts are (for raw lines): a nicety that needs a writable queue."""
+    try:
+        attach_sources(store, cleaned)
+    except (sqlite3.Error, StoreError, OSError):
+        pass   # a read-only queue is still listed and counted
+
+
+STATUS_CHOICES = (*ITEM_STATUSES, "decided", "all")
+
+
+def _check_status(status: str) -> str | None:
+    """The store's status filter for ``--status`` (None = all); a clear error otherwise."""
+    if status not in STATUS_CHOICES:
+        _fail(f"unknown --status {status!r}; one of: {', '.join(STATUS_CHOICES)}", BAD_INPUT)
+    return None if status == "all" else status
+
+
+def _find(store: ReviewStore, item_id: str) -> Item:
+    """The item an id (or a prefix of one) names; ambiguous and unknown ids are errors."""
+    found = store.find(item_id)
+    if not found:
+        _fail(f"no queued item {item_id!r} (see: ocr-clean queue list --status all)", BAD_INPUT)
+    if len(found) > 1:
+        shown = ", ".join(f"{i.id} ({i.raw_line}:{i.raw_col} {visible(i.before)} -> {visible(i.suggestion)})"
+                          for i in found[:5])
+        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+        _fail(f"id prefix {item_id!r} is ambiguous: {len(found)} items match: {shown}{more}; give more of the id",
+              BAD_INPUT)
+    return found[0]
+
+
+def plain_line(it: Item, *, with_status: bool = False) -> str:
+    """One item as one unwrapped line for a pipe: id, where, rule, confidence, before -> after, context."""
+    ctx = (it.context or "").replace("\n", "\u23ce")
+    cols = [it.id, f"{it.doc}:{it.raw_line}:{it.raw_col}", f"{it.stage}:{it.rule}", f"{it.confidence:.2f}"]
+    if with_status:
+        cols.append(it.status)
+    cols += [f"{visible(it.before)} -> {visible(it.chosen if it.decided else it.suggestion)}", ctx]
+    return "\t".join(cols)
 
 
 def item_json(it: Item) -> dict:
@@ -93,16 +140,24 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="A JSON list instead of a table."),
         cleaned: Path = typer.Option(Path("cleaned"), "--cleaned", help=CLEANED_HELP),
     ) -> None:
-        """List queued items (open ones by default)."""
+        """List queued items (open ones by default).
+
+        In a terminal a table; in a pipe one item a line, tab-separated:
+        id, doc:line:col, stage:rule, confidence, before -> after, context.
+        """
+        st = _check_status(status)
         store = open_store(db)
-        attach_sources(store, cleaned)
+        _attach(store, cleaned)
         try:
-            items = store.items(status=None if status == "all" else status, rule=rule, stage=stage,
-                                doc=doc, limit=limit)
+            items = store.items(status=st, rule=rule, stage=stage, doc=doc, limit=limit)
         except StoreError as exc:
             _fail(str(exc))
         if as_json:
             sys.stdout.write(json.dumps([item_json(i) for i in items], ensure_ascii=False, indent=1) + "\n")
+            return
+        if not out.is_terminal:
+            for it in items:
+                sys.stdout.write(plain_line(it, with_status=status not in ITEM_STATUSES) + "\n")
             return
         if not items:
             out.print(f"no {status if status != 'all' else ''} items".replace("  ", " "))
@@ -135,17 +190,19 @@ def register(app: typer.Typer) -> None:
         edit: Optional[str] = typer.Option(None, "--edit", help="Put this text in instead."),
         pick: Optional[int] = typer.Option(None, "--pick", min=1, help="Take candidate N (1 = the suggestion)."),
         alike: bool = typer.Option(False, "--alike", help="Also every open item with the same before -> after."),
+        force: bool = typer.Option(False, "--force", help="Change an item already decided."),
         who: Optional[str] = typer.Option(None, "--who", help="Who decides (default $USER)."),
         db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
     ) -> None:
         """Decide one item: --accept, --reject, --edit TEXT or --pick N."""
         chosen = [accept, reject, edit is not None, pick is not None]
         if sum(chosen) != 1:
-            _fail("give exactly one of --accept, --reject, --edit TEXT, --pick N", 2)
+            _fail("give exactly one of --accept, --reject, --edit TEXT, --pick N", BAD_INPUT)
         store = open_store(db, who=who)
-        it = store.get(item_id)
-        if it is None:
-            _fail(f"no queued item {item_id!r} (see: ocr-clean queue list --status all)")
+        it = _find(store, item_id)
+        if it.decided and not force:
+            _fail(f"item {it.id} is already {it.status} ({visible(it.before)} -> {visible(it.chosen)}) "
+                  f"by {it.who or 'someone'} at {it.decided_at or '?'}; add --force to change it")
         text = None
         if accept:
             status = "accepted"
@@ -156,7 +213,7 @@ def register(app: typer.Typer) -> None:
         else:
             ranked = it.ranked
             if pick > len(ranked):
-                _fail(f"item {it.id} has {len(ranked)} candidate(s): {', '.join(map(repr, ranked))}", 2)
+                _fail(f"item {it.id} has {len(ranked)} candidate(s): {', '.join(map(repr, ranked))}", BAD_INPUT)
             status, text = "accepted", ranked[pick - 1]
         try:
             done = (store.decide_alike if alike else store.decide_many)(
@@ -176,9 +233,9 @@ def register(app: typer.Typer) -> None:
         cleaned: Path = typer.Option(Path("cleaned"), "--cleaned", help=CLEANED_HELP),
     ) -> None:
         """Write items (and decisions) as JSON lines, to decide or keep elsewhere."""
+        st = _check_status(status)
         store = open_store(db)
-        attach_sources(store, cleaned)
-        st = None if status == "all" else status
+        _attach(store, cleaned)
         try:
             if str(file) == "-":
                 n = store.export_jsonl(sys.stdout, status=st)
@@ -203,7 +260,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Bring back decisions made elsewhere (and items not yet known here)."""
         if not file.is_file():
-            _fail(f"{file}: no such file")
+            _fail(f"{file}: no such file", BAD_INPUT)
         store = open_store(db, create=True)
         try:
             with open(file, encoding="utf-8") as fh:
@@ -222,12 +279,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Open and decided counts by rule and stage; items per 1,000 words."""
         store = open_store(db)
-        attach_sources(store, cleaned)
+        _attach(store, cleaned)
         st = store.stats()
         words = None
         if text is not None:
             if not text.is_file():
-                _fail(f"{text}: no such file")
+                _fail(f"{text}: no such file", BAD_INPUT)
             words = len(text.read_text(encoding="utf-8").split())
         else:
             known = [d.get("words") for name, d in store.docs().items() if name in st["by_doc"]]
@@ -273,10 +330,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Review the queue one item at a time (a terminal app); decisions are saved as made."""
         store = open_store(db, who=who)
-        attach_sources(store, cleaned)
+        _attach(store, cleaned)
         if not store.items(status=OPEN, rule=rule, stage=stage, doc=doc, limit=1):
             out.print("nothing to review: no open item" + (" matches the filter" if rule or stage or doc else ""))
             return
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            _fail("review needs a terminal (stdin and stdout); in a script use: ocr-clean queue list / queue decide",
+                  BAD_INPUT)
         from ..review.tui import ReviewApp
 
         app_ = ReviewApp(store, rule=rule, stage=stage, doc=doc)
@@ -285,7 +345,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("apply")
     def apply_cmd(
-        directory: Path = typer.Argument(Path("cleaned"), metavar="[DIR]", help="Folder of cleaned outputs."),
+        directory: Path = typer.Argument(Path("cleaned"), metavar="DIR", help="Folder of cleaned outputs."),
         db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
         doc: Optional[list[str]] = typer.Option(None, "--doc", help="Only these documents."),
         dry_run: bool = typer.Option(False, "--dry-run", help="Say what would change; write nothing."),
@@ -295,12 +355,12 @@ def register(app: typer.Typer) -> None:
         try:
             reports = apply_dir(directory, store, docs=doc or None, dry_run=dry_run)
         except ApplyError as exc:
-            _fail(str(exc))
+            _fail(str(exc), BAD_INPUT if not Path(directory).is_dir() else 1)
         failed = 0
         for r in reports:
             if r.error:
                 failed += 1
-                err.print(f"[bold red]error:[/] {r.error}")
+                err.print(f"[bold red]error:[/] {escape(r.error)}")
                 continue
             verb = "would rewrite" if dry_run and r.changed else ("rewrote" if r.written else "unchanged")
             out.print(f"{r.name}: {r.decided} decision(s), {r.changed} change(s): {verb} {r.text_path}")

@@ -443,6 +443,18 @@ class ReviewStore:
                 row = rows[0]
         return Item.from_row(row) if row is not None else None
 
+    def find(self, item_id: str, limit: int = 50) -> list[Item]:
+        """The item with this id, else every item whose id starts with it (at most ``limit``)."""
+        row = self.conn.execute("SELECT * FROM items WHERE id=?", (item_id,)).fetchone()
+        if row is not None:
+            return [Item.from_row(row)]
+        prefix = item_id.replace("\\", "").replace("%", "").replace("_", "")
+        if not prefix or prefix != item_id:
+            return []
+        rows = self.conn.execute("SELECT * FROM items WHERE id LIKE ? ORDER BY doc, raw_start, seq LIMIT ?",
+                                 (prefix + "%", int(limit)))
+        return [Item.from_row(r) for r in rows]
+
     def counts(self) -> dict[str, int]:
         out = {s: 0 for s in ITEM_STATUSES}
         for r in self.conn.execute("SELECT status, COUNT(*) FROM items GROUP BY status"):
