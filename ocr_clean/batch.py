@@ -203,6 +203,7 @@ def clean_file(source: Path, out_dir: Path, pipeline: Pipeline, *, key: str = ""
         return report
     header = {
         "source": os.path.relpath(source.resolve(), out_dir.resolve()),
+        "source_abs": str(source.resolve()),   # found again after the cleaned folder moves
         "name": source.stem,
         "raw_sha256": hashlib.sha256(raw.encode("utf-8")).hexdigest(),
         "stages": pipeline.stage_names,

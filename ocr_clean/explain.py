@@ -7,6 +7,7 @@ from pathlib import Path
 from .document import Document
 from .io import read_text
 from .ledger import Edit, read_ledger, source_path
+from .review.apply import ApplyError, locate_raw
 
 
 class ExplainError(ValueError):
@@ -58,7 +59,10 @@ def explain_line(cleaned: Path, ledger_path: Path, line: int, *, include_layout:
     source = source_path(ledger.header, ledger_path)
     if source is None:
         raise ExplainError(f"{ledger_path}: the ledger has no header naming its raw file")
-    raw = read_text(source)
+    try:
+        source, raw = locate_raw(ledger.header, ledger_path)
+    except ApplyError as exc:
+        raise ExplainError(str(exc)) from None
     doc = Document.rebuild(raw, ledger, name=str(source))
     ex = explain_document(doc, line, include_layout=include_layout)
     # The cleaned file may carry review decisions applied later: show its own line.

@@ -302,7 +302,7 @@ def test_apply_refuses_a_changed_or_missing_raw_text(tmp_path, store):
     assert rep.error and "changed since it was cleaned" in rep.error and not rep.written
     src.unlink()
     rep = apply_dir(tmp_path / "cleaned", store)[0]
-    assert rep.error and "no such file" in rep.error
+    assert rep.error and "not found" in rep.error and "--raw" in rep.error
     with pytest.raises(ApplyError, match="no such folder"):
         apply_dir(tmp_path / "nowhere", store)
 

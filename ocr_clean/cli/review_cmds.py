@@ -349,11 +349,18 @@ def register(app: typer.Typer) -> None:
         db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
         doc: Optional[list[str]] = typer.Option(None, "--doc", help="Only these documents."),
         dry_run: bool = typer.Option(False, "--dry-run", help="Say what would change; write nothing."),
+        raw: Optional[Path] = typer.Option(None, "--raw", help="The raw file, when it moved (one document)."),
     ) -> None:
-        """Rewrite cleaned texts and ledgers with the review decisions (no stage runs again)."""
+        """Rewrite cleaned texts and ledgers with the review decisions (no stage runs again).
+
+        The raw file is found where the ledger names it, or by its content beside the
+        ledger; else give it with --raw PATH.
+        """
         store = open_store(db)
+        if raw is not None and not raw.is_file():
+            _fail(f"{raw}: no such file", BAD_INPUT)
         try:
-            reports = apply_dir(directory, store, docs=doc or None, dry_run=dry_run)
+            reports = apply_dir(directory, store, docs=doc or None, dry_run=dry_run, raw_path=raw)
         except ApplyError as exc:
             _fail(str(exc), BAD_INPUT if not Path(directory).is_dir() else 1)
         failed = 0

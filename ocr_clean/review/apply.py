@@ -105,22 +105,80 @@ def ledger_paths(directory: Path) -> list[Path]:
     return sorted(p for p in Path(directory).glob("*.ledger.jsonl") if not p.name.startswith("."))
 
 
-def load_raw(ledger: Ledger, ledger_path: Path) -> str:
-    """The raw text a ledger was made from, checked against the header's sha256."""
-    src = source_path(ledger.header, ledger_path)
-    if src is None:
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _candidates(header: dict, ledger_path: Path):
+    """``(path, recorded)``: where a ledger's raw file may be.  As recorded (relative to the
+    ledger, then absolute), then a file of the same name, then any text file, beside the
+    ledger or in its parent folder (and its ``raw/``); cleaned outputs are never candidates."""
+    ledger_path = Path(ledger_path).resolve()
+    rel = source_path(header, ledger_path)
+    if rel is not None:
+        yield rel, True
+    if header.get("source_abs"):
+        yield Path(header["source_abs"]), True
+    name = Path(header.get("source_abs") or header.get("source") or "").name
+    folders = [ledger_path.parent, ledger_path.parent.parent, ledger_path.parent.parent / "raw"]
+    outputs = {p.with_name(p.name[: -len(".ledger.jsonl")] + ".txt").resolve()
+               for p in ledger_paths(ledger_path.parent)}
+    found = [d / name for d in folders] if name else []
+    for d in folders:
+        if d.is_dir():
+            found += sorted(d.glob("*.txt"))
+    for p in found:
+        if p.resolve() not in outputs:
+            yield p, False
+
+
+def locate_raw(header: dict, ledger_path: Path, raw_path: Path | None = None) -> tuple[Path, str]:
+    """The raw file a ledger was made from and its text, checked by the header's sha256.
+
+    ``raw_path`` (``--raw``) names it outright; otherwise the recorded paths are tried,
+    then a file with the same content beside the ledger (a moved or renamed raw file).
+    """
+    want = header.get("raw_sha256")
+    if raw_path is not None:
+        try:
+            raw = read_text(Path(raw_path))
+        except InputError as exc:
+            raise ApplyError(str(exc)) from None
+        if want and _sha(raw) != want:
+            raise ApplyError(f"{raw_path} is not the raw text {Path(ledger_path).name} was cleaned from "
+                             "(sha256 differs); clean it again instead of apply")
+        return Path(raw_path), raw
+    if not header.get("source") and not header.get("source_abs"):
         raise ApplyError(f"{ledger_path}: the ledger names no source file; clean the book again")
-    try:
-        raw = read_text(src)
-    except InputError as exc:
-        raise ApplyError(f"raw text of {ledger_path.name} is gone ({exc}); clean again from the raw file") from None
-    want = ledger.header.get("raw_sha256")
-    if want and hashlib.sha256(raw.encode("utf-8")).hexdigest() != want:
-        raise ApplyError(f"{src} changed since it was cleaned (sha256 differs); clean it again instead of apply")
-    return raw
+    seen: set[Path] = set()
+    changed: Path | None = None
+    for p, recorded in _candidates(header, ledger_path):
+        p = p.resolve()
+        if p in seen or not p.is_file():
+            continue
+        seen.add(p)
+        try:
+            raw = read_text(p)
+        except InputError:
+            continue
+        if not want or _sha(raw) == want:
+            return p, raw
+        if changed is None and recorded:
+            changed = p       # the file the ledger names, but with other content
+    if changed is not None:
+        raise ApplyError(f"{changed} changed since it was cleaned (sha256 differs); clean it again instead of apply")
+    named = header.get("source_abs") or header.get("source")
+    raise ApplyError(f"raw text of {Path(ledger_path).name} not found ({named}, nor a file with its content "
+                     f"beside the ledger); give it with --raw PATH")
 
 
-def apply_file(ledger_path: Path, decisions_of, *, store=None, dry_run: bool = False) -> ApplyReport:
+def load_raw(ledger: Ledger, ledger_path: Path, raw_path: Path | None = None) -> str:
+    """The raw text a ledger was made from, checked against the header's sha256."""
+    return locate_raw(ledger.header, ledger_path, raw_path)[1]
+
+
+def apply_file(ledger_path: Path, decisions_of, *, store=None, dry_run: bool = False,
+               raw_path: Path | None = None) -> ApplyReport:
     """Rewrite ``<stem>.txt`` and its ledger beside ``ledger_path`` with the decisions."""
     ledger_path = Path(ledger_path)
     stem = ledger_path.name[: -len(".ledger.jsonl")]
@@ -132,9 +190,9 @@ def apply_file(ledger_path: Path, decisions_of, *, store=None, dry_run: bool = F
             raise ApplyError(f"{ledger_path}: not a readable ledger ({exc})") from None
         name = ledger.header.get("name") or stem
         rep.name = name
-        raw = load_raw(ledger, ledger_path)
+        src, raw = locate_raw(ledger.header, ledger_path, raw_path)
         if store is not None:
-            store.set_source(name, str(source_path(ledger.header, ledger_path)), raw=raw,
+            store.set_source(name, str(src), raw=raw,
                              raw_sha256=ledger.header.get("raw_sha256"), cleaned=rep.text_path)
         decisions = decisions_of(name)
         reopened = store.open_suggestions(name) if store is not None else None
@@ -161,7 +219,7 @@ def apply_file(ledger_path: Path, decisions_of, *, store=None, dry_run: bool = F
 
 
 def apply_dir(directory: Path | str, store, *, docs: list[str] | None = None,
-              dry_run: bool = False) -> list[ApplyReport]:
+              dry_run: bool = False, raw_path: Path | None = None) -> list[ApplyReport]:
     """Rewrite every cleaned output in ``directory`` with the store's decisions."""
     directory = Path(directory)
     if not directory.is_dir():
@@ -170,11 +228,12 @@ def apply_dir(directory: Path | str, store, *, docs: list[str] | None = None,
     if not paths:
         raise ApplyError(f"{directory}: holds no *.ledger.jsonl (clean first: ocr-clean clean raw/ --out {directory})")
     out = []
-    for p in paths:
-        stem = p.name[: -len(".ledger.jsonl")]
-        if docs and stem not in docs:
-            continue
-        out.append(apply_file(p, store.decisions_for, store=store, dry_run=dry_run))
+    chosen = [p for p in paths if not docs or p.name[: -len(".ledger.jsonl")] in docs]
+    if raw_path is not None and len(chosen) > 1:
+        raise ApplyError(f"--raw names the raw file of one document; {directory} holds {len(chosen)}: "
+                         "choose one with --doc NAME")
+    for p in chosen:
+        out.append(apply_file(p, store.decisions_for, store=store, dry_run=dry_run, raw_path=raw_path))
     return out
 
 
@@ -202,6 +261,11 @@ def attach_sources(store, directory: Path | str) -> int:
         txt = p.with_name(p.name[: -len(".ledger.jsonl")] + ".txt")
         if src is None:
             continue
+        if not src.is_file():
+            try:
+                src = locate_raw(h, p)[0]
+            except ApplyError:
+                pass
         missing = store.conn.execute("SELECT 1 FROM items WHERE doc=? AND raw_lines='' LIMIT 1",
                                      (name,)).fetchone()
         if name in known and known[name].get("source") == str(src) and not missing:
