@@ -24,9 +24,11 @@ from typing import Callable, Iterable
 
 from . import __version__
 from .config import Config
-from .io import atomic_write, collect_inputs, read_text
-from .ledger import QUEUED, REJECTED, Edit
+from . import executors
+from .io import InputError, atomic_write, collect_inputs, read_text
+from .ledger import APPLIED, QUEUED, REJECTED, Edit, Ledger, read_ledger
 from .pipeline import Pipeline, Result
+from .review.store import ReviewStore, is_word_form
 
 EXECUTORS = ("local", "process", "ray", "dask")
 
@@ -74,9 +76,13 @@ class DecisionMap:
         if d is not None:
             return tuple(d)
         if (self.rejected_pairs and edit.status == QUEUED
-                and (edit.before, edit.after) in self.rejected_pairs and _word_form(edit.before)):
+                and (edit.before, edit.after) in self.rejected_pairs and is_word_form(edit.before)):
             return REJECTED, edit.after
         return None
+
+    def decisions_for(self, doc_name: str) -> dict[str, tuple[str, str]]:
+        """The decisions it holds (as :meth:`ReviewStore.decisions_for` gives a book's)."""
+        return dict(self.decisions)
 
     def submit(self, doc_name: str, edits: list[Edit]) -> int:
         self.submitted.extend(edits)
@@ -88,12 +94,6 @@ class DecisionMap:
             return ""
         blob = json.dumps(sorted((k, list(v)) for k, v in self.decisions.items()), ensure_ascii=False)
         return hashlib.blake2b(blob.encode("utf-8"), digest_size=8).hexdigest()
-
-
-def _word_form(s: str) -> bool:
-    from .review.store import is_word_form
-
-    return is_word_form(s)
 
 
 def settings_key(config: Config, skip: Iterable[str] = (), lessons: str = "") -> str:
@@ -138,8 +138,6 @@ def refuse_overwriting_inputs(paths: Iterable[Path], sources: Iterable[Path], ou
     """Raise :class:`~ocr_clean.io.InputError` (one line) when an output would be written over
     an input: the same path, the same file by another name (a hard or symbolic link), or an
     input folder used as the output folder.  Nothing is written before this check passes."""
-    from .io import InputError
-
     out_dir = Path(out_dir)
     out_real, out_id = _identity(out_dir)
     for p in map(Path, paths):
@@ -180,14 +178,15 @@ def _one_line(exc: BaseException) -> str:
 
 
 def clean_file(source: Path, out_dir: Path, pipeline: Pipeline, *, key: str = "",
-               decisions: str = "") -> FileReport:
+               decisions: str = "", before_write: Callable[[Result], None] | None = None) -> FileReport:
     """Clean one file and write its outputs.  Errors become ``report.error`` (one line).
 
     ``pipeline.review`` (if any) is asked for decisions and given the uncertain edits.
     ``decisions`` is the fingerprint of those decisions, kept in the ledger header.
+    ``before_write(result)`` is called after cleaning and before the outputs are written
+    (the batch commits the book's review items there): if it raises, nothing is written,
+    so an output on disk always has its review items in the database.
     """
-    from .io import InputError
-
     t0 = time.perf_counter()
     source = Path(source)
     report = FileReport(source=source)
@@ -213,7 +212,15 @@ def clean_file(source: Path, out_dir: Path, pipeline: Pipeline, *, key: str = ""
         # the text is written after the ledger: a kill between the two leaves a ledger
         # whose text_sha256 does not match the text beside it, and resume cleans again
         "text_sha256": hashlib.sha256(result.text.encode("utf-8")).hexdigest(),
+        "edits": len(result.ledger),   # a ledger cut short at a line end is seen as such
     }
+    if before_write is not None:
+        try:
+            before_write(result)
+        except Exception as exc:
+            report.error = (f"{source}: not written, its uncertain edits could not be queued for "
+                            f"review ({_one_line(exc)})")
+            return report
     try:
         report.output, report.ledger = write_outputs(source, out_dir, result, header)
     except OSError as exc:
@@ -229,23 +236,55 @@ def clean_file(source: Path, out_dir: Path, pipeline: Pipeline, *, key: str = ""
     return report
 
 
-def is_current(source: Path, out_dir: Path, key: str, decisions: str = "") -> bool:
-    """True when the outputs exist, were made with the same settings and review decisions,
-    from the same raw text."""
+def read_whole_ledger(path: Path) -> Ledger | None:
+    """The ledger at ``path`` if every line of it parses and its header is there (with the
+    number of edits it announces, when it does); ``None`` for a missing, cut or damaged one."""
+    try:
+        ledger = read_ledger(path)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    header = ledger.header if isinstance(ledger.header, dict) else None
+    if not header or not header.get("raw_sha256") or not header.get("text_sha256"):
+        return None
+    if "edits" in header and header["edits"] != len(ledger):
+        return None
+    return ledger
+
+
+def review_ids(ledger: Ledger, review_below: float) -> set[str]:
+    """Ids of the edits of a ledger that a clean puts in the review queue
+    (as :meth:`ocr_clean.pipeline.Result.for_review` chooses them)."""
+    return {e.id for e in ledger
+            if e.id and (e.status == QUEUED or (e.status == APPLIED and e.confidence < review_below))}
+
+
+def is_current(source: Path, out_dir: Path, key: str, decisions: str = "", *,
+               review=None, review_below: float = 0.65) -> bool:
+    """True when the outputs exist and are whole (every ledger line parses, the header and the
+    text's hash match), were made with the same settings and review decisions from the same
+    raw text, and, given a review store, every review item of the book is in it."""
     out_txt, out_ledger = output_paths(source, out_dir)
     if not (out_txt.is_file() and out_ledger.is_file()):
         return False
+    ledger = read_whole_ledger(out_ledger)
+    if ledger is None:
+        return False
+    header = ledger.header
     try:
-        with open(out_ledger, encoding="utf-8") as fh:
-            header = json.loads(fh.readline()).get("header", {})
         raw = read_text(source)
         text = out_txt.read_bytes()
     except (OSError, ValueError):
         return False
-    return (header.get("settings") == key
+    if not (header.get("settings") == key
             and header.get("decisions", "") == decisions
             and header.get("raw_sha256") == hashlib.sha256(raw.encode("utf-8")).hexdigest()
-            and header.get("text_sha256") == hashlib.sha256(text).hexdigest())
+            and header.get("text_sha256") == hashlib.sha256(text).hexdigest()):
+        return False
+    if isinstance(review, ReviewStore):   # a book written without its items: clean it again
+        wanted = review_ids(ledger, review_below)
+        if wanted and not wanted <= review.ids_of(source.stem):
+            return False
+    return True
 
 
 # -- the worker side: one pipeline per process, one call per file ----------------------------
@@ -264,17 +303,16 @@ class Lessons:
     rejected_pairs: tuple[tuple[str, str], ...] = ()   # for DecisionMap (protect_alike)
 
     @classmethod
-    def of(cls, review) -> "Lessons":
+    def of(cls, review: "ReviewStore | DecisionMap | None") -> "Lessons":
         if review is None:
             return cls()
-        get = lambda name: list(getattr(review, name)()) if hasattr(review, name) else []  # noqa: E731
-        rejected_pairs: set[tuple[str, str]] = set()
-        if getattr(review, "protect_alike", False) and hasattr(review, "items"):
-            rejected_pairs = {(it.before, it.suggestion) for it in review.items(status="rejected")}
         if isinstance(review, DecisionMap):
-            rejected_pairs = set(review.rejected_pairs)
-        return cls(tuple(sorted(set(get("learned_words")))), tuple(sorted(set(get("rejected_forms")))),
-                   tuple(tuple(p) for p in get("learned_pairs")), tuple(sorted(rejected_pairs)))
+            return cls(rejected_pairs=tuple(sorted(review.rejected_pairs)))
+        rejected_pairs: set[tuple[str, str]] = set()
+        if review.protect_alike:
+            rejected_pairs = {(it.before, it.suggestion) for it in review.items(status=REJECTED)}
+        return cls(tuple(sorted(set(review.learned_words()))), tuple(sorted(set(review.rejected_forms()))),
+                   tuple(tuple(p) for p in review.learned_pairs()), tuple(sorted(rejected_pairs)))
 
     def learned_words(self) -> tuple[str, ...]:
         return self.words
@@ -315,16 +353,19 @@ class WorkerInit:
 
 @dataclass
 class Task:
-    """One book to clean: where it is, where to write, and its review decisions."""
+    """One book to clean: where it is, where to write, its review decisions, and the review
+    database (a path) the worker puts the book's uncertain edits in before writing it."""
 
     source: Path
     out_dir: Path
     key: str
     decisions: dict[str, tuple[str, str]] | None = None
     decisions_key: str = ""
+    db: str | None = None
 
 
 _WORKER: dict[str, Pipeline] = {}   # init token -> pipeline, per process
+_STORES: dict[tuple[int, str], ReviewStore] = {}   # (process id, database) -> store, per process
 
 
 def worker_pipeline(init: WorkerInit) -> Pipeline:
@@ -337,27 +378,57 @@ def worker_pipeline(init: WorkerInit) -> Pipeline:
     return pipe
 
 
-def init_worker(init: WorkerInit) -> None:
-    """Process-pool initializer: build the pipeline before the first book arrives."""
+def _worker_store(db: str) -> ReviewStore:
+    """This process's own connection to the review database (never one inherited by a fork)."""
+    k = (os.getpid(), db)
+    store = _STORES.get(k)
+    if store is None:
+        for other in [o for o in _STORES if o[0] == os.getpid()]:
+            _STORES.pop(other).close()
+        store = _STORES[k] = ReviewStore(db)
+    return store
+
+
+def init_worker(init: WorkerInit, batch_pid: int | None = None) -> None:
+    """Process-pool initializer: die with the batch process ``batch_pid`` (and with the
+    parent process), leave Ctrl-C to it, and build the pipeline before the first book."""
+    executors.die_with_parent(batch_pid)
+    executors.ignore_interrupts()
     worker_pipeline(init)
 
 
-def clean_task(task: Task, init: WorkerInit) -> tuple[FileReport, list[Edit]]:
-    """Clean one book in a worker; returns its report and the edits to queue for review."""
+def clean_task(task: Task, init: WorkerInit, store=None) -> tuple[FileReport, list[Edit]]:
+    """Clean one book; returns its report and the uncertain edits that are not yet queued.
+
+    The book's uncertain edits are put in the review queue before its outputs are written,
+    in this process: in ``store`` when given (the calling process's own store), else in the
+    database at ``task.db``.  Without either they are returned for the caller to queue.
+    """
     pipeline = worker_pipeline(init)
     sink = DecisionMap(task.decisions, init.lessons.rejected_pairs) if task.decisions is not None else None
+    if store is None and task.db is not None and sink is not None:
+        store = _worker_store(task.db)
+    commit = None
+    if store is not None and sink is not None:
+        def commit(result: Result) -> None:
+            if sink.submitted:
+                store.submit(task.source.stem, sink.submitted)
     pipeline.review = sink
     try:
         report = clean_file(task.source, task.out_dir, pipeline, key=task.key,
-                            decisions=task.decisions_key)
+                            decisions=task.decisions_key, before_write=commit)
     finally:
         pipeline.review = None
-        # The book vocabularies the lexicon cached are this book's: no later book can use
+        # The book vocabularies the lexicon keeps are this book's: no later book can use
         # them, and a worker would otherwise carry up to nine of them (~13 MB a book).
-        cache = getattr(pipeline.lexicon, "_book_cache", None)
-        if isinstance(cache, dict):
-            cache.clear()
-    return report, (sink.submitted if sink is not None and not report.error else [])
+        pipeline.lexicon.forget_books()
+    if sink is None or report.error or commit is not None:
+        return report, []
+    return report, sink.submitted
+
+
+def _died(task: Task, why: str) -> FileReport:
+    return FileReport(source=task.source, error=f"{task.source}: {why}")
 
 
 # -- the calling side ------------------------------------------------------------------------
@@ -368,18 +439,31 @@ def resolve_jobs(jobs: int) -> int:
     return jobs or os.cpu_count() or 1
 
 
+class BatchInterrupted(Exception):
+    """Ctrl-C stopped a batch: ``reports`` of the books that ended (input order), and the
+    ``remaining`` sources not cleaned (run again with ``resume=True`` to finish)."""
+
+    def __init__(self, reports: list[FileReport], remaining: list[Path]) -> None:
+        super().__init__(f"interrupted: {len(reports)} book(s) done, {len(remaining)} not cleaned")
+        self.reports = reports
+        self.remaining = remaining
+
+
 def clean_paths(paths: list[Path], out_dir: Path, *, config: Config | None = None,
-                skip: Iterable[str] = (), review=None,
+                skip: Iterable[str] = (), review: ReviewStore | DecisionMap | None = None,
                 progress: Callable[[FileReport], None] | None = None,
                 resume: bool = False, jobs: int = 1, executor: str = "local",
-                address: str | None = None) -> list[FileReport]:
+                address: str | None = None,
+                on_interrupt: Callable[[int], None] | None = None) -> list[FileReport]:
     """Clean every file (folders: their ``*.txt``) into ``out_dir``; reports in input order.
 
-    ``review`` is a review store (see ``ocr_clean.review``, with ``decisions_for`` and
-    ``submit``): its decisions are applied and the new uncertain edits are queued in
-    it, always from this process.  ``progress`` is called once per file, as each ends.
-    ``resume`` skips books already cleaned from the same raw text with the same
-    settings and decisions.  ``jobs``: books cleaned at once (0 = every core);
+    ``review`` is a :class:`~ocr_clean.review.ReviewStore` (or a :class:`DecisionMap`):
+    its decisions are applied and each book's new uncertain edits are queued in it before
+    the book's outputs are written, by the process that cleans the book, so that a book
+    on disk always has its items in the queue.  ``progress`` is called once per file, as
+    each ends.  ``resume`` skips books already cleaned from the same raw text with the
+    same settings and decisions, whose ledger is whole and whose items are all queued.
+    ``jobs``: books cleaned at once (0 = every core);
     ``executor``: ``"local"`` (in this process, or a process pool when jobs != 1),
     ``"process"`` (a process pool), ``"ray"`` or ``"dask"`` (a cluster at ``address``,
     or a local one of ``jobs`` workers; needs ``pip install 'ocr-clean[ray]'`` / ``[dask]``).
@@ -387,9 +471,15 @@ def clean_paths(paths: list[Path], out_dir: Path, *, config: Config | None = Non
     clean "forkserver" process, which imports the calling script again: a script that
     calls this with threads running must guard its top level with
     ``if __name__ == "__main__":``.
+
+    Ctrl-C (SIGINT, in the main thread): the first takes no new book and lets the running
+    ones finish, the second abandons them; then :class:`BatchInterrupted` is raised with
+    what was done.  ``on_interrupt(count)`` is told of each Ctrl-C.
     """
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor {executor!r}; choose one of: {', '.join(EXECUTORS)}")
+    if review is not None and not isinstance(review, (ReviewStore, DecisionMap)):
+        raise TypeError("review must be an ocr_clean.review.ReviewStore or an ocr_clean.batch.DecisionMap")
     n_jobs = resolve_jobs(jobs)
     config = config or Config()
     out_dir = Path(out_dir)
@@ -408,6 +498,11 @@ def clean_paths(paths: list[Path], out_dir: Path, *, config: Config | None = Non
             for f in REGISTRY[n].data_files:
                 data_file(f)
     key = settings_key(config, skip, init.lessons.key())
+    # The workers queue the items themselves when the queue is a database file they can open.
+    db = None
+    if isinstance(review, ReviewStore) and str(review.path) != ":memory:":
+        db = str(review.path.resolve())
+    review_below = config.review_below
 
     reports: dict[int, FileReport] = {}
     tasks: list[tuple[int, Task]] = []
@@ -421,19 +516,19 @@ def clean_paths(paths: list[Path], out_dir: Path, *, config: Config | None = Non
                 progress(reports[i])
             continue
         first_of[src.stem] = src
-        decisions = _decisions(review, src.stem) if review is not None else None
+        decisions = review.decisions_for(src.stem) if review is not None else None
         dkey = DecisionMap(decisions).fingerprint() if decisions else ""
-        if resume and is_current(src, out_dir, key, dkey):
+        if resume and is_current(src, out_dir, key, dkey, review=review, review_below=review_below):
             rep = FileReport(source=src, skipped=True)
             rep.output, rep.ledger = output_paths(src, out_dir)
             reports[i] = rep
             if progress is not None:
                 progress(rep)
         else:
-            tasks.append((i, Task(src, out_dir, key, decisions, dkey)))
+            tasks.append((i, Task(src, out_dir, key, decisions, dkey, db)))
 
     def done(i: int, rep: FileReport, queued: list[Edit]) -> None:
-        if review is not None and queued:
+        if review is not None and queued:     # a store the workers could not open themselves
             try:
                 review.submit(rep.source.stem, queued)
             except Exception as exc:  # the text is written; say the queue is not
@@ -443,24 +538,36 @@ def clean_paths(paths: list[Path], out_dir: Path, *, config: Config | None = Non
         if progress is not None:
             progress(rep)
 
-    if not tasks:
-        pass
-    elif executor == "local" and (n_jobs == 1 or len(tasks) == 1):
-        for i, task in tasks:                 # in this process, in input order
-            rep, queued = clean_task(task, init)
-            done(i, rep, queued)
-    else:
-        # Biggest books first, so that the last ones to finish are short (better balance).
-        tasks.sort(key=lambda it: -_size(it[1].source))
-        if executor in ("local", "process"):
-            from .executors import run_process_pool
-            run_process_pool(tasks, init, min(n_jobs, len(tasks)), done)
-        elif executor == "ray":
-            from .executors import run_ray
-            run_ray(tasks, init, n_jobs, done, address=address)
+    stop = executors.Stop(on_interrupt)
+    with executors.catching_interrupts(stop):
+        if not tasks:
+            pass
+        elif executor == "local" and (n_jobs == 1 or len(tasks) == 1):
+            stop.in_process = True
+            store = review if isinstance(review, ReviewStore) else None
+            try:
+                for i, task in tasks:                 # in this process, in input order
+                    if stop.requested:
+                        break
+                    rep, queued = clean_task(task, init, store)
+                    done(i, rep, queued)
+            except KeyboardInterrupt:                 # the second Ctrl-C: this book abandoned
+                stop.count = max(stop.count, 2)
         else:
-            from .executors import run_dask
-            run_dask(tasks, init, n_jobs, done, address=address)
+            # Biggest books first, so that the last ones to finish are short (better balance).
+            tasks.sort(key=lambda it: -_size(it[1].source))
+            if executor in ("local", "process"):
+                executors.run_process_pool(tasks, clean_task, init_worker, init, min(n_jobs, len(tasks)),
+                                           done, _died, stop)
+            elif executor == "ray":
+                executors.run_ray(tasks, clean_task, init_worker, init, n_jobs, done, _died, stop,
+                                  address=address)
+            else:
+                executors.run_dask(tasks, clean_task, init_worker, init, n_jobs, done, _died, stop,
+                                   address=address)
+    if stop.requested and len(reports) < len(sources):
+        raise BatchInterrupted([reports[i] for i in sorted(reports)],
+                               [src for i, src in enumerate(sources) if i not in reports])
     return [reports[i] for i in range(len(sources))]
 
 
@@ -469,11 +576,3 @@ def _size(p: Path) -> int:
         return p.stat().st_size
     except OSError:
         return 0
-
-
-def _decisions(review, doc_name: str) -> dict[str, tuple[str, str]]:
-    if hasattr(review, "decisions_for"):
-        return {k: tuple(v) for k, v in review.decisions_for(doc_name).items()}
-    if isinstance(review, DecisionMap):
-        return dict(review.decisions)
-    raise TypeError("review must be a review store with decisions_for(doc_name) and submit(doc_name, edits)")

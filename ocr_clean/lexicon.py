@@ -259,6 +259,10 @@ class Lexicon:
             vocab = self._book_cache[key] = BookVocab.from_text(text)
         return vocab
 
+    def forget_books(self) -> None:
+        """Drop the book vocabularies kept by :meth:`book` (a batch worker between books)."""
+        self._book_cache.clear()
+
     # -- edit-distance candidates --------------------------------------------------------
     def symspell(self, max_distance: int = 2):
         """A symspellpy index of English + user words, cached on disk."""

@@ -95,7 +95,7 @@ def clean(
 
     Prints the edits by stage and rule, the queued count and the time taken.
     """
-    from ..batch import clean_paths
+    from ..batch import BatchInterrupted, clean_paths
 
     paths = list(paths or [Path("raw")])
     try:
@@ -117,7 +117,13 @@ def clean(
     except InputError as exc:
         fail(str(exc))
     t0 = time.perf_counter()
-    kwargs = dict(config=cfg, skip=skip, review=store, resume=resume)
+
+    def interrupted(count: int) -> None:
+        if count == 1:
+            err.print("stopping: no new book; the running ones finish (Ctrl-C again to abandon them)",
+                      highlight=False, markup=False)
+
+    kwargs = dict(config=cfg, skip=skip, review=store, resume=resume, on_interrupt=interrupted)
     if jobs != 1 or executor != "local":
         kwargs.update(jobs=jobs, executor=executor)
     show_bar = not as_json and sys.stderr.isatty() or len(sources) > 1 and not as_json
@@ -126,13 +132,18 @@ def clean(
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             with Progress(TextColumn("[bold]cleaning"), BarColumn(), MofNCompleteColumn(),
-                          TimeElapsedColumn(), TextColumn("{task.description}"), console=err,
+                          TimeElapsedColumn(), TextColumn("{task.description}", markup=False), console=err,
                           transient=True) as bar:
                 task = bar.add_task("", total=len(sources))
                 reports = clean_paths(sources, out, progress=lambda r: bar.update(
                     task, advance=1, description=r.source.name), **kwargs)
         else:
             reports = clean_paths(sources, out, **kwargs)
+    except BatchInterrupted as stop:
+        _interrupted(stop, paths, out, skip, config, db, review, guess, jobs, executor)
+    except KeyboardInterrupt:   # before the batch took Ctrl-C over: nothing was written
+        err.print("interrupted: nothing was written", highlight=False, markup=False)
+        raise typer.Exit(130)
     except InputError as exc:
         fail(str(exc))
     except ValueError as exc:   # unknown stage names and the like
@@ -147,6 +158,40 @@ def clean(
         err.print(f"[bold red]error:[/] {r.error}", highlight=False, soft_wrap=True)
     if errors:
         raise typer.Exit(1)
+
+
+def _interrupted(stop, paths, out, skip, config, db, review, guess, jobs, executor) -> None:
+    """What an interrupted batch did, and the command that finishes it; exit 130."""
+    import shlex
+
+    written = [r for r in stop.reports if not r.error and not r.skipped]
+    skipped = [r for r in stop.reports if r.skipped]
+    failed = [r for r in stop.reports if r.error]
+    for r in failed:
+        err.print(f"error: {r.error}", highlight=False, markup=False, soft_wrap=True)
+    args = ["ocr-clean", "clean", *map(str, paths), "--out", str(out)]
+    for name in skip:
+        args += ["--skip", name]
+    if config is not None:
+        args += ["--config", str(config)]
+    if db is not None:
+        args += ["--db", str(db)]
+    if not review:
+        args.append("--no-review")
+    if guess:
+        args.append("--guess")
+    if jobs != 1:
+        args += ["--jobs", str(jobs)]
+    if executor != "local":
+        args += ["--executor", executor]
+    args.append("--resume")
+    err.print(f"interrupted: {len(written)} book(s) written"
+              + (f", {len(skipped)} already current" if skipped else "")
+              + (f", {len(failed)} failed" if failed else "")
+              + f", {len(stop.remaining)} not cleaned (every file on disk is whole, its review items queued)",
+              highlight=False, markup=False, soft_wrap=True)
+    err.print(f"to finish: {shlex.join(args)}", highlight=False, markup=False, soft_wrap=True)
+    raise typer.Exit(130)
 
 
 def _print_report(reports, seconds: float, store) -> None:

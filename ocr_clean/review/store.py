@@ -307,6 +307,10 @@ class ReviewStore:
             out[r["id"]] = (r["status"], text)
         return out
 
+    def ids_of(self, doc: str) -> set[str]:
+        """The ids of every item of ``doc``, whatever its status."""
+        return {r[0] for r in self.conn.execute("SELECT id FROM items WHERE doc=?", (doc,))}
+
     def open_suggestions(self, doc: str) -> dict[str, str]:
         """``{id: suggestion}`` of the open items of ``doc``."""
         return {r[0]: r[1] for r in self.conn.execute(
