@@ -25,7 +25,9 @@ from typing import Callable, Iterable
 from . import __version__
 from .config import Config
 from . import executors
-from .io import InputError, atomic_write, collect_inputs, read_text
+from .formats.detect import collect_sources, detect
+from .formats.run import Options as FormatOptions
+from .io import InputError, atomic_write, read_bytes, read_text
 from .ledger import APPLIED, QUEUED, REJECTED, Edit, Ledger, read_ledger
 from .pipeline import Pipeline, Result
 from .review.store import ReviewStore, is_word_form
@@ -178,7 +180,8 @@ def _one_line(exc: BaseException) -> str:
 
 
 def clean_file(source: Path, out_dir: Path, pipeline: Pipeline, *, key: str = "",
-               decisions: str = "", before_write: Callable[[Result], None] | None = None) -> FileReport:
+               decisions: str = "", before_write: Callable[[Result], None] | None = None,
+               formats: FormatOptions | None = None) -> FileReport:
     """Clean one file and write its outputs.  Errors become ``report.error`` (one line).
 
     ``pipeline.review`` (if any) is asked for decisions and given the uncertain edits.
@@ -186,10 +189,19 @@ def clean_file(source: Path, out_dir: Path, pipeline: Pipeline, *, key: str = ""
     ``before_write(result)`` is called after cleaning and before the outputs are written
     (the batch commits the book's review items there): if it raises, nothing is written,
     so an output on disk always has its review items in the database.
+    ``formats``: how to read other formats than plain text (ALTO, hOCR, PAGE XML, JSONL,
+    books as folders of pages; see :mod:`ocr_clean.formats`); by default detected.
     """
     t0 = time.perf_counter()
     source = Path(source)
     report = FileReport(source=source)
+    try:
+        if _format_of(source, formats) != "txt":
+            return _clean_formatted(source, out_dir, pipeline, formats or FormatOptions(), key,
+                                    decisions, report, t0, before_write)
+    except InputError as exc:
+        report.error = str(exc)
+        return report
     try:
         raw = read_text(source)
     except InputError as exc:
@@ -232,6 +244,82 @@ def clean_file(source: Path, out_dir: Path, pipeline: Pipeline, *, key: str = ""
     report.to_review = len(result.for_review)
     report.by_rule = result.ledger.summary()
     report.timings = result.timings
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _format_of(source: Path, opts: FormatOptions | None) -> str:
+    """``txt`` for the plain-text path of :func:`clean_file`; else the format (a folder: "book")."""
+    if source.is_dir():
+        return "book"
+    if opts is not None and opts.fmt:
+        return opts.fmt
+    if not source.is_file():
+        return "txt"          # read_text says what is wrong with it
+    with open(source, "rb") as fh:
+        return detect(fh.read(65536), str(source))
+
+
+def _clean_formatted(source: Path, out_dir: Path, pipeline: Pipeline, opts: FormatOptions,
+                     key: str, decisions: str, report: FileReport, t0: float,
+                     before_write: Callable[[Result], None] | None = None) -> FileReport:
+    """An ALTO, hOCR, PAGE XML or JSONL file, or a book folder of pages: cleaned by
+    :mod:`ocr_clean.formats`, written in its own format under the same name(s)."""
+    from .formats import clean_book, clean_bytes, page_files
+    from .formats.detect import PAGE_SUFFIXES
+
+    header = {"source": os.path.relpath(source.resolve(), out_dir.resolve()),
+              "source_abs": str(source.resolve()), "settings": key, "decisions": decisions}
+    try:
+        if source.is_dir():
+            files = page_files(source) or sorted(
+                p for p in source.iterdir() if p.is_file() and not p.name.startswith(".")
+                and p.suffix.lower() in PAGE_SUFFIXES)
+            inputs = files
+            done = clean_book([(p.name, read_bytes(p)) for p in files], source.name, pipeline, opts, header)
+        else:
+            inputs = [source]
+            done = clean_bytes(read_bytes(source), source.name, pipeline, opts, header)
+    except InputError as exc:
+        report.error = str(exc)
+        return report
+    except Exception as exc:  # a stage or writer bug must not stop the other books of a batch
+        report.error = f"{source}: cleaning failed ({_one_line(exc)}); please report this file"
+        return report
+    outs = [(out_dir / name, data) for name, data in done.outputs]
+    ledger_path = out_dir / f"{source.stem if source.is_file() else source.name}.ledger.jsonl"
+    taken = {p.resolve() for p in inputs}
+    for path in [ledger_path] + [p for p, _ in outs]:
+        if path.resolve() in taken:
+            report.error = f"{path}: is the input; clean into another folder (--out)"
+            return report
+    if before_write is not None and done.results:
+        try:
+            before_write(done.results[0])
+        except Exception as exc:
+            report.error = (f"{source}: not written, its uncertain edits could not be queued for "
+                            f"review ({_one_line(exc)})")
+            return report
+    try:
+        atomic_write(ledger_path, done.ledger)
+        for path, data in outs:
+            atomic_write(path, data)
+    except OSError as exc:
+        report.error = f"{source}: cannot write to {out_dir} ({exc.strerror or _one_line(exc)})"
+        return report
+    report.output = outs[0][0] if len(outs) == 1 else out_dir
+    report.ledger = ledger_path
+    for res in done.results:
+        report.words += len(res.text.split())
+        report.edits += len(res.ledger)
+        report.queued += sum(1 for e in res.ledger if e.status == QUEUED)
+        report.to_review += len(res.for_review)
+        for k, counts in res.ledger.summary().items():
+            row = report.by_rule.setdefault(k, {})
+            for status, n in counts.items():
+                row[status] = row.get(status, 0) + n
+        for k, v in res.timings.items():
+            report.timings[k] = report.timings.get(k, 0.0) + v
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -362,6 +450,7 @@ class Task:
     decisions: dict[str, tuple[str, str]] | None = None
     decisions_key: str = ""
     db: str | None = None
+    formats: FormatOptions | None = None
 
 
 _WORKER: dict[str, Pipeline] = {}   # init token -> pipeline, per process
@@ -416,7 +505,7 @@ def clean_task(task: Task, init: WorkerInit, store=None) -> tuple[FileReport, li
     pipeline.review = sink
     try:
         report = clean_file(task.source, task.out_dir, pipeline, key=task.key,
-                            decisions=task.decisions_key, before_write=commit)
+                            decisions=task.decisions_key, before_write=commit, formats=task.formats)
     finally:
         pipeline.review = None
         # The book vocabularies the lexicon keeps are this book's: no later book can use
@@ -454,7 +543,8 @@ def clean_paths(paths: list[Path], out_dir: Path, *, config: Config | None = Non
                 progress: Callable[[FileReport], None] | None = None,
                 resume: bool = False, jobs: int = 1, executor: str = "local",
                 address: str | None = None,
-                on_interrupt: Callable[[int], None] | None = None) -> list[FileReport]:
+                on_interrupt: Callable[[int], None] | None = None,
+                formats: FormatOptions | None = None) -> list[FileReport]:
     """Clean every file (folders: their ``*.txt``) into ``out_dir``; reports in input order.
 
     ``review`` is a :class:`~ocr_clean.review.ReviewStore` (or a :class:`DecisionMap`):
@@ -467,6 +557,9 @@ def clean_paths(paths: list[Path], out_dir: Path, *, config: Config | None = Non
     ``executor``: ``"local"`` (in this process, or a process pool when jobs != 1),
     ``"process"`` (a process pool), ``"ray"`` or ``"dask"`` (a cluster at ``address``,
     or a local one of ``jobs`` workers; needs ``pip install 'ocr-clean[ray]'`` / ``[dask]``).
+    ``formats`` says how to read the inputs (:class:`ocr_clean.formats.Options`: a format
+    forced, the JSONL fields, folders as books); by default each file's format is detected
+    and a folder of numbered page files is a book.
     Worker processes start by "fork" when the caller runs no other thread, else from a
     clean "forkserver" process, which imports the calling script again: a script that
     calls this with threads running must guard its top level with
@@ -483,7 +576,7 @@ def clean_paths(paths: list[Path], out_dir: Path, *, config: Config | None = Non
     n_jobs = resolve_jobs(jobs)
     config = config or Config()
     out_dir = Path(out_dir)
-    sources = collect_inputs(paths)
+    sources = collect_sources(paths, formats.fmt if formats else None, bool(formats and formats.book))
     refuse_overwriting_inputs(paths, sources, out_dir)
     skip = tuple(skip)
     init = WorkerInit(config, skip, Lessons.of(review))
@@ -525,7 +618,7 @@ def clean_paths(paths: list[Path], out_dir: Path, *, config: Config | None = Non
             if progress is not None:
                 progress(rep)
         else:
-            tasks.append((i, Task(src, out_dir, key, decisions, dkey, db)))
+            tasks.append((i, Task(src, out_dir, key, decisions, dkey, db, formats)))
 
     def done(i: int, rep: FileReport, queued: list[Edit]) -> None:
         if review is not None and queued:     # a store the workers could not open themselves

@@ -123,6 +123,14 @@ class Document:
             return min(self._raw0[k] + (pos - self._cur[k]), self._raw1[k])
         return self._raw0[k]
 
+    def offset_map(self) -> list[tuple[int, int, int, bool]]:
+        """The map from the current text to the raw text, read-only: one ``(start, raw_start,
+        raw_end, copied)`` a segment, in order; a segment runs to the next one's ``start`` (the
+        last to the end of the text).  A copied segment is raw text, character for character;
+        one made by an edit (``copied`` false) stands wholly for the raw span it replaced.
+        Writers that put a cleaned text back into its source (``ocr_clean.formats``) read it."""
+        return list(zip(self._cur, self._raw0, self._raw1, self._copied))
+
     def raw_line_col(self, raw_offset: int) -> tuple[int, int]:
         """1-based line and column of a raw offset."""
         ln = bisect.bisect_right(self._line_starts, raw_offset) - 1

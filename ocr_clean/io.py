@@ -38,6 +38,12 @@ def normalize(text: str, name: str = "input") -> str:
 
 def read_text(path: Path | str) -> str:
     path = Path(path)
+    return decode(read_bytes(path), str(path))
+
+
+def read_bytes(path: Path | str) -> bytes:
+    """A file's bytes, with the checks of :func:`read_text` (exists, a file, size, readable)."""
+    path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.is_dir():
@@ -51,16 +57,18 @@ def read_text(path: Path | str) -> str:
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    return decode(data, str(path))
+    return data
 
 
-def atomic_write(path: Path | str, text: str) -> None:
-    """Write via a temporary file in the same folder, then rename: never a half-written file."""
+def atomic_write(path: Path | str, text: str | bytes) -> None:
+    """Write via a temporary file in the same folder, then rename: never a half-written file.
+    Text is written as UTF-8 with LF line ends; bytes as they are."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with (os.fdopen(fd, "wb") if isinstance(text, bytes)
+              else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as fh:
             fh.write(text)
         os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600; give the usual file mode
         os.replace(tmp, path)

@@ -77,7 +77,7 @@ def _open_store(db: Path | None, use_review: bool):
 
 @app.command()
 def clean(
-    paths: List[Path] = typer.Argument(None, metavar="PATHS", help="Scan files (.txt) or folders of them. Default: raw/"),
+    paths: List[Path] = typer.Argument(None, metavar="PATHS", help="Scan files (.txt, ALTO, hOCR, PAGE XML, JSONL) or folders of them; - reads stdin. Default: raw/"),
     out: Path = typer.Option(Path("cleaned"), "--out", "-o", help="Folder for <stem>.txt and <stem>.ledger.jsonl."),
     skip: List[str] = typer.Option([], "--skip", help="Switch a stage off (repeatable), e.g. --skip footnotes."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="A TOML config: order, skip, \\[stages.NAME] settings."),
@@ -88,16 +88,44 @@ def clean(
     resume: bool = typer.Option(False, "--resume", help="Skip books already cleaned from the same raw text with the same settings."),
     executor: str = typer.Option("local", "--executor", help="local, process, ray or dask (ray/dask: pip install 'ocr-clean\\[ray]')."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    # -- formats (ocr_clean.formats; logic in cli/formats_opts.py) --
+    fmt: Optional[str] = typer.Option(None, "--format", help="txt, alto, hocr, page or jsonl. Default: detected from the content."),
+    text_field: str = typer.Option("text", "--text-field", help="JSONL: the field to clean (dotted for nested: ocr.text)."),
+    out_field: Optional[str] = typer.Option(None, "--out-field", help="JSONL: the field for the cleaned text. Default: the --text-field."),
+    book: bool = typer.Option(False, "--book", help="A folder is one book of page files, cleaned as one text, written page by page."),
+    ledger: Optional[Path] = typer.Option(None, "--ledger", help="With - (stdin): write the ledger here."),
 ) -> None:
     """Clean scans: raw/<stem>.txt -> cleaned/<stem>.txt + cleaned/<stem>.ledger.jsonl.
 
+    ALTO, hOCR, PAGE XML and JSONL files are written back in their format under the same
+    name; a folder of numbered pages (0001.txt, page_001.xml) is one book.
+
     Example:  ocr-clean clean raw/writings-1930-31.txt --out cleaned/
+    Example:  ocr-clean clean - < page.txt > page.clean.txt
 
     Prints the edits by stage and rule, the queued count and the time taken.
     """
     from ..batch import BatchInterrupted, clean_paths
 
     paths = list(paths or [Path("raw")])
+    from . import formats_opts
+
+    try:
+        fopts = formats_opts.format_options(fmt, text_field, out_field, book)
+    except ValueError as exc:
+        fail(str(exc))
+    if formats_opts.is_stdin(paths):
+        try:
+            from ..pipeline import Pipeline
+
+            cfg = Config.load(config)
+            cfg.guess = cfg.guess or guess
+            formats_opts.clean_stdin(fopts, Pipeline(cfg, skip=skip), ledger, err)
+        except (ConfigError, InputError, ValueError) as exc:
+            fail(str(exc))
+        except OSError as exc:
+            fail(f"cannot write the ledger: {exc}")
+        return
     try:
         cfg = Config.load(config)
         if guess:
@@ -108,11 +136,11 @@ def clean(
     except Exception as exc:  # an unreadable database, a folder where a file should be
         fail(f"cannot open the review database: {exc}")
     try:
-        from ..io import collect_inputs
+        from ..formats.detect import collect_sources
 
         from ..batch import refuse_overwriting_inputs
 
-        sources = collect_inputs(paths)
+        sources = collect_sources(paths, fopts.fmt, fopts.book)
         refuse_overwriting_inputs(paths, sources, out)
     except InputError as exc:
         fail(str(exc))
@@ -123,7 +151,8 @@ def clean(
             err.print("stopping: no new book; the running ones finish (Ctrl-C again to abandon them)",
                       highlight=False, markup=False)
 
-    kwargs = dict(config=cfg, skip=skip, review=store, resume=resume, on_interrupt=interrupted)
+    kwargs = dict(config=cfg, skip=skip, review=store, resume=resume, on_interrupt=interrupted,
+                  formats=fopts)
     if jobs != 1 or executor != "local":
         kwargs.update(jobs=jobs, executor=executor)
     show_bar = not as_json and sys.stderr.isatty() or len(sources) > 1 and not as_json

@@ -1,0 +1,196 @@
+"""The cleaned text projected back onto the words of the source.
+
+The document's offset map (:meth:`ocr_clean.document.Document.offset_map`) says which raw
+characters each piece of the cleaned text comes from.  Each word of the cleaned text (a run
+of non-space characters) is traced to the source words (:class:`~.model.Unit`) it draws
+from; words and units that draw on one another make a component, and each component is one
+:class:`Change`:
+
+* ``change``: one unit, one word, new text (the box is kept);
+* ``replace``: units of one line read as other words: a split word (one unit, more words),
+  joined words (more units, one word) or both; the boxes are merged and cut again in
+  proportion to the characters;
+* ``hyphen``: units on more than one line read as one word (a line-end hyphenation joined):
+  each unit keeps its place and gets its part of the word (``texts``), the whole reading is
+  ``token``;
+* ``delete``: a unit none of whose characters is left; ``kept`` when a layout edit (a
+  running head or page number taken out of the reading text) removed it: the source keeps
+  it, since it is printed on the page.
+
+Undoing every edit gives the identity map, hence no change at all.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import Levenshtein
+
+from .model import Parsed
+
+_TOKEN = re.compile(r"\S+")
+HYPHENS = ("-", "\u00ad", "\u2010", "\u00ac")
+LAYOUT_STAGES = frozenset({"page_structure"})
+
+
+@dataclass
+class Change:
+    op: str                      # change | replace | hyphen | delete | kept
+    units: list[int]             # indices into Parsed.units
+    texts: list[str]             # change: [new]; replace: the new words; hyphen: a part per unit
+    token: str = ""              # hyphen: the whole word as read
+    before: list[str] = field(default_factory=list)
+
+    def to_dict(self, ids: list[str]) -> dict:
+        d = {"op": self.op, "ids": ids, "before": self.before, "after": self.texts}
+        if self.token:
+            d["token"] = self.token
+        return d
+
+
+def identity_map(text: str) -> list[tuple[int, int, int, bool]]:
+    """The offset map of a text nobody edited."""
+    return [(0, 0, len(text), True)]
+
+
+def project(parsed: Parsed, out: str, offset_map: list[tuple[int, int, int, bool]],
+            layout_spans: list[tuple[int, int]] = ()) -> list[Change]:
+    """The changes that turn the source's words into the cleaned text ``out``.
+
+    ``offset_map`` maps ``out`` to ``parsed.text``; ``layout_spans`` are raw spans removed by
+    layout edits (see :func:`layout_spans`): units wholly inside one are ``kept``.
+    """
+    units = parsed.units
+    n = len(units)
+    if not n:
+        return []
+    ustart = [u.start for u in units]
+    uend = [u.end for u in units]
+    seg_start = [s[0] for s in offset_map]
+    nseg = len(offset_map)
+
+    def overlapping(r0: int, r1: int) -> list[int]:
+        found = []
+        if r1 > r0:
+            i = bisect.bisect_right(uend, r0)
+            while i < n and ustart[i] < r1:
+                found.append(i)
+                i += 1
+        if not found:   # an insertion, or a replaced separator: the unit it is in or follows
+            i = bisect.bisect_right(ustart, r0) - 1
+            found.append(max(i, 0))
+        return found
+
+    # which units each cleaned word draws from
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    tokens: list[tuple[str, int]] = []      # (text, a unit it draws from)
+    used = [False] * n
+    for m in _TOKEN.finditer(out):
+        a, b = m.span()
+        k = bisect.bisect_right(seg_start, a) - 1
+        drawn: list[int] = []
+        while k < nseg and offset_map[k][0] < b:
+            c0, r0, r1, copied = offset_map[k]
+            c1 = offset_map[k + 1][0] if k + 1 < nseg else len(out)
+            lo, hi = max(a, c0), min(b, c1)
+            if hi > lo:
+                if copied:
+                    drawn += overlapping(r0 + lo - c0, r0 + hi - c0)
+                else:
+                    drawn += overlapping(r0, r1)
+            k += 1
+        first = drawn[0]
+        for u in drawn:
+            used[u] = True
+            ru, rf = find(u), find(first)
+            if ru != rf:
+                parent[max(ru, rf)] = min(ru, rf)
+        tokens.append((m.group(), first))
+
+    comp_tokens: dict[int, list[str]] = {}
+    for text, u in tokens:
+        comp_tokens.setdefault(find(u), []).append(text)
+    comp_units: dict[int, list[int]] = {}
+    for i in range(n):
+        if used[i]:
+            comp_units.setdefault(find(i), []).append(i)
+
+    changes: list[Change] = []
+    layout = sorted(layout_spans)
+    lstart = [s for s, _ in layout]
+    for i in range(n):
+        if used[i]:
+            continue
+        j = bisect.bisect_right(lstart, ustart[i]) - 1
+        op = "kept" if j >= 0 and layout[j][1] >= uend[i] else "delete"
+        changes.append(Change(op, [i], [], before=[parsed.unit_text(units[i])]))
+    for root, us in comp_units.items():
+        ts = comp_tokens.get(root, [])
+        before = [parsed.unit_text(units[u]) for u in us]
+        if len(us) == 1 and len(ts) == 1:
+            if ts[0] != before[0]:
+                changes.append(Change("change", us, ts, before=before))
+        elif len({units[u].line for u in us}) == 1:
+            changes.append(Change("replace", us, ts, before=before))
+        else:
+            token = " ".join(ts)
+            parts = cut(before, token)
+            parts = [_keep_hyphen(units, us, k, before[k], p) for k, p in enumerate(parts)]
+            changes.append(Change("hyphen", us, parts, token=token, before=before))
+    changes.sort(key=lambda c: c.units[0])
+    return changes
+
+
+def _keep_hyphen(units, us: list[int], k: int, raw: str, part: str) -> str:
+    """A part that ends its line keeps the printed line-end hyphen the reading dropped."""
+    last_of_line = k + 1 < len(us) and units[us[k + 1]].line != units[us[k]].line
+    if last_of_line and raw.endswith(HYPHENS) and not part.endswith(HYPHENS):
+        return part + raw[-1]
+    return part
+
+
+def cut(pieces: list[str], token: str) -> list[str]:
+    """``token`` cut where the boundaries between ``pieces`` fall in an alignment of the
+    pieces' concatenation with it."""
+    joined = "".join(pieces)
+    ops = Levenshtein.opcodes(joined, token)
+    bounds, pos = [], 0
+    for p in pieces[:-1]:
+        pos += len(p)
+        bounds.append(_map(ops, pos))
+    out, prev = [], 0
+    for b in bounds:
+        b = max(b, prev)
+        out.append(token[prev:b])
+        prev = b
+    out.append(token[prev:])
+    return out
+
+
+def _map(ops, p: int) -> int:
+    for op in ops:
+        if op.src_start <= p <= op.src_end:
+            if op.tag == "equal":
+                return op.dest_start + (p - op.src_start)
+            if op.tag == "replace":
+                span = op.src_end - op.src_start
+                return op.dest_start + round((p - op.src_start) * (op.dest_end - op.dest_start) / span)
+            if op.tag == "delete":
+                return op.dest_start
+            # an insertion at p: what is inserted goes with the next piece
+            return op.dest_start
+    return ops[-1].dest_end if ops else p
+
+
+def layout_spans(ledger) -> list[tuple[int, int]]:
+    """Raw spans that layout edits in the output took out of the reading text."""
+    return [(e.raw_start, e.raw_end) for e in ledger
+            if e.stage in LAYOUT_STAGES and e.in_output and not e.after.strip() and e.before.strip()]
