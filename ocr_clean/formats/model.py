@@ -119,8 +119,22 @@ def serialize(parsed: Parsed) -> bytes:
     """The tree as bytes, after the file's own XML declaration (kept as it was written)."""
     from lxml import etree
 
-    enc = (parsed.tree.docinfo.encoding or "UTF-8") if parsed.prolog else "UTF-8"
-    body = etree.tostring(parsed.tree, encoding=enc, xml_declaration=False)
+    import copy
+
+    tree = parsed.tree
+    enc = (tree.docinfo.encoding or "UTF-8") if parsed.prolog else "UTF-8"
+    doctype = tree.docinfo.doctype
+    if doctype and "XHTML" in doctype.upper():
+        # libxml2 writes a document with an XHTML doctype in its HTML-compatible way (" />",
+        # xml:lang added): the root is written from a copy, in a document of its own
+        root = tree.getroot()
+        parts = [doctype.encode(enc)]
+        parts += [etree.tostring(x, encoding=enc) for x in reversed(list(root.itersiblings(preceding=True)))]
+        parts.append(etree.tostring(copy.deepcopy(root), encoding=enc, xml_declaration=False))
+        parts += [etree.tostring(x, encoding=enc) for x in root.itersiblings()]
+        body = b"\n".join(p.rstrip(b"\n") for p in parts)
+    else:
+        body = etree.tostring(tree, encoding=enc, xml_declaration=False)
     if parsed.prolog:
         return parsed.prolog + b"\n" + body + b"\n" if not body.startswith(b"\n") else parsed.prolog + body + b"\n"
     return body + b"\n"
