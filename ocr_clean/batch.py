@@ -119,6 +119,13 @@ def settings_key(config: Config, skip: Iterable[str] = (), lessons: str = "") ->
     return h.hexdigest()[:16]
 
 
+def config_record(config: Config) -> dict:
+    """A config as the ledger header keeps it (``Config.from_dict`` reads it back)."""
+    return {"order": list(config.order), "skip": sorted(config.skip), "stages": config.stages,
+            "guess": config.guess, "review_below": config.review_below,
+            "scan": dict(getattr(config, "scan", {}) or {})}
+
+
 def output_paths(source: Path, out_dir: Path) -> tuple[Path, Path]:
     return out_dir / f"{source.stem}.txt", out_dir / f"{source.stem}.ledger.jsonl"
 
@@ -219,6 +226,8 @@ def clean_file(source: Path, out_dir: Path, pipeline: Pipeline, *, key: str = ""
         "raw_sha256": hashlib.sha256(raw.encode("utf-8")).hexdigest(),
         "stages": pipeline.stage_names,
         "settings": key,
+        # the settings themselves, so that `apply` can clean again exactly as this run did
+        "config": config_record(pipeline.config),
         "decisions": decisions,
         "ocr_clean": __version__,
         # the text is written after the ledger: a kill between the two leaves a ledger

@@ -16,7 +16,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ..review.apply import ApplyError, apply_dir, attach_sources
+from ..reapply import apply_dir
+from ..review.apply import ApplyError, attach_sources
 from ..review.store import DECIDED, DEFAULT_DB, ITEM_STATUSES, OPEN, Item, ReviewStore, StoreError, visible
 
 out = Console(highlight=False, soft_wrap=True)
@@ -351,7 +352,10 @@ def register(app: typer.Typer) -> None:
         dry_run: bool = typer.Option(False, "--dry-run", help="Say what would change; write nothing."),
         raw: Optional[Path] = typer.Option(None, "--raw", help="The raw file, when it moved (one document)."),
     ) -> None:
-        """Rewrite cleaned texts and ledgers with the review decisions (no stage runs again).
+        """Rewrite cleaned texts and ledgers with the review decisions: the text a fresh clean gives.
+
+        The book is cleaned again from its raw file with the settings its ledger records
+        (decisions teach the stages); --dry-run (or an old ledger) replays the ledger instead.
 
         The raw file is found where the ledger names it, or by its content beside the
         ledger; else give it with --raw PATH.
