@@ -66,7 +66,8 @@ class Document:
         doc = cls(raw=raw, name=name)
         for stage, batch in zip(ledger.stages, ledger.batches):
             doc.apply(stage, [Edit(e.start, e.end, e.planned_after, e.rule, e.confidence,
-                                   e.run_status or e.status) for e in batch])
+                                   e.run_status or e.status, e.candidates, e.note,
+                                   evidence=e.evidence) for e in batch])
         return doc
 
     # -- the book's words ------------------------------------------------------------------

@@ -25,6 +25,34 @@ class Explanation:
     hidden: int = 0
 
 
+def _value(v) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    if isinstance(v, (list, tuple)):
+        return "/".join(map(_value, v))
+    return str(v)
+
+
+def evidence_text(evidence: dict) -> str:
+    """The factors of a score as one readable run: ``channel=0.31 english=2.1e-05 ...``.
+
+    >>> evidence_text({"channel": 0.3125, "book": 12, "profile": True})
+    'channel=0.3125 book=12 profile=yes'
+    """
+    return " ".join(f"{k}={_value(v)}" for k, v in evidence.items())
+
+
+def edit_text(e: Edit) -> str:
+    """One line for an edit: where, stage and rule, the change, its score and status, the
+    note and the evidence that made the score."""
+    head = f"{e.raw_line}:{e.raw_col} {e.stage}:{e.rule} {e.before!r} -> {e.after!r} {e.confidence:.4g} {e.status}"
+    if e.note:
+        head += f" ({e.note})"
+    return head + (f"; evidence: {evidence_text(e.evidence)}" if e.evidence else "")
+
+
 def is_layout(e: Edit) -> bool:
     """A join of lines or a change of white space only."""
     return not e.before.strip() and not e.after.strip()

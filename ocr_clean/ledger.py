@@ -56,6 +56,9 @@ class Edit:
     id: str = ""
     run_status: str = ""   # status and text when the stage ran: positions of later edits assume them
     run_after: str | None = None
+    # The factors and counts that made the score, by name (channel weight, frequencies,
+    # context, the book's counts, the profile's habit): numbers, strings or flags.
+    evidence: dict = field(default_factory=dict)
 
     @property
     def in_plan(self) -> bool:
@@ -82,6 +85,7 @@ class Edit:
             return self._compact_dict()
         d = {n: getattr(self, n) for n in _FIELDS}
         d["candidates"] = list(self.candidates)
+        d["evidence"] = dict(self.evidence)
         return d
 
     def _compact_dict(self) -> dict:
@@ -98,6 +102,8 @@ class Edit:
             d["candidates"] = list(self.candidates)
         if self.note:
             d["note"] = self.note
+        if self.evidence:
+            d["evidence"] = dict(self.evidence)
         if self.before:
             d["before"] = self.before
         d["stage"], d["batch"] = self.stage, self.batch
@@ -119,6 +125,7 @@ class Edit:
     def from_dict(cls, d: dict) -> "Edit":
         d = dict(d)
         d["candidates"] = tuple(d.get("candidates", ()))
+        d["evidence"] = dict(d.get("evidence") or {})
         d.setdefault("after", "")
         d.setdefault("rule", "")
         d.setdefault("start", 0)
@@ -159,6 +166,8 @@ def edit_line(e: Edit) -> str:
         parts.append(',"candidates":[' + ",".join(map(_quote, e.candidates)) + "]")
     if e.note:
         parts.append(f',"note":{_quote(e.note)}')
+    if e.evidence:
+        parts.append(f',"evidence":{_encode(e.evidence)}')
     if e.before:
         parts.append(f',"before":{_quote(e.before)}')
     parts.append(f',"stage":{_quote(e.stage)},"batch":{batch},"raw_start":{raw_start},"raw_end":{raw_end}')

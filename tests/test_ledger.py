@@ -116,12 +116,15 @@ _texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
 @given(after=_texts, before=_texts, note=_texts, context=_texts, run_after=st.none() | _texts,
        candidates=st.lists(_texts, max_size=3), confidence=st.floats(0, 1),
        status=st.sampled_from([APPLIED, QUEUED, REJECTED]), run_status=st.sampled_from(["", APPLIED, QUEUED]),
-       numbers=st.tuples(*[st.integers(-1, 10**7)] * 7))
+       numbers=st.tuples(*[st.integers(-1, 10**7)] * 7),
+       evidence=st.dictionaries(_texts, st.integers(-5, 10**6) | st.floats(0, 1e6) | _texts | st.booleans(),
+                                max_size=4))
 def test_a_ledger_line_is_what_json_writes(after, before, note, context, run_after, candidates,
-                                           confidence, status, run_status, numbers):
+                                           confidence, status, run_status, numbers, evidence):
     start, end, batch, raw_start, raw_end, raw_line, raw_col = numbers
     e = Edit(start, end, after, "rule\u00e9\"", confidence, status, tuple(candidates), note, before,
-             "stage", batch, raw_start, raw_end, raw_line, raw_col, context, "id", run_status, run_after)
+             "stage", batch, raw_start, raw_end, raw_line, raw_col, context, "id", run_status, run_after,
+             evidence)
     line = edit_line(e)
     assert line == _encode(e.to_dict(compact=True))
     assert Edit.from_dict(json.loads(line)).to_dict() == Edit.from_dict(e.to_dict(compact=True)).to_dict()

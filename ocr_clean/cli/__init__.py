@@ -309,8 +309,11 @@ def explain(
     """Which edits made a line of the cleaned text, and from which raw lines.
 
     Example:  ocr-clean explain cleaned/writings-1930-31.txt 12
+
+    Each edit is one line: raw line:col, stage:rule, before -> after, confidence, status,
+    the note, and the evidence that made the score (the factors and counts, by name).
     """
-    from ..explain import ExplainError, explain_line
+    from ..explain import ExplainError, edit_text, explain_line
 
     ledger = ledger or cleaned.with_name(cleaned.stem + ".ledger.jsonl")
     try:
@@ -320,13 +323,9 @@ def explain(
     console.print(f"[bold]cleaned line {line}[/] comes from raw lines {ex.raw_first}-{ex.raw_last} of {ex.source}",
                   highlight=False)
     console.print(ex.text, highlight=False, markup=False)
-    table = Table(show_lines=False)
-    for col in ("raw line:col", "stage", "rule", "before", "after", "conf.", "status"):
-        table.add_column(col)
+    # one line an edit: raw line:col, stage:rule, the change, score, status, note; evidence
     for e in ex.edits:
-        table.add_row(f"{e.raw_line}:{e.raw_col}", e.stage, e.rule, repr(e.before), repr(e.after),
-                      f"{e.confidence:.2f}", e.status)
-    console.print(table)
+        console.print(edit_text(e), highlight=False, markup=False, soft_wrap=True)
     if ex.hidden:
         console.print(f"({ex.hidden} layout edits not shown: --layout lists them)", highlight=False)
 

@@ -32,7 +32,7 @@ from typing import Iterable
 from ..ledger import ACCEPTED, EDITED, QUEUED, REJECTED, Edit
 from ..lexicon import WORD
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2   # 2: items.evidence
 DEFAULT_DB = Path(".ocr_clean") / "review.sqlite"
 
 OPEN = "open"
@@ -59,6 +59,7 @@ CREATE TABLE IF NOT EXISTS items (
     context     TEXT NOT NULL DEFAULT '',
     raw_lines   TEXT NOT NULL DEFAULT '',
     note        TEXT NOT NULL DEFAULT '',
+    evidence    TEXT NOT NULL DEFAULT '{}',
     status      TEXT NOT NULL DEFAULT 'open',
     decision    TEXT,
     who         TEXT,
@@ -147,6 +148,7 @@ class Item:
     raw_start: int = -1
     raw_end: int = -1
     note: str = ""
+    evidence: dict = field(default_factory=dict)
     status: str = OPEN
     decision: str | None = None
     who: str | None = None
@@ -177,12 +179,14 @@ class Item:
     def to_dict(self) -> dict:
         d = dict(self.__dict__)
         d["candidates"] = list(self.candidates)
+        d["evidence"] = dict(self.evidence)
         return d
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> "Item":
         d = dict(row)
         d["candidates"] = json.loads(d.get("candidates") or "[]")
+        d["evidence"] = json.loads(d.get("evidence") or "{}")
         return cls(**{k: v for k, v in d.items() if k in _ITEM_FIELDS})
 
     @classmethod
@@ -193,6 +197,7 @@ class Item:
             candidates=[c for c in e.candidates if c != e.after],
             confidence=float(e.confidence), context=e.context, raw_line=e.raw_line,
             raw_col=e.raw_col, raw_start=e.raw_start, raw_end=e.raw_end, note=e.note,
+            evidence=dict(e.evidence),
         )
 
 
@@ -240,6 +245,11 @@ class ReviewStore:
             elif row[0] > SCHEMA_VERSION:
                 raise StoreError(
                     f"{self.path}: made by a newer ocr_clean (schema {row[0]} > {SCHEMA_VERSION}); upgrade ocr_clean")
+            elif row[0] < SCHEMA_VERSION:   # 1 -> 2: the evidence of each item
+                have = {r["name"] for r in self.conn.execute("PRAGMA table_info(items)")}
+                if "evidence" not in have:
+                    self.conn.execute("ALTER TABLE items ADD COLUMN evidence TEXT NOT NULL DEFAULT '{}'")
+                self.conn.execute("UPDATE schema_version SET version=?", (SCHEMA_VERSION,))
 
     def transaction(self):
         return _Tx(self.conn)
@@ -355,12 +365,12 @@ class ReviewStore:
                     new += 1
                 elif row["status"] == OPEN:
                     self.conn.execute(
-                        "UPDATE items SET candidates=?, confidence=?, context=?, note=?, seen_at=?, "
+                        "UPDATE items SET candidates=?, confidence=?, context=?, note=?, evidence=?, seen_at=?, "
                         "raw_line=?, raw_col=?, raw_start=?, raw_end=?, "
                         "raw_lines=CASE WHEN ?='' THEN raw_lines ELSE ? END, "
                         "raw_line_end=CASE WHEN ?='' THEN raw_line_end ELSE ? END WHERE id=?",
                         (json.dumps(it.candidates, ensure_ascii=False), it.confidence, it.context,
-                         it.note, stamp, it.raw_line, it.raw_col, it.raw_start, it.raw_end,
+                         it.note, json.dumps(it.evidence, ensure_ascii=False), stamp, it.raw_line, it.raw_col, it.raw_start, it.raw_end,
                          it.raw_lines, it.raw_lines, it.raw_lines, it.raw_line_end, it.id))
         self._cache.pop(doc, None)
         return new
@@ -368,12 +378,13 @@ class ReviewStore:
     def _insert(self, it: Item, seq: int, stamp: str) -> None:
         self.conn.execute(
             "INSERT INTO items(id, seq, doc, stage, rule, raw_line, raw_col, raw_line_end, raw_start, raw_end, "
-            "before, suggestion, candidates, confidence, context, raw_lines, note, status, decision, who, "
-            "decided_at, created_at, seen_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "before, suggestion, candidates, confidence, context, raw_lines, note, evidence, status, decision, who, "
+            "decided_at, created_at, seen_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (it.id, seq, it.doc, it.stage, it.rule, it.raw_line, it.raw_col, it.raw_line_end or it.raw_line,
              it.raw_start, it.raw_end, it.before, it.suggestion,
              json.dumps(list(it.candidates), ensure_ascii=False), it.confidence, it.context, it.raw_lines,
-             it.note, it.status, it.decision, it.who, it.decided_at, it.created_at or stamp, stamp))
+             it.note, json.dumps(it.evidence, ensure_ascii=False), it.status, it.decision, it.who, it.decided_at,
+             it.created_at or stamp, stamp))
 
     # -- what decisions teach -------------------------------------------------------------
     def learned_words(self) -> set[str]:

@@ -162,6 +162,11 @@ def _token_patterns(others: str) -> tuple[re.Pattern, re.Pattern]:
     return re.compile(f"[{cls}]+(?:['\u2019][{cls}]+)*"), re.compile(f"(?<![{cls}])(?<![{cls}]['\u2019])")
 
 
+def _sig(x: float) -> float:
+    """``x`` to four significant digits (evidence is read by people, not recomputed)."""
+    return float(f"{x:.4g}")
+
+
 def length_odds(n: int) -> float:
     """A long form that lands on a word by a glyph rule rarely does so by chance."""
     if n <= 5:
@@ -813,6 +818,7 @@ class _Run:
         low = core.lower()
         n_t = info.n_t
         scored = []
+        factors: dict = {}     # id(reading) -> (profile, case odds, name?, frequency, context)
         if info.entries or info.case_fix:
             keep = info.keep
             if t.realword:
@@ -825,7 +831,8 @@ class _Run:
                     for r in p.rules:
                         w *= profile.get(r, 1.0)
                 w *= case_odds
-                if name_like and p.first_kept and not self.capitalized_inside(p.cand):
+                name = name_like and p.first_kept and not self.capitalized_inside(p.cand)
+                if name:
                     # a capitalized form inside a sentence is a name; the book never writes the
                     # word it would become with a capital there (Garnes is no misread Games)
                     w *= cfg["name_weight"]
@@ -833,6 +840,8 @@ class _Run:
                 if t.realword and (ctx <= 1.0 or self.book_count(p.cand) < cfg["realword_min_book"]
                                    or f < cfg["realword_ratio"] * self.freq(low)):
                     continue    # a real word is only doubted where the book's own pairs say so
+                factors[id(p)] = (w / case_odds / (cfg["name_weight"] if name else 1.0) / p.weight,
+                                  case_odds, name, f, ctx)
                 scored.append((w * f * ctx, p))
             if info.case_fix:
                 scored.append(info.case_fix)
@@ -886,7 +895,34 @@ class _Run:
         if t.realword:
             rule = "real-word"
         return Edit(t.start, t.end + len(t.suffix), after, rule, round(conf, 4), status,
-                    tuple(cands), note=" ".join(best.rules))
+                    tuple(cands), note=" ".join(best.rules),
+                    evidence=self.evidence(best, best_s, sum(s for s, _ in scored[1:]), keep, mark_conf, n_t,
+                                           factors.get(id(best))))
+
+    def evidence(self, best: Reading, best_s: float, others: float, keep: float, mark_conf: float,
+                 n_t: int, factors: tuple | None) -> dict:
+        """The factors of a noisy-channel score, by name: the channel's weight of the rules
+        read, the scan profile's weight of them, the odds of the capitals, a name's odds,
+        the candidate's frequency (the book's uses + English), the context of the word pairs;
+        their product ``score``, the odds of ``keep``ing the form (seen ``form_uses`` times in
+        the book) and of the ``others`` readings; confidence = score / (score + keep + others)."""
+        ev: dict = {"channel": _sig(best.weight)}
+        if factors is None:        # the case-only fix: capitals set right in a known word
+            ev["case_only"] = True
+        else:
+            profile, case_odds, name, f, ctx = factors
+            if profile != 1.0:
+                ev["profile"] = _sig(profile)
+            if case_odds != 1.0:
+                ev["case"] = _sig(case_odds)
+            if name:
+                ev["name"] = _sig(self.cfg["name_weight"])
+            ev["freq"], ev["context"] = _sig(f), _sig(ctx)
+        ev["score"], ev["keep"], ev["others"] = _sig(best_s), _sig(keep), _sig(others)
+        ev["form_uses"] = n_t
+        if mark_conf != 1.0:
+            ev["mark"] = _sig(mark_conf)
+        return ev
 
     def profile_only(self, t: _Target, profile: dict | None) -> Edit | None:
         """A word no list knows, ending in l/I + lost glyph: when the scan's sure fixes read
@@ -905,7 +941,8 @@ class _Run:
         status = APPLIED if conf >= self.cfg["apply_threshold"] else QUEUED
         after = core[:-2] + "r" + mark
         return Edit(t.start, t.end, after, "lost-glyph", conf, status, (after,),
-                    note=f"l\ufffd>r, (profile: {n} sure fixes)")
+                    note=f"l\ufffd>r, (profile: {n} sure fixes)",
+                    evidence={"profile_uses": n, "mark": _sig(mark_conf)})
 
     def learn_profile(self, first: list) -> dict | None:
         """Re-weight each rule by how often the scan's sure fixes used it."""

@@ -437,15 +437,16 @@ class Dehyphenate(Stage):
         key = (a, b, hyphen_line)
         made = decided.get(key)
         if made is None:
-            made = decided[key] = self._readings(a, b, *self._decide(a, b, hyphen_line, book))
-        after, rule, conf, cands, note = made
+            ev: dict = {}
+            made = decided[key] = self._readings(a, b, *self._decide(a, b, hyphen_line, book, ev)) + (ev,)
+        after, rule, conf, cands, note, ev = made
         # the span: both halves and the break; never into the previous edit (a one-word line)
         lstart = lend - len(a)
         start = lstart if lstart >= prev_end else prev_end
         cut = start - lstart
         if cut:
             after, cands = after[cut:], tuple([r[cut:] for r in cands])
-        return Edit(start, bstart + len(b), after, rule, conf, APPLIED, cands, note)
+        return Edit(start, bstart + len(b), after, rule, conf, APPLIED, cands, note, evidence=ev)
 
     @staticmethod
     def _readings(a: str, b: str, choice: str, rule: str, conf: float,
@@ -460,8 +461,10 @@ class Dehyphenate(Stage):
             readings.insert(1, a + " " + b)
         return readings[0], rule, conf, tuple(readings), note
 
-    def _decide(self, a: str, b: str, hyphen_line: bool, book: _BookCounts) -> tuple[str, str, float, str]:
-        """("join"|"hyphen", rule, confidence, note) for the halves ``a`` / ``b``."""
+    def _decide(self, a: str, b: str, hyphen_line: bool, book: _BookCounts,
+                ev: dict) -> tuple[str, str, float, str]:
+        """("join"|"hyphen", rule, confidence, note) for the halves ``a`` / ``b``; the counts
+        that decided it go into ``ev`` (the edit's evidence)."""
         c = self.config
         sure_join = "soft-hyphen" if hyphen_line else "word-join"
         sure_hyph = "compound" if hyphen_line else "hyphen-restored"
@@ -482,6 +485,7 @@ class Dehyphenate(Stage):
             nj = book.words.get(la + lb, 0)
         nh = book.pairs.get((la, lb), 0)
         note = f"book: {a}{b0} {nj}, {a}-{b0} {nh}"
+        ev["book_joined"], ev["book_hyphenated"] = nj, nh
         lex = self.lexicon
         if nj or nh:
             choice = "hyphen" if nh > nj else "join"
@@ -517,6 +521,7 @@ class Dehyphenate(Stage):
         if book.solo.get(lb, 0) * c["affix_ratio"] < ju:      # mostly a suffix, seldom a word
             glue_types += jt
         note += f"; book habit: {glue_types} glued, {hyph_types} hyphenated"
+        ev["habit_glued"], ev["habit_hyphenated"] = glue_types, hyph_types
         if max(glue_types, hyph_types) >= c["affix_min_types"]:
             choice = "hyphen" if hyph_types > glue_types else "join"
             win, lose = max(glue_types, hyph_types), min(glue_types, hyph_types)
@@ -525,13 +530,14 @@ class Dehyphenate(Stage):
                 return choice, self._rule(choice, conf, sure_join, sure_hyph), conf, note
         zj = self._english_zipf(la + lb)
         note += f"; English zipf {a}{b0} {zj:.1f}"
+        ev["english_zipf"] = round(zj, 2)
         if zj >= c["join_zipf"]:
             return "join", sure_join, c["confidence_english"], note
         if zj >= c["uncertain_zipf"]:
             choice = "join" if zj >= c["prefer_join_zipf"] else "hyphen"
             return choice, "join-uncertain", unsure, note + "; both halves words"
         note += "; both halves words, joined form none"
-        nsep = book.separate(a, b0)
+        nsep = ev["book_separate"] = book.separate(a, b0)
         if nsep >= c["separate_min"]:
             # the book writes the pair as two words: perhaps the scan lost a space, not a dash
             note += f"; the book writes '{a} {b0}' {nsep}{SPACE_NOTE}"
