@@ -134,4 +134,6 @@ def test_a_queue_of_schema_1_is_upgraded_and_keeps_its_items(tmp_path):
         assert store.schema_version == 2
         (item,) = store.items()
         assert item.before == "lnost" and item.evidence == {}
-    assert json.loads(sqlite3.connect(path).execute("SELECT evidence FROM items").fetchone()[0]) == {}
+    con = sqlite3.connect(path)
+    assert json.loads(con.execute("SELECT evidence FROM items").fetchone()[0]) == {}
+    con.close()
