@@ -104,7 +104,8 @@ def settings_key(config: Config, skip: Iterable[str] = (), lessons: str = "") ->
 
     h = hashlib.sha256()
     h.update(__version__.encode())
-    h.update(json.dumps([config.order, sorted(config.skip | set(skip)), config.stages, config.guess],
+    h.update(json.dumps([config.order, sorted(config.skip | set(skip)), config.stages, config.guess]
+                        + ([config.scan] if config.scan else []),
                         sort_keys=True, default=str).encode())
     if lessons:   # what the review taught changes the lexicon and stages, hence the output
         h.update(lessons.encode("utf-8"))
@@ -230,6 +231,8 @@ def clean_file(source: Path, out_dir: Path, pipeline: Pipeline, *, key: str = ""
         "config": config_record(pipeline.config),
         "decisions": decisions,
         "ocr_clean": __version__,
+        # the scan's habits the stages decided by (ocr_clean.profile), with their evidence
+        "profile": result.document.profile.to_dict() if result.document.profile is not None else None,
         # the text is written after the ledger: a kill between the two leaves a ledger
         # whose text_sha256 does not match the text beside it, and resume cleans again
         "text_sha256": hashlib.sha256(result.text.encode("utf-8")).hexdigest(),

@@ -7,11 +7,15 @@ A config file is TOML::
     [stages.confusion]
     apply_threshold = 0.9
     queue_threshold = 0.5
+    [scan]                     # habits of the scan, instead of measuring them (ocr_clean.profile)
+    line_end = "ordinary"
+    hyphens = ["-", "¬"]
 
 Settings not given take each stage's ``defaults``.  Every key is checked: an unknown one
 (``skipp``, ``[stages.confusio]``, ``apply_treshold``) or a value of the wrong type is a
 one-line :class:`ConfigError` naming the key and the nearest valid one.  A ``[scan]`` table
-(the scan profile's settings) is passed through as it is.
+sets habits of the scan profile instead of measuring them (``ocr_clean.profile``); an unknown
+habit or value is a one-line error too.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .profile import ProfileError, check_overrides
 from .settings import ConfigError, nearest
 from .stages import REGISTRY
 
@@ -96,10 +101,18 @@ class Config:
         return cls(order=tuple(data.get("order", DEFAULT_ORDER)), skip=frozenset(data.get("skip", ())),
                    stages={k: dict(data["stages"][k]) for k in stages},
                    guess=data.get("guess", False), review_below=float(data.get("review_below", 0.65)),
-                   scan=dict(data.get("scan", {})))
+                   scan=_check_scan(data.get("scan", {})))
 
     def with_skip(self, names) -> "Config":
         return replace(self, skip=self.skip | frozenset(names))
+
+
+def _check_scan(table: Any) -> dict[str, Any]:
+    """The [scan] table: each habit and value checked by ocr_clean.profile."""
+    try:
+        return check_overrides(table)
+    except ProfileError as exc:
+        raise ConfigError(f"config: {exc}") from None
 
 
 def _check_stage_name(name: Any, where: str) -> None:

@@ -12,7 +12,7 @@ import operator
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import Callable, ClassVar, Iterable
+from typing import Any, Callable, ClassVar, Iterable
 
 from .ledger import APPLIED, IN_OUTPUT, Edit, Ledger
 from .lexicon import WORD, BookVocab
@@ -41,6 +41,9 @@ class Document:
     text: str = ""
     ledger: Ledger = field(default_factory=Ledger)
     decide: Decider | None = None
+    # the scan's habits (an ocr_clean.profile.ScanProfile, measured by the pipeline before
+    # the stages run; held here as an opaque object: this module imports nothing of ours)
+    profile: Any = None
     # Offset map from the current text to the raw text: segment starts in the current
     # text, with the raw span each segment comes from.  Copied segments have equal
     # lengths; a segment made by an edit maps wholly onto the raw span it replaced.

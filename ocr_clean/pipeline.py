@@ -18,6 +18,7 @@ from .config import Config
 from .document import Document
 from .ledger import APPLIED, GUESSED, IN_OUTPUT, QUEUED, Edit, Ledger
 from .lexicon import Lexicon
+from .profile import measure
 from .stages import REGISTRY, Stage
 
 
@@ -121,6 +122,8 @@ class Pipeline:
             return Result(doc, {}, self.config.review_below)
         if "\r" in text:   # line ends as files have them after ocr_clean.io: recorded, so undone too
             doc.apply("input", [Edit(m.start(), m.end(), "\n", "line-end") for m in _CR.finditer(text)])
+        # the scan's habits, measured once before any stage (the [scan] table overrides them)
+        doc.profile = measure(doc.text, self.config.scan)
         doc.decide = self._decider(name)
         timings: dict[str, float] = {}
         # The stages make hundreds of thousands of small objects and no reference cycles:

@@ -14,6 +14,7 @@ import pytest
 from ocr_clean.document import Document
 from ocr_clean.ledger import replay
 from ocr_clean.lexicon import Lexicon
+from ocr_clean.profile import CONTINUES, measure
 from ocr_clean.stages import REGISTRY
 from ocr_clean.stages.dehyphenate import (BREAK_FROM_NL, TOKEN, TOKEN_AT_END, Dehyphenate, _BookCounts,
                                            _word_char, count_tokens)
@@ -28,8 +29,19 @@ def stage() -> Dehyphenate:
     return Dehyphenate(lexicon=Lexicon.load())
 
 
+# the habit of the scan these lines come from, as measured on the whole book (a line
+# without a trailing space continues its word): a pair of lines alone is too short to tell
+SCAN = measure(RAW.read_text(encoding="utf-8"))
+
+
+def test_the_scan_is_recognised():
+    assert SCAN.line_end.value == CONTINUES and SCAN.line_end.confidence > 0.5
+    assert SCAN.hyphens.value == ("-",)
+
+
 def run(stage: Dehyphenate, text: str) -> Document:
     doc = Document(text)
+    doc.profile = SCAN
     stage(doc)
     return doc
 

@@ -2,7 +2,18 @@
 
 Input (the contract after ``page_structure``): paragraphs separated by a blank line;
 inside a paragraph the scan's line breaks are kept as ``"\\n"``, each line with the
-trailing space(s) the scan gave it.  The scan's habit decides the join:
+trailing space(s) the scan gave it.  The scan's habit (``doc.profile``, measured from the
+text: :mod:`ocr_clean.profile`) decides what a line end means.
+
+In ordinary OCR (``line_end = "ordinary"``: no trailing spaces) a bare line end is a break
+between words (``space-join``); only a line ending in one of the text's hyphen marks
+(``profile.hyphens``: ``-``, ``¬``, U+00AD, U+2010, ``=``, ``⸗``) after a letter can join a word
+across it: ``con¬`` / ``sequence`` -> ``consequence`` (``¬`` and U+00AD only ever break a
+word), ``Cap-`` / ``tain`` -> ``Captain``, ``so-`` / ``called`` -> ``so-called``, decided as below;
+a doubtful one keeps the printed hyphen (``join-uncertain``, both readings, for review).
+
+In a scan that marks a going-on word by a line WITHOUT a trailing space
+(``line_end = "continues-without-space"``, the Writings scan):
 
 * a line that ends with a space ends a word: the break becomes one space
   (``space-join``);
@@ -50,6 +61,7 @@ import regex
 from ..document import Document
 from ..ledger import APPLIED, Edit
 from ..lexicon import beyond_ascii
+from ..profile import SOFT_MARKS, profile_of
 from .base import Stage, register
 
 # A word of the book, hyphenated compounds whole: "Bolshevik-Leninists", "1929-30", "Trotsky's".
@@ -58,6 +70,16 @@ TOKEN = regex.compile(rf"{_PART}(?:-{_PART})*")
 # The token that ends a line (before an optional kept hyphen).
 # (Searched backwards from the line end: "(?r)".)
 TOKEN_AT_END = regex.compile(rf"(?r){_PART}(?:-{_PART})*(?=-?\Z)")
+_TOKEN_AT_END: dict[str, regex.Pattern] = {"-": TOKEN_AT_END}
+
+
+def token_at_end(marks: str) -> regex.Pattern:
+    """``TOKEN_AT_END`` before any one of the hyphen ``marks`` of the text."""
+    pat = _TOKEN_AT_END.get(marks)
+    if pat is None:
+        cls = "".join(regex.escape(m) for m in marks)
+        pat = _TOKEN_AT_END[marks] = regex.compile(rf"(?r){_PART}(?:-{_PART})*(?=[{cls}]?\Z)")
+    return pat
 # Every run of line-break whitespace, ``[ \t]*\n(?:[ \t]*\n)*[ \t]*``: a paragraph separator
 # when it holds 2+ newlines.  Matched from its first newline (group 2: the further newlines),
 # which the engine finds fast; the spaces before it are taken by hand.  Group 1 marks the
@@ -357,6 +379,12 @@ class Dehyphenate(Stage):
         conts = []           # (index in edits, start, end, line start, the tokens at the break)
         n = len(text)
         m = None
+        prof = profile_of(text, doc)
+        marks = prof.hyphen_marks
+        at_end = token_at_end(marks)
+        # ordinary OCR: a bare line end is a break between words; only a hyphen mark after a
+        # letter or digit can join a word across it
+        ordinary = not prof.continues_without_space
         for m in BREAK_FROM_NL.finditer(text):
             nl, e = m.span()
             more = m.lastindex               # 1: the commonest space-join; 2: 2+ newlines
@@ -368,13 +396,16 @@ class Dehyphenate(Stage):
                 s -= 1
             if s < nl and s and e < n and not more:   # the line ended with a space
                 append(Edit(s, e, " ", "space-join"))
+            elif ordinary and s and e < n and not more and not (
+                    text[s - 1] in marks and s > 1 and text[s - 2].isalnum()):
+                append(Edit(s, e, " ", "space-join"))
             elif e >= n:
                 append(Edit(s, e, "\n", "text-end"))
             elif more or s == 0:            # 2+ newlines, or the text starts with one
                 append(Edit(s, e, "\n\n" if s else "", "paragraph-break"))
             else:
                 ls = text.rfind("\n", 0, s) + 1
-                conts.append((len(edits), s, e, ls, *self._tokens_at(text, s, e, ls)))
+                conts.append((len(edits), s, e, ls, *self._tokens_at(text, s, e, ls, at_end)))
                 append(None)
         if not text.endswith("\n") and (m is None or m.end() < n):
             tail = len(text.rstrip(" \t"))      # the last line, without trailing spaces
@@ -389,11 +420,13 @@ class Dehyphenate(Stage):
             for i, s, e, ls, ltok, lend, rtok in conts:
                 # never into the previous edit (a one-word line)
                 prev_end = edits[i - 1].end if i else 0
-                edits[i] = self._continuation(text, s, e, ls, ltok, lend, rtok, prev_end, book, decided)
+                edits[i] = self._continuation(text, s, e, ls, ltok, lend, rtok, prev_end, book, decided,
+                                              marks)
         return edits
 
     @staticmethod
-    def _tokens_at(text: str, s: int, e: int, ls: int) -> tuple[str | None, int, str | None]:
+    def _tokens_at(text: str, s: int, e: int, ls: int,
+                   at_end: regex.Pattern = TOKEN_AT_END) -> tuple[str | None, int, str | None]:
         """(left token, its end, right token) at the break ``text[s:e]`` (``ls``: the left
         line's start): the ``TOKEN_AT_END`` of the left line (searched back at most 80
         characters) and the ``TOKEN`` the right line starts with, None where there is none.
@@ -407,14 +440,15 @@ class Dehyphenate(Stage):
         if word.isalnum() and word.isascii():
             ltok, lend = word, s
         else:
-            lm = TOKEN_AT_END.search(text, lo, s)
+            lm = at_end.search(text, lo, s)
             ltok, lend = (lm.group(), lm.end()) if lm else (None, s)
         rm = ASCII_TOKEN.match(text, e) or TOKEN.match(text, e)
         return ltok, lend, rm and rm.group()
 
     # -- a line that ended without a space ------------------------------------------------
     def _continuation(self, text: str, s: int, e: int, ls: int, ltok: str | None, lend: int,
-                      rtok: str | None, prev_end: int, book: _BookCounts, decided: dict) -> Edit:
+                      rtok: str | None, prev_end: int, book: _BookCounts, decided: dict,
+                      marks: str = "-") -> Edit:
         """The edit for the break ``text[s:e]`` after a line without a trailing space.
 
         ``ltok`` (ending at ``lend``) / ``rtok`` (starting at ``e``): the tokens at the break
@@ -423,7 +457,8 @@ class Dehyphenate(Stage):
         holds no hyphen.  The decision and its readings are made once for each pair of
         halves (:meth:`_readings`); a break only places them.
         """
-        hyphen_line = text[s - 1] == "-"
+        mark = text[s - 1]
+        hyphen_line = mark in marks
         bstart = e
         if not hyphen_line and text.startswith("-", e) and e + 1 < len(text) and text[e + 1].isalpha():
             hyphen_line = True                     # the scan moved the hyphen: "his" / "-torical"
@@ -434,11 +469,12 @@ class Dehyphenate(Stage):
         if ltok is None or b is None:
             return self._other(text, s, e, max(ls, prev_end), hyphen_line)
         a = ltok.rpartition("-")[2]
-        key = (a, b, hyphen_line)
+        soft = hyphen_line and mark in SOFT_MARKS
+        key = (a, b, hyphen_line, soft)
         made = decided.get(key)
         if made is None:
             ev: dict = {}
-            made = decided[key] = self._readings(a, b, *self._decide(a, b, hyphen_line, book, ev)) + (ev,)
+            made = decided[key] = self._readings(a, b, *self._decide(a, b, hyphen_line, book, ev, soft)) + (ev,)
         after, rule, conf, cands, note, ev = made
         # the span: both halves and the break; never into the previous edit (a one-word line)
         lstart = lend - len(a)
@@ -462,9 +498,10 @@ class Dehyphenate(Stage):
         return readings[0], rule, conf, tuple(readings), note
 
     def _decide(self, a: str, b: str, hyphen_line: bool, book: _BookCounts,
-                ev: dict) -> tuple[str, str, float, str]:
+                ev: dict, soft: bool = False) -> tuple[str, str, float, str]:
         """("join"|"hyphen", rule, confidence, note) for the halves ``a`` / ``b``; the counts
-        that decided it go into ``ev`` (the edit's evidence)."""
+        that decided it go into ``ev`` (the edit's evidence); ``soft``: the line ended in a
+        mark that only breaks words (``¬``, U+00AD)."""
         c = self.config
         sure_join = "soft-hyphen" if hyphen_line else "word-join"
         sure_hyph = "compound" if hyphen_line else "hyphen-restored"
@@ -487,6 +524,9 @@ class Dehyphenate(Stage):
         note = f"book: {a}{b0} {nj}, {a}-{b0} {nh}"
         ev["book_joined"], ev["book_hyphenated"] = nj, nh
         lex = self.lexicon
+        if soft and nh <= nj:
+            ev["soft_hyphen_mark"] = 1
+            return "join", sure_join, 1.0, note + "; a soft hyphen mark"
         if nj or nh:
             choice = "hyphen" if nh > nj else "join"
             win, lose = max(nj, nh), min(nj, nh)
