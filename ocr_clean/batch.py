@@ -48,6 +48,7 @@ class FileReport:
     timings: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
     skipped: bool = False
+    profile: dict | None = None     # the scan profile measured (ocr_clean.profile), as a dict
     error: str | None = None
 
     def to_dict(self) -> dict:
@@ -256,6 +257,7 @@ def clean_file(source: Path, out_dir: Path, pipeline: Pipeline, *, key: str = ""
     report.to_review = len(result.for_review)
     report.by_rule = result.ledger.summary()
     report.timings = result.timings
+    report.profile = header["profile"]
     report.seconds = time.perf_counter() - t0
     return report
 

@@ -23,6 +23,7 @@ class Explanation:
     raw_last: int
     edits: list[Edit] = field(default_factory=list)
     hidden: int = 0
+    profile: dict | None = None     # the scan profile of the run (ledger header), as a dict
 
 
 def _value(v) -> str:
@@ -93,6 +94,7 @@ def explain_line(cleaned: Path, ledger_path: Path, line: int, *, include_layout:
         raise ExplainError(str(exc)) from None
     doc = Document.rebuild(raw, ledger, name=str(source))
     ex = explain_document(doc, line, include_layout=include_layout)
+    ex.profile = ledger.header.get("profile")
     # The cleaned file may carry review decisions applied later: show its own line.
     cleaned_lines = read_text(cleaned).split("\n")
     if line <= len(cleaned_lines):

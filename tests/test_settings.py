@@ -45,10 +45,10 @@ def test_a_bad_config_is_a_one_line_error_naming_the_key(data, words):
 def test_good_configs_load_with_their_types():
     cfg = Config.from_dict({"skip": ["footnotes"], "review_below": 1, "guess": True,
                             "stages": {"confusion": {"apply_threshold": 1, "learned_pairs": [["lnost", "most"]]}},
-                            "scan": {"line_end": "space", "anything": [1, 2]}})
+                            "scan": {"line_end": "ordinary", "hyphens": ["-", "¬"]}})
     assert cfg.skip == {"footnotes"} and cfg.review_below == 1.0 and cfg.guess is True
-    # the [scan] table belongs to the scan profile: passed through as it is
-    assert cfg.scan == {"line_end": "space", "anything": [1, 2]}
+    # the [scan] table belongs to the scan profile: checked there (tests/test_profile.py)
+    assert cfg.scan == {"line_end": "ordinary", "hyphens": ("-", "¬")}
     # skipping keeps every other field
     assert cfg.with_skip(["confusion"]).scan == cfg.scan
     stage = REGISTRY["confusion"](cfg.stages["confusion"])

@@ -94,6 +94,7 @@ def clean(
     out_field: Optional[str] = typer.Option(None, "--out-field", help="JSONL: the field for the cleaned text. Default: the --text-field."),
     book: bool = typer.Option(False, "--book", help="A folder is one book of page files, cleaned as one text, written page by page."),
     ledger: Optional[Path] = typer.Option(None, "--ledger", help="With - (stdin): write the ledger here."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Also show each file's scan profile: the habits measured, their evidence and confidence."),
 ) -> None:
     """Clean scans: raw/<stem>.txt -> cleaned/<stem>.txt + cleaned/<stem>.ledger.jsonl.
 
@@ -183,6 +184,9 @@ def clean(
         console.print_json(json.dumps({"seconds": seconds, "files": [r.to_dict() for r in reports]}))
     else:
         _print_report(reports, seconds, store)
+        if verbose:
+            for r in reports:
+                _print_profile(r.source.name, r.profile)
     for r in errors:
         err.print(f"[bold red]error:[/] {r.error}", highlight=False, soft_wrap=True)
     if errors:
@@ -221,6 +225,17 @@ def _interrupted(stop, paths, out, skip, config, db, review, guess, jobs, execut
               highlight=False, markup=False, soft_wrap=True)
     err.print(f"to finish: {shlex.join(args)}", highlight=False, markup=False, soft_wrap=True)
     raise typer.Exit(130)
+
+
+def _print_profile(name: str, profile: dict | None) -> None:
+    """The scan profile (``ocr_clean.profile``) a file was cleaned with, one habit a line."""
+    if not profile:
+        return
+    from ..profile import ScanProfile
+
+    console.print(f"[bold]scan profile[/] of {safe(name)}:", highlight=False)
+    for line in ScanProfile.from_dict(profile).describe():
+        console.print("  " + safe(line), highlight=False, markup=False)
 
 
 def _print_report(reports, seconds: float, store) -> None:
@@ -328,6 +343,7 @@ def explain(
         console.print(edit_text(e), highlight=False, markup=False, soft_wrap=True)
     if ex.hidden:
         console.print(f"({ex.hidden} layout edits not shown: --layout lists them)", highlight=False)
+    _print_profile(str(ex.source), ex.profile)
 
 
 def safe(text: str) -> str:
