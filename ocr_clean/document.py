@@ -4,6 +4,10 @@ Stages never change ``Document.text`` themselves: they propose :class:`Edit` obj
 against the current text and hand them to :meth:`Document.apply`, which records them
 in the ledger (with the raw line and column they come from), applies the ones whose
 status puts them in the output and leaves queued ones as the raw reading.
+
+The model imports nothing of ours but the ledger: what a word is belongs to the lexicon.
+The book's vocabulary is counted by the function a stage hands to :meth:`Document.vocab`
+(``lexicon.BookVocab.from_text``) and revised by the vocabulary itself after each batch.
 """
 from __future__ import annotations
 
@@ -12,18 +16,20 @@ import operator
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Iterable
+from typing import Any, Callable, ClassVar, Iterable, Protocol
 
 from .ledger import APPLIED, IN_OUTPUT, Edit, Ledger
-from .lexicon import WORD, BookVocab
 
 _NEWLINE = re.compile("\n")
 CONTEXT = 80  # characters of context kept either side of a queued edit
 _BY_POSITION = operator.attrgetter("start", "end")
-# A character no word (lexicon.WORD: letters and inner apostrophes) can hold: an ASCII
-# character that is neither a letter nor an apostrophe.  (Every other character is taken
-# as a possible letter, so the words around an edit are never under-counted.)
-_NOT_IN_WORD = re.compile(r"[\x00-\x26\x28-\x40\x5b-\x60\x7b-\x7f]")
+
+
+class Vocabulary(Protocol):
+    """What the document needs of a vocabulary (``lexicon.BookVocab``): to be revised when
+    a batch of edits changes ``old`` into ``new``."""
+
+    def revise_edits(self, old: str, new: str, spans: list[tuple[int, int, int]]) -> None: ...
 
 # A hook the pipeline may set: given an edit (id, before, after filled in), return the
 # status and text a person already decided for it, or None.
@@ -52,7 +58,8 @@ class Document:
     _raw1: list[int] = field(default_factory=list, repr=False)
     _copied: list[bool] = field(default_factory=list, repr=False)
     _line_starts: list[int] = field(default_factory=list, repr=False)
-    _vocab: BookVocab | None = field(default=None, repr=False)
+    _vocab: Any = field(default=None, repr=False)
+    _count: Callable[[str], Any] | None = field(default=None, repr=False)
     # When a batch makes more than one edit in this many characters, the vocabulary is counted
     # again when next asked for rather than revised edit by edit.
     recount_share: ClassVar[int] = 400
@@ -74,48 +81,29 @@ class Document:
         return doc
 
     # -- the book's words ------------------------------------------------------------------
-    def vocab(self) -> BookVocab:
-        """The words of the current text, counted (``lexicon.BookVocab``).  Counted once, when
-        first asked for, then revised by :meth:`apply` from the words around each edit, so
-        the stages that weigh the book's own words do not each count the whole book again."""
+    def vocab(self, count: Callable[[str], Vocabulary] | None = None) -> Any:
+        """The words of the current text, counted by ``count`` (``lexicon.BookVocab.from_text``;
+        by default the function given before).  Counted once, when first asked for, then
+        revised by :meth:`apply` (``revise_edits``) from the words around each edit, so the
+        stages that weigh the book's own words do not each count the whole book again."""
+        if count is not None:
+            self._count = count
         if self._vocab is None:
-            self._vocab = BookVocab.from_text(self.text)
+            if self._count is None:
+                raise ValueError("Document.vocab: no function to count the words was given")
+            self._vocab = self._count(self.text)
         return self._vocab
 
     def _revise_vocab(self, old: str, new: str, spans: list[tuple[int, int, int]]) -> None:
-        """Revise the vocabulary for the change of ``old`` into ``new`` by the edits ``spans``
-        (start, end, length of the new text; in ``old``, in order).  Each edit's region is
-        widened to characters no word can hold on both sides (edits whose regions touch
-        make one), so the words of the region are the same whether read alone or as part
-        of the whole text; the region's words in ``old`` are taken out, those in ``new`` put in."""
+        """Have the vocabulary follow the change of ``old`` into ``new`` by the edits ``spans``
+        (start, end, length of the new text; in ``old``, in order), or, when the batch made
+        many edits for the text's length, drop it to be counted again when next asked for."""
         if self._vocab is None:
             return
         if len(spans) * self.recount_share > len(old):
             self._vocab = None
             return
-        removed: list[str] = []
-        added: list[str] = []
-        find_bound = _NOT_IN_WORD.search
-        delta, i, n = 0, 0, len(spans)
-        while i < n:
-            s, e, k = spans[i]
-            left = s
-            while left > 0 and not _NOT_IN_WORD.match(old, left - 1):
-                left -= 1
-            m = find_bound(old, e)
-            right = m.start() if m else len(old)
-            grow = k - (e - s)
-            i += 1
-            while i < n and spans[i][0] <= right:
-                s, e, k = spans[i]
-                m = find_bound(old, e)
-                right = max(right, m.start() if m else len(old))
-                grow += k - (e - s)
-                i += 1
-            removed += WORD.findall(old, left, right)
-            added += WORD.findall(new, left + delta, right + delta + grow)
-            delta += grow
-        self._vocab.revise(new, removed, added)
+        self._vocab.revise_edits(old, new, spans)
 
     # -- positions ------------------------------------------------------------------------
     def raw_offset(self, pos: int) -> int:

@@ -29,7 +29,12 @@ from pathlib import Path
 
 import regex
 
+# What a word is, for the whole package: letters (any script) with inner apostrophes.
 WORD = regex.compile(r"\p{L}+(?:['\u2019]\p{L}+)*")
+# A character no WORD can hold: an ASCII character that is neither a letter nor an
+# apostrophe.  (Every other character is taken as a possible letter, so the words around
+# an edit are never under-counted.)
+NOT_IN_WORD = re.compile(r"[\x00-\x26\x28-\x40\x5b-\x60\x7b-\x7f]")
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -202,6 +207,37 @@ class BookVocab:
             lower[w.lower()] += 1
         self.total += len(added) - len(removed)
         self._text, self._words, self._bigrams = text, None, None
+
+    def revise_edits(self, old: str, new: str, spans: list[tuple[int, int, int]]) -> None:
+        """Become the vocabulary of ``new``, made from ``old`` (this one's text) by the edits
+        ``spans`` (start, end, length of the new text; in ``old``, in order).  Each edit's
+        region is widened to characters no word can hold on both sides (edits whose regions
+        touch make one), so the words of the region are the same whether read alone or as
+        part of the whole text; the region's words in ``old`` are taken out, those in ``new``
+        put in (:meth:`revise`)."""
+        removed: list[str] = []
+        added: list[str] = []
+        find_bound, bound_at = NOT_IN_WORD.search, NOT_IN_WORD.match
+        delta, i, n = 0, 0, len(spans)
+        while i < n:
+            s, e, k = spans[i]
+            left = s
+            while left > 0 and not bound_at(old, left - 1):
+                left -= 1
+            m = find_bound(old, e)
+            right = m.start() if m else len(old)
+            grow = k - (e - s)
+            i += 1
+            while i < n and spans[i][0] <= right:
+                s, e, k = spans[i]
+                m = find_bound(old, e)
+                right = max(right, m.start() if m else len(old))
+                grow += k - (e - s)
+                i += 1
+            removed += WORD.findall(old, left, right)
+            added += WORD.findall(new, left + delta, right + delta + grow)
+            delta += grow
+        self.revise(new, removed, added)
 
 
 class Lexicon:

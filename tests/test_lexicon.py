@@ -77,7 +77,7 @@ def test_the_revised_vocabulary_is_a_new_count(raw, batches):
     doc = Document(raw)
     doc.recount_share = 0          # revise after every batch, however many edits it has
     for batch in batches:
-        doc.vocab()
+        doc.vocab(BookVocab.from_text)
         edits, pos = [], 0
         for at, length, after in sorted(batch):
             start = max(at, pos)

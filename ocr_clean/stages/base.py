@@ -66,7 +66,7 @@ class Stage:
         ``text`` is its current text (counted once and revised as the stages edit, so shared
         by the stages), else a count of ``text`` itself."""
         if doc is not None and (doc.text is text or doc.text == text):
-            return doc.vocab()
+            return doc.vocab(BookVocab.from_text)
         return self.lexicon.book(text) if self.lexicon is not None else BookVocab.from_text(text)
 
     def __call__(self, doc: Document) -> Document:
