@@ -60,6 +60,10 @@ HAS_DIGIT = regex.compile(r"\d")
 # capitals the scan puts for small letters: those shaped like their small letter, and l/I
 CASE_SLIP = frozenset("CKOPSUVWXYZIL")
 POSSESSIVE = ("'s", "'S", "\u2019s", "\u2019S")
+# A token longer than this is no misread word: its readings are not searched (their number
+# can grow with every letter), and the ledger says it was left as it stands (rule "too-long").
+MAX_TOKEN = 64
+_TOO_LONG = object()
 OPENERS = "\"'\u201c\u2018([ "
 
 
@@ -144,6 +148,9 @@ class Confusion(Stage):
         for d in decisions:
             if d is not None:
                 edits.append(d)
+        for a, b in run.too_long:   # said in the ledger (and to a person): left as it stands, unsearched
+            edits.append(Edit(a, b, text[a:b], "too-long", 0.0, status=QUEUED,
+                              note=f"{b - a} characters: longer than the {MAX_TOKEN} whose readings are searched"))
         return edits
 
 
@@ -239,6 +246,7 @@ class _Run:
         self.cfg = stage.config
         self.lex = stage.lexicon
         self.text = text
+        self.too_long: list[tuple[int, int]] = []   # spans of tokens over MAX_TOKEN
         self.book = stage.book_vocab(text, doc)
         self.N = max(self.book.total, 1)
         # English frequencies as expected counts in a text of this length, but never less
@@ -627,7 +635,7 @@ class _Run:
         for tok in [t for t in self.exact
                     if not (t.islower() and t.isascii() and t.isalpha() and (e := english(t, 0.0)) >= known
                             and (e >= common or not realword or len(t) < 4 or own[t] > 2 or not strong(t)))]:
-            info = self.screen(tok)
+            info = self.screen(tok) if len(tok) <= MAX_TOKEN else _TOO_LONG
             if info is not None:
                 hot[tok] = info
         out: list[_Target] = []
@@ -646,6 +654,9 @@ class _Run:
                 if start < 0:
                     raise AssertionError(f"token {tok!r} not found again in the text")
             pos = start + len(tok)
+            if hot[tok] is _TOO_LONG:
+                self.too_long.append((start, start + len(tok)))
+                continue
             core, suffix, new_suffix, has_digit, realword = hot[tok]
             alt = None
             if has_digit:

@@ -112,6 +112,11 @@ def _word_char(ch: str) -> bool:
     return ch.isalnum() or ch in "-'\u2019"
 
 
+# a run of _word_char characters (``[^\W_]`` is exactly ``str.isalnum``)
+_RUN = re.compile(r"(?:[^\W_]|[-'\u2019])+")
+_SEARCHES = 256    # BookVocab.separate searches before it counts every pair at once
+
+
 def _char_before(low: str | bytes, i: int) -> str:
     """The character of the lowered text before ``low[i:]`` (``low``: the lowered text, or
     the ASCII lowering of the text's UTF-8: there the last character of the lowered form of
@@ -252,6 +257,11 @@ class _BookCounts:
         character next to a match is that of the lowered text once the text's character there
         is lowered.  A pair beyond ASCII (seldom asked) is searched in ``text.lower()``.
         """
+        pairs = self._pairs_index()
+        if pairs is not None:
+            la, lb = a.lower(), b.lower()
+            if _RUN.fullmatch(la) and _RUN.fullmatch(lb) and (la + lb).isascii():
+                return pairs.get((la, lb), 0)
         low, needle = self._lowered(), f"{a} {b}".lower()
         if isinstance(low, bytes):
             if not needle.isascii():
@@ -266,6 +276,31 @@ class _BookCounts:
                 n += 1
             i = low.find(needle, j)
         return n
+
+    def _pairs_index(self) -> dict[tuple[str, str], int] | None:
+        """After the first ``_SEARCHES`` calls of :meth:`separate`, the answers for every
+        pair of words (runs of word characters, ASCII) at once: the runs of the lowered text
+        one space apart, counted as ``separate``'s searches count them (a run of one word
+        repeated counts as its searches do: no two matches share a word).  Each search reads
+        the whole text, so a text asking about many pairs (100,000 short lines) would take
+        time growing with the square of its length; the index is one pass."""
+        self._searches = getattr(self, "_searches", 0) + 1
+        if self._searches <= _SEARCHES:
+            return None
+        pairs = getattr(self, "_pairs", None)
+        if pairs is None:
+            low = self.text.lower()
+            pairs, last_end = {}, {}
+            prev = None
+            for m in _RUN.finditer(low):
+                if prev is not None and prev.end() + 1 == m.start() and low[prev.end()] == " ":
+                    key = (prev.group(), m.group())
+                    if prev.start() >= last_end.get(key, -1):
+                        pairs[key] = pairs.get(key, 0) + 1
+                        last_end[key] = m.end()
+                prev = m
+            self._pairs = pairs
+        return pairs
 
     def _lowered(self) -> str | bytes:
         """The lowered text: as the ASCII lowering of its UTF-8 where that is exact for ASCII

@@ -345,13 +345,8 @@ class Punctuation(Stage):
         self._spaces(p, off, get("before", ()), get("after_open", ()), get("multi", ()), add)
         # keep the best non-overlapping edits (lower priority number wins)
         cands.sort(key=lambda t: (t[0], t[1].start))
-        taken: list[tuple[int, int]] = []
         out = []
-        for _prio, e in cands:
-            if any(e.start < b and a < e.end or (e.start == e.end and a <= e.start <= b)
-                   or (a == b and e.start <= a <= e.end) for a, b in taken):
-                continue
-            taken.append((e.start, e.end))
+        for e in _non_overlapping(cands):
             e.start += off
             e.end += off
             out.append(e)
@@ -746,3 +741,48 @@ class Punctuation(Stage):
                 continue
             add(6, m.start(), m.end(), o + reading + c, "bracket-bang", conf,
                 candidates=(o + reading + c, o + m.group(3) + c), note="'!' read as 'I'")
+
+
+def _clash(a: int, b: int, s: int, e: int) -> bool:
+    """Do the spans (a, b) and (s, e) clash: overlap, or a point inside (or at an end of) the other?"""
+    return s < b and a < e or (s == e and a <= s <= b) or (a == b and s <= a <= e)
+
+
+def _non_overlapping(cands: list[tuple[int, Edit]]) -> list[Edit]:
+    """The edits of ``cands`` (sorted by priority, then start) that clash with none kept before
+    them, in that order: each edit is checked against the few kept spans that can reach it
+    (found by bisection), not against every one kept so far, so a paragraph of any length
+    is done in time n log n.  Kept spans never clash, so in order of start their ends do not
+    go back: the ones reaching an edit are the last ones starting at or before its end."""
+    kept_starts: list[int] = []     # spans kept at earlier priorities, in order of start
+    kept_ends: list[int] = []
+    out: list[Edit] = []
+    k = 0
+    while k < len(cands):
+        prio = cands[k][0]
+        new: list[tuple[int, int]] = []      # spans kept at this priority (in order of start)
+        while k < len(cands) and cands[k][0] == prio:
+            e = cands[k][1]
+            k += 1
+            s, t = e.start, e.end
+            i = bisect_right(kept_starts, t) - 1
+            clash = False
+            while i >= 0 and kept_ends[i] >= s:
+                if _clash(kept_starts[i], kept_ends[i], s, t):
+                    clash = True
+                    break
+                i -= 1
+            j = len(new) - 1
+            while not clash and j >= 0 and new[j][1] >= s:
+                if _clash(new[j][0], new[j][1], s, t):
+                    clash = True
+                j -= 1
+            if clash:
+                continue
+            new.append((s, t))
+            out.append(e)
+        if new:
+            merged = sorted([*zip(kept_starts, kept_ends), *new])
+            kept_starts = [x for x, _ in merged]
+            kept_ends = [y for _, y in merged]
+    return out

@@ -60,7 +60,9 @@ from .base import Stage, register
 
 # letter runs apart by spaces (two or more runs): where a split word can be
 LETTER = r"[^\W\d_]"
-CHAIN = re.compile(rf"{LETTER}+(?: +{LETTER}+)+")
+# (it starts only where a run starts: tried inside a long run, ``LETTER+`` would give back one
+# letter at a time at every start, time growing with the square of the run)
+CHAIN = re.compile(rf"(?<!{LETTER}){LETTER}+(?: +{LETTER}+)+")
 LETTERS = re.compile(rf"{LETTER}+")
 _SEP = "\x00\x00"      # between the chains in ``_words``/``_live``: no piece, in no word
 # Two runs of digits standing apart; the first not attached to a word or a mark before it.
