@@ -310,3 +310,71 @@ def test_a_book_of_alto_pages_and_output_never_over_the_input(workdir):
     res = _clean([str(workdir / "scans" / "page_001.xml"), "--out", "scans"])
     assert res.exit_code == 1 and "is the input" in res.stderr
     assert (workdir / "scans" / "page_001.xml").read_bytes() == SAMPLES["alto"].read_bytes()
+
+
+def _alto_page(lines: list[str], page: int) -> bytes:
+    """A small ALTO 4 page of these lines (one block), each word 10 px a character."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<alto xmlns="http://www.loc.gov/standards/alto/ns-v4#"><Description><MeasurementUnit>pixel'
+           '</MeasurementUnit></Description><Layout><Page ID="P%d"><PrintSpace><TextBlock ID="P%d_B1">' % (page, page)]
+    for li, line in enumerate(lines):
+        x, items = 0, []
+        for wi, w in enumerate(line.split()):
+            items.append(f'<String ID="P{page}_L{li}_W{wi}" HPOS="{x}" VPOS="{li * 20}" WIDTH="{10 * len(w)}" '
+                         f'HEIGHT="15" CONTENT="{w}"/>')
+            x += 10 * len(w) + 10
+        out.append(f'<TextLine ID="P{page}_L{li}">' + "<SP/>".join(items) + "</TextLine>")
+    out.append("</TextBlock></PrintSpace></Page></Layout></alto>")
+    return "\n".join(out).encode() + b"\n"
+
+
+def test_a_book_of_alto_pages_keeps_running_heads_in_the_xml_and_joins_across_pages(workdir):
+    (workdir / "scans").mkdir()
+    pages = sorted((DATA / "book-pages").glob("*.txt"))
+    for n, p in enumerate(pages, 1):
+        (workdir / "scans" / f"{n:04d}.xml").write_bytes(_alto_page(p.read_text().splitlines(), n))
+    res = _clean(["scans", "--out", "out"])          # numbered pages: a book without --book
+    assert res.exit_code == 0, res.output
+    header = json.loads((workdir / "out" / "scans.ledger.jsonl").read_text().split("\n")[0])["header"]
+    kept = [c for c in header["layout"] if c["op"] == "kept"]
+    assert len(kept) >= 9 and {c["ids"][0].split("#")[0] for c in kept} == {"0001.xml", "0002.xml", "0003.xml"}
+    across, = [c for c in header["layout"] if c["op"] == "hyphen" and c["token"] == "meeting"]
+    assert across["ids"] == ["0001.xml#P1_L3_W12", "0002.xml#P2_L1_W0"]
+    for n in (1, 2, 3):
+        out = (workdir / "out" / f"{n:04d}.xml").read_bytes()
+        assert b'CONTENT="RECORD"' in out                           # the running head is printed: kept
+        assert etree.fromstring(out).tag.endswith("alto")
+    assert _words("alto", (workdir / "out" / "0001.xml").read_bytes())["P1_L3_W12"][0] == "meet-"
+
+
+def test_offset_map_copied_segments_are_raw_text():
+    raw = "The orga n was ex-\nplained here .\n"
+    doc = Document(raw)
+    doc.apply("a", [Edit(4, 10, "organ", "join"), Edit(15, 26, "explained", "dehyphen")])
+    doc.apply("b", [Edit(doc.text.index(" ."), doc.text.index(" .") + 1, "", "punct")])
+    omap = doc.offset_map()
+    assert omap[0][0] == 0 and [s[0] for s in omap] == sorted(s[0] for s in omap)
+    ends = [s[0] for s in omap[1:]] + [len(doc.text)]
+    for (c0, r0, r1, copied), c1 in zip(omap, ends):
+        if copied:
+            assert doc.text[c0:c1] == raw[r0:r1]
+    assert doc.text == "The organ was explained here.\n"
+    assert project(READERS["hocr"](_html_hocr(), "t"), "x", identity_map("x")) is not None
+
+
+def _html_hocr() -> bytes:
+    return (b"<html><head><title>t</title><meta name='ocr-system' content='x'></head><body>"
+            b"<div class='ocr_page' title='bbox 0 0 100 100'><p class='ocr_par'><span class='ocr_line'>"
+            b"<span class='ocrx_word' title='bbox 0 0 40 10; x_wconf 80'>orga</span> "
+            b"<span class='ocrx_word' title='bbox 45 0 55 10; x_wconf 40'>n</span> "
+            b"<span class='ocrx_word' title='bbox 60 0 90 10'>played</span><br>"
+            b"</span></p></div></body></html>")
+
+
+def test_hocr_that_is_html_not_xhtml():
+    parsed = READERS["hocr"](_html_hocr(), "t")
+    assert parsed.text == "orga n played \n" and parsed.confidences == [(0, 4, 0.8), (5, 6, 0.4)]
+    result = Pipeline().run(parsed.text)
+    out, _ = WRITERS["hocr"](parsed, project(parsed, result.text, result.document.offset_map()), {"version": "x"})
+    assert b"bbox 0 0 55 10; x_wconf 80'>organ</span>" in out.replace(b'"', b"'")
+    assert b'name="ocr-correction-system"' in out

@@ -55,11 +55,13 @@ def identity_map(text: str) -> list[tuple[int, int, int, bool]]:
 
 
 def project(parsed: Parsed, out: str, offset_map: list[tuple[int, int, int, bool]],
-            layout_spans: list[tuple[int, int]] = ()) -> list[Change]:
+            removed: list[tuple[int, int, bool]] = ()) -> list[Change]:
     """The changes that turn the source's words into the cleaned text ``out``.
 
-    ``offset_map`` maps ``out`` to ``parsed.text``; ``layout_spans`` are raw spans removed by
-    layout edits (see :func:`layout_spans`): units wholly inside one are ``kept``.
+    ``offset_map`` maps ``out`` to ``parsed.text``; ``removed`` are the raw spans that edits
+    took out of the text, each with whether a layout edit did it (see :func:`removed_spans`):
+    a unit wholly inside one is no part of a later edit that spans it (a word joined across
+    a running head taken out), and is ``kept`` when a layout edit removed it.
     """
     units = parsed.units
     n = len(units)
@@ -69,13 +71,20 @@ def project(parsed: Parsed, out: str, offset_map: list[tuple[int, int, int, bool
     uend = [u.end for u in units]
     seg_start = [s[0] for s in offset_map]
     nseg = len(offset_map)
+    gone_all = _merge([(a, b) for a, b, _ in removed])
+    gone_layout = _merge([(a, b) for a, b, layout in removed if layout])
+    gone_by: dict[int, bool] = {}          # unit wholly removed -> by a layout edit
+    for i in range(n):
+        if _inside(gone_all, ustart[i], uend[i]):
+            gone_by[i] = _inside(gone_layout, ustart[i], uend[i])
 
     def overlapping(r0: int, r1: int) -> list[int]:
         found = []
         if r1 > r0:
             i = bisect.bisect_right(uend, r0)
             while i < n and ustart[i] < r1:
-                found.append(i)
+                if i not in gone_by:
+                    found.append(i)
                 i += 1
         if not found:   # an insertion, or a replaced separator: the unit it is in or follows
             i = bisect.bisect_right(ustart, r0) - 1
@@ -124,13 +133,10 @@ def project(parsed: Parsed, out: str, offset_map: list[tuple[int, int, int, bool
             comp_units.setdefault(find(i), []).append(i)
 
     changes: list[Change] = []
-    layout = sorted(layout_spans)
-    lstart = [s for s, _ in layout]
     for i in range(n):
         if used[i]:
             continue
-        j = bisect.bisect_right(lstart, ustart[i]) - 1
-        op = "kept" if j >= 0 and layout[j][1] >= uend[i] else "delete"
+        op = "kept" if gone_by.get(i) else "delete"
         changes.append(Change(op, [i], [], before=[parsed.unit_text(units[i])]))
     for root, us in comp_units.items():
         ts = comp_tokens.get(root, [])
@@ -147,6 +153,21 @@ def project(parsed: Parsed, out: str, offset_map: list[tuple[int, int, int, bool
             changes.append(Change("hyphen", us, parts, token=token, before=before))
     changes.sort(key=lambda c: c.units[0])
     return changes
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
+def _inside(merged: list[tuple[int, int]], start: int, end: int) -> bool:
+    j = bisect.bisect_right(merged, (start, float("inf"))) - 1
+    return j >= 0 and merged[j][0] <= start and end <= merged[j][1]
 
 
 def _keep_hyphen(units, us: list[int], k: int, raw: str, part: str) -> str:
@@ -190,7 +211,8 @@ def _map(ops, p: int) -> int:
     return ops[-1].dest_end if ops else p
 
 
-def layout_spans(ledger) -> list[tuple[int, int]]:
-    """Raw spans that layout edits in the output took out of the reading text."""
-    return [(e.raw_start, e.raw_end) for e in ledger
-            if e.stage in LAYOUT_STAGES and e.in_output and not e.after.strip() and e.before.strip()]
+def removed_spans(ledger) -> list[tuple[int, int, bool]]:
+    """Raw spans that edits in the output took out of the text (words gone, at most
+    whitespace left), each with whether a layout edit (a running head, a page number) did it."""
+    return [(e.raw_start, e.raw_end, e.stage in LAYOUT_STAGES) for e in ledger
+            if e.in_output and not e.after.strip() and e.before.strip()]

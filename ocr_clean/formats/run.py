@@ -19,7 +19,7 @@ from ..ledger import IN_OUTPUT
 from . import alto, hocr, jsonl, page
 from .detect import detect
 from .model import Parsed
-from .project import Change, layout_spans, project
+from .project import Change, removed_spans, project
 
 READERS = {"alto": alto.read, "hocr": hocr.read, "page": page.read}
 WRITERS = {"alto": alto.write, "hocr": hocr.write, "page": page.write}
@@ -93,7 +93,7 @@ def clean_bytes(data: bytes, name: str, pipeline, opts: Options | None = None,
     if not parsed.text.strip():
         raise InputError(f"{name}: no words in this {fmt} file (nothing to clean)")
     result = pipeline.run(parsed.text, name=stem)
-    changes = project(parsed, result.text, result.document.offset_map(), layout_spans(result.ledger))
+    changes = project(parsed, result.text, result.document.offset_map(), removed_spans(result.ledger))
     made = [c for c in changes if c.op != "kept"]
     out, _ = WRITERS[fmt](parsed, changes, _step(pipeline, len(made), ledger_name))
     header["raw_sha256"] = hashlib.sha256(parsed.text.encode("utf-8")).hexdigest()
@@ -213,7 +213,7 @@ def clean_book(pages: list[tuple[str, bytes]], book_name: str, pipeline,
 
         combined = Parsed(fmt, raw, [Unit(u.start + off, u.end + off, u.elem, (k, u.line), u.conf, u.hyp,
                                           u.line_elem) for k, u, off in units])
-        changes = project(combined, result.text, omap, layout_spans(result.ledger))
+        changes = project(combined, result.text, omap, removed_spans(result.ledger))
         first_unit = []
         n = 0
         for p in parsed_pages:
