@@ -31,6 +31,7 @@ from .io import InputError, atomic_write, read_bytes, read_text
 from .ledger import APPLIED, QUEUED, REJECTED, Edit, Ledger, read_ledger
 from .pipeline import Pipeline, Result
 from .review.store import ReviewStore, is_word_form
+from .review_port import Lessons
 
 EXECUTORS = ("local", "process", "ray", "dask")
 
@@ -90,6 +91,10 @@ class DecisionMap:
     def submit(self, doc_name: str, edits: list[Edit]) -> int:
         self.submitted.extend(edits)
         return len(edits)
+
+    def lessons(self) -> Lessons:
+        """The review port's lessons: only the rejected pairs (the rest came with the pipeline)."""
+        return Lessons(rejected_pairs=tuple(sorted(self.rejected_pairs)))
 
     def fingerprint(self) -> str:
         """A key of the decisions, so that ``resume`` re-cleans a book whose review changed."""
@@ -392,48 +397,6 @@ def is_current(source: Path, out_dir: Path, key: str, decisions: str = "", *,
 # -- the worker side: one pipeline per process, one call per file ----------------------------
 
 @dataclass(frozen=True)
-class Lessons:
-    """What a review taught, as plain data a worker can receive.
-
-    It answers the same questions the pipeline asks of a review store when it is built
-    (``learned_words``, ``rejected_forms``, ``learned_pairs``).
-    """
-
-    words: tuple[str, ...] = ()
-    rejected: tuple[str, ...] = ()
-    pairs: tuple[tuple, ...] = ()
-    rejected_pairs: tuple[tuple[str, str], ...] = ()   # for DecisionMap (protect_alike)
-
-    @classmethod
-    def of(cls, review: "ReviewStore | DecisionMap | None") -> "Lessons":
-        if review is None:
-            return cls()
-        if isinstance(review, DecisionMap):
-            return cls(rejected_pairs=tuple(sorted(review.rejected_pairs)))
-        rejected_pairs: set[tuple[str, str]] = set()
-        if review.protect_alike:
-            rejected_pairs = {(it.before, it.suggestion) for it in review.items(status=REJECTED)}
-        return cls(tuple(sorted(set(review.learned_words()))), tuple(sorted(set(review.rejected_forms()))),
-                   tuple(tuple(p) for p in review.learned_pairs()), tuple(sorted(rejected_pairs)))
-
-    def learned_words(self) -> tuple[str, ...]:
-        return self.words
-
-    def rejected_forms(self) -> tuple[str, ...]:
-        return self.rejected
-
-    def learned_pairs(self) -> tuple[tuple, ...]:
-        return self.pairs
-
-    def key(self) -> str:
-        if not (self.words or self.rejected or self.pairs or self.rejected_pairs):
-            return ""
-        blob = json.dumps([self.words, self.rejected, self.pairs, self.rejected_pairs],
-                          ensure_ascii=False, default=str)
-        return hashlib.blake2b(blob.encode("utf-8"), digest_size=8).hexdigest()
-
-
-@dataclass(frozen=True)
 class WorkerInit:
     """What a worker needs to build its pipeline (picklable, sent once per process)."""
 
@@ -448,9 +411,8 @@ class WorkerInit:
         return hashlib.blake2b(blob.encode("utf-8"), digest_size=8).hexdigest()
 
     def build(self) -> Pipeline:
-        pipe = Pipeline(self.config, skip=self.skip, review=self.lessons)
-        pipe.review = None   # per book, clean_task hands it that book's decisions
-        return pipe
+        # per book, clean_task hands it that book's decisions as its review
+        return Pipeline(self.config, skip=self.skip, lessons=self.lessons)
 
 
 @dataclass

@@ -249,6 +249,9 @@ class Lexicon:
         self.user_words = set(user_words or ())
         self.user_lower = {w.lower() for w in self.user_words}
         self.protected = set(protected or ())
+        # (before, after) word pairs a person accepted in review (the pipeline sets them
+        # from the review's lessons): their glyph rules weigh in the confusion profile
+        self.learned_pairs: tuple[tuple[str, str], ...] = ()
         self.source_key = source_key
         self._symspell = None
         self._book_cache: dict[str, BookVocab] = {}

@@ -12,25 +12,18 @@ import gc
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Protocol
+from typing import Iterable, Iterator
 
 from .config import Config
 from .document import Document
 from .ledger import APPLIED, GUESSED, IN_OUTPUT, QUEUED, Edit, Ledger
 from .lexicon import Lexicon
 from .profile import measure
+from .review_port import Lessons, ReviewPort
 from .stages import REGISTRY, Stage
 
 
 _CR = re.compile(r"\r\n?")
-
-
-class ReviewSink(Protocol):
-    """What the pipeline needs of a review store (see ocr_clean.review)."""
-
-    def decision(self, doc_name: str, edit: Edit) -> "tuple[str, str] | None": ...
-
-    def submit(self, doc_name: str, edits: list[Edit]) -> int: ...
 
 
 @dataclass
@@ -73,26 +66,24 @@ class Pipeline:
     """The configured stages, in order."""
 
     def __init__(self, config: Config | None = None, *, lexicon: Lexicon | None = None,
-                 review: ReviewSink | None = None, skip: Iterable[str] = ()) -> None:
+                 review: ReviewPort | None = None, lessons: Lessons | None = None,
+                 skip: Iterable[str] = ()) -> None:
         self.config = (config or Config()).with_skip(skip)
         unknown = [n for n in (*self.config.order, *self.config.skip) if n not in REGISTRY]
         if unknown:
             raise ValueError(f"unknown stage(s): {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
         self.review = review
-        # What a person taught through the review: accepted forms are words of the book,
-        # rejected raw forms are protected from the same fix, accepted pairs weight the
-        # confusion profile.
-        learned = set(review.learned_words()) if hasattr(review, "learned_words") else set()
-        self.lexicon = lexicon or Lexicon.load(extra_words=learned)
-        if hasattr(review, "rejected_forms"):
-            self.lexicon.protected |= set(review.rejected_forms())
-        stage_cfg = {k: dict(v) for k, v in self.config.stages.items()}
-        if hasattr(review, "learned_pairs"):
-            pairs = [tuple(p) for p in review.learned_pairs()]
-            if pairs:
-                stage_cfg.setdefault("confusion", {})["learned_pairs"] = pairs
+        # What a person taught through the review (the review's lessons, or those given):
+        # accepted forms are words of the book, rejected raw forms are protected from the
+        # same fix, accepted pairs weigh their rules in the confusion profile.  All of it is
+        # evidence the stages read from the lexicon.
+        self.lessons = lessons if lessons is not None else Lessons.of(review)
+        self.lexicon = lexicon or Lexicon.load(extra_words=set(self.lessons.words))
+        self.lexicon.protected |= set(self.lessons.rejected)
+        if self.lessons.pairs:
+            self.lexicon.learned_pairs = tuple(self.lessons.pairs)
         self.stages: list[Stage] = [
-            REGISTRY[n](stage_cfg.get(n), self.lexicon)
+            REGISTRY[n](self.config.stages.get(n), self.lexicon)
             for n in self.config.order if n not in self.config.skip
         ]
 

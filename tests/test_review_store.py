@@ -350,3 +350,39 @@ def test_apply_takes_back_a_decision_the_last_clean_carried(tmp_path, store):
     e = next(e for e in ledger if e.id == it.id)
     assert (e.status, e.after, e.run_status, e.run_after) == (QUEUED, it.suggestion, EDITED, "XYZZY")
     assert replay(excerpt(600), ledger) == text
+
+
+# -- the review port: decisions, submit, lessons ---------------------------------------------
+def test_the_store_answers_the_port_with_its_lessons(glyph_store):
+    from ocr_clean.review_port import Lessons
+
+    items = {i.before: i for i in glyph_store.items()}
+    glyph_store.decide(items["lnost"].id, ACCEPTED)
+    glyph_store.decide(items["sometilnes"].id, ACCEPTED)
+    glyph_store.decide(items["develop1l1ents"].id, REJECTED)
+    lessons = glyph_store.lessons()
+    assert lessons == Lessons(("most", "sometimes"), ("develop1l1ents",),
+                              (("lnost", "most"), ("sometilnes", "sometimes")), (("develop1l1ents", "developments"),))
+    assert Lessons.of(glyph_store) == lessons and Lessons.of(None) == Lessons() and Lessons().key() == ""
+    # the pipeline reads them from the port and hands them to the stages as evidence
+    # (the lexicon), never by rewriting a stage's settings
+    pipe = Pipeline(review_config(), review=glyph_store)
+    assert pipe.lessons == lessons
+    assert pipe.lexicon.learned_pairs == lessons.pairs and "develop1l1ents" in pipe.lexicon.protected
+    confusion = next(s for s in pipe.stages if s.name == "confusion")
+    assert confusion.config["learned_pairs"] == ()
+    # the same lessons given as data (a batch worker) clean the same text as the store itself
+    raw = glyph_raw()
+    by_store = Pipeline(review_config(), lessons=lessons).run(raw, name="x")
+    assert by_store.text == pipe.run(raw, name="x").text
+
+
+def test_a_run_submits_once_through_the_port(glyph_store):
+    from ocr_clean.batch import DecisionMap
+
+    sink = DecisionMap({}, [("probleln", "problem")])
+    assert sink.lessons().rejected_pairs == (("probleln", "problem"),)
+    pipe = Pipeline(review_config())
+    pipe.review = sink
+    res = pipe.run(excerpt(120), name="book")
+    assert sink.submitted and [e.id for e in sink.submitted] == [e.id for e in res.for_review]

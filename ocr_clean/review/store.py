@@ -31,6 +31,7 @@ from typing import Iterable
 
 from ..ledger import ACCEPTED, EDITED, QUEUED, REJECTED, Edit
 from ..lexicon import WORD
+from ..review_port import Lessons
 
 SCHEMA_VERSION = 2   # 2: items.evidence
 DEFAULT_DB = Path(".ocr_clean") / "review.sqlite"
@@ -409,6 +410,14 @@ class ReviewStore:
             if b != a and is_word_form(b) and is_word_form(a):
                 out.append((b, a))
         return out
+
+    def lessons(self) -> Lessons:
+        """What the decisions teach the next clean (the review port's lessons)."""
+        rejected_pairs: set[tuple[str, str]] = set()
+        if self.protect_alike:
+            rejected_pairs = {(it.before, it.suggestion) for it in self.items(status=REJECTED)}
+        return Lessons(tuple(sorted(self.learned_words())), tuple(sorted(self.rejected_forms())),
+                       tuple(tuple(p) for p in self.learned_pairs()), tuple(sorted(rejected_pairs)))
 
     def rejected_forms(self) -> set[str]:
         """Raw word forms a person protected by rejecting a fix of them."""

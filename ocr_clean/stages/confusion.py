@@ -92,7 +92,7 @@ class Confusion(Stage):
         "profile_min_uses": 10,      # a rule applied without a dictionary word needs this many
         "marker_window": 10,         # a number within this of its neighbours' is a footnote marker
         "max_candidates": 5,
-        # (before, after) pairs a person accepted in review (set by the pipeline): the rules
+        # (before, after) pairs a person accepted in review (also from lexicon.learned_pairs): the rules
         # they used weigh in the confusion profile (the decisions themselves come back by id)
         "learned_pairs": (),
         # real-word errors (corning for coming): rare English words holding a strong confusion
@@ -603,7 +603,8 @@ class _Run:
     def learned(self) -> collections.Counter:
         """What the review taught: the glyph rules behind the fixes a person accepted."""
         used: collections.Counter = collections.Counter()
-        for pair in self.cfg.get("learned_pairs") or ():
+        lex = self.stage.lexicon
+        for pair in (*(self.cfg.get("learned_pairs") or ()), *(lex.learned_pairs if lex is not None else ())):
             before, after = pair[0], pair[1]
             if not before or before == after:
                 continue
