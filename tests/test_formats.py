@@ -378,3 +378,13 @@ def test_hocr_that_is_html_not_xhtml():
     out, _ = WRITERS["hocr"](parsed, project(parsed, result.text, result.document.offset_map()), {"version": "x"})
     assert b"bbox 0 0 55 10; x_wconf 80'>organ</span>" in out.replace(b'"', b"'")
     assert b'name="ocr-correction-system"' in out
+
+
+def test_the_format_options_given_again_to_finish_an_interrupted_batch():
+    from ocr_clean.cli.formats_opts import as_args, format_options
+
+    opts = format_options("jsonl", "ocr.text", "clean.text", True)
+    assert as_args(opts) == ["--format", "jsonl", "--text-field", "ocr.text", "--out-field", "clean.text", "--book"]
+    assert as_args(format_options(None, "text", None, False)) == []
+    with pytest.raises(ValueError, match="dotted"):
+        format_options(None, "ocr..text", None, False)

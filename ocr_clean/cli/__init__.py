@@ -170,7 +170,8 @@ def clean(
         else:
             reports = clean_paths(sources, out, **kwargs)
     except BatchInterrupted as stop:
-        _interrupted(stop, paths, out, skip, config, db, review, guess, jobs, executor)
+        _interrupted(stop, paths, out, skip, config, db, review, guess, jobs, executor,
+                     formats_opts.as_args(fopts))
     except KeyboardInterrupt:   # before the batch took Ctrl-C over: nothing was written
         err.print("interrupted: nothing was written", highlight=False, markup=False)
         raise typer.Exit(130)
@@ -193,7 +194,8 @@ def clean(
         raise typer.Exit(1)
 
 
-def _interrupted(stop, paths, out, skip, config, db, review, guess, jobs, executor) -> None:
+def _interrupted(stop, paths, out, skip, config, db, review, guess, jobs, executor,
+                 format_args: list[str] = ()) -> None:
     """What an interrupted batch did, and the command that finishes it; exit 130."""
     import shlex
 
@@ -217,6 +219,7 @@ def _interrupted(stop, paths, out, skip, config, db, review, guess, jobs, execut
         args += ["--jobs", str(jobs)]
     if executor != "local":
         args += ["--executor", executor]
+    args += format_args
     args.append("--resume")
     err.print(f"interrupted: {len(written)} book(s) written"
               + (f", {len(skipped)} already current" if skipped else "")

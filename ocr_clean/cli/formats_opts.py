@@ -19,6 +19,16 @@ def format_options(fmt: str | None, text_field: str, out_field: str | None, book
     return Options(fmt=fmt, text_field=text_field, out_field=out_field, book=book)
 
 
+def as_args(opts: Options) -> list[str]:
+    """The options again as command-line arguments (for the command that finishes a batch)."""
+    args = ["--format", opts.fmt] if opts.fmt else []
+    if opts.text_field != "text":
+        args += ["--text-field", opts.text_field]
+    if opts.out_field:
+        args += ["--out-field", opts.out_field]
+    return args + (["--book"] if opts.book else [])
+
+
 def is_stdin(paths: list[Path]) -> bool:
     return len(paths) == 1 and str(paths[0]) == "-"
 

@@ -45,6 +45,7 @@ class Parsed:
     tree: Any = None
     prolog: bytes = b""          # the XML declaration as the file wrote it
     info: dict = field(default_factory=dict)
+    _starts: list[int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def confidences(self) -> list[tuple[int, int, float]]:
@@ -54,7 +55,9 @@ class Parsed:
     def units_at(self, raw_start: int, raw_end: int) -> list[Unit]:
         """The words that the raw span ``raw_start:raw_end`` touches (an insertion: the word
         it is inside or at the end of)."""
-        starts = [u.start for u in self.units]
+        starts = self._starts
+        if starts is None or len(starts) != len(self.units):
+            starts = self._starts = [u.start for u in self.units]
         if raw_end <= raw_start:
             i = bisect.bisect_right(starts, raw_start) - 1
             return [self.units[i]] if i >= 0 and self.units[i].end >= raw_start else []
