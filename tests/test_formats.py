@@ -388,3 +388,14 @@ def test_the_format_options_given_again_to_finish_an_interrupted_batch():
     assert as_args(format_options(None, "text", None, False)) == []
     with pytest.raises(ValueError, match="dotted"):
         format_options(None, "ocr..text", None, False)
+
+
+def test_a_folder_of_ocr_files_without_text_files(workdir):
+    (workdir / "ocr").mkdir()
+    shutil.copy(SAMPLES["alto"], workdir / "ocr" / "issue-a.xml")
+    shutil.copy(SAMPLES["page"], workdir / "ocr" / "issue-b.xml")
+    shutil.copy(SAMPLES["hocr"], workdir / "ocr" / "issue-c.hocr")
+    res = _clean(["ocr", "--out", "out"])
+    assert res.exit_code == 0, res.output
+    for name, fmt in (("issue-a.xml", "alto"), ("issue-b.xml", "page"), ("issue-c.hocr", "hocr")):
+        assert "organ" in _by_text(_words(fmt, (workdir / "out" / name).read_bytes())), name

@@ -204,22 +204,20 @@ class _Writer:
         parts = [E("processingDateTime", now_iso()),
                  E("processingStepDescription", step.get("description", "")),
                  E("processingStepSettings", step.get("settings", "")), software]
-        if self.p.info.get("version", 4) >= 4:
-            proc = E("Processing")
+        if self.p.info.get("version", 4) >= 4:       # ALTO 4: a Processing of its own
+            proc = holder = E("Processing")
             proc.set("ID", unique_id(self.p.tree, "OCR_CLEAN"))
-            target, anchor = desc, None
-        else:
+            target = desc
+        else:                                         # v2/v3: a post-processing step
             ocrs = desc.findall(ns + "OCRProcessing")
-            if not ocrs:
-                proc = E("OCRProcessing")
-                proc.set("ID", unique_id(self.p.tree, "OCR_CLEAN"))
-                step_el = E("ocrProcessingStep")
-                proc.append(step_el)
-                target, anchor, holder = desc, None, step_el
+            if ocrs:
+                target, proc = ocrs[-1], E("postProcessingStep")
+                holder = proc
             else:
-                target, anchor = ocrs[-1], None
-                proc = E("postProcessingStep")
-        holder = proc if local(proc.tag) != "OCRProcessing" else proc[0]
+                target, proc = desc, E("OCRProcessing")
+                proc.set("ID", unique_id(self.p.tree, "OCR_CLEAN"))
+                holder = E("ocrProcessingStep")
+                proc.append(holder)
         for el in parts:
             holder.append(el)
         _indent_append(target, proc)

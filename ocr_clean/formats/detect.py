@@ -89,6 +89,9 @@ def page_files(folder: Path) -> list[Path] | None:
     return sorted(files, key=lambda p: (page_number(p), p.name))
 
 
+_OTHER_SUFFIXES = (".xml", ".hocr", ".html", ".htm", ".jsonl", ".ndjson")
+
+
 def collect_sources(paths: list[Path], fmt: str | None = None, book: bool = False) -> list[Path]:
     """The files to clean: files named; a folder named with ``book`` (or a folder of numbered
     page files) is one source, a book; another folder gives its files of the format
@@ -110,8 +113,10 @@ def collect_sources(paths: list[Path], fmt: str | None = None, book: bool = Fals
                     f.suffix.lower() in suffixes for f in page_files(p))):
                 out.append(p)
                 continue
-            found = sorted(x for x in p.iterdir() if x.is_file() and not x.name.startswith(".")
-                           and x.suffix.lower() in suffixes)
+            files = sorted(x for x in p.iterdir() if x.is_file() and not x.name.startswith("."))
+            found = [x for x in files if x.suffix.lower() in suffixes]
+            if not found and fmt is None:   # no text file: the OCR files of the other formats
+                found = [x for x in files if x.suffix.lower() in _OTHER_SUFFIXES]
             if not found:
                 raise InputError(f"{p}: folder holds no {' or '.join(suffixes)} file")
             out.extend(found)

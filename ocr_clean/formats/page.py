@@ -33,21 +33,27 @@ def text_of(el, ns: str) -> str | None:
 
 
 def _regions(root, ns: str) -> list:
+    """The text regions in the page's ReadingOrder (groups in order, indexed members by
+    their index), then the regions it does not name, in document order."""
     regions = list(root.iter(ns + "TextRegion"))
     ro = root.find(f".//{ns}ReadingOrder")
     if ro is None:
         return regions
     by_id = {r.get("id"): r for r in regions}
-    refs = []
-    for k, ref in enumerate(ro.iter()):
-        if local(ref.tag) in ("RegionRefIndexed", "RegionRef") and ref.get("regionRef") in by_id:
-            idx = ref.get("index")
-            refs.append((k, by_id[ref.get("regionRef")]))
-    seen, out = set(), []
-    for _, r in refs:
-        if id(r) not in seen:
-            seen.add(id(r))
-            out.append(r)
+    out, seen = [], set()
+
+    def walk(group) -> None:
+        kids = [k for k in group if isinstance(k.tag, str)]
+        if kids and all((k.get("index") or "").isdigit() for k in kids):
+            kids.sort(key=lambda k: int(k.get("index")))
+        for k in kids:
+            r = by_id.get(k.get("regionRef"))
+            if r is not None and id(r) not in seen:
+                seen.add(id(r))
+                out.append(r)
+            walk(k)
+
+    walk(ro)
     return out + [r for r in regions if id(r) not in seen]
 
 

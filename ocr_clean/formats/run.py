@@ -15,7 +15,6 @@ from pathlib import Path
 
 from .. import __version__
 from ..io import InputError, decode
-from ..ledger import IN_OUTPUT
 from . import alto, hocr, jsonl, page
 from .detect import detect
 from .model import Parsed
