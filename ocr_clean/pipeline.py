@@ -114,7 +114,7 @@ class Pipeline:
         if "\r" in text:   # line ends as files have them after ocr_clean.io: recorded, so undone too
             doc.apply("input", [Edit(m.start(), m.end(), "\n", "line-end") for m in _CR.finditer(text)])
         # the scan's habits, measured once before any stage (the [scan] table overrides them)
-        doc.profile = measure(doc.text, self.config.scan)
+        doc.profile = measure(doc.text, self.config.scan, is_word=self.lexicon.is_english)
         doc.decide = self._decider(name)
         timings: dict[str, float] = {}
         # The stages make hundreds of thousands of small objects and no reference cycles:

@@ -173,3 +173,130 @@ def test_profile_in_ledger_header_clean_v_and_explain(tmp_path):
 def test_profile_round_trips_through_its_dict():
     prof = measure(NEWSPAPER)
     assert ScanProfile.from_dict(json.loads(json.dumps(prof.to_dict()))) == prof
+
+
+# -- indentation and pages --------------------------------------------------------------------
+PARAGRAPHS = [
+    "The meeting of the committee was held on Tuesday evening in the town hall, and a large "
+    "number of the residents attended.",
+    "Mr. Smith, who occupied the chair, said that the question before them was one of great "
+    "importance to the whole district.",
+    "After some discussion it was resolved that a deputation should wait upon the Minister and "
+    "lay the matter before him.",
+    "The secretary read a letter from the council, in which the members expressed their sympathy "
+    "with the object of the meeting.",
+    "A vote of thanks to the chairman brought the proceedings to a close at a late hour.",
+]
+
+
+def _wrap(paragraph: str, width: int = 48) -> list[str]:
+    lines, line = [], ""
+    for w in paragraph.split():
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}" if line else w
+    return lines + [line]
+
+
+def test_indented_paragraphs_are_paragraphs_not_page_starts():
+    text = "".join("    " + "\n".join(_wrap(p)) + "\n" for p in PARAGRAPHS)
+    prof = measure(text)
+    assert prof.indent.value == "paragraph" and prof.indent.evidence["mid_sentence"] == 0
+    res = clean_text(text)
+    assert res.text == "\n\n".join(PARAGRAPHS) + "\n"
+    assert not [e for e in res.edits if e.rule == "page-start-space"]
+    assert sum(e.rule == "paragraph-indent" for e in res.edits) == 5
+
+
+def test_page_starts_fall_anywhere_in_a_sentence_and_give_the_lines_a_page():
+    words = " ".join(PARAGRAPHS * 6).split()
+    lines = _wrap(" ".join(words), 40)
+    # a page of 12 lines: its first line starts with a space, wherever the sentence is
+    text = "".join((" " if i % 12 == 0 else "") + ln + "\n" for i, ln in enumerate(lines))
+    prof = measure(text)
+    assert prof.indent.value == "page-start" and prof.indent.evidence["mid_sentence"] >= 4
+    assert prof.lines_per_page.value == 12.0          # no range fitted to one book
+    assert measure(RAW.read_text(encoding="utf-8")).lines_per_page.value == 41.0
+    out = clean_text(text).text
+    assert out.count("\n\n") == 0 and "  " not in out
+
+
+# -- quotes, dashes, long s, footnote markers ----------------------------------------------------
+def test_quote_habit_both_directions_and_a_restored_quote_in_the_texts_glyph():
+    curly = ("\u201cThe plan,\u201d he said, \u201cis bad.\u201d Then: /I the plan is bad, and that is "
+             "all.\u201d \u201cYes,\u201d said he, \u201cit is.\u201d \u201cNo.\u201d\n")
+    straight = curly.replace("\u201c", '"').replace("\u201d", '"')
+    assert measure(curly).quotes.value == "curly" and measure(straight).quotes.value == "straight"
+    assert measure(",,Ja,\u201c sagte er, ,,so ist es.\u201c ,,Gut.\u201c\n").quotes.value == "low-high"
+    assert measure("no quotes at all\n").quotes.source == "neutral"
+    assert "Then: \u201cthe plan is bad" in clean_text(curly).text
+    assert 'Then: "the plan is bad' in clean_text(straight).text
+
+
+def test_dash_habit_both_directions():
+    assert measure("one\u2014two and three\u2014four, five\u2014six\n").dashes.value == "em-dash"
+    assert measure("one -- two and three -- four, five -- six\n").dashes.value == "double-hyphen"
+    neutral = measure("a so-called plan\n").dashes
+    assert neutral.value == "hyphen" and neutral.source == "neutral"
+    assert measure(RAW.read_text(encoding="utf-8")).dashes.value == "hyphen"
+
+
+LONG_S = ("It is faid that the firft thing the Houfe did was to confider the ftate of the "
+          "nation, and thofe who were prefent thought it moft juft; for fuch a cafe was never "
+          "feen before, and the fame perfons who had oppofed it were foon perfuaded. " * 3)
+
+
+def test_long_s_read_as_f_both_directions():
+    from ocr_clean.lexicon import Lexicon
+
+    lex = Lexicon.load()
+    prof = measure(LONG_S, is_word=lex.is_english)
+    assert prof.long_s.value is True and prof.long_s.evidence["read_with_s"] >= 10
+    modern = LONG_S.replace("faid", "said").replace("firft", "first").replace("Houfe", "House")
+    modern = " ".join(w.replace("f", "s") if not lex.is_english(w.strip(".,;").lower()) else w
+                      for w in modern.split()) + " " + "the fine fellow left a foreign office. " * 10
+    assert measure(modern, is_word=lex.is_english).long_s.value is False
+    assert measure(RAW.read_text(encoding="utf-8"), is_word=lex.is_english).long_s.value is False
+    # the pipeline measures it with the lexicon and records it for the word corrector
+    assert Pipeline().run(LONG_S).document.profile.long_s.value is True
+
+
+def test_footnote_marker_habit_and_no_marker_edits_without_notes():
+    assert measure(RAW.read_text(encoding="utf-8")).footnote_markers.value == "digits"
+    plain = " ".join(PARAGRAPHS * 5) + "\n"
+    prof = measure(plain)
+    assert prof.footnote_markers.value == "none" and prof.footnote_markers.source == "measured"
+    res = clean_text(plain)
+    assert res.text == plain and not [e for e in res.edits if e.stage == "footnotes"]
+    # the [scan] table switches the markers off for a text that has notes
+    notes = "The first claim.3 The second one.4\n\nNotes\n\n3. A note.\n\n4. Another note.\n"
+    cfg = Config.from_dict({"scan": {"footnote_markers": "none"}})
+    assert not [e for e in Pipeline(cfg).run(notes).edits if e.stage == "footnotes"]
+
+
+# -- never worse ------------------------------------------------------------------------------
+MODERN = ("\u201cIt\u2019s the wrong season for it,\u201d she said\u2014and she was right; the orchard had "
+          "been bare since October.\n\n"
+          "Nobody in the village remembered a winter like it. The river froze in December, the school "
+          "closed for a fortnight, and the baker\u2019s van stopped coming up the hill.\n\n"
+          "\u2018We\u2019ll manage,\u2019 her father wrote in his last letter, \u201cas we always have.\u201d "
+          "He was wrong about that, as it turned out, but not about much else.\n")
+
+
+def test_a_modern_clean_text_passes_through_byte_for_byte():
+    res = clean_text(MODERN)
+    assert res.text == MODERN and not res.edits
+    # cut into lines with indented paragraphs and no trailing spaces: the same paragraphs
+    cut = "".join("  " + "\n".join(_wrap(p, 60)) + "\n" for p in MODERN.split("\n\n"))
+    assert clean_text(cut).text == MODERN
+
+
+@pytest.mark.parametrize("table", [{"indent": "sometimes"}, {"quotes": "fancy"}, {"dashes": "long"},
+                                   {"long_s": "yes"}, {"footnote_markers": "letters"},
+                                   {"lines_per_page": 0}])
+def test_every_habit_value_is_checked(table):
+    with pytest.raises(ConfigError) as exc:
+        Config.from_dict({"scan": table})
+    assert "\n" not in str(exc.value) and next(iter(table)) in str(exc.value)

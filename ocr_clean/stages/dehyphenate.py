@@ -456,7 +456,7 @@ class Dehyphenate(Stage):
                 # never into the previous edit (a one-word line)
                 prev_end = edits[i - 1].end if i else 0
                 edits[i] = self._continuation(text, s, e, ls, ltok, lend, rtok, prev_end, book, decided,
-                                              marks)
+                                              marks, prof.dash)
         return edits
 
     @staticmethod
@@ -483,7 +483,7 @@ class Dehyphenate(Stage):
     # -- a line that ended without a space ------------------------------------------------
     def _continuation(self, text: str, s: int, e: int, ls: int, ltok: str | None, lend: int,
                       rtok: str | None, prev_end: int, book: _BookCounts, decided: dict,
-                      marks: str = "-") -> Edit:
+                      marks: str = "-", dash: str = "-") -> Edit:
         """The edit for the break ``text[s:e]`` after a line without a trailing space.
 
         ``ltok`` (ending at ``lend``) / ``rtok`` (starting at ``e``): the tokens at the break
@@ -502,7 +502,7 @@ class Dehyphenate(Stage):
         else:
             b = rtok and rtok.partition("-")[0]
         if ltok is None or b is None:
-            return self._other(text, s, e, max(ls, prev_end), hyphen_line)
+            return self._other(text, s, e, max(ls, prev_end), hyphen_line, dash)
         a = ltok.rpartition("-")[2]
         soft = hyphen_line and mark in SOFT_MARKS
         key = (a, b, hyphen_line, soft)
@@ -638,7 +638,7 @@ class Dehyphenate(Stage):
             return True
         return self.lexicon is not None and _zipf(self.lexicon.freq(w)) >= self.config["good_zipf"]
 
-    def _other(self, text: str, s: int, e: int, ls: int, hyphen_line: bool) -> Edit:
+    def _other(self, text: str, s: int, e: int, ls: int, hyphen_line: bool, dash: str = "-") -> Edit:
         """A break next to punctuation.  After closing punctuation, a dropped dash
         (``luck !`` / ``consists`` -> ``luck !-consists``, ``etc.`` / ``Translator``); a quote
         glued to a letter is OCR junk inside a word (``ovel'`` / ``come``): joined.  Anything
@@ -656,7 +656,8 @@ class Dehyphenate(Stage):
             return Edit(start, end, lt + rt, "word-join", confidence=c["confidence_english"],
                         candidates=(lt + rt, lt + "-" + rt), note="quote glued inside a word: OCR junk")
         if DASH_BEFORE.search(lt) and DASH_AFTER.match(rt):
-            return Edit(start, end, lt + "-" + rt, "hyphen-restored", confidence=c["confidence_dash"],
-                        candidates=(lt + "-" + rt, lt + " " + rt), note="a dash dropped after punctuation")
+            # the dash as the text prints one (the profile's dash habit: a hyphen in the Writings)
+            return Edit(start, end, lt + dash + rt, "hyphen-restored", confidence=c["confidence_dash"],
+                        candidates=(lt + dash + rt, lt + " " + rt), note="a dash dropped after punctuation")
         return Edit(start, end, lt + rt, "word-join", confidence=c["confidence_english"],
                     candidates=(lt + rt, lt + "-" + rt, lt + " " + rt), note="break next to punctuation")

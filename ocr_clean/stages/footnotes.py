@@ -57,6 +57,7 @@ from pathlib import Path
 
 from ..ledger import APPLIED, QUEUED, Edit
 from ..lexicon import BookVocab, data_file, read_table
+from ..profile import profile_of
 from .base import Stage, register
 
 # -- the notes section --------------------------------------------------------------------
@@ -1073,6 +1074,9 @@ class Footnotes(Stage):
 
     def propose(self, text, doc) -> list[Edit]:
         cfg = self.config
+        # a text the profile finds without notes or markers (or set so in [scan]) gets no edit
+        if profile_of(text, doc).footnote_markers.value == "none":
+            return []
         sec = find_notes_section(text)
         if sec is None:
             return []

@@ -46,6 +46,7 @@ from typing import Any
 from ..document import Document
 from ..ledger import APPLIED, QUEUED, Edit
 from ..lexicon import data_file, read_table
+from ..profile import profile_of
 from .base import Stage, register
 
 # -- text tests ---------------------------------------------------------------------------
@@ -187,9 +188,10 @@ class PageStructure(Stage):
         if not text:
             return []
         # the per-text state lives on a copy: one stage object may serve many texts at once
-        return copy.copy(self)._propose(text)
+        return copy.copy(self)._propose(text, profile_of(text, doc))
 
-    def _propose(self, text: str) -> list[Edit]:
+    def _propose(self, text: str, prof=None) -> list[Edit]:
+        prof = prof or profile_of(text)
         self.t = _load_tables()
         lines = text.split("\n")
         n = len(lines)
@@ -199,7 +201,13 @@ class PageStructure(Stage):
         strip = list(map(str.strip, lines))
         blank = list(map(operator.not_, strip))
         self.padded, self.starts = "\n" + text, starts
+        # a line's leading space marks a page start, or (the profile says) a paragraph
+        self.indent_lines: list[int] = []
         self.lead_lines = self._lines_where(_LEAD_LINE)
+        if prof.paragraph_indent:
+            self.indent_lines, self.lead_lines = self.lead_lines, []
+        self.indented = frozenset(self.indent_lines)
+        self.lpp = prof.lines_per_page.value
         lead = [False] * n
         for i in self.lead_lines:
             lead[i] = True
@@ -216,9 +224,7 @@ class PageStructure(Stage):
         # the scan ends a line with a space unless a word goes on: trust that sign only
         # in a text that has it (not in text whose lines were joined already)
         nonblank = n - blank.count(True)
-        spaced = sum(map(str.isspace, map(operator.itemgetter(-1),
-                                          itertools.compress(lines, map(operator.not_, blank)))))
-        self.spaced = spaced >= 0.3 * max(1, nonblank)
+        self.spaced = prof.continues_without_space
 
         self.head_titles: list[str] = []
         blocks = self._heads_and_numbers()
@@ -624,9 +630,8 @@ class PageStructure(Stage):
         return out
 
     def _lines_per_page(self) -> float:
-        starts = self.lead_lines
-        gaps = sorted(b - a for a, b in zip(starts, starts[1:]) if 20 <= b - a <= 80)
-        return float(gaps[len(gaps) // 2]) if gaps else 40.0
+        """The profile's lines a page (measured from the page starts), else 40."""
+        return float(self.lpp) if self.lpp else 40.0
 
     # -- page-foot notes and captions -------------------------------------------------------
     def _prev_content(self, i: int, taken: set[int]) -> int:
@@ -828,7 +833,10 @@ class PageStructure(Stage):
                     and not (self._starts_joiner(b) and not self._ends_joiner(a))):
                 return _Gap("\n", join_rule, 0.9 if self._ends_joiner(a) else 0.8)
             return _BLANK_RUN if nb >= 2 or bl else _PARAGRAPH
-        # adjacent lines: the same paragraph unless a short line stands on its own
+        # adjacent lines: the same paragraph unless a short line stands on its own, or the
+        # text indents its paragraphs and b is indented
+        if b in self.indented and not self._word_cont(a) and not self._hyphen(a):
+            return _Gap("\n\n", "indent-paragraph-break", 0.9)
         if self._word_cont(a) or self._hyphen(a) or fb == "l":
             return _LINE
         if fb == "U" and self._short(a) and (self._sent_end(a) or self._soft_end(a)):
@@ -889,6 +897,11 @@ class PageStructure(Stage):
                 ln = lines[i]
                 edits.append(Edit(starts[i], starts[i] + len(ln) - len(ln.lstrip()), "",
                                   "page-start-space", 1.0))
+        for i in self.indent_lines:      # a paragraph's indentation: the break says it now
+            if i not in self.block_at:
+                ln = lines[i]
+                edits.append(Edit(starts[i], starts[i] + len(ln) - len(ln.lstrip()), "",
+                                  "paragraph-indent", 1.0))
         # between content lines
         block_at = self.block_at
         for x in sorted(gaps):

@@ -52,8 +52,12 @@ from dataclasses import dataclass, field
 
 from ..ledger import APPLIED, QUEUED, Edit
 from ..lexicon import data_file, read_table
+from ..profile import profile_of
 from .base import Stage, register
 
+# (opening, closing) double quote of each quote habit of ocr_clean.profile
+QUOTE_GLYPHS = {"straight": ('"', '"'), "curly": ("\u201c", "\u201d"), "low-high": ("\u201e", "\u201c"),
+                "none": ('"', '"')}
 PARA = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]*)*")
 OPENER_CHARS = "([{-\u2014/"
 CLOSE_FOLLOW = ".,;:?!)]}-*'\u2014"
@@ -226,6 +230,9 @@ class Punctuation(Stage):
             "book": self.book_vocab(text, doc) if self.lexicon is not None else None,
             "bang_ok": any(b.search(text) for b in BANG_BOOK),
             "brackets": self._bracket_habits(text, at),
+            # the double quote glyphs the text prints (the scan profile): a misread quote
+            # is restored as the text prints its opening / closing quote
+            "quote_glyph": QUOTE_GLYPHS.get(profile_of(text, doc).quotes.value, QUOTE_GLYPHS["straight"]),
         }
         spans = [m.span() for m in PARA.finditer(text)]
         starts = [s for s, _e in spans]
@@ -456,8 +463,14 @@ class Punctuation(Stage):
     def _quotes(self, p: str, off: int, ctx, prefixes, suffixes, tokens, add) -> None:
         """Spaced and misread double quotes; ``prefixes`` / ``suffixes`` / ``tokens`` are the
         paragraph's matches of ``re_prefix`` (those kept) / ``re_suffix`` / ``re_token`` (text offsets)."""
-        real = [_Q(m.start(), m.end(), self._classify(p, m.start(), m.end()))
-                for m in re.finditer('"', p)]
+        opening, closing = ctx.get("quote_glyph", QUOTE_GLYPHS["straight"])
+        if opening == '"':
+            real = [_Q(m.start(), m.end(), self._classify(p, m.start(), m.end()))
+                    for m in re.finditer('"', p)]
+        else:   # the text's own opening and closing quotes say their role
+            roles = {opening: "O", closing: "C"}
+            real = [_Q(m.start(), m.end(), roles.get(m.group()) or self._classify(p, m.start(), m.end()))
+                    for m in re.finditer(f'["{opening}{closing}]', p)]
         glyphs: list[tuple[_Q, int, int, str, float, str]] = []   # quote, edit span, note
 
         def seq_with(q: _Q) -> tuple[list[_Q], int]:
@@ -570,6 +583,8 @@ class Punctuation(Stage):
                 break
 
         for q, a, b, after_txt, conf, note in glyphs:
+            if (opening, closing) != ('"', '"'):
+                after_txt = after_txt.replace('"', opening if q.role == "O" else closing)
             add(10, a, b, after_txt, "quote-glyph", conf, candidates=(after_txt, p[a:b]),
                 note=f"misread quote {note}")
 
