@@ -35,13 +35,14 @@ def read(data: bytes, name: str = "input") -> Parsed:
     root = tree.getroot()
     ns = namespace(root.tag)
     b = TextBuilder()
+    string, hyph = ns + "String", ns + "HYP"
     for block in root.iter(ns + "TextBlock"):
         lines = []
         for line in block.iter(ns + "TextLine"):
             words: list[list] = []
             for el in line:
-                tag = local(el.tag)
-                if tag == "String":
+                tag = el.tag
+                if tag == string:
                     content = el.get("CONTENT", "")
                     if not content.strip():
                         continue
@@ -51,7 +52,7 @@ def read(data: bytes, name: str = "input") -> Parsed:
                     except ValueError:
                         conf = None
                     words.append([content, el, conf, None, line])
-                elif tag == "HYP" and words:
+                elif tag == hyph and words:
                     words[-1][0] += "-"
                     words[-1][3] = el
             lines.append([tuple(w) for w in words])

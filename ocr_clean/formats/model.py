@@ -87,27 +87,30 @@ class TextBuilder:
         self.line_no = 0
         self._blocks = 0
 
-    def _put(self, s: str) -> None:
-        self.parts.append(s)
-        self.pos += len(s)
-
     def block(self, lines: list[list[tuple[str, Any, float | None, Any, Any]]]) -> None:
         """A block of lines; each line a list of ``(text, elem, conf, hyp_elem, line_elem)``."""
         lines = [ln for ln in lines if ln]
         if not lines:
             return
+        parts, units, pos = self.parts, self.units, self.pos
         if self._blocks:
-            self._put("\n")
+            parts.append("\n")
+            pos += 1
         self._blocks += 1
         for ln in lines:
+            line_no = self.line_no
             for k, (text, elem, conf, hyp, line_elem) in enumerate(ln):
                 if k:
-                    self._put(" ")
-                start = self.pos
-                self._put(text)
-                self.units.append(Unit(start, self.pos, elem, self.line_no, conf, hyp, line_elem))
-            self._put("\n" if ln[-1][0].endswith(("-", "\u00ad", "\u2010", "\u00ac")) else " \n")
+                    parts.append(" ")
+                    pos += 1
+                parts.append(text)
+                units.append(Unit(pos, pos + len(text), elem, line_no, conf, hyp, line_elem))
+                pos += len(text)
+            end = "\n" if ln[-1][0].endswith(("-", "\u00ad", "\u2010", "\u00ac")) else " \n"
+            parts.append(end)
+            pos += len(end)
             self.line_no += 1
+        self.pos = pos
 
     def text(self) -> str:
         return "".join(self.parts)

@@ -74,9 +74,12 @@ def project(parsed: Parsed, out: str, offset_map: list[tuple[int, int, int, bool
     gone_all = _merge([(a, b) for a, b, _ in removed])
     gone_layout = _merge([(a, b) for a, b, layout in removed if layout])
     gone_by: dict[int, bool] = {}          # unit wholly removed -> by a layout edit
-    for i in range(n):
-        if _inside(gone_all, ustart[i], uend[i]):
-            gone_by[i] = _inside(gone_layout, ustart[i], uend[i])
+    for g0, g1 in gone_all:
+        i = bisect.bisect_left(ustart, g0)
+        while i < n and ustart[i] < g1:
+            if uend[i] <= g1:
+                gone_by[i] = _inside(gone_layout, ustart[i], uend[i])
+            i += 1
 
     def overlapping(r0: int, r1: int) -> list[int]:
         found = []
@@ -102,20 +105,32 @@ def project(parsed: Parsed, out: str, offset_map: list[tuple[int, int, int, bool
 
     tokens: list[tuple[str, int]] = []      # (text, a unit it draws from)
     used = [False] * n
+    seg_end = seg_start[1:] + [len(out)]
+    bisect_right = bisect.bisect_right
+    k = 0
     for m in _TOKEN.finditer(out):
         a, b = m.span()
-        k = bisect.bisect_right(seg_start, a) - 1
+        while seg_end[k] <= a and k + 1 < nseg:        # tokens and segments both go forward
+            k += 1
+        c0, r0, r1, copied = offset_map[k]
+        if copied and b <= seg_end[k]:                 # the usual case: raw text of one unit
+            ra, rb = r0 + a - c0, r0 + b - c0
+            i = bisect_right(uend, ra)
+            if i < n and ustart[i] <= ra and rb <= uend[i] and i not in gone_by:
+                used[i] = True
+                tokens.append((m.group(), i))
+                continue
         drawn: list[int] = []
-        while k < nseg and offset_map[k][0] < b:
-            c0, r0, r1, copied = offset_map[k]
-            c1 = offset_map[k + 1][0] if k + 1 < nseg else len(out)
-            lo, hi = max(a, c0), min(b, c1)
+        j = k
+        while j < nseg and seg_start[j] < b:
+            c0, r0, r1, copied = offset_map[j]
+            lo, hi = max(a, c0), min(b, seg_end[j])
             if hi > lo:
                 if copied:
                     drawn += overlapping(r0 + lo - c0, r0 + hi - c0)
                 else:
                     drawn += overlapping(r0, r1)
-            k += 1
+            j += 1
         first = drawn[0]
         for u in drawn:
             used[u] = True

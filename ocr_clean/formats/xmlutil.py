@@ -59,10 +59,12 @@ def clone(el, *, children: bool = False):
 
 
 def unique_id(tree, base: str) -> str:
-    root = tree.getroot()
+    """``base_1`` (or ``base_2``, ...): an ID or id no element of the tree has yet."""
     taken = getattr(tree, "_ocr_clean_ids", None)
-    if taken is None:
-        taken = {v for e in root.iter() for k, v in e.attrib.items() if k in ("ID", "id")}
+    if taken is None or base not in taken:
+        found = tree.xpath("//@ID[starts-with(., $b)] | //@id[starts-with(., $b)]", b=base)
+        taken = {str(v) for v in found} | (taken or set())
+        taken.add(base)
         try:
             tree._ocr_clean_ids = taken
         except AttributeError:
