@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
@@ -62,6 +63,28 @@ class Result:
                 if e.status == QUEUED or (e.status == APPLIED and e.confidence < self.review_below)]
 
 
+_GC = {"runs": 0, "was_on": False}
+_GC_LOCK = threading.Lock()
+
+
+class _gc_paused:
+    """The cyclic collector paused while any thread runs a pipeline, and restored as it was
+    when the last run ends (a counter: runs in several threads overlap)."""
+
+    def __enter__(self) -> None:
+        with _GC_LOCK:
+            if _GC["runs"] == 0:
+                _GC["was_on"] = gc.isenabled()
+                gc.disable()
+            _GC["runs"] += 1
+
+    def __exit__(self, *exc) -> None:
+        with _GC_LOCK:
+            _GC["runs"] -= 1
+            if _GC["runs"] == 0 and _GC["was_on"]:
+                gc.enable()
+
+
 class Pipeline:
     """The configured stages, in order."""
 
@@ -73,6 +96,7 @@ class Pipeline:
         if unknown:
             raise ValueError(f"unknown stage(s): {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
         self.review = review
+        self._lock = threading.RLock()
         # What a person taught through the review (the review's lessons, or those given):
         # accepted forms are words of the book, rejected raw forms are protected from the
         # same fix, accepted pairs weigh their rules in the confusion profile.  All of it is
@@ -108,6 +132,17 @@ class Pipeline:
         return decide
 
     def run(self, text: str, name: str = "") -> Result:
+        """Clean ``text``.  Safe from many threads: the stages keep state while they run, so
+        the runs of one pipeline take turns (for texts cleaned side by side, give each thread
+        its own pipeline, as :func:`clean_text` does)."""
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, not {type(text).__name__}"
+                            + (" (decode the bytes first, e.g. data.decode('utf-8'))"
+                               if isinstance(text, (bytes, bytearray)) else ""))
+        with self._lock:
+            return self._run(text, name)
+
+    def _run(self, text: str, name: str) -> Result:
         doc = Document(raw=text, name=name)
         if not text:            # nothing to clean: nothing added (not even a final line break)
             return Result(doc, {}, self.config.review_below)
@@ -120,16 +155,11 @@ class Pipeline:
         # The stages make hundreds of thousands of small objects and no reference cycles:
         # the cyclic garbage collector, which would walk them over and over, is paused for
         # the run (reference counting still frees everything) and restored afterwards.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with _gc_paused():
             for stage in self.stages:
                 t0 = time.perf_counter()
                 stage(doc)
                 timings[stage.name] = time.perf_counter() - t0
-        finally:
-            if collecting:
-                gc.enable()
         doc.decide = None
         result = Result(doc, timings, self.config.review_below)
         if self.review is not None:
@@ -161,13 +191,28 @@ def clean_texts(texts: Iterable[str], *, config: Config | None = None, skip: Ite
     return [pipe.run(t, n) for n, t in zip(names, texts)]
 
 
-_PIPELINES: dict = {}
+# The default pipelines of clean_text / clean_texts: one per thread (a stage keeps state while
+# it runs, so two threads never share one), all reading one Lexicon (read-only while cleaning)
+# built once per process.
+_LOCAL = threading.local()
+_SHARED: dict[str, Lexicon] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def _shared_lexicon() -> Lexicon:
+    with _SHARED_LOCK:
+        lex = _SHARED.get("lexicon")
+        if lex is None:
+            lex = _SHARED["lexicon"] = Lexicon.load()
+        return lex
 
 
 def _default_pipeline(config: Config | None, skip: tuple[str, ...]) -> Pipeline:
     if config is not None:
-        return Pipeline(config, skip=skip)
-    key = skip
-    if key not in _PIPELINES:
-        _PIPELINES[key] = Pipeline(skip=skip)
-    return _PIPELINES[key]
+        return Pipeline(config, skip=skip, lexicon=_shared_lexicon())
+    pipes = getattr(_LOCAL, "pipelines", None)
+    if pipes is None:
+        pipes = _LOCAL.pipelines = {}
+    if skip not in pipes:
+        pipes[skip] = Pipeline(skip=skip, lexicon=_shared_lexicon())
+    return pipes[skip]

@@ -121,3 +121,16 @@ def test_the_library_refuses_too(tmp_path):
         clean_paths([scan], tmp_path)
     assert scan.read_text(encoding="utf-8") == SCAN
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scan.txt"]
+
+
+@pytest.mark.parametrize("bad", [b"the lnost decisive\n", bytearray(b"x"), None, 12])
+def test_clean_text_says_a_str_is_expected(bad):
+    from ocr_clean import clean_text
+    from ocr_clean.pipeline import clean_texts
+
+    with pytest.raises(TypeError, match="text must be a str, not") as info:
+        clean_text(bad)
+    if isinstance(bad, (bytes, bytearray)):
+        assert "decode" in str(info.value)
+    with pytest.raises(TypeError, match="text must be a str"):
+        clean_texts(["fine\n", bad])
