@@ -471,17 +471,49 @@ class Punctuation(Stage):
             roles = {opening: "O", closing: "C"}
             real = [_Q(m.start(), m.end(), roles.get(m.group()) or self._classify(p, m.start(), m.end()))
                     for m in re.finditer(f'["{opening}{closing}]', p)]
+        real_pos = [q.pos for q in real]
+        real_ids = {id(q) for q in real}
         glyphs: list[tuple[_Q, int, int, str, float, str]] = []   # quote, edit span, note
+        # the real quotes and the glyphs kept so far, in order of position (kept as glyphs are
+        # found), and the glyphs' spans: each question is a bisection, not a pass over all
+        # (a paragraph of many quotes would otherwise take time growing with their square)
+        seq_all: list[_Q] = list(real)
+        seq_pos: list[int] = list(real_pos)
+        glyph_pos: list[int] = []
+        glyph_spans: list[tuple[int, int]] = []
+        longest = [0]                       # the longest glyph span kept
 
-        def seq_with(q: _Q) -> tuple[list[_Q], int]:
-            seq = sorted([*real, *(g[0] for g in glyphs), q], key=lambda x: x.pos)
-            return seq, seq.index(q)
+        def keep(got) -> None:
+            glyphs.append(got)
+            q = got[0]
+            longest[0] = max(longest[0], q.end - q.pos)
+            k = bisect_right(seq_pos, q.pos)      # after the quotes at its place (as sorted() kept them)
+            seq_pos.insert(k, q.pos)
+            seq_all.insert(k, q)
+            k = bisect_right(glyph_pos, q.pos)
+            glyph_pos.insert(k, q.pos)
+            glyph_spans.insert(k, (q.pos, q.end))
+
+        def support_with(q: _Q, role: str) -> tuple[int, int]:
+            """``_support`` of ``q`` among the real quotes and the glyphs kept so far."""
+            return _support_beside(seq_all, bisect_right(seq_pos, q.pos), role)
+
+        def in_glyph(s: int) -> bool:
+            """Is ``s`` inside a glyph kept so far (``pos <= s < end``)?"""
+            k = bisect_right(glyph_pos, s) - 1
+            while k >= 0:
+                a, b = glyph_spans[k]
+                if a <= s < b:
+                    return True
+                if s - a >= longest[0]:
+                    return False
+                k -= 1
+            return False
+
 
         def next_quote_dist(pos: int) -> int:
-            for q in real:
-                if q.pos > pos:
-                    return q.pos - pos
-            return 10 ** 9
+            k = bisect_right(real_pos, pos)
+            return real_pos[k] - pos if k < len(real_pos) else 10 ** 9
 
         # glued prefixes: liThe, IINew
         for m in prefixes:
@@ -502,13 +534,12 @@ class Punctuation(Stage):
                     and ctx["book"].count(whole.rstrip("'\u2019-"), fold=False) >= 3:
                 continue            # the book spells it that way on purpose
             q = _Q(ms, ms + len(g), "O")
-            seq, k = seq_with(q)
-            back, fwd = self._support(seq, k, "O")
+            back, fwd = support_with(q, "O")
             if back < 0 or fwd < 0:
                 conf = min(conf, 0.6)
             elif fwd < 2:
                 conf = conf - 0.05
-            glyphs.append((q, ms, ms + len(g), '"', conf, f"{g}+{core}"))
+            keep((q, ms, ms + len(g), '"', conf, f"{g}+{core}"))
 
         # glued suffixes after punctuation: party./I, ?/1
         for m in suffixes:
@@ -516,43 +547,44 @@ class Punctuation(Stage):
             ms, me = m.start() - off, m.end() - off
             conf = self.pat.quote_suffix[g]
             q = _Q(ms, me, "C")
-            seq, k = seq_with(q)
-            back, fwd = self._support(seq, k, "C")
+            back, fwd = support_with(q, "C")
             if back < 1 or fwd < 0:
                 continue
             if back < 2:
                 conf -= 0.1
-            glyphs.append((q, ms, me, '"', conf, g))
+            keep((q, ms, me, '"', conf, g))
 
         # standalone tokens: /I deception", etc. II
         def try_token(m):
             g = m.group(1)
             s, e = m.start(1) - off, m.end(1) - off
-            if any(x[0].pos <= s < x[0].end for x in glyphs):
+            if in_glyph(s):
                 return None
             base = self.pat.quote_token[g]
-            prev_word = p[:s].rstrip().rsplit(" ", 1)[-1] if s else ""
-            after = p[e:]
-            nxt_word = WORD_AFTER.match(after.lstrip(" "))
+            # (the words around are read in place: a copy of the paragraph before or after
+            # each token would make a long paragraph's time grow with its square)
+            end_before = _rstripped(p, s)       # p[:s].rstrip() ends here
+            prev_word = p[p.rfind(" ", 0, end_before) + 1:end_before] if s else ""
+            j = e
+            while j < len(p) and p[j] == " ":
+                j += 1                          # p[e:j]: the spaces after the token
+            nxt_word = WORD_AFTER.match(p, j)
             # a roman numeral follows a name: a capitalised word not opening a sentence
-            before_prev = p[:s].rstrip()[:-len(prev_word)].rstrip() if prev_word else ""
+            end_prev = _rstripped(p, end_before - len(prev_word)) if prev_word else 0
             roman = bool(ROMAN.fullmatch(g)) and prev_word[:1].isupper() and prev_word.isalpha() \
-                and bool(before_prev) and before_prev[-1] not in ".?!:\""
+                and end_prev > 0 and p[end_prev - 1] not in ".?!:\""
             options = []
             # opening: a space then a word follows
-            if after.startswith(" ") and nxt_word:
+            if j > e and nxt_word:
                 q = _Q(s, e, "O")
-                seq, k = seq_with(q)
-                back, fwd = self._support(seq, k, "O")
+                back, fwd = support_with(q, "O")
                 span = self.config["roman_max_span"] if ROMAN.fullmatch(g) else self.config["quote_glyph_max_span"]
                 if back >= 1 and fwd == 2 and next_quote_dist(s) <= span:
-                    j = e + (len(after) - len(after.lstrip(" ")))
                     options.append((back + fwd, q, s, j, '"'))
             # closing: after a word or a mark, then space/end/mark
             if s and p[s - 1] == " " and (s < 2 or p[s - 2] != " "):
                 q = _Q(s, e, "C")
-                seq, k = seq_with(q)
-                back, fwd = self._support(seq, k, "C")
+                back, fwd = support_with(q, "C")
                 if back == 2 and fwd >= 1 and not (ROMAN.fullmatch(g) and prev_word[-1:].isalnum()):
                     options.append((back + fwd, q, s - 1, e, '"'))
             if not options:
@@ -576,7 +608,7 @@ class Punctuation(Stage):
                 if got is None:
                     rest.append(m)
                 else:
-                    glyphs.append(got)
+                    keep(got)
                     found = True
             pending = rest
             if not found or not pending:
@@ -594,15 +626,15 @@ class Punctuation(Stage):
         n = len(p)
         for k, q in enumerate(seq):
             i = q.pos
-            if q.role == "C" and q in real and 1 < i < n - 1 and p[i - 1] == " " \
+            if q.role == "C" and id(q) in real_ids and 1 < i < n - 1 and p[i - 1] == " " \
                     and p[i - 2] not in " ." and p[i + 1] in STRAY_BEFORE:
                 # `socialists "-is`: a closing quote with a stray space before it
                 sc = self._support(seq, k, "C")
                 if min(sc) >= 1 and max(sc) == 2:
-                    ls = i - (len(p[:i]) - len(p[:i].rstrip(" ")))
+                    ls = _spaces_before(p, i)
                     add(20, ls, i, "", "quote-space", 0.9, note="closing quote")
                 continue
-            if q.role is not None or q not in real:
+            if q.role is not None or id(q) not in real_ids:
                 continue
             if not (0 < i < n - 1 and p[i - 1] == " " and p[i + 1] == " "):
                 continue
@@ -611,15 +643,15 @@ class Punctuation(Stage):
             o_ok = min(so) >= 1 and max(so) == 2
             c_ok = min(sc) >= 1 and max(sc) == 2
             # opening: the space after goes; closing: the space before goes
-            ls = i - (len(p[:i]) - len(p[:i].rstrip(" ")))
-            re_ = i + 1 + (len(p[i + 1:]) - len(p[i + 1:].lstrip(" ")))
+            ls = _spaces_before(p, i)
+            re_ = _spaces_after(p, i + 1)
             if o_ok and not c_ok:
                 conf = 0.95 if min(so) == 2 else 0.9
                 add(20, i + 1, re_, "", "quote-space", conf, note="opening quote")
             elif c_ok and not o_ok:
                 conf = 0.95 if min(sc) == 2 else 0.9
                 add(20, ls, i, "", "quote-space", conf, note="closing quote")
-            elif not o_ok and not c_ok and p[:i].rstrip(" ")[-1:] in (":", "(", "["):
+            elif not o_ok and not c_ok and p[ls - 1:ls] in (":", "(", "["):
                 # `tells us: " In the fall`: after a colon a quote opens (the quotation
                 # may run on into the next paragraphs, so no closing quote is seen)
                 add(20, i + 1, re_, "", "quote-space", 0.85, note="opening quote after ':'")
@@ -801,3 +833,46 @@ def _non_overlapping(cands: list[tuple[int, Edit]]) -> list[Edit]:
             kept_starts = [x for x, _ in merged]
             kept_ends = [y for _, y in merged]
     return out
+
+
+def _rstripped(p: str, s: int) -> int:
+    """Where ``p[:s].rstrip()`` ends, found without copying ``p[:s]``."""
+    while s > 0 and p[s - 1].isspace():
+        s -= 1
+    return s
+
+
+def _spaces_before(p: str, i: int) -> int:
+    """Where ``p[:i].rstrip(" ")`` ends."""
+    while i > 0 and p[i - 1] == " ":
+        i -= 1
+    return i
+
+
+def _spaces_after(p: str, i: int) -> int:
+    """Where the spaces from ``i`` end (``i`` plus the length ``p[i:].lstrip(" ")`` lost)."""
+    while i < len(p) and p[i] == " ":
+        i += 1
+    return i
+
+
+def _support_beside(seq: list[_Q], k: int, role: str) -> tuple[int, int]:
+    """:meth:`Punctuation._support` of a quote with ``role`` put into ``seq`` at index ``k``
+    (``seq`` without it: the quotes before it are ``seq[:k]``, those after ``seq[k:]``)."""
+    res = []
+    for step, first in ((-1, k - 1), (1, k)):
+        exp = _flip(role)
+        i = first
+        val = None
+        while 0 <= i < len(seq):
+            q = seq[i]
+            if q.role is not None:
+                val = 2 if q.role == exp else -1
+                break
+            exp = _flip(exp)
+            i += step
+        if val is None:    # reached the edge: before the first quote / after the last we are outside
+            edge = "C" if step == -1 else "O"
+            val = 1 if exp == edge else 0
+        res.append(val)
+    return res[0], res[1]
