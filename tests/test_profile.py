@@ -300,3 +300,14 @@ def test_every_habit_value_is_checked(table):
     with pytest.raises(ConfigError) as exc:
         Config.from_dict({"scan": table})
     assert "\n" not in str(exc.value) and next(iter(table)) in str(exc.value)
+
+
+def test_the_formats_ledger_header_holds_the_profile_too(tmp_path):
+    src = tmp_path / "page.xml"
+    src.write_bytes((ROOT / "tests" / "data" / "page-alto4.xml").read_bytes())
+    res = CliRunner().invoke(app, ["clean", str(src), "-o", str(tmp_path / "out"), "--no-review"])
+    assert res.exit_code == 0, res.output
+    header = json.loads((tmp_path / "out" / "page.ledger.jsonl").read_text(encoding="utf-8").split("\n")[0])["header"]
+    # the ALTO reader writes its lines in the trailing-space convention (a word-ending line
+    # ends with a space): the profile finds it so
+    assert ScanProfile.from_dict(header["profile"]).line_end.value == CONTINUES

@@ -66,6 +66,12 @@ def _encode_text(text: str) -> bytes:
     return text.encode("utf-8")
 
 
+def _profile(result) -> dict | None:
+    """The scan profile the run decided by (ocr_clean.profile), for the ledger header."""
+    prof = result.document.profile
+    return prof.to_dict() if prof is not None else None
+
+
 def clean_bytes(data: bytes, name: str, pipeline, opts: Options | None = None,
                 header: dict | None = None) -> Cleaned:
     """Clean one file's bytes.  ``name`` is the file name (outputs keep it);
@@ -79,6 +85,7 @@ def clean_bytes(data: bytes, name: str, pipeline, opts: Options | None = None,
     if fmt == "txt":
         raw = decode(data, name)
         result = pipeline.run(raw, name=stem)
+        header["profile"] = _profile(result)
         header["raw_sha256"] = hashlib.sha256(raw.encode("utf-8")).hexdigest()
         out = _encode_text(result.text)
         header["text_sha256"] = hashlib.sha256(out).hexdigest()
@@ -95,6 +102,7 @@ def clean_bytes(data: bytes, name: str, pipeline, opts: Options | None = None,
     changes = project(parsed, result.text, result.document.offset_map(), removed_spans(result.ledger))
     made = [c for c in changes if c.op != "kept"]
     out, _ = WRITERS[fmt](parsed, changes, _step(pipeline, len(made), ledger_name))
+    header["profile"] = _profile(result)
     header["raw_sha256"] = hashlib.sha256(parsed.text.encode("utf-8")).hexdigest()
     header["source_sha256"] = hashlib.sha256(data).hexdigest()
     header["text_sha256"] = hashlib.sha256(out).hexdigest()
@@ -201,7 +209,8 @@ def clean_book(pages: list[tuple[str, bytes]], book_name: str, pipeline,
     omap = result.document.offset_map()
     header.update({"name": book_name, "format": fmt, "stages": pipeline.stage_names,
                    "ocr_clean": __version__, "raw_sha256": hashlib.sha256(raw.encode("utf-8")).hexdigest(),
-                   "pages": [{"name": name, "raw_start": s} for (name, _), s in zip(pages, starts)]})
+                   "pages": [{"name": name, "raw_start": s} for (name, _), s in zip(pages, starts)],
+                   "profile": _profile(result)})
     outputs: list[tuple[str, bytes]] = []
     n_changes = 0
     if fmt == "txt":
