@@ -38,6 +38,7 @@ DEFAULT_ORDER = (
     "dehyphenate",
     "split_words",
     "confusion",
+    "words",
     "punctuation",
     "footnotes",
 )

@@ -4,7 +4,7 @@ The order they run in is ``DEFAULT_ORDER`` in ocr_clean.config (or a config file
 """
 from __future__ import annotations
 
-from . import confusion, dehyphenate, footnotes, page_structure, punctuation, split_words  # noqa: F401
+from . import confusion, dehyphenate, footnotes, page_structure, punctuation, split_words, words  # noqa: F401
 from .base import REGISTRY, Stage, register
 
 __all__ = ["REGISTRY", "Stage", "register"]

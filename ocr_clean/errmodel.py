@@ -1,0 +1,182 @@
+"""The general OCR error model: weighted n:m character confusions, and the candidate words
+they reach from a token.
+
+A rule says that the OCR shows ``seen`` where ``printed`` was printed, at a cost (``-log10``
+of its odds, from ``dictionaries/ocr_errors.tsv``).  Any other single letter substituted,
+added or lost costs ``generic`` (at most ``max_generic`` of those a word).  The candidates of a
+token are the words of a vocabulary that a walk over the token reaches within ``max_cost``:
+the walk copies the token's letters, applies a rule where its ``seen`` stands, or spends a
+generic edit, and follows only paths that are the start of some word of the vocabulary (a set
+of prefixes), so it stays small however long the token is (the work is also capped per token).
+
+Nothing here knows a text or a stage: :class:`ErrorModel` is data plus the walk.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .lexicon import dictionaries_dir, read_table
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@dataclass(frozen=True, slots=True)
+class Confusion:
+    seen: str
+    printed: str
+    cost: float
+    family: str
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A word a token may be a misreading of."""
+
+    word: str                       # lower case
+    cost: float                     # -log10 P(token | word)
+    families: tuple[str, ...]       # the confusions used, in order ("generic" for the others)
+
+
+def load_confusions(path: Path | None = None) -> list[Confusion]:
+    path = path or dictionaries_dir() / "ocr_errors.tsv"
+    if not path.is_file():
+        raise FileNotFoundError(f"the OCR error model {path} is missing")
+    out = []
+    for row in read_table(path):
+        if len(row) < 4:
+            raise ValueError(f"{path}: a row needs seen, printed, cost and family: {row!r}")
+        out.append(Confusion(row[0], row[1], float(row[2]), row[3]))
+    return out
+
+
+@dataclass
+class ErrorModel:
+    confusions: list[Confusion]
+    generic: float = 3.0            # cost of any other letter substituted, added or lost
+    max_generic: int = 1
+    max_cost: float = 5.5
+    max_steps: int = 20000          # walk steps per token (a cap: a token past it is not searched)
+    _by_start: dict[str, list[Confusion]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        by: dict[str, list[Confusion]] = {}
+        for c in self.confusions:
+            by.setdefault(c.seen[:1], []).append(c)
+        self._by_start = by
+
+    @classmethod
+    def load(cls, path: Path | None = None, **kw) -> "ErrorModel":
+        return cls(load_confusions(path), **kw)
+
+    def reweighted(self, family_costs: dict[str, float]) -> "ErrorModel":
+        """The same model with some families' costs replaced (a text's own profile)."""
+        conf = [Confusion(c.seen, c.printed, family_costs.get(c.family, c.cost), c.family)
+                for c in self.confusions]
+        return ErrorModel(conf, self.generic, self.max_generic, self.max_cost, self.max_steps)
+
+    def candidates(self, tok: str, children, words, *, max_cost: float | None = None,
+                   max_generic: int | None = None) -> tuple[list[Candidate], bool]:
+        """The words of ``words`` that ``tok`` (lower case) may be a misreading of, cheapest
+        first, and whether the walk was cut short by ``max_steps``.  ``children`` maps every
+        start of a word of ``words`` (the empty string included) to the letters that may
+        follow it (:func:`children_of`)."""
+        limit = self.max_cost if max_cost is None else max_cost
+        gen_max = self.max_generic if max_generic is None else max_generic
+        generic = self.generic
+        by_start = self._by_start
+        n = len(tok)
+        best: dict[str, tuple[float, tuple[str, ...]]] = {}
+        steps = 0
+        # depth-first: (position in tok, candidate so far, cost, generic edits used, families)
+        stack: list[tuple[int, str, float, int, tuple[str, ...]]] = [(0, "", 0.0, 0, ())]
+        get = children.get
+        seen: dict[tuple[int, str, int], float] = {}
+        while stack:
+            steps += 1
+            if steps > self.max_steps:
+                return _ranked(best), True
+            i, cand, cost, g, fams = stack.pop()
+            state = (i, cand, g)
+            old_cost = seen.get(state)
+            if old_cost is not None and old_cost <= cost:
+                continue
+            seen[state] = cost
+            follow = get(cand, "")
+            spend = g < gen_max and cost + generic <= limit
+            if i == n:
+                if fams and cand in words:
+                    old = best.get(cand)
+                    if old is None or cost < old[0]:
+                        best[cand] = (cost, fams)
+                if spend:                                   # a letter lost at the end
+                    c2, fam2 = cost + generic, fams + ("generic",)
+                    for letter in follow:
+                        nc = cand + letter
+                        if nc in words:
+                            old = best.get(nc)
+                            if old is None or c2 < old[0]:
+                                best[nc] = (c2, fam2)
+                continue
+            ch = tok[i]
+            if ch in follow:
+                stack.append((i + 1, cand + ch, cost, g, fams))
+            for c in by_start.get(ch, ()):
+                if c.cost + cost <= limit and tok.startswith(c.seen, i):
+                    p = c.printed
+                    if not p:
+                        stack.append((i + len(c.seen), cand, cost + c.cost, g, fams + (c.family,)))
+                    elif p[0] in follow and (len(p) == 1 or cand + p[:-1] in children
+                                             and p[-1] in get(cand + p[:-1], "")):
+                        stack.append((i + len(c.seen), cand + p, cost + c.cost, g, fams + (c.family,)))
+            if spend:
+                c2, fam2 = cost + generic, fams + ("generic",)
+                stack.append((i + 1, cand, c2, g + 1, fam2))              # a letter added by the OCR
+                for letter in follow:
+                    if letter != ch:
+                        nc = cand + letter
+                        stack.append((i + 1, nc, c2, g + 1, fam2))        # a letter misread
+                        stack.append((i, nc, c2, g + 1, fam2))            # a letter lost
+        self.last_steps = steps
+        return _ranked(best), False
+
+
+    def rewrites(self, tok: str, words, max_cost: float) -> list[Candidate]:
+        """The words of ``words`` that one confusion of the model turns ``tok`` into (the cheap
+        search of a token that is itself a common word: no walk, one look-up per site)."""
+        best: dict[str, tuple[float, tuple[str, ...]]] = {}
+        for i, ch in enumerate(tok):
+            for c in self._by_start.get(ch, ()):
+                if c.cost <= max_cost and tok.startswith(c.seen, i):
+                    w = tok[:i] + c.printed + tok[i + len(c.seen):]
+                    if w != tok and w in words:
+                        old = best.get(w)
+                        if old is None or c.cost < old[0]:
+                            best[w] = (c.cost, (c.family,))
+        return _ranked(best)
+
+
+def _ranked(best: dict[str, tuple[float, tuple[str, ...]]]) -> list[Candidate]:
+    out = [Candidate(w, c, f) for w, (c, f) in best.items()]
+    out.sort(key=lambda c: (c.cost, c.word))
+    return out
+
+
+def children_of(words) -> dict[str, str]:
+    """Every start of every word (the empty string included) -> the letters that follow it."""
+    sets: dict[str, set[str]] = {}
+    for w in words:
+        for k in range(len(w)):
+            p = w[:k]
+            s = sets.get(p)
+            if s is None:
+                sets[p] = {w[k]}
+            else:
+                s.add(w[k])
+        sets.setdefault(w, set())
+    return {p: "".join(sorted(s)) for p, s in sets.items()}
+
+
+def odds(cost: float) -> float:
+    return math.pow(10.0, -cost)

@@ -1,0 +1,111 @@
+"""English word-pair statistics for context: which word fits between its neighbours.
+
+Unigram frequencies come from wordfreq (:class:`ocr_clean.lexicon.Lexicon`); word pairs come
+from the tables that ship inside the ``wordsegment`` package (Apache-2.0, counts of the Google
+Web Trillion Word Corpus: 333k words, 286k pairs with a count of at least 100,000).  Both are
+read from the installed packages, never downloaded; the pairs are cached on disk as ``marshal``
+(keyed by the package file's size and time), read in about a tenth of a second.
+
+The model answers one question: ``logp(prev, word)``, the log10 probability of ``word``
+after ``prev``: the pair's share of ``prev``'s uses when the table holds the pair; otherwise a
+backed-off unigram probability, capped by what the table's threshold says about a pair it does
+not hold (after a frequent word, an absent pair is rare; after a rare word, absence says nothing).
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import marshal
+import math
+import sys
+from pathlib import Path
+
+from .lexicon import _write_cache, cache_dir
+
+BACKOFF = 0.4            # weight of the unigram estimate when the pair is not in the table
+FLOOR = 1e-9             # probability of a word no list knows
+
+
+class LanguageDataError(RuntimeError):
+    """The word-pair tables cannot be read (the package is missing or broken)."""
+
+
+def _wordsegment_dir() -> Path:
+    spec = importlib.util.find_spec("wordsegment")
+    if spec is None or not spec.origin:
+        raise LanguageDataError("the 'wordsegment' package (English word pairs) is not installed: "
+                        "pip install wordsegment")
+    return Path(spec.origin).parent
+
+
+@functools.lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, int], dict[str, int], int, int]:
+    """(counts of the words that start a pair, pair counts 'a b', total words, least pair count)."""
+    d = _wordsegment_dir()
+    uni_path, bi_path = d / "unigrams.txt", d / "bigrams.txt"
+    try:
+        st1, st2 = uni_path.stat(), bi_path.stat()
+    except OSError as exc:
+        raise LanguageDataError(f"wordsegment's word tables are missing ({exc.filename})") from None
+    tag = hashlib.blake2b(f"{st1.st_size}-{st1.st_mtime_ns}-{st2.st_size}-{st2.st_mtime_ns}|"
+                          f"{sys.version_info[:2]}|{marshal.version}".encode(), digest_size=8).hexdigest()
+    path = cache_dir() / f"pairs-{tag}.marshal"
+    try:
+        data = marshal.loads(path.read_bytes())
+        if isinstance(data, tuple) and len(data) == 4:
+            return data
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    pairs: dict[str, int] = {}
+    with open(bi_path, encoding="utf-8") as fh:
+        for line in fh:
+            key, _, n = line.rstrip("\n").rpartition("\t")
+            if key.count(" ") == 1:
+                pairs[key] = pairs.get(key, 0) + int(n)
+    firsts = {k.split(" ", 1)[0] for k in pairs}
+    counts: dict[str, int] = {}
+    total = 0
+    with open(uni_path, encoding="utf-8") as fh:
+        for line in fh:
+            w, _, n = line.rstrip("\n").partition("\t")
+            k = int(n)
+            total += k
+            if w in firsts:
+                counts[w] = k
+    least = min(pairs.values()) if pairs else 1
+    data = (counts, pairs, total, least)
+    _write_cache(path, marshal.dumps(data))
+    return data
+
+
+class LanguageModel:
+    """Word-pair probabilities over the unigram frequencies of a lexicon."""
+
+    def __init__(self, freq) -> None:
+        """``freq(word) -> float``: relative frequency of a lower-case word (0 when unknown)."""
+        self.freq = freq
+        self.first_counts, self.pairs, self.total, self.least = _tables()
+
+    def p(self, word: str) -> float:
+        return max(self.freq(word), FLOOR)
+
+    def pair_count(self, prev: str, word: str) -> int:
+        return self.pairs.get(prev + " " + word, 0)
+
+    def cond(self, prev: str | None, word: str, p_word: float | None = None) -> float:
+        """P(word | prev), lower-case words; ``p_word`` overrides the unigram estimate."""
+        pw = self.p(word) if p_word is None else p_word
+        if not prev:
+            return pw
+        n = self.pairs.get(prev + " " + word)
+        c_prev = self.first_counts.get(prev)
+        if n is not None and c_prev:
+            return n / c_prev
+        est = BACKOFF * pw
+        if c_prev:
+            return min(est, self.least / c_prev)
+        return est
+
+    def logp(self, prev: str | None, word: str, p_word: float | None = None) -> float:
+        return math.log10(self.cond(prev, word, p_word))

@@ -1,0 +1,363 @@
+"""words: correct the words any OCR engine misreads, by a noisy channel with word-pair context.
+
+    "tbe Government"  -> "the Government"       (b/h)
+    "advioes state"   -> "advices state"        (c/o)
+    "brouglit"        -> "brought"              (li/h)
+    "in tho sum"      -> "in the sum"           (e/o, a real word that the context rejects)
+    "m some measure"  -> "in some measure"      (m/in)
+    "thefe firft"     -> "these first"          (long s, when the text shows that habit)
+
+For every token the stage weighs two hypotheses: *kept* (the token was printed as it stands)
+and *misread* (it is one of the candidate words that the general error model,
+:mod:`ocr_clean.errmodel`, reaches from it).  Each is scored::
+
+    score(word) = log10 P(word | previous word) + log10 P(next word | word) - cost(token | word)
+    score(kept) = the same for the token itself, with the odds that a token is read intact
+
+* the word-pair probabilities come from :mod:`ocr_clean.langmodel` (English pairs that ship
+  in a package) over English frequencies and the text's own counts (a form the text or the
+  collection uses again and again is a word of its own: a name, a period spelling);
+* ``cost`` is the sum of the confusions used (``dictionaries/ocr_errors.tsv``), re-weighted by
+  the families the text's own sure fixes show (a first pass over the text);
+* a historical spelling (``shew``, ``connexion``, ``publick``, ``honour``, ``returne``) is a word:
+  a form that period spelling rules (``dictionaries/historical_spelling.tsv``) turn into an
+  English word is kept, unless the change is long s (``f`` for ``s``) in a text that shows it.
+
+Triage first: a common word in a common pair is an anchor and is not searched; a common word
+is only doubted through the cheapest confusions, and changed only where both its neighbours
+speak against it.  The best reading's share of the total score is the edit's confidence:
+applied from ``apply_threshold``, queued (raw text kept) from ``queue_threshold``.  The ledger
+records the family, the candidates and the evidence (frequencies, pair odds, cost).
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import regex
+
+from itertools import combinations
+
+from ..errmodel import Candidate, ErrorModel, children_of
+from ..langmodel import LanguageModel
+from ..ledger import APPLIED, QUEUED, Edit
+from ..lexicon import dictionaries_dir, read_table
+from .base import Stage, register
+
+TOKEN = regex.compile(r"[\p{L}\p{N}\u017f]+(?:['\u2019][\p{L}\p{N}\u017f]+)*")
+HAS_DIGIT = re.compile(r"\d")
+WORD_LIKE = regex.compile(r"^[\p{L}\u017f]+(?:['\u2019]\p{L}+)*$")
+
+
+def _lower(tok: str) -> str:
+    return tok.lower().replace("\u2019", "'")
+
+
+def _recase(tok: str, word: str) -> str:
+    """``word`` (lower case) in the case pattern of ``tok``."""
+    letters = [c for c in tok if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return word.upper()
+    if tok[:1].isupper() or (tok[:1].isdigit() and len(letters) > 1 and letters[0].isupper()):
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def load_historical(path=None) -> list[tuple[str, str, str]]:
+    """(pattern, replacement, name): period spellings turned into today's."""
+    path = path or dictionaries_dir() / "historical_spelling.tsv"
+    if not path.is_file():
+        raise FileNotFoundError(f"the historical spelling rules {path} are missing")
+    return [(r[0], r[1], r[2]) for r in read_table(path) if len(r) >= 3]
+
+
+@register
+class Words(Stage):
+    name = "words"
+    description = "correct misread words by a general OCR error model with word-pair context (tbe->the, m->in)"
+    defaults = {
+        "apply_threshold": 0.85,     # confidence from which a correction is applied
+        "queue_threshold": 0.55,     # from which it is queued for review (raw text kept)
+        "intact": 0.97,              # odds that a token is read as printed
+        "unknown_word": 3e-8,        # frequency of a word no list knows (names, rare words)
+        "name_word": 3e-7,           # ... of a capitalized one inside a sentence
+        "text_prior": 1e5,           # words of English the text's own counts weigh as much as
+        "common_margin": 2.0,        # log10 odds a correction of a word that common must win by
+        "word_margin": 1.0,          # ... of a rarer word of English
+        "anchor_freq": 1e-4,         # a word this common in English is searched by cheap confusions only
+        "cheap_cost": 2.2,           # the most a confusion of a common word may cost
+        "rare_freq": 1e-6,           # a word rarer than this gets the full search
+        "candidate_min_freq": 1e-7,  # candidates are English words at least this frequent
+        "generic": 3.0,              # cost of a letter misread outside the model's families
+        "generic_search": True,      # also search readings with one such letter...
+        "generic_min_len": 5,        # ...in tokens this long
+        "max_cost": 4.5,             # the most a reading may cost in all
+        "max_token": 30,             # longer tokens are not searched (and the ledger says nothing)
+        "long_s_cost": 0.6,          # cost of f for s in a text that shows long s
+        "long_s_min": 2,             # words that only long s explains, for the text to show it
+        "historical_min": 1e-5,      # a period spelling stands for an English word this common
+        "merge_cost": 1.5,           # cost of a space the OCR lost between two words
+        "learn_min": 3,              # sure fixes of a family before the text's profile lowers its cost
+    }
+
+    _shared: dict = {}
+
+    def __init__(self, config=None, lexicon=None) -> None:
+        super().__init__(config, lexicon)
+        cfg = self.config
+        self.model = ErrorModel.load(generic=cfg["generic"], max_cost=cfg["max_cost"])
+        self._cands_cache: dict = {}
+        self.historical = [(regex.compile(p), r, n) for p, r, n in load_historical()]
+
+    # -- shared English data (built once per process) ----------------------------------------
+    def _english(self):
+        key = (id(self.lexicon.english), self.config["candidate_min_freq"])
+        got = Words._shared.get(key)
+        if got is None:
+            eng = self.lexicon.english
+            floor = self.config["candidate_min_freq"]
+            cands = {w for w, f in eng.items() if f >= floor and WORD_LIKE.match(w)}
+            got = (cands, children_of(cands), LanguageModel(self.lexicon.freq))
+            Words._shared.clear()
+            Words._shared[key] = got
+        return got
+
+    # -------------------------------------------------------------------------------------
+    def propose(self, text: str, doc=None) -> list[Edit]:
+        run = _Run(self, text, doc)
+        first = run.decide_all(self.model)
+        learned = run.learn(first)
+        if learned:
+            run.costs = {**run.base_costs, **learned}
+            decisions = run.decide_all(self.model)
+        else:
+            decisions = first
+        return [e for e in decisions if e is not None]
+
+
+class _Run:
+    def __init__(self, stage: Words, text: str, doc) -> None:
+        self.stage, self.text, self.cfg = stage, text, stage.config
+        self.cands, self.children, self.lm = stage._english()
+        self.freq = stage.lexicon.freq
+        self.vocab = stage.book_vocab(text, doc)
+        self.toks = [m for m in TOKEN.finditer(text)]
+        self.lows = [_lower(m.group()) for m in self.toks]
+        self.long_s = self._long_s()
+        self.N = self.vocab.total if self.vocab is not None else 0
+        self.mu = self.cfg["text_prior"]
+        self.base_costs = {c.family: c.cost for c in stage.model.confusions}
+        self.costs: dict[str, float] = {}          # the text's own family costs (second pass)
+
+    # -- habits of the text --------------------------------------------------------------
+    def _long_s(self) -> bool:
+        """Does the text show long s read as f?  Words no list knows that become English
+        words when an f is read as s (``thefe``, ``firft``, ``ftate``)."""
+        n = 0
+        seen = set()
+        for low in self.lows:
+            if "f" not in low or low in seen or self.freq(low) > 0:
+                continue
+            seen.add(low)
+            for i, ch in enumerate(low):
+                if ch == "f" and self.freq(low[:i] + "s" + low[i + 1:]) >= 1e-6:
+                    n += 1
+                    break
+            if n >= self.cfg["long_s_min"]:
+                return True
+        return False
+
+    def historical(self, low: str) -> str | None:
+        """The English word a period spelling of ``low`` stands for, if any."""
+        for pat, rep, name in self.stage.historical:
+            if pat.search(low):
+                modern = pat.sub(rep, low, count=1)
+                if modern != low and len(modern) >= 3 and self.freq(modern) >= self.cfg["historical_min"]:
+                    return name
+        return None
+
+    # -- candidates ----------------------------------------------------------------------
+    def candidates(self, low: str, model: ErrorModel, cheap: bool):
+        """The candidate words of ``low``: by the model's families alone first; a generic
+        edit is tried only when no family reading is cheap (the walk with generic edits costs
+        most).  Shared by every text the process cleans (the walk depends on the token only)."""
+        key = (low, cheap)
+        cache = self.stage._cands_cache
+        got = cache.get(key)
+        if got is None:
+            cfg = self.cfg
+            if cheap:
+                got = model.rewrites(low, self.cands, cfg["cheap_cost"])
+            else:
+                got, _ = model.candidates(low, self.children, self.cands, max_generic=0)
+                if cfg["generic_search"] and len(low) >= cfg["generic_min_len"] \
+                        and (not got or got[0].cost > cfg["generic"] - 0.5):
+                    got, _ = model.candidates(low, self.children, self.cands)
+            if len(cache) > 200000:
+                cache.clear()
+            cache[key] = got
+        if self.costs:
+            got = self.recost(got)
+        return got
+
+    def recost(self, cands):
+        """The candidates with the costs of the text's own profile."""
+        costs, generic = self.costs, self.cfg["generic"]
+        out = [Candidate(c.word, sum(costs.get(f, generic if f == "generic" else None) or 0.0 for f in c.families)
+                         if any(f in costs for f in c.families) else c.cost, c.families) for c in cands]
+        out.sort(key=lambda c: (c.cost, c.word))
+        return out
+
+    def word_p(self, low: str, tok: str, sentence_start: bool) -> tuple[float, str]:
+        """Probability of ``low`` as a word of its own (the token itself not counted), and
+        where it comes from."""
+        f = self.freq(low)
+        if f > 0:
+            base, src = f, "english"
+        elif tok[:1].isupper() and not sentence_start:
+            base, src = self.cfg["name_word"], "name"
+        else:
+            base, src = self.cfg["unknown_word"], "unknown"
+        n = self.vocab.count(low) - 1 if self.vocab is not None else 0
+        if n > 0:
+            src += f", text x{n + 1}"
+        return self.adapt(base, n), src
+
+    def adapt(self, base: float, n: int) -> float:
+        """A word's probability in this text: its English ``base`` with the text's own ``n``
+        uses (a cache model, Dirichlet-smoothed: the text's counts weigh in as it grows)."""
+        if n <= 0:
+            return base * self.mu / (self.N + self.mu)
+        return (n + self.mu * base) / (self.N + self.mu)
+
+    def learn(self, first: list) -> dict[str, float]:
+        """Families the text's sure fixes show often: their cost lowered for the second pass."""
+        counts: dict[str, int] = {}
+        for e in first:
+            if e is not None and e.status == APPLIED and e.confidence >= 0.95:
+                for fam in set(e.note.split(" ", 1)[0].split("+")):
+                    if fam and fam != "generic":
+                        counts[fam] = counts.get(fam, 0) + 1
+        out = {}
+        base = {c.family: c.cost for c in self.stage.model.confusions}
+        for fam, n in counts.items():
+            if n >= self.cfg["learn_min"] and fam in base:
+                out[fam] = max(0.3, base[fam] - 0.5 * math.log10(n))
+        return out
+
+    # -- decisions -------------------------------------------------------------------------
+    def decide_all(self, model: ErrorModel) -> list:
+        cfg = self.cfg
+        out = []
+        toks, lows, text = self.toks, self.lows, self.text
+        n = len(toks)
+        for k in range(n):
+            m = toks[k]
+            tok, low = m.group(), lows[k]
+            if len(low) > cfg["max_token"] or HAS_DIGIT.search(low) and not any(c.isalpha() for c in low):
+                continue
+            if low[:1].isdigit():
+                continue                              # a number, or a number and its unit (6d, 10th)
+            prev = lows[k - 1] if k > 0 and self._adjacent(toks[k - 1], m) else None
+            nxt = lows[k + 1] if k + 1 < n and self._adjacent(m, toks[k + 1]) else None
+            out.append(self.decide(m, tok, low, prev, nxt, model))
+        return out
+
+    def _adjacent(self, a, b) -> bool:
+        """Two tokens are neighbours in a sentence: nothing but spaces and light marks between."""
+        gap = self.text[a.end():b.start()]
+        return len(gap) <= 3 and not any(c in ".!?;:()[]\"\u201c\u201d" or c == "\n" for c in gap)
+
+    def _sentence_start(self, m) -> bool:
+        before = self.text[max(0, m.start() - 4):m.start()].rstrip()
+        return not before or before[-1] in ".!?:\"\u201c"
+
+    def decide(self, m, tok: str, low: str, prev, nxt, model: ErrorModel):
+        cfg, lm = self.cfg, self.lm
+        f = self.freq(low)
+        sentence_start = self._sentence_start(m)
+        common = f >= cfg["anchor_freq"]
+        if common and (prev is None or lm.pair_count(prev, low)) and (nxt is None or lm.pair_count(low, nxt)):
+            return None                               # an anchor: a common word in common pairs
+        hist = self.historical(low) if f < 1e-5 else None
+        if hist:                                      # a period spelling, not an error...
+            if not (self.long_s and "f" in low):
+                return None
+            cands = self._with_long_s(low, [])        # ...but long s is an OCR error
+        else:
+            cands = self.candidates(low, model, cheap=f >= cfg["rare_freq"])
+            if self.long_s and "f" in low:
+                cands = self._with_long_s(low, cands)
+        p_keep, keep_src = self.word_p(low, tok, sentence_start)
+        if HAS_DIGIT.search(low):
+            p_keep *= 1e-3                            # digits among letters: no printed word looks so
+        keep_score = lm.logp(prev, low, p_keep) + (lm.logp(low, nxt) if nxt else 0.0) + math.log10(cfg["intact"])
+        if f == 0 and len(low) >= 4 and low.isalpha():
+            cands = cands + self.splits(low)
+        if not cands:
+            return None
+        scored = []
+        for c in cands[:40]:
+            scored.append((self.seq_score(prev, c.word, nxt) - c.cost, c))
+        scored.sort(key=lambda x: -x[0])
+        best_s, best = scored[0]
+        # a word of English changed into another only on a clear margin, the wider the
+        # more common it is (he/be, far/for: real words that the pairs rarely settle)
+        need = cfg["common_margin"] if f >= cfg["anchor_freq"] else cfg["word_margin"] if f >= cfg["rare_freq"] else 0.0
+        if best_s <= keep_score + need:
+            return None
+        mx = best_s
+        tot = math.pow(10, keep_score - mx) + sum(math.pow(10, s - mx) for s, _ in scored)
+        conf = 1.0 / tot
+        if conf < cfg["queue_threshold"]:
+            return None
+        after = _recase(tok, best.word)
+        if after == tok:
+            return None
+        status = APPLIED if conf >= cfg["apply_threshold"] else QUEUED
+        note = (f"{'+'.join(best.families)} cost {best.cost:.1f}; "
+                f"{best.word} {self.freq(best.word):.1e} vs {low} {p_keep:.1e} ({keep_src}); "
+                f"context {prev or '-'} _ {nxt or '-'}; margin {best_s - keep_score:.1f}")
+        cand_words = tuple(_recase(tok, c.word) for _, c in scored[:4])
+        return Edit(m.start(), m.end(), after, "ocr-confusion", round(conf, 4), status,
+                    cand_words + ((tok,) if status == QUEUED else ()), note)
+
+    def seq_score(self, prev, words: str, nxt) -> float:
+        """log10 P of ``words`` (one word, or two a space apart) between its neighbours."""
+        lm = self.lm
+        parts = words.split(" ")
+        s, p = 0.0, prev
+        for w in parts:
+            n = self.vocab.count(w) if self.vocab is not None else 0
+            s += lm.logp(p, w, self.adapt(max(self.freq(w), 1e-9), n))
+            p = w
+        return s + (lm.logp(p, nxt) if nxt else 0.0)
+
+    def splits(self, low: str) -> list:
+        """Two words the OCR ran together (``inthe``, ``tobring``): every cut into two English
+        words that the pair table knows as a pair."""
+        out = []
+        cost = self.cfg["merge_cost"]
+        for i in range(1, len(low)):
+            a, b = low[:i], low[i:]
+            if a in self.cands and b in self.cands and self.lm.pair_count(a, b):
+                out.append(Candidate(a + " " + b, cost, ("merged",)))
+        return out
+
+    def _with_long_s(self, low: str, cands):
+        """Add the readings of ``low`` with some f read as s (cheap in a long-s text)."""
+        cost = self.cfg["long_s_cost"]
+        out = list(cands)
+        have = {c.word for c in cands}
+        idx = [i for i, ch in enumerate(low) if ch == "f"]
+        for r in range(1, min(len(idx), 3) + 1):
+            for combo in combinations(idx, r):
+                w = list(low)
+                for i in combo:
+                    w[i] = "s"
+                word = "".join(w)
+                if word in self.cands and word not in have:
+                    out.append(Candidate(word, cost * r, ("long-s",) * r))
+                    have.add(word)
+        out.sort(key=lambda c: (c.cost, c.word))
+        return out
