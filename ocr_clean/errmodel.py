@@ -14,6 +14,7 @@ Nothing here knows a text or a stage: :class:`ErrorModel` is data plus the walk.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,12 +77,12 @@ class ErrorModel:
                 for c in self.confusions]
         return ErrorModel(conf, self.generic, self.max_generic, self.max_cost, self.max_steps)
 
-    def candidates(self, tok: str, children, words, *, max_cost: float | None = None,
+    def candidates(self, tok: str, children: "PrefixIndex", words, *, max_cost: float | None = None,
                    max_generic: int | None = None) -> tuple[list[Candidate], bool]:
         """The words of ``words`` that ``tok`` (lower case) may be a misreading of, cheapest
         first, and whether the walk was cut short by ``max_steps``.  ``children`` maps every
         start of a word of ``words`` (the empty string included) to the letters that may
-        follow it (:func:`children_of`)."""
+        follow it (:class:`PrefixIndex`)."""
         limit = self.max_cost if max_cost is None else max_cost
         gen_max = self.max_generic if max_generic is None else max_generic
         generic = self.generic
@@ -163,19 +164,41 @@ def _ranked(best: dict[str, tuple[float, tuple[str, ...]]]) -> list[Candidate]:
     return out
 
 
-def children_of(words) -> dict[str, str]:
-    """Every start of every word (the empty string included) -> the letters that follow it."""
-    sets: dict[str, set[str]] = {}
-    for w in words:
-        for k in range(len(w)):
-            p = w[:k]
-            s = sets.get(p)
-            if s is None:
-                sets[p] = {w[k]}
-            else:
-                s.add(w[k])
-        sets.setdefault(w, set())
-    return {p: "".join(sorted(s)) for p, s in sets.items()}
+class PrefixIndex:
+    """The starts of the words of a vocabulary, and the letters that may follow each: what
+    the walk of :meth:`ErrorModel.candidates` asks at every step.  Built lazily from the
+    sorted words (a start is looked up by bisection the first time it is asked for, then
+    remembered), so a process pays only for the starts its tokens reach."""
+
+    def __init__(self, words) -> None:
+        self.words = sorted(words)
+        self._follow: dict[str, str] = {}
+
+    def get(self, prefix: str, default: str = "") -> str:
+        got = self._follow.get(prefix)
+        if got is None:
+            got = self._follow[prefix] = self._letters_after(prefix)
+        return got if got else default
+
+    def __contains__(self, prefix: str) -> bool:
+        words = self.words
+        i = bisect_left(words, prefix)
+        return i < len(words) and words[i].startswith(prefix)
+
+    def _letters_after(self, prefix: str) -> str:
+        words, k = self.words, len(prefix)
+        i = bisect_left(words, prefix)
+        n = len(words)
+        out = []
+        while i < n and words[i].startswith(prefix):
+            w = words[i]
+            if len(w) == k:
+                i += 1
+                continue
+            ch = w[k]
+            out.append(ch)
+            i = bisect_left(words, prefix + chr(ord(ch) + 1), i)
+        return "".join(out)
 
 
 def odds(cost: float) -> float:

@@ -1,0 +1,132 @@
+"""The words stage (a general OCR error model with word-pair context): cases as data in
+tests/cases/words.json, each run through the whole pipeline as a user's text would be, and the
+parts of the model the cases rest on."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ocr_clean import Config, Pipeline, clean_text, clean_texts, replay
+from ocr_clean.errmodel import ErrorModel, PrefixIndex, load_confusions
+from ocr_clean.langmodel import LanguageModel
+from ocr_clean.stages.words import Words, _core, _recase
+
+CASES = json.loads((Path(__file__).parent / "cases" / "words.json").read_text(encoding="utf-8"))["cases"]
+
+
+def _id(case):
+    return f"{case['kind']}: {case['text'][:40]}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+def test_case(case):
+    if case.get("xfail"):
+        pytest.xfail(case["kind"])
+    res = clean_text(case["text"])
+    if case.get("queued"):
+        # the evidence leaves it doubtful: queued with the raw text kept, the fix suggested
+        assert res.text.strip() == case["text"]
+        (e,) = [e for e in res.queued if e.stage == "words"]
+        assert case["text"][:e.start] + e.after + case["text"][e.end:] == case["expect"]
+    else:
+        assert res.text.strip() == case["expect"]
+    if "family" in case:
+        notes = [e.note for e in res.edits if e.stage == "words"]
+        assert any(n.split(" ", 1)[0].split("+").count(case["family"]) for n in notes), notes
+    # every edit undone gives the text back
+    assert replay(case["text"], res.ledger, lambda e: False) == case["text"]
+
+
+def test_negative_cases_make_no_words_edit():
+    for case in CASES:
+        if case["kind"] == "negative":
+            res = clean_text(case["text"])
+            assert not [e for e in res.edits if e.stage == "words"], case["text"]
+
+
+def test_a_doubtful_reading_is_queued_with_the_raw_text_kept():
+    # 'lop' -> 'top' is a plausible confusion (l/t), but the word pairs do not settle it
+    cfg = Config.from_dict({"stages": {"words": {"apply_threshold": 0.999999, "queue_threshold": 0.5}}})
+    res = Pipeline(cfg).run("They sailed foi the islands at dawn.\n")
+    queued = [e for e in res.queued if e.stage == "words"]
+    assert queued and queued[0].before == "foi" and queued[0].after == "for"
+    assert "foi" in res.text and "foi" in queued[0].candidates
+
+
+def test_the_ledger_names_family_candidates_and_context():
+    res = clean_text("The prisoner was brouglit before the magistrates.")
+    (e,) = [e for e in res.edits if e.stage == "words"]
+    assert e.rule == "ocr-confusion"
+    assert e.note.startswith("li/h")
+    assert "context was _ before" in e.note
+    assert e.candidates[0] == "brought"
+    assert 0.85 <= e.confidence <= 1.0
+
+
+def test_collection_shares_nothing_wrongly_and_keeps_results_apart():
+    texts = ["He went to tbe market.", "A clean line of print.", "The rnen met."]
+    out = clean_texts(texts)
+    assert [r.text.strip() for r in out] == ["He went to the market.", "A clean line of print.", "The men met."]
+
+
+@pytest.mark.parametrize("tok,core", [
+    ("republic's", "republic"), ("Kuomintang6", None), ("leadershipY", None), ("USA", None),
+    ("6d", None), ("10th", None), ("tbe", "tbe"), ("Tbe", "Tbe"), ("HOUSE", "HOUSE"),
+])
+def test_core_leaves_markers_numbers_and_acronyms_alone(tok, core):
+    assert _core(tok, 30) == core
+
+
+@pytest.mark.parametrize("tok,word,out", [("Tbe", "the", "The"), ("TBE", "the", "THE"), ("tbe", "the", "the")])
+def test_recase_keeps_the_tokens_case(tok, word, out):
+    assert _recase(tok, word) == out
+
+
+def test_error_model_reaches_words_through_its_families_only_within_cost():
+    model = ErrorModel.load(max_generic=0)
+    words = {"the", "them", "advices", "brought", "and"}
+    index = PrefixIndex(words)
+    cands, cut = model.candidates("tbe", index, words)
+    assert not cut and [c.word for c in cands] == ["the"] and cands[0].families == ("b/h",)
+    assert [c.word for c in model.candidates("brouglit", index, words)[0]] == ["brought"]
+    assert model.candidates("xyz", index, words)[0] == []
+    assert model.candidates("tbe", index, words, max_cost=1.0)[0] == []
+
+
+def test_error_model_walk_is_capped_on_a_long_token():
+    model = ErrorModel.load(max_steps=500)
+    words = {"a" * 10001, "b" * 3}
+    index = PrefixIndex(words)
+    cands, cut = model.candidates("a" * 10000, index, words)
+    assert cut and cands == []
+
+
+def test_every_confusion_row_is_well_formed():
+    rows = load_confusions()
+    assert len(rows) > 50
+    assert all(r.cost > 0 and r.family and r.seen for r in rows)
+
+
+def test_prefix_index_answers_as_a_set_of_prefixes_would():
+    words = ["the", "then", "there", "thin", "a", "ab"]
+    index = PrefixIndex(words)
+    prefixes = {w[:k] for w in words for k in range(len(w) + 1)}
+    for p in sorted(prefixes) + ["x", "thx", "thenn", "b"]:
+        assert (p in index) == (p in prefixes)
+        follow = sorted({w[len(p)] for w in words if w.startswith(p) and len(w) > len(p)})
+        assert index.get(p) == "".join(follow)
+
+
+def test_language_model_prefers_the_common_pair():
+    lm = LanguageModel(lambda w: {"the": 0.05, "tho": 2e-5, "in": 0.02}.get(w, 0.0))
+    assert lm.logp("in", "the") > lm.logp("in", "tho")
+    assert lm.cond(None, "the") == 0.05
+
+
+def test_words_settings_are_declared_and_checked():
+    from ocr_clean.settings import ConfigError
+    assert set(Words.defaults) == set(Words.settings_help)
+    with pytest.raises(ConfigError, match="apply_threshold"):
+        Config.from_dict({"stages": {"words": {"apply_treshold": 0.9}}})
