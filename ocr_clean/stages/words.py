@@ -31,6 +31,7 @@ records the family, the candidates and the evidence (frequencies, pair odds, cos
 """
 from __future__ import annotations
 
+import bisect
 import collections
 import functools
 import math
@@ -210,7 +211,7 @@ class Words(Stage):
 
 class _Run:
     def __init__(self, stage: Words, text: str, doc) -> None:
-        self.stage, self.text, self.cfg = stage, text, stage.config
+        self.stage, self.text, self.cfg, self.doc = stage, text, stage.config, doc
         self.cands, self.children, self.lm = stage._english()
         self.freq = stage.lexicon.freq
         self.vocab = stage.book_vocab(text, doc)
@@ -370,7 +371,10 @@ class _Run:
         """Every occurrence of a form that may change, with its neighbours (lower case, None
         where a mark or a line stands between)."""
         live: dict[str, tuple[str, str]] = {}
+        lex = self.stage.lexicon
         for tok, (core, low) in self.cores().items():
+            if core in lex.protected or low in lex.user_lower:
+                continue                              # a person's own word, or a fix a person rejected
             if self.type_cands(low, model) is not None:
                 live[tok] = (core, low)
         sites: list = []
@@ -378,10 +382,11 @@ class _Run:
             return sites
         text = self.text
         finder = token_finder(text)
+        pending = self._pending()
         prev_m = None
         for m in finder.finditer(text):
             got = live.get(m.group())
-            if got is not None:
+            if got is not None and not (pending and pending(m.start(), m.end())):
                 core, low = got
                 prev = _lower(prev_m.group()) if prev_m is not None and self._adjacent(prev_m, m) else None
                 nxt = None
@@ -392,6 +397,31 @@ class _Run:
                 sites.append((m, core, low, prev, nxt))
             prev_m = m
         return sites
+
+    def _pending(self):
+        """A test of whether a span of the text holds a fix an earlier stage queued for a
+        person (the raw reading stays there until it is decided: not ours to change), or
+        None when there is none."""
+        doc = self.doc
+        if doc is None or doc.text is not self.text:
+            return None
+        spans = sorted((e.raw_start, e.raw_end) for e in doc.ledger if e.status == QUEUED)
+        if not spans:
+            return None
+        starts = [a for a, _ in spans]
+
+        def pending(start: int, end: int) -> bool:
+            r0, r1 = doc.raw_offset(start), doc.raw_offset(max(start, end - 1)) + 1
+            k = bisect.bisect_right(starts, r1) - 1
+            while k >= 0 and spans[k][0] < r1:
+                if spans[k][1] > r0 or spans[k][0] == r0:
+                    return True
+                k -= 1
+                if k >= 0 and r0 - spans[k][0] > 200:
+                    break
+            return False
+
+        return pending
 
     def cores(self) -> dict[str, tuple[str, str]]:
         """Every token form of the text worth a look -> (the part to correct, its lower case)."""
