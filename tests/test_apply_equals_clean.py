@@ -41,4 +41,4 @@ def test_apply_equals_a_fresh_clean_on_the_whole_book(workdir):
     # proposed again, so not every one)
     statuses = {e.id: e.status for e in read_ledger(workdir / "applied" / "writings-1930-31.ledger.jsonl")}
     decided = {i["id"] for i in items}
-    assert sum(1 for i in decided if statuses.get(i) in ("accepted", "rejected")) >= 0.8 * len(decided)
+    assert sum(1 for i in decided if statuses.get(i) in ("accepted", "rejected", "edited")) >= 0.8 * len(decided)

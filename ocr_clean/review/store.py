@@ -129,6 +129,18 @@ def visible(s: str) -> str:
     return ("\u2423" * lead + s.strip(" ") + "\u2423" * trail).replace("\n", "\u23ce")
 
 
+def kept_apart(before: str, suggestion: str) -> str | None:
+    """For a line join (``land\nholdings`` -> ``landholdings``): the raw text with its line
+    break as a space (``land holdings``), which is what keeping the raw text means inside
+    a paragraph (every paragraph is one line).  None for anything else."""
+    if before.count("\n") != 1 or "\n" in suggestion:
+        return None
+    left, right = before.split("\n")
+    if not left.strip() or not right.strip():
+        return None
+    return left.rstrip(" ") + " " + right.lstrip(" ")
+
+
 @dataclass
 class Item:
     """One queued edit as stored."""
@@ -534,6 +546,11 @@ class ReviewStore:
                     st = ACCEPTED
                 if dec == it.before:
                     st, dec = REJECTED, None   # choosing the raw text is a rejection
+                apart = kept_apart(it.before, it.suggestion) if st == REJECTED else None
+                if apart is not None:
+                    # a line join refused: the words stay apart, on one line (the raw break
+                    # as a space), never a paragraph split in two
+                    st, dec = EDITED, apart
                 self.conn.execute(
                     "INSERT INTO log(grp, item, prev_status, prev_decision, prev_who, prev_at, status, decision, "
                     "who, at) VALUES (?,?,?,?,?,?,?,?,?,?)",

@@ -185,6 +185,10 @@ def length_odds(n: int) -> float:
     return 0.12
 
 
+# a single quote that opens a quotation: after a space, bracket or double quote, before a letter
+_OPENING_SINGLE = regex.compile(r"(?:^|(?<=[\s(\[\"\u201c]))['\u2018](?=\p{L})")
+
+
 class _Target:
     __slots__ = ("start", "end", "tok", "suffix", "new_suffix", "marker_tail", "alt", "realword", "near")
 
@@ -906,10 +910,29 @@ class _Run:
         rule = "lost-glyph" if LOST in core else ("case" if best.rules == ("case",) else "glyph")
         if t.realword:
             rule = "real-word"
-        return Edit(t.start, t.end + len(t.suffix), after, rule, round(conf, 4), status,
-                    tuple(cands), note=" ".join(best.rules),
+        end = t.end + len(t.suffix)
+        note = " ".join(best.rules)
+        if self._stray_apostrophe(end, core, after):
+            # `strongel' industry`: the apostrophe is part of the misread glyph, not a quote
+            # (none opens before it): the item spans it, and keeping it is a candidate
+            end += 1
+            cands.append(after + "'")
+            note += "; the apostrophe after it read as part of the glyph"
+        return Edit(t.start, end, after, rule, round(conf, 4), status, tuple(cands), note=note,
                     evidence=self.evidence(best, best_s, sum(s for s, _ in scored[1:]), keep, mark_conf, n_t,
                                            factors.get(id(best))))
+
+    def _stray_apostrophe(self, end: int, core: str, after: str) -> bool:
+        """An apostrophe right after a word whose last letter the fix changes, followed by no
+        letter, with no single quote opening before it in the paragraph (nor a plural
+        possessive): part of the misread glyph."""
+        text = self.text
+        if not text.startswith("'", end) or (end + 1 < len(text) and text[end + 1].isalnum()):
+            return False
+        if not after[-1:].isalpha() or after[-1:] == core[-1:] or after.endswith("s"):
+            return False
+        para = text.rfind("\n", 0, end) + 1
+        return _OPENING_SINGLE.search(text, max(para, end - 400), end) is None
 
     def evidence(self, best: Reading, best_s: float, others: float, keep: float, mark_conf: float,
                  n_t: int, factors: tuple | None) -> dict:

@@ -1111,9 +1111,10 @@ class Footnotes(Stage):
         return edits
 
 
-NEXT_CAPITAL = re.compile(r" ([A-Z][a-z]+)\b")
-_AFTER_WORD_CAP = re.compile(r"([A-Z](?<=[a-z,;] [A-Z])[a-z]+)\b")   # after a small word, ",", ";"
-_CAP_WORD = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]+)\b")                # at a word start
+# (a one-letter word too: "leadershipY A correct" lost its full stop before "A")
+NEXT_CAPITAL = re.compile(r" ([A-Z][a-z]*)\b")
+_AFTER_WORD_CAP = re.compile(r"([A-Z](?<=[a-z,;] [A-Z])[a-z]*)\b")   # after a small word, ",", ";"
+_CAP_WORD = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]*)\b")                # at a word start
 
 
 class _SentenceStarters:

@@ -390,7 +390,15 @@ class Punctuation(Stage):
                 # "i .e." / "L .D.": a letter then its full stop is an abbreviation; else
                 # ("it .was") it is unclear which side the mark belongs to: queued
                 if not (mark == "." and p[j + 1:j + 2] == "."):
-                    add(30, s, e, "", "space-before-punct", 0.5, note="mark glued to the next word")
+                    # the item spans the space and the mark, so each reading is one choice:
+                    # a full stop before a lower-case word is mostly a speck ("it .was" ->
+                    # "it was"); else the mark belongs to the word before ("word ,next")
+                    mend = m.end(2) - off
+                    readings = [" ", mark + " ", mark] if mark == "." and nxt.islower() \
+                        else [mark + " ", " ", mark]
+                    add(30, s, mend, readings[0], "space-before-punct", 0.5, candidates=readings,
+                        note="mark glued to the next word: " + ("a speck?" if readings[0] == " "
+                                                                 else "moved to the word before?"))
                     continue
             elif nxt and not nxt.isdigit() and nxt not in AFTER_MARK:
                 continue                # ":(-": not a plain mark; another stage's glyph
@@ -655,13 +663,23 @@ class Punctuation(Stage):
                 # `tells us: " In the fall`: after a colon a quote opens (the quotation
                 # may run on into the next paragraphs, so no closing quote is seen)
                 add(20, i + 1, re_, "", "quote-space", 0.85, note="opening quote after ':'")
+            elif p[re_:re_ + 1] in STRAY_BEFORE and p[re_:re_ + 1] not in "\"'":
+                # `on ! " ?`: a mark follows, so the quote closes (the mark's own space goes
+                # with the mark's rule)
+                add(20, ls, i, "", "quote-space", 0.5, note="closing quote before a mark?")
             else:
-                # unclear: queue the reading the paragraph's quote count suggests
-                first = "O" if k % 2 == 0 else "C"
-                if first == "O":
-                    add(20, i + 1, re_, "", "quote-space", 0.5, note="opening or closing?")
-                else:
-                    add(20, ls, i, "", "quote-space", 0.5, note="opening or closing?")
+                # unclear: a guess here is more often wrong than right, so the item keeps the
+                # raw text by default and offers both readings over the whole span (spaces,
+                # quote, spaces); the likelier first: closing after a mark that ends a
+                # quotation (`foe !  " It`), else as the paragraph's quote count suggests
+                # (stray double spaces around it become one, as elsewhere: that much is sure)
+                closing = p[:ls].rstrip(" ")[-1:] in ".!?," or k % 2 == 1
+                q_ = p[i]
+                keep = " " + q_ + " "
+                readings = [q_ + " ", " " + q_] if closing else [" " + q_, q_ + " "]
+                add(20, ls, re_, keep, "quote-space", 0.5, candidates=[keep, *readings],
+                    note="opening or closing? (kept apart unless you choose)",
+                    status=QUEUED if p[ls:re_] == keep else APPLIED)
 
     # -- apostrophes ---------------------------------------------------------------------
     def _apostrophes(self, p: str, off: int, contr, contr_s, case_s, plural_sp, add) -> None:

@@ -143,6 +143,10 @@ class _BookCounts:
         return self.bigrams.get((a, b), 0)
 
 
+# the word just before a place / just after it (for the context of a pair of words)
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)[ ]+\Z")
+_WORD_AFTER = re.compile(r"[ ]+([A-Za-z]+)")
+
 @register
 class SplitWords(Stage):
     name = "split_words"
@@ -649,10 +653,30 @@ class SplitWords(Stage):
             if not _case_ok(joined) or any(m.start() < y and x < m.end() for x, y in spans):
                 continue
             whole, pair = book.count(joined), book.pair(a, b)
+            if self._context_splits(text, m.start(), m.end(), a, b, joined, book):
+                continue
             out.append(Edit(m.start(), m.end(), joined, "split-word-pair", 0.5, QUEUED,
                             (joined, m.group()),
                             note=f"book: {joined!r} {whole}x, {m.group()!r} {pair}x"))
         return out
+
+    @staticmethod
+    def _context_splits(text: str, start: int, end: int, a: str, b: str, joined: str, book) -> bool:
+        """The words around the pair read it as two words (``dealt with in``, ``effort to
+        ward off``): elsewhere the book writes the word before with ``a`` (or ``b`` with the
+        word after) at least twice and never with the joined word.  Then the join is not
+        offered at all (a suggestion more often wrong than right)."""
+        lm = _WORD_BEFORE.search(text, max(0, start - 40), start)
+        rm = _WORD_AFTER.match(text, end)
+        if lm is not None:
+            left = lm.group(1)
+            if book.pair(left, a) - 1 >= 2 and book.pair(left, joined) == 0:
+                return True
+        if rm is not None:
+            right = rm.group(1)
+            if book.pair(b, right) - 1 >= 2 and book.pair(joined, right) == 0:
+                return True
+        return False
 
     def _numbers(self, text: str, matches) -> list[Edit]:
         """Split years among ``matches`` (those of ``SPLIT_NUMBER`` in ``text``).  The book's

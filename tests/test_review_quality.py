@@ -1,0 +1,80 @@
+"""Review items a proofreader can fix in one key (issue 12.4): each item spans the whole
+error, a family of suggestions more often wrong than right keeps the raw text by default,
+and refusing a line join keeps the paragraph on one line."""
+from __future__ import annotations
+
+import pytest
+
+from ocr_clean import Pipeline, clean_text
+from ocr_clean.ledger import APPLIED, QUEUED
+from ocr_clean.review import ReviewStore
+from ocr_clean.review.store import kept_apart
+
+from .conftest import RAW_BOOK, raw_lines
+
+
+def _items(text):
+    return [e for e in clean_text(text).for_review]
+
+
+def test_a_stray_mark_item_spans_the_mark_and_its_space():
+    # "and it .was not just an empty phrase": a speck, not a full stop
+    [e] = [e for e in _items(raw_lines(1890, 1900)) if e.rule == "space-before-punct"]
+    assert e.before == " ." and e.after == " " and e.status == QUEUED
+    assert ". " in e.candidates                     # the other reading, one key away
+    r = clean_text("We said it ,and the rest\n")
+    commas = [x for x in r.for_review if x.rule == "space-before-punct"]
+    assert all(x.after == ", " for x in commas)     # a comma glued to the next word moves back
+
+
+def test_an_unclear_spaced_quote_is_kept_apart_with_both_readings():
+    items = [e for e in _items(raw_lines(14625, 14635)) if "opening or closing" in e.note]
+    assert items
+    for e in items:
+        assert e.after == ' " '                     # the quote neither opened nor closed
+        assert {'" ', ' "'} <= set(e.candidates)
+        assert e.candidates[1] == '" '              # after "foe !": closing is offered first
+
+
+def test_a_negative_case_the_clear_quotes_are_untouched():
+    r = clean_text('He said "go home" and they went, "all of them" at once.\n')
+    assert not [e for e in r.edits if e.rule == "quote-space"]
+    r = clean_text('He said: " Go home. " And they went.\n')     # after a full stop: closing first
+    [e] = [e for e in r.for_review if "opening or closing" in e.note]
+    assert e.candidates[:2] == (' " ', '" ')
+
+
+def test_kept_apart_is_only_for_line_joins():
+    assert kept_apart("land\nholdings", "land-holdings") == "land holdings"
+    assert kept_apart("\n)2) \n", "") is None                 # a page number, not a join
+    assert kept_apart("smnmer", "summer") is None
+
+
+def test_rejecting_a_join_keeps_the_paragraph_on_one_line(tmp_path):
+    raw = raw_lines(875, 885)
+    store = ReviewStore(tmp_path / "q.sqlite", who="t")
+    first = Pipeline(review=store).run(raw, name="b")
+    [it] = [i for i in store.items() if i.rule == "join-uncertain"]
+    done = store.decide(it.id, "rejected")
+    assert done.chosen == "land holdings"
+    again = Pipeline(review=store).run(raw, name="b")
+    assert "large land holdings in general" in again.text
+    assert again.text.count("\n") == first.text.count("\n")      # no paragraph split in two
+
+
+@pytest.fixture(scope="module")
+def book_items():
+    return Pipeline().run(RAW_BOOK.read_text(encoding="utf-8"), name="book").for_review
+
+
+def test_whole_book_items(book_items):
+    by_before = {e.before: e for e in book_items}
+    # the word and its apostrophe: "strongel' industry" -> "stronger industry"
+    assert by_before["strongel'"].after == "stronger" and "stronger'" in by_before["strongel'"].candidates
+    # two words the context reads as two words are not offered as one
+    assert "with in" not in by_before and "to ward" not in by_before
+    assert "it self" in by_before and "up on" in by_before        # the pairs the context allows stay
+    # a marker before a one-letter sentence start restores the full stop ("leadershipY A")
+    marks = [e for e in book_items if e.rule.startswith("marker") and e.before == "Y"]
+    assert marks and all(e.after.startswith(".") for e in marks)
+    assert all(e.status in (APPLIED, QUEUED) for e in book_items)
