@@ -131,3 +131,12 @@ def test_words_settings_are_declared_and_checked():
     assert set(Words.defaults) == set(Words.settings_help)
     with pytest.raises(ConfigError, match="apply_threshold"):
         Config.from_dict({"stages": {"words": {"apply_treshold": 0.9}}})
+
+
+def test_a_misread_footnote_marker_glued_to_a_word_is_left_to_the_footnotes_stage():
+    # a book whose notes are flattened superscripts (digits glued to words and marks)
+    sentences = [f"The party met in town number {k} and spoke of the revolution.{k} Then it went on." for k in range(1, 21)]
+    text = " ".join(sentences) + " Here the marker was misread as letters.lo It stands so.\n"
+    res = clean_text(text)
+    assert res.document.profile.footnote_markers.value == "digits"
+    assert not [e for e in res.edits if e.stage == "words" and e.before == "lo"]

@@ -105,6 +105,15 @@ def _core(tok: str, max_len: int) -> str | None:
     return core
 
 
+CLOSERS = ".,;:'\"\u2019\u201d)]"
+
+
+def _glued(text: str, start: int) -> bool:
+    """The token at ``start`` follows a word's closing mark with no space (``revolution.lo``):
+    where a flattened footnote marker stands."""
+    return start >= 2 and text[start - 1] in CLOSERS and text[start - 2].isalpha()
+
+
 def load_historical(path=None) -> list[tuple[str, str, str]]:
     """(pattern, replacement, name): period spellings turned into today's."""
     path = path or dictionaries_dir() / "historical_spelling.tsv"
@@ -383,10 +392,12 @@ class _Run:
         text = self.text
         finder = token_finder(text)
         pending = self._pending()
+        markers = self._digit_markers()
         prev_m = None
         for m in finder.finditer(text):
             got = live.get(m.group())
-            if got is not None and not (pending and pending(m.start(), m.end())):
+            if got is not None and not (pending and pending(m.start(), m.end())) \
+                    and not (markers and _glued(text, m.start())):
                 core, low = got
                 prev = _lower(prev_m.group()) if prev_m is not None and self._adjacent(prev_m, m) else None
                 nxt = None
@@ -397,6 +408,13 @@ class _Run:
                 sites.append((m, core, low, prev, nxt))
             prev_m = m
         return sites
+
+    def _digit_markers(self) -> bool:
+        """Does the text's profile show footnote markers printed as numbers glued to words
+        (flattened superscripts: ``revolution.lo`` is marker 10 misread, the footnotes stage's)?"""
+        prof = getattr(self.doc, "profile", None)
+        habit = getattr(prof, "footnote_markers", None)
+        return habit is not None and habit.value == "digits" and habit.confidence >= 0.5
 
     def _pending(self):
         """A test of whether a span of the text holds a fix an earlier stage queued for a
