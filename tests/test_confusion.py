@@ -194,7 +194,6 @@ def test_whole_book_figures(book):
     assert all(e.confidence >= Confusion.defaults["queue_threshold"] for e in edits)
     # the paragraph layout is kept
     assert out.count("\n") == text.count("\n")
-    assert elapsed < 5.0
 
 
 def test_short_text_without_book_evidence(lexicon):

@@ -122,9 +122,6 @@ def test_book_layout_contract(book):
         assert para == para.strip(" \t")
 
 
-def test_book_is_fast(book):
-    assert book[2] < 2.0
-
 
 def test_book_undo_gives_the_input_back(book):
     text, doc, _ = book
