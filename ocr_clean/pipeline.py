@@ -19,7 +19,7 @@ from .config import Config
 from .document import Document
 from .ledger import APPLIED, GUESSED, IN_OUTPUT, QUEUED, Edit, Ledger
 from .lexicon import Lexicon
-from .profile import measure
+from .profile import ScanProfile, measure, with_collection
 from .review_port import Lessons, ReviewPort
 from .stages import REGISTRY, Stage
 
@@ -131,18 +131,25 @@ class Pipeline:
 
         return decide
 
-    def run(self, text: str, name: str = "") -> Result:
+    def run(self, text: str, name: str = "", *, profile: ScanProfile | None = None) -> Result:
         """Clean ``text``.  Safe from many threads: the stages keep state while they run, so
         the runs of one pipeline take turns (for texts cleaned side by side, give each thread
-        its own pipeline, as :func:`clean_text` does)."""
+        its own pipeline, as :func:`clean_text` does).  ``profile``: the habits of the collection
+        the text belongs to (:meth:`measure_collection`), which hold where the text alone is too
+        short to tell."""
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, not {type(text).__name__}"
                             + (" (decode the bytes first, e.g. data.decode('utf-8'))"
                                if isinstance(text, (bytes, bytearray)) else ""))
         with self._lock:
-            return self._run(text, name)
+            return self._run(text, name, profile)
 
-    def _run(self, text: str, name: str) -> Result:
+    def measure_collection(self, texts: list[str]) -> ScanProfile:
+        """The scan profile of a collection (its texts read as one), with the [scan] table."""
+        return measure("\n\n".join(t.replace("\r\n", "\n") for t in texts), self.config.scan,
+                       is_word=self.lexicon.is_english)
+
+    def _run(self, text: str, name: str, shared: ScanProfile | None = None) -> Result:
         doc = Document(raw=text, name=name)
         if not text:            # nothing to clean: nothing added (not even a final line break)
             return Result(doc, {}, self.config.review_below)
@@ -150,6 +157,8 @@ class Pipeline:
             doc.apply("input", [Edit(m.start(), m.end(), "\n", "line-end") for m in _CR.finditer(text)])
         # the scan's habits, measured once before any stage (the [scan] table overrides them)
         doc.profile = measure(doc.text, self.config.scan, is_word=self.lexicon.is_english)
+        if shared is not None:
+            doc.profile = with_collection(doc.profile, shared)
         doc.decide = self._decider(name)
         timings: dict[str, float] = {}
         # The stages make hundreds of thousands of small objects and no reference cycles:
@@ -182,13 +191,17 @@ def clean_texts(texts: Iterable[str], *, config: Config | None = None, skip: Ite
                 names: Iterable[str] | None = None) -> list[Result]:
     """Clean a collection in memory (a newspaper run, a book cut into pages, the records of a
     JSONL file): one :class:`Result` per text, in order, each with its own text and ledger.
-    No file is touched."""
+    The scan profile is measured for the collection too: where a text alone is too short to
+    show a habit, the collection's holds.  No file is touched."""
     texts = list(texts)
     names = [str(i) for i in range(len(texts))] if names is None else list(names)
     if len(names) != len(texts):
         raise ValueError(f"{len(names)} names for {len(texts)} texts")
     pipe = _default_pipeline(config, tuple(skip))
-    return [pipe.run(t, n) for n, t in zip(names, texts)]
+    # the collection's habits, measured once: they hold for a text too short to show its own
+    shared = (pipe.measure_collection(texts)
+              if len(texts) > 1 and all(isinstance(t, str) for t in texts) else None)
+    return [pipe.run(t, n, profile=shared) for n, t in zip(names, texts)]
 
 
 # The default pipelines of clean_text / clean_texts: one per thread (a stage keeps state while

@@ -189,7 +189,8 @@ def measure_hyphens(text: str) -> Habit:
     total = sum(counts.values())
     if not total:
         return Habit(("-",), 0.0, ev, "neutral")
-    return Habit(used, round(min(1.0, total / 10), 3), ev)
+    # fewer breaks than this: the marks seen hold, but a collection may know more
+    return Habit(used, round(min(1.0, total / 10), 3), ev, "measured" if total >= 3 else "neutral")
 
 
 def measure_lines(text: str, inner_ends: tuple[int, int] | None = None) -> Habit:
@@ -404,6 +405,17 @@ def apply_overrides(prof: ScanProfile, table: dict) -> ScanProfile:
     changes = {name: Habit(value, 1.0, getattr(prof, name).evidence, "config")
                for name, value in check_overrides(table).items()}
     return replace(prof, **changes)
+
+
+def with_collection(own: ScanProfile, shared: ScanProfile) -> ScanProfile:
+    """``own`` (a text's profile) where it could tell; where a habit of it is neutral (the text
+    too short), the collection's habit, when the collection could tell (source "collection")."""
+    changes = {}
+    for name in HABITS:
+        mine, theirs = getattr(own, name), getattr(shared, name)
+        if mine.source == "neutral" and theirs.source not in ("neutral",):
+            changes[name] = replace(theirs, source="collection" if theirs.source == "measured" else theirs.source)
+    return replace(own, **changes) if changes else own
 
 
 def profile_of(text: str, doc: Any = None) -> ScanProfile:

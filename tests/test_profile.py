@@ -311,3 +311,23 @@ def test_the_formats_ledger_header_holds_the_profile_too(tmp_path):
     # the ALTO reader writes its lines in the trailing-space convention (a word-ending line
     # ends with a space): the profile finds it so
     assert ScanProfile.from_dict(header["profile"]).line_end.value == CONTINUES
+
+
+def test_a_collection_lends_its_habits_to_texts_too_short_to_show_them():
+    from ocr_clean import clean_texts
+
+    units = ["The committee met to discuss a dif=\nferent plan for the harbour.\n",
+             "The mayor said the plan was an=\nother matter entirely.\n",
+             "A fur=\nther meeting will be held next week.\n",
+             "Nothing more was said on the sub=\nject that evening.\n"]
+    alone = [clean_text(u, skip=["split_words"]) for u in units]
+    assert alone[0].document.profile.hyphens.value == ("-",)        # one "=" break: not enough
+    assert "dif= ferent" in alone[0].text
+    together = clean_texts(units, skip=["split_words"])
+    prof = together[0].document.profile
+    assert "=" in prof.hyphens.value and prof.hyphens.source == "collection"
+    assert [r.text.split(" ")[6] for r in together[:1]] == ["different"]
+    assert "another matter" in together[1].text and "further meeting" in together[2].text
+    # a habit the text shows itself is its own
+    assert prof.line_end.source in ("neutral", "measured", "collection")
+    assert together[0].document.profile.quotes.source == "neutral"
