@@ -399,3 +399,22 @@ def test_a_folder_of_ocr_files_without_text_files(workdir):
     assert res.exit_code == 0, res.output
     for name, fmt in (("issue-a.xml", "alto"), ("issue-b.xml", "page"), ("issue-c.hocr", "hocr")):
         assert "organ" in _by_text(_words(fmt, (workdir / "out" / name).read_bytes())), name
+
+
+def test_text_a_layout_edit_moved_stays_where_it_is_printed():
+    from ocr_clean.formats.project import moved_points, removed_spans
+
+    data = _alto_page(["The vestry of the", "* A note at the foot.", "church was full ."], 1)
+    parsed = READERS["alto"](data, "t")
+    text = parsed.text
+    note = "* A note at the foot. \n"
+    i = text.index(note)
+    doc = Document(text)     # page_structure's footnote-move: the note goes after the paragraph
+    doc.apply("page_structure", [Edit(i, i + len(note), "", "footnote-move"),
+                                 Edit(len(text), len(text), "\n" + note.strip() + "\n", "footnote-move")])
+    k = doc.text.index("full .")
+    doc.apply("punctuation", [Edit(k + 4, k + 5, "", "space-before-punct")])
+    changes = project(parsed, doc.text, doc.offset_map(), removed_spans(doc.ledger), moved_points(doc.ledger))
+    kept = [parsed.unit_text(parsed.units[c.units[0]]) for c in changes if c.op == "kept"]
+    assert kept == ["*", "A", "note", "at", "the", "foot."]
+    assert [(c.op, c.before, c.texts) for c in changes if c.op != "kept"] == [("replace", ["full", "."], ["full."])]

@@ -55,13 +55,16 @@ def identity_map(text: str) -> list[tuple[int, int, int, bool]]:
 
 
 def project(parsed: Parsed, out: str, offset_map: list[tuple[int, int, int, bool]],
-            removed: list[tuple[int, int, bool]] = ()) -> list[Change]:
+            removed: list[tuple[int, int, bool]] = (), moved: frozenset[int] = frozenset()) -> list[Change]:
     """The changes that turn the source's words into the cleaned text ``out``.
 
     ``offset_map`` maps ``out`` to ``parsed.text``; ``removed`` are the raw spans that edits
     took out of the text, each with whether a layout edit did it (see :func:`removed_spans`):
     a unit wholly inside one is no part of a later edit that spans it (a word joined across
-    a running head taken out), and is ``kept`` when a layout edit removed it.
+    a running head taken out), and is ``kept`` when a layout edit removed it.  ``moved`` are
+    the raw offsets where layout edits put text they took from elsewhere (a footnote moved
+    to the end of its paragraph, see :func:`moved_points`): the words read there are no
+    words of the units around that place (the source keeps the note where it is printed).
     """
     units = parsed.units
     n = len(units)
@@ -128,9 +131,11 @@ def project(parsed: Parsed, out: str, offset_map: list[tuple[int, int, int, bool
             if hi > lo:
                 if copied:
                     drawn += overlapping(r0 + lo - c0, r0 + hi - c0)
-                else:
+                elif not (r0 == r1 and r0 in moved):
                     drawn += overlapping(r0, r1)
             j += 1
+        if not drawn:       # text a layout edit moved here: its words stay where printed
+            continue
         first = drawn[0]
         for u in drawn:
             used[u] = True
@@ -224,6 +229,13 @@ def _map(ops, p: int) -> int:
             # an insertion at p: what is inserted goes with the next piece
             return op.dest_start
     return ops[-1].dest_end if ops else p
+
+
+def moved_points(ledger) -> frozenset[int]:
+    """Raw offsets where layout edits in the output inserted text taken from elsewhere."""
+    return frozenset(e.raw_start for e in ledger
+                     if e.stage in LAYOUT_STAGES and e.in_output and e.raw_start == e.raw_end
+                     and e.after.strip())
 
 
 def removed_spans(ledger) -> list[tuple[int, int, bool]]:

@@ -18,7 +18,7 @@ from ..io import InputError, decode
 from . import alto, hocr, jsonl, page
 from .detect import detect
 from .model import Parsed
-from .project import Change, removed_spans, project
+from .project import Change, moved_points, project, removed_spans
 
 READERS = {"alto": alto.read, "hocr": hocr.read, "page": page.read}
 WRITERS = {"alto": alto.write, "hocr": hocr.write, "page": page.write}
@@ -99,7 +99,8 @@ def clean_bytes(data: bytes, name: str, pipeline, opts: Options | None = None,
     if not parsed.text.strip():
         raise InputError(f"{name}: no words in this {fmt} file (nothing to clean)")
     result = pipeline.run(parsed.text, name=stem)
-    changes = project(parsed, result.text, result.document.offset_map(), removed_spans(result.ledger))
+    changes = project(parsed, result.text, result.document.offset_map(), removed_spans(result.ledger),
+                      moved_points(result.ledger))
     made = [c for c in changes if c.op != "kept"]
     out, _ = WRITERS[fmt](parsed, changes, _step(pipeline, len(made), ledger_name))
     header["profile"] = _profile(result)
@@ -221,7 +222,7 @@ def clean_book(pages: list[tuple[str, bytes]], book_name: str, pipeline,
 
         combined = Parsed(fmt, raw, [Unit(u.start + off, u.end + off, u.elem, (k, u.line), u.conf, u.hyp,
                                           u.line_elem) for k, u, off in units])
-        changes = project(combined, result.text, omap, removed_spans(result.ledger))
+        changes = project(combined, result.text, omap, removed_spans(result.ledger), moved_points(result.ledger))
         first_unit = []
         n = 0
         for p in parsed_pages:
