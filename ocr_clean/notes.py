@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-from .stages.footnotes import MARKER, find_notes_section
+from .note_numbers import MARKER, find_notes_section
 
 __all__ = ["Marker", "Note", "Report", "crosscheck", "markdown_footnotes", "notes_of"]
 
