@@ -59,7 +59,6 @@ _END_BEFORE_TEXT = re.compile(r"\n(?=[ \t]*\S)")
 _EMPTY_BEFORE_TEXT = re.compile(r"\n\n(?=[ \t]*\S)")
 _SPACES_BEFORE_TEXT = re.compile(r"\n[ \t]+\n(?=[ \t]*\S)")
 _SPACE_END_BEFORE_TEXT = re.compile(r"\n(?<=[ \t]\n)(?=[ \t]*\S)")
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n(?=\s*\S)")
 # a hyphen-like mark at a line end, the next line starting with a lower-case letter
 _MARKS_CLASS = "[-\u00ac\u00ad\u2010=\u2e17]"
 _MARK_END = re.compile(rf"\n(?:(?<={_MARKS_CLASS}\n)|(?<={_MARKS_CLASS}[ \t]\n))(?=[ \t]*[^\W\d_])")
@@ -150,20 +149,21 @@ def _confidence(n: int, share: float) -> float:
     return round(min(1.0, n / 50) * min(1.0, abs(share - 0.5) * 2 + 0.2), 3)
 
 
-def _inner_ends(text: str) -> tuple[int, int]:
-    """(inner lines, those ending with a space or tab): lines followed by a line of text
-    (a blank line, or a line that is all space, ends none)."""
+def _inner_ends(text: str) -> tuple[int, int, int]:
+    """(inner lines, those ending with a space or tab, blank lines before a line of text):
+    inner lines are lines followed by a line of text (a blank line, or a line that is all
+    space, is none).  (Every search here is linear: no pattern can backtrack over a run.)"""
     ends = len(_END_BEFORE_TEXT.findall(text))          # every line end before a line of text
     empty = len(_EMPTY_BEFORE_TEXT.findall(text))       # ... of an empty line
     spaces = len(_SPACES_BEFORE_TEXT.findall(text))     # ... of a line of spaces only
     spaced = len(_SPACE_END_BEFORE_TEXT.findall(text))
     if text[:1] == "\n":                                 # the text starts with an empty line
         empty += 1 if _END_BEFORE_TEXT.match(text) else 0
-    return ends - empty - spaces, spaced - spaces
+    return ends - empty - spaces, spaced - spaces, empty + spaces
 
 
-def measure_line_end(text: str, inner: tuple[int, int] | None = None) -> Habit:
-    n, spaced = inner or _inner_ends(text)
+def measure_line_end(text: str, inner: tuple[int, int, int] | None = None) -> Habit:
+    n, spaced, _ = inner or _inner_ends(text)
     bare = n - spaced
     ev = {"inner_lines": n, "with_trailing_space": spaced, "without": bare}
     if spaced and spaced >= 0.3 * n:
@@ -193,9 +193,9 @@ def measure_hyphens(text: str) -> Habit:
     return Habit(used, round(min(1.0, total / 10), 3), ev, "measured" if total >= 3 else "neutral")
 
 
-def measure_lines(text: str, inner_ends: tuple[int, int] | None = None) -> Habit:
-    inner = (inner_ends or _inner_ends(text))[0]
-    paragraphs = len(_PARAGRAPH_BREAK.findall(text)) + 1
+def measure_lines(text: str, inner_ends: tuple[int, int, int] | None = None) -> Habit:
+    inner, _, breaks = inner_ends or _inner_ends(text)
+    paragraphs = breaks + 1
     ev = {"inner_lines": inner, "paragraphs": paragraphs}
     if inner == 0 and paragraphs == 1 and "\n" not in text.strip():
         return Habit(False, 0.5 if len(text) > 200 else 0.0, ev, "measured" if len(text) > 200 else "neutral")
@@ -290,7 +290,8 @@ def measure_dashes(text: str) -> Habit:
     return Habit(best, round(min(1.0, total / 20) * counts[best] / total, 3), ev)
 
 
-_F_WORD = re.compile(r"[A-Za-z]*f[A-Za-z]+")
+_ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
+_LONGEST_WORD = 24          # longer runs of letters are no words to read again
 _LONG_S_SAMPLE = 200_000    # characters read for the habit: a long s is on every page
 
 
@@ -299,7 +300,8 @@ def measure_long_s(text: str, is_word=None) -> Habit:
     printed at a word's end) that are no word, but are one with an ``s`` there."""
     if is_word is None:
         return Habit(False, 0.0, {}, "neutral")
-    types = set(_F_WORD.findall(text, 0, _LONG_S_SAMPLE))
+    types = {w for w in set(_ASCII_WORD.findall(text, 0, _LONG_S_SAMPLE))
+             if "f" in w[:-1] and len(w) <= _LONGEST_WORD}
     hits = 0
     for w in types:
         lw = w.lower()
