@@ -164,6 +164,48 @@ def _ranked(best: dict[str, tuple[float, tuple[str, ...]]]) -> list[Candidate]:
     return out
 
 
+class DeleteIndex:
+    """The words of a vocabulary one letter away from a token (a letter misread, added or
+    lost), found SymSpell's way: every word is filed under each of its one-letter deletions,
+    so a token's neighbours are a handful of look-ups instead of a search.  Built on first use."""
+
+    def __init__(self, words) -> None:
+        self.words = set(words)
+        idx: dict[str, object] = {}
+        for w in self.words:
+            for i in range(len(w)):
+                d = w[:i] + w[i + 1:]
+                v = idx.get(d)
+                if v is None:
+                    idx[d] = w
+                elif isinstance(v, str):
+                    if v != w:
+                        idx[d] = [v, w]
+                elif w not in v:
+                    v.append(w)
+        self._idx = idx
+
+    def _filed(self, key: str) -> list[str]:
+        v = self._idx.get(key)
+        return [] if v is None else [v] if isinstance(v, str) else v
+
+    def neighbours(self, tok: str) -> list[str]:
+        """The words one substitution, insertion or deletion away from ``tok``."""
+        out = set()
+        n = len(tok)
+        for w in self._filed(tok):              # the OCR lost a letter
+            out.add(w)
+        for i in range(n):
+            d = tok[:i] + tok[i + 1:]
+            if d in self.words:                  # the OCR added a letter
+                out.add(d)
+            for w in self._filed(d):             # a letter misread (same place)
+                if len(w) == n and sum(a != b for a, b in zip(w, tok)) == 1:
+                    out.add(w)
+        out.discard(tok)
+        return sorted(out)
+
+
 class PrefixIndex:
     """The starts of the words of a vocabulary, and the letters that may follow each: what
     the walk of :meth:`ErrorModel.candidates` asks at every step.  Built lazily from the

@@ -41,7 +41,7 @@ import regex
 
 from itertools import combinations
 
-from ..errmodel import Candidate, ErrorModel, PrefixIndex
+from ..errmodel import Candidate, DeleteIndex, ErrorModel, PrefixIndex
 from ..langmodel import LanguageModel
 from ..ledger import APPLIED, QUEUED, Edit
 from ..lexicon import beyond_ascii, dictionaries_dir, read_table
@@ -142,6 +142,7 @@ class Words(Stage):
         "generic": 3.0,
         "generic_search": True,
         "generic_min_len": 5,
+        "generic_min_freq": 1e-6,
         "max_cost": 4.5,
         "max_token": 30,
         "long_s_cost": 0.6,
@@ -170,6 +171,7 @@ class Words(Stage):
         "generic": "cost of a letter misread outside the model's families",
         "generic_search": "also search readings with one such letter...",
         "generic_min_len": "...in tokens this long",
+        "generic_min_freq": "...among the English words at least this frequent (four letters or more)",
         "max_cost": "the most a reading may cost in all",
         "max_token": "longer tokens are not searched (and the ledger says nothing)",
         "long_s_cost": "cost of f for s in a text that shows long s",
@@ -192,6 +194,17 @@ class Words(Stage):
         self._cands_cache: dict = {}
         self.historical = [(regex.compile(p), r, n) for p, r, n in load_historical()]
 
+    def _neighbours(self) -> DeleteIndex:
+        """The one-letter neighbours of tokens among the commoner words of English (built
+        on first use, once per process)."""
+        key = ("neighbours", id(self.lexicon.english), self.config["generic_min_freq"])
+        got = Words._shared.get(key)
+        if got is None:
+            floor = self.config["generic_min_freq"]
+            got = Words._shared[key] = DeleteIndex(
+                w for w, f in self.lexicon.english.items() if f >= floor and len(w) >= 4 and WORD_LIKE.match(w))
+        return got
+
     # -- shared English data (built once per process) ----------------------------------------
     def _english(self):
         key = (id(self.lexicon.english), self.config["candidate_min_freq"])
@@ -201,7 +214,6 @@ class Words(Stage):
             floor = self.config["candidate_min_freq"]
             cands = {w for w, f in eng.items() if f >= floor and WORD_LIKE.match(w)}
             got = (cands, PrefixIndex(cands), LanguageModel(self.lexicon.freq))
-            Words._shared.clear()
             Words._shared[key] = got
         return got
 
@@ -304,7 +316,9 @@ class _Run:
                 got, _ = model.candidates(low, self.children, self.cands, max_generic=0)
                 if generic and cfg["generic_search"] and len(low) >= cfg["generic_min_len"] \
                         and (not got or got[0].cost > cfg["generic"] - 0.5):
-                    got, _ = model.candidates(low, self.children, self.cands)
+                    have = {c.word for c in got}
+                    got = got + [Candidate(w, cfg["generic"], ("generic",))
+                                 for w in self.stage._neighbours().neighbours(low) if w not in have]
             if len(cache) > 200000:
                 cache.clear()
             cache[key] = got
