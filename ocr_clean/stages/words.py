@@ -489,7 +489,7 @@ class _Run:
             cands = self.candidates(low, model, cheap=f >= cfg["rare_freq"], generic=f == 0)
             if self.long_s and "f" in low:
                 cands = self._with_long_s(low, cands)
-            if f == 0 and len(low) >= 4 and low.isalpha():
+            if f < cfg["rare_freq"] and len(low) >= 4 and low.isalpha():
                 cands = cands + self.splits(low)
             if f > 0 and cands:
                 floor = math.log10(f) - cfg["triage_odds"]
@@ -537,12 +537,24 @@ class _Run:
         if after == tok:
             return None
         status = APPLIED if conf >= cfg["apply_threshold"] else QUEUED
+        best_f = math.prod(self.freq(w) for w in best.word.split(" "))
         note = (f"{'+'.join(best.families)} cost {best.cost:.1f}; "
-                f"{best.word} {self.freq(best.word):.1e} vs {low} {p_keep:.1e} ({keep_src}); "
+                f"{best.word} {best_f:.1e} vs {low} {p_keep:.1e} ({keep_src}); "
                 f"context {prev or '-'} _ {nxt or '-'}; margin {best_s - keep_score:.1f}")
         cand_words = tuple(_recase(tok, c.word) for _, c in scored[:4])
+        evidence = {
+            "family": "+".join(best.families),
+            "cost": round(best.cost, 2),
+            "english": float(f"{best_f:.3g}"),
+            "kept_p": float(f"{p_keep:.3g}"),
+            "kept_as": keep_src,
+            "context": f"{prev or '-'} _ {nxt or '-'}",
+            "noise": round(self.noise, 4),
+            "scores": {c.word: round(sc, 2) for sc, c in scored[:4]} | {low + " (kept)": round(keep_score, 2)},
+            "margin": round(best_s - keep_score, 2),
+        }
         return Edit(m.start(), m.start() + len(tok), after, "ocr-confusion", round(conf, 4), status,
-                    cand_words + ((tok,) if status == QUEUED else ()), note)
+                    cand_words + ((tok,) if status == QUEUED else ()), note, evidence=evidence)
 
     def seq_score(self, prev, words: str, nxt) -> float:
         """log10 P of ``words`` (one word, or two a space apart) between its neighbours."""
