@@ -418,3 +418,24 @@ def test_text_a_layout_edit_moved_stays_where_it_is_printed():
     kept = [parsed.unit_text(parsed.units[c.units[0]]) for c in changes if c.op == "kept"]
     assert kept == ["*", "A", "note", "at", "the", "foot."]
     assert [(c.op, c.before, c.texts) for c in changes if c.op != "kept"] == [("replace", ["full", "."], ["full."])]
+
+
+def test_jsonl_group_by_cleans_each_group_as_one_collection(workdir):
+    from ocr_clean.pipeline import clean_texts
+
+    texts = ["The rector ex-\nplained it .", "The new orga n was played.", "Tbe vestry was full ;\nall sang.",
+             "The churchwardens met on Monday last."]
+    recs = [{"n": i, "paper": {"title": "A" if i % 2 else "B"}, "text": t} for i, t in enumerate(texts)]
+    src = workdir / "papers.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    res = _clean([str(src), "--group-by", "paper.title", "--out", "out"])
+    assert res.exit_code == 0, res.output
+    outs = [json.loads(x) for x in (workdir / "out" / "papers.jsonl").read_text().splitlines()]
+    assert [o["n"] for o in outs] == [0, 1, 2, 3]
+    for group in ([0, 2], [1, 3]):
+        want = [r.text for r in clean_texts([texts[i] for i in group])]
+        assert [outs[i]["text"] for i in group] == want
+    del recs[3]["paper"]
+    src.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    res = _clean([str(src), "--group-by", "paper.title", "--out", "out"])
+    assert res.exit_code == 1 and "record 4: no field 'paper.title'" in res.stderr

@@ -93,6 +93,7 @@ def clean(
     text_field: str = typer.Option("text", "--text-field", help="JSONL: the field to clean (dotted for nested: ocr.text)."),
     out_field: Optional[str] = typer.Option(None, "--out-field", help="JSONL: the field for the cleaned text. Default: the --text-field."),
     book: bool = typer.Option(False, "--book", help="A folder is one book of page files, cleaned as one text, written page by page."),
+    group_by: Optional[str] = typer.Option(None, "--group-by", help="JSONL: records with the same value of this field are one collection (evidence shared). Default: the whole file."),
     ledger: Optional[Path] = typer.Option(None, "--ledger", help="With - (stdin): write the ledger here."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Also show each file's scan profile: the habits measured, their evidence and confidence."),
 ) -> None:
@@ -112,7 +113,7 @@ def clean(
     from . import formats_opts
 
     try:
-        fopts = formats_opts.format_options(fmt, text_field, out_field, book)
+        fopts = formats_opts.format_options(fmt, text_field, out_field, book, group_by)
     except ValueError as exc:
         fail(str(exc))
     if formats_opts.is_stdin(paths):

@@ -9,14 +9,15 @@ from ..formats import FORMATS, Options, clean_bytes
 from ..io import MAX_BYTES, InputError, atomic_write
 
 
-def format_options(fmt: str | None, text_field: str, out_field: str | None, book: bool) -> Options:
+def format_options(fmt: str | None, text_field: str, out_field: str | None, book: bool,
+                   group_by: str | None = None) -> Options:
     """The options checked; a ValueError (one line) for a bad one."""
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown --format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-    for name, value in (("--text-field", text_field), ("--out-field", out_field)):
+    for name, value in (("--text-field", text_field), ("--out-field", out_field), ("--group-by", group_by)):
         if value is not None and (not value or any(not part for part in value.split("."))):
             raise ValueError(f"{name} {value!r}: give a field name, dotted for nested ones (a.b.c)")
-    return Options(fmt=fmt, text_field=text_field, out_field=out_field, book=book)
+    return Options(fmt=fmt, text_field=text_field, out_field=out_field, book=book, group_by=group_by)
 
 
 def as_args(opts: Options) -> list[str]:
@@ -26,6 +27,8 @@ def as_args(opts: Options) -> list[str]:
         args += ["--text-field", opts.text_field]
     if opts.out_field:
         args += ["--out-field", opts.out_field]
+    if opts.group_by:
+        args += ["--group-by", opts.group_by]
     return args + (["--book"] if opts.book else [])
 
 

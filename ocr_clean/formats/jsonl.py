@@ -1,7 +1,9 @@
 """JSONL records: one JSON object a line, the text to clean in a (dotted) field.
 
 The output has the same records, in order, each with its other fields kept and the cleaned
-text in ``out_field`` (by default the same field).  The ledger is one file for the whole
+text in ``out_field`` (by default the same field).  The records are cleaned together as one
+collection (``ocr_clean.clean_texts``: evidence shared), or one collection a value of a
+``group_by`` field (a newspaper title, a dataset).  The ledger is one file for the whole
 input: a header, then every edit of every record with ``"record": <index>`` (0-based, the
 order of the records; blank lines are not records).
 """
@@ -29,6 +31,14 @@ def set_field(obj: dict, path: str, value) -> None:
             nxt = obj[part] = {}
         obj = nxt
     obj[parts[-1]] = value
+
+
+def group_key(record: dict, field: str, name: str, index: int) -> str:
+    """The collection a record belongs to: the value of ``field`` (dotted), as JSON text."""
+    try:
+        return json.dumps(get_field(record, field), sort_keys=True, ensure_ascii=False)
+    except KeyError:
+        raise InputError(f"{name}: record {index + 1}: no field {field!r} (the --group-by field)") from None
 
 
 def read_records(text: str, name: str, field: str) -> tuple[list[dict], list[str]]:

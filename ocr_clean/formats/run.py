@@ -32,6 +32,7 @@ class Options:
     text_field: str = "text"
     out_field: str | None = None
     book: bool = False
+    group_by: str | None = None     # JSONL: records with the same value of this field are one collection
 
 
 @dataclass
@@ -119,20 +120,29 @@ def _clean_jsonl(data: bytes, name: str, pipeline, opts: Options, header: dict,
     text = decode(data, name)
     records, texts = jsonl.read_records(text, name, opts.text_field)
     stem = Path(name).stem
-    todo = [i for i, t in enumerate(texts) if t.strip()]
-    results = clean_texts([texts[i] for i in todo], config=pipeline.config,
-                          names=[f"{stem}#{i}" for i in todo])
+    # one collection (clean_texts: evidence shared) a group of records, in the order of
+    # their first record; all records are one collection without --group-by
+    groups: dict = {}
+    for i, t in enumerate(texts):
+        if t.strip():
+            key = jsonl.group_key(records[i], opts.group_by, name, i) if opts.group_by else None
+            groups.setdefault(key, []).append(i)
     outs = list(texts)
     ledgers = [None] * len(texts)
+    results = []
     from ..ledger import Ledger
 
-    for i, res in zip(todo, results):
-        outs[i] = res.text
-        ledgers[i] = res.ledger
+    for todo in groups.values():
+        done = clean_texts([texts[i] for i in todo], config=pipeline.config,
+                           names=[f"{stem}#{i}" for i in todo])
+        for i, res in zip(todo, done):
+            outs[i] = res.text
+            ledgers[i] = res.ledger
+        results += done
     ledgers = [led if led is not None else Ledger() for led in ledgers]
     out = jsonl.write_records(records, outs, opts.out_field or opts.text_field).encode("utf-8")
     header.update({"text_field": opts.text_field, "out_field": opts.out_field or opts.text_field,
-                   "records": len(records),
+                   "group_by": opts.group_by, "records": len(records),
                    "raw_sha256": hashlib.sha256(data).hexdigest(),
                    "text_sha256": hashlib.sha256(out).hexdigest()})
     return Cleaned("jsonl", [(name, out)], jsonl.ledger_text(header, ledgers), results,
