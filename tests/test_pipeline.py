@@ -21,10 +21,21 @@ def test_clean_text_returns_text_edits_and_queue(excerpt):
     assert "the most decisive events" in res.text
     assert "His departure from Turkey" in res.text
     assert res.edits and all(e.stage in DEFAULT_ORDER for e in res.edits)
-    assert all(e.status == "queued" for e in res.queued)
     assert set(res.timings) == set(DEFAULT_ORDER)
     fix = next(e for e in res.edits if e.before == "lnost")
     assert (fix.stage, fix.after, fix.raw_line) == ("confusion", "most", 23)
+
+
+def test_a_queued_edit_keeps_the_raw_reading(excerpt):
+    # confusion unsure of every fix: its fixes are queued, the raw words stay in the text
+    res = clean_text(excerpt, config=Config.from_dict({"stages": {"confusion": {"apply_threshold": 1.01}}}))
+    queued = res.queued
+    assert any(e.before == "lnost" and e.after == "most" for e in queued)
+    assert "the lnost decisive events" in res.text
+    for e in queued:
+        assert e.status == "queued" and e.after != e.before
+        # accepting it puts its reading in the text
+        assert replay(excerpt, res.ledger, lambda x, e=e: x.in_output or x is e) != res.text
 
 
 @pytest.mark.parametrize("stage", DEFAULT_ORDER)
