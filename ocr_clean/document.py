@@ -50,6 +50,9 @@ class Document:
     # the scan's habits (an ocr_clean.profile.ScanProfile, measured by the pipeline before
     # the stages run; held here as an opaque object: this module imports nothing of ours)
     profile: Any = None
+    # the words of the collection the text belongs to (a lexicon.BookVocab counted once over
+    # all the texts of a clean_texts call, set by the pipeline; None for a text on its own)
+    collection: Any = None
     # Offset map from the current text to the raw text: segment starts in the current
     # text, with the raw span each segment comes from.  Copied segments have equal
     # lengths; a segment made by an edit maps wholly onto the raw span it replaced.

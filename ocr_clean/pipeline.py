@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 from .config import Config
 from .document import Document
 from .ledger import APPLIED, GUESSED, IN_OUTPUT, QUEUED, Edit, Ledger
-from .lexicon import Lexicon
+from .lexicon import BookVocab, Lexicon
 from .profile import ScanProfile, measure, with_collection
 from .review_port import Lessons, ReviewPort
 from .stages import REGISTRY, Stage
@@ -131,26 +131,33 @@ class Pipeline:
 
         return decide
 
-    def run(self, text: str, name: str = "", *, profile: ScanProfile | None = None) -> Result:
+    def run(self, text: str, name: str = "", *, profile: ScanProfile | None = None,
+            collection: BookVocab | None = None) -> Result:
         """Clean ``text``.  Safe from many threads: the stages keep state while they run, so
         the runs of one pipeline take turns (for texts cleaned side by side, give each thread
         its own pipeline, as :func:`clean_text` does).  ``profile``: the habits of the collection
         the text belongs to (:meth:`measure_collection`), which hold where the text alone is too
-        short to tell."""
+        short to tell; ``collection``: the words of that collection, counted once
+        (:meth:`count_collection`), weighed by the stages beside the text's own."""
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, not {type(text).__name__}"
                             + (" (decode the bytes first, e.g. data.decode('utf-8'))"
                                if isinstance(text, (bytes, bytearray)) else ""))
         with self._lock:
-            return self._run(text, name, profile)
+            return self._run(text, name, profile, collection)
 
     def measure_collection(self, texts: list[str]) -> ScanProfile:
         """The scan profile of a collection (its texts read as one), with the [scan] table."""
         return measure("\n\n".join(t.replace("\r\n", "\n") for t in texts), self.config.scan,
                        is_word=self.lexicon.is_english)
 
-    def _run(self, text: str, name: str, shared: ScanProfile | None = None) -> Result:
-        doc = Document(raw=text, name=name)
+    def count_collection(self, texts: list[str]) -> BookVocab:
+        """The words of a collection (its texts read as one), counted once."""
+        return BookVocab.from_text("\n\n".join(texts))
+
+    def _run(self, text: str, name: str, shared: ScanProfile | None = None,
+             collection: BookVocab | None = None) -> Result:
+        doc = Document(raw=text, name=name, collection=collection)
         if not text:            # nothing to clean: nothing added (not even a final line break)
             return Result(doc, {}, self.config.review_below)
         if "\r" in text:   # line ends as files have them after ocr_clean.io: recorded, so undone too
@@ -199,9 +206,12 @@ def clean_texts(texts: Iterable[str], *, config: Config | None = None, skip: Ite
         raise ValueError(f"{len(names)} names for {len(texts)} texts")
     pipe = _default_pipeline(config, tuple(skip))
     # the collection's habits, measured once: they hold for a text too short to show its own
-    shared = (pipe.measure_collection(texts)
-              if len(texts) > 1 and all(isinstance(t, str) for t in texts) else None)
-    return [pipe.run(t, n, profile=shared) for n, t in zip(names, texts)]
+    together = len(texts) > 1 and all(isinstance(t, str) for t in texts)
+    shared = pipe.measure_collection(texts) if together else None
+    # ...and its words: a name or a period spelling that recurs across the collection is a
+    # word of it, a short text gets a book's worth of evidence
+    words = pipe.count_collection(texts) if together else None
+    return [pipe.run(t, n, profile=shared, collection=words) for n, t in zip(names, texts)]
 
 
 # The default pipelines of clean_text / clean_texts: one per thread (a stage keeps state while

@@ -140,3 +140,22 @@ def test_a_misread_footnote_marker_glued_to_a_word_is_left_to_the_footnotes_stag
     res = clean_text(text)
     assert res.document.profile.footnote_markers.value == "digits"
     assert not [e for e in res.edits if e.stage == "words" and e.before == "lo"]
+
+
+def test_a_collection_lends_its_words_to_a_short_text():
+    # alone, an unknown form one confusion from a common word is read as that word...
+    text = "The boat lay in the lound water near the shore."
+    alone = clean_text(text)
+    assert [e.after for e in alone.edits if e.stage == "words"] == ["round"]
+    # ...but a collection that uses the form again and again (a dialect word, a name) keeps it
+    texts = [text] + [f"On day {k} the lound water was calm and the fishers went out." for k in range(12)]
+    together = clean_texts(texts)
+    assert together[0].text.strip() == text
+    assert not [e for r in together for e in r.edits if e.stage == "words"]
+
+
+def test_a_misreading_repeated_across_a_collection_is_still_a_misreading():
+    # 'tbe' beside 'the' is the OCR's habit, not a word of the collection
+    texts = [f"On day {k} tbe boat and the crew went to tbe town." for k in range(12)]
+    out = clean_texts(texts)
+    assert all("tbe" not in r.text for r in out)

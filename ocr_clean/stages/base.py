@@ -69,6 +69,10 @@ class Stage:
             return doc.vocab(BookVocab.from_text)
         return self.lexicon.book(text) if self.lexicon is not None else BookVocab.from_text(text)
 
+    def collection_vocab(self, doc: Document | None):
+        """The words of the collection ``doc`` belongs to (``lexicon.BookVocab``), or None."""
+        return getattr(doc, "collection", None)
+
     def __call__(self, doc: Document) -> Document:
         doc.apply(self.name, self.propose(doc.text, doc))
         return doc

@@ -36,6 +36,7 @@ import collections
 import functools
 import math
 import re
+import weakref
 
 import regex
 
@@ -150,6 +151,7 @@ class Words(Stage):
         "historical_min": 1e-5,
         "merge_cost": 1.5,
         "learn_min": 3,
+        "habit_odds": 3.0,
         "triage_odds": 3.0,
         "realword_max_len": 4,
         "noise_ref": 0.03,
@@ -179,6 +181,7 @@ class Words(Stage):
         "historical_min": "a period spelling stands for an English word this common",
         "merge_cost": "cost of a space the OCR lost between two words",
         "learn_min": "sure fixes of a family before the text's profile lowers its cost",
+        "habit_odds": "a form's uses count as a word's only beyond this many times the misreadings its candidates explain",
         "triage_odds": "a word of English is an anchor when its candidates are all this much rarer (log10, cost included)",
         "realword_max_len": "a word of English longer than this is taken as printed (real-word errors are sought in short words)",
         "noise_ref": "share of unknown small-letter words at which the confusion costs hold as written",
@@ -192,6 +195,7 @@ class Words(Stage):
         cfg = self.config
         self.model = ErrorModel.load(generic=cfg["generic"], max_cost=cfg["max_cost"])
         self._cands_cache: dict = {}
+        self._collection_noise: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self.historical = [(regex.compile(p), r, n) for p, r, n in load_historical()]
 
     def _neighbours(self) -> DeleteIndex:
@@ -235,10 +239,18 @@ class _Run:
         self.stage, self.text, self.cfg, self.doc = stage, text, stage.config, doc
         self.cands, self.children, self.lm = stage._english()
         self.freq = stage.lexicon.freq
-        self.vocab = stage.book_vocab(text, doc)
+        # the words the cache model counts: the collection's when the text belongs to one (a
+        # short text gets a book's worth of evidence), else the text's own
+        self.vocab = stage.collection_vocab(doc) or stage.book_vocab(text, doc)
         self.types = collections.Counter(token_finder(text).findall(text))
         self.long_s = self._long_s()
-        self.noise = self._noise()
+        coll = stage.collection_vocab(doc)
+        if coll is not None:                          # measured once for the whole collection
+            self.noise = stage._collection_noise.get(coll)
+            if self.noise is None:
+                self.noise = stage._collection_noise[coll] = self._noise(coll.counts)
+        else:
+            self.noise = self._noise(self.types)
         self.shift = min(self.cfg["shift_max"], max(-0.5, math.log10(self.cfg["noise_ref"] / self.noise)))
         # in a clean text a word no list knows is more likely a real word than a misreading
         self.clean_odds = min(30.0, max(1.0, self.cfg["noise_ref"] / self.noise))
@@ -267,13 +279,13 @@ class _Run:
                 return True
         return False
 
-    def _noise(self) -> float:
+    def _noise(self, counts) -> float:
         """The text's share of small-letter words no English list knows (at least 0.1%): how
         noisy its OCR is.  The confusions' costs are calibrated at ``noise_ref``; a cleaner text
         makes every confusion less likely, a noisier one more."""
         n = bad = 0
         freq = self.freq
-        for tok, k in self.types.items():
+        for tok, k in counts.items():
             if len(tok) >= 3 and tok.islower() and tok.isalpha():
                 n += k
                 if freq(tok) == 0:
@@ -337,9 +349,11 @@ class _Run:
         out.sort(key=lambda c: (c.cost, c.word))
         return out
 
-    def word_p(self, low: str, tok: str, sentence_start: bool) -> tuple[float, str]:
+    def word_p(self, low: str, tok: str, sentence_start: bool, cands=()) -> tuple[float, str]:
         """Probability of ``low`` as a word of its own (the token itself not counted), and
-        where it comes from."""
+        where it comes from.  The text's uses of the form count as evidence only beyond what
+        misreadings of its candidates would explain (``tho`` 200 times beside ``the`` 5,000
+        times is the OCR's habit, not a word of the text)."""
         f = self.freq(low)
         if f > 0:
             base, src = f, "english"
@@ -348,6 +362,11 @@ class _Run:
         else:
             base, src = self.cfg["unknown_word"] * self.clean_odds, "unknown"
         n = self.vocab.count(low) - 1 if self.vocab is not None else 0
+        if n > 0 and cands:
+            count = self.vocab.count
+            explained = self.cfg["habit_odds"] * sum(count(c.word) * math.pow(10.0, -c.cost)
+                                                     for c in cands[:8] if " " not in c.word)
+            n = max(0, round(n - explained))
         if n > 0:
             src += f", text x{n + 1}"
         return self.adapt(base, n), src
@@ -514,7 +533,7 @@ class _Run:
                 and (nxt is None or lm.pair_count(low, nxt)):
             return None                               # an anchor: a common word in common pairs
         sentence_start = self._sentence_start(m)
-        p_keep, keep_src = self.word_p(low, tok, sentence_start)
+        p_keep, keep_src = self.word_p(low, tok, sentence_start, cands)
         if HAS_DIGIT.search(low):
             p_keep *= 1e-3                            # digits among letters: no printed word looks so
         keep_score = lm.logp(prev, low, p_keep) + (lm.logp(low, nxt) if nxt else 0.0) + math.log10(cfg["intact"])
