@@ -95,7 +95,7 @@ def test_the_database_is_wal_with_a_schema_version(glyph_store, tmp_path):
     assert path.is_file()
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert con.execute("SELECT version FROM schema_version").fetchone()[0] == 2
+    assert con.execute("SELECT version FROM schema_version").fetchone()[0] == 3
     assert con.execute("SELECT COUNT(*) FROM items WHERE status='open'").fetchone()[0] == 8
     con.close()
 

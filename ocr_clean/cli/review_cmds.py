@@ -95,6 +95,8 @@ def item_json(it: Item) -> dict:
         "before": it.before, "suggestion": it.suggestion, "candidates": it.ranked,
         "confidence": round(it.confidence, 4), "context": it.context, "raw_lines": it.raw_lines,
         "status": it.status, "decision": it.decision, "chosen": it.chosen,
+        "applied": it.applied,      # open, but already in the text (a low-confidence fix)
+        "evidence": it.evidence,
         "who": it.who, "decided_at": it.decided_at, "note": it.note,
     }
 

@@ -24,16 +24,17 @@ import datetime as _dt
 import getpass
 import json
 import os
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from ..ledger import ACCEPTED, EDITED, QUEUED, REJECTED, Edit
+from ..ledger import ACCEPTED, APPLIED, EDITED, QUEUED, REJECTED, Edit
 from ..lexicon import WORD
 from ..review_port import Lessons
 
-SCHEMA_VERSION = 2   # 2: items.evidence
+SCHEMA_VERSION = 3   # 2: items.evidence; 3: items.run_status
 DEFAULT_DB = Path(".ocr_clean") / "review.sqlite"
 
 OPEN = "open"
@@ -61,6 +62,7 @@ CREATE TABLE IF NOT EXISTS items (
     raw_lines   TEXT NOT NULL DEFAULT '',
     note        TEXT NOT NULL DEFAULT '',
     evidence    TEXT NOT NULL DEFAULT '{}',
+    run_status  TEXT NOT NULL DEFAULT 'queued',
     status      TEXT NOT NULL DEFAULT 'open',
     decision    TEXT,
     who         TEXT,
@@ -141,6 +143,15 @@ def kept_apart(before: str, suggestion: str) -> str | None:
     return left.rstrip(" ") + " " + right.lstrip(" ")
 
 
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def evidence_pattern(it: "Item") -> tuple:
+    """What kind of evidence made an item: its note without the numbers, the evidence's
+    names, and whether it is in the text already."""
+    return _NUMBER.sub("#", it.note or ""), tuple(sorted(it.evidence or {})), it.run_status
+
+
 @dataclass
 class Item:
     """One queued edit as stored."""
@@ -162,6 +173,7 @@ class Item:
     raw_end: int = -1
     note: str = ""
     evidence: dict = field(default_factory=dict)
+    run_status: str = QUEUED     # "applied": a low-confidence fix already in the text, until rejected
     status: str = OPEN
     decision: str | None = None
     who: str | None = None
@@ -174,10 +186,17 @@ class Item:
         return self.status in DECIDED
 
     @property
+    def applied(self) -> bool:
+        """Open, but already in the text: a fix applied at low confidence, shown for review."""
+        return self.status == OPEN and self.run_status == APPLIED
+
+    @property
     def chosen(self) -> str:
-        """The text in the output if this decision stands."""
+        """The text in the output if this decision stands (open: what the file has now)."""
         if self.status in (ACCEPTED, EDITED):
             return self.decision if self.decision is not None else self.suggestion
+        if self.applied:
+            return self.suggestion
         return self.before
 
     @property
@@ -210,7 +229,7 @@ class Item:
             candidates=[c for c in e.candidates if c != e.after],
             confidence=float(e.confidence), context=e.context, raw_line=e.raw_line,
             raw_col=e.raw_col, raw_start=e.raw_start, raw_end=e.raw_end, note=e.note,
-            evidence=dict(e.evidence),
+            evidence=dict(e.evidence), run_status=APPLIED if e.status == APPLIED else QUEUED,
         )
 
 
@@ -258,10 +277,12 @@ class ReviewStore:
             elif row[0] > SCHEMA_VERSION:
                 raise StoreError(
                     f"{self.path}: made by a newer ocr_clean (schema {row[0]} > {SCHEMA_VERSION}); upgrade ocr_clean")
-            elif row[0] < SCHEMA_VERSION:   # 1 -> 2: the evidence of each item
+            elif row[0] < SCHEMA_VERSION:   # 1 -> 2: the evidence of each item; 2 -> 3: its run status
                 have = {r["name"] for r in self.conn.execute("PRAGMA table_info(items)")}
                 if "evidence" not in have:
                     self.conn.execute("ALTER TABLE items ADD COLUMN evidence TEXT NOT NULL DEFAULT '{}'")
+                if "run_status" not in have:
+                    self.conn.execute("ALTER TABLE items ADD COLUMN run_status TEXT NOT NULL DEFAULT 'queued'")
                 self.conn.execute("UPDATE schema_version SET version=?", (SCHEMA_VERSION,))
 
     def transaction(self):
@@ -379,11 +400,12 @@ class ReviewStore:
                 elif row["status"] == OPEN:
                     self.conn.execute(
                         "UPDATE items SET candidates=?, confidence=?, context=?, note=?, evidence=?, seen_at=?, "
+                        "run_status=?, "
                         "raw_line=?, raw_col=?, raw_start=?, raw_end=?, "
                         "raw_lines=CASE WHEN ?='' THEN raw_lines ELSE ? END, "
                         "raw_line_end=CASE WHEN ?='' THEN raw_line_end ELSE ? END WHERE id=?",
                         (json.dumps(it.candidates, ensure_ascii=False), it.confidence, it.context,
-                         it.note, json.dumps(it.evidence, ensure_ascii=False), stamp, it.raw_line, it.raw_col, it.raw_start, it.raw_end,
+                         it.note, json.dumps(it.evidence, ensure_ascii=False), stamp, it.run_status, it.raw_line, it.raw_col, it.raw_start, it.raw_end,
                          it.raw_lines, it.raw_lines, it.raw_lines, it.raw_line_end, it.id))
         self._cache.pop(doc, None)
         return new
@@ -391,12 +413,12 @@ class ReviewStore:
     def _insert(self, it: Item, seq: int, stamp: str) -> None:
         self.conn.execute(
             "INSERT INTO items(id, seq, doc, stage, rule, raw_line, raw_col, raw_line_end, raw_start, raw_end, "
-            "before, suggestion, candidates, confidence, context, raw_lines, note, evidence, status, decision, who, "
-            "decided_at, created_at, seen_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "before, suggestion, candidates, confidence, context, raw_lines, note, evidence, run_status, status, "
+            "decision, who, decided_at, created_at, seen_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (it.id, seq, it.doc, it.stage, it.rule, it.raw_line, it.raw_col, it.raw_line_end or it.raw_line,
              it.raw_start, it.raw_end, it.before, it.suggestion,
              json.dumps(list(it.candidates), ensure_ascii=False), it.confidence, it.context, it.raw_lines,
-             it.note, json.dumps(it.evidence, ensure_ascii=False), it.status, it.decision, it.who, it.decided_at,
+             it.note, json.dumps(it.evidence, ensure_ascii=False), it.run_status or QUEUED, it.status, it.decision, it.who, it.decided_at,
              it.created_at or stamp, stamp))
 
     # -- what decisions teach -------------------------------------------------------------
@@ -563,11 +585,14 @@ class ReviewStore:
         return done
 
     def alike(self, item: Item, *, status: str = OPEN) -> list[Item]:
-        """Items (of ``status``) making the same fix: same raw text and same suggestion."""
+        """Items (of ``status``) making the same fix for the same reason: the same stage and
+        rule, the same raw text and suggestion, and the same pattern of evidence (the note
+        without its numbers, the names of the structured evidence, applied or not)."""
         rows = self.conn.execute(
-            "SELECT * FROM items WHERE before=? AND suggestion=? AND status=? ORDER BY doc, raw_start, seq",
-            (item.before, item.suggestion, status))
-        return [Item.from_row(r) for r in rows]
+            "SELECT * FROM items WHERE before=? AND suggestion=? AND status=? AND stage=? AND rule=? "
+            "ORDER BY doc, raw_start, seq", (item.before, item.suggestion, status, item.stage, item.rule))
+        key = evidence_pattern(item)
+        return [x for x in map(Item.from_row, rows) if evidence_pattern(x) == key]
 
     def decide_alike(self, item_id: str, status: str, text: str | None = None, *,
                      who: str | None = None) -> list[Item]:

@@ -1,9 +1,12 @@
 """``ocr-clean review``: the queue one item at a time, in its context.
 
-Keys: a / enter accept · r reject · 1-9 take candidate N · e edit (an input
-prefilled with the suggestion; enter saves, escape cancels) · s / n skip ·
-u undo the last decision · A decide all alike (after a confirmation) ·
-f only this rule (again: all rules) · t only this stage · q quit.
+Keys: a / enter accept · r reject (keep the raw text; a line join: keep the words apart)
+· 1-9 take candidate N · e edit (an input prefilled with the suggestion; enter saves,
+escape cancels) · s / n skip (it stays open) · u undo the last decision · A decide all
+alike (a confirmation lists them; y / r / n) · f show only this rule (again: all) · t show
+only this stage (again: all) · q quit.  The screen shows the evidence (the stage's note and
+structured evidence), the raw lines around the item, and marks an item already applied at
+low confidence (the text has the suggestion until it is rejected).
 
 Every decision is written to the store as it is made (its own transaction), so a
 crash or a quit loses nothing.
@@ -23,7 +26,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Input, Static
 
 from ..ledger import ACCEPTED, EDITED, REJECTED
-from .store import OPEN, Item, ReviewStore, StoreError, visible
+from ..io import InputError, read_text
+from .store import OPEN, Item, ReviewStore, StoreError, kept_apart, visible
 
 MARK_L, ARROW, MARK_R = "\u27e8", "\u2192", "\u27e9"
 
@@ -71,6 +75,37 @@ def cleaned_view(it: Item, choice: str | None = None) -> Text:
     return t
 
 
+def evidence_view(it: Item) -> Text:
+    """Why the stage proposed it: its note and its structured evidence, one line each."""
+    t = Text()
+    if it.note:
+        t.append("note  ", style="dim")
+        t.append(it.note)
+    ev = it.evidence or {}
+    if ev:
+        if it.note:
+            t.append("\n")
+        t.append("evidence  ", style="dim")
+        t.append("  ".join(f"{k}={v}" for k, v in ev.items()))
+    if not it.note and not ev:
+        t.append("(the stage recorded no evidence)", style="dim italic")
+    return t
+
+
+def raw_around(it: Item, raw: str | None, around: int = 2) -> Item:
+    """The item with its raw lines widened to ``around`` lines either side (from ``raw``)."""
+    if raw is None or it.raw_line <= 0:
+        return it
+    lines = raw.split("\n")
+    first = max(1, it.raw_line - around)
+    last = min(len(lines), max(it.raw_line_end, it.raw_line) + around)
+    wide = Item(**{k: v for k, v in it.__dict__.items()})
+    wide.raw_lines = "\n".join(lines[first - 1:last])
+    wide.raw_col = it.raw_col + sum(len(x) + 1 for x in lines[first - 1:it.raw_line - 1])
+    wide.raw_line = first
+    return wide
+
+
 def raw_view(it: Item) -> Text:
     """The raw lines with line numbers, the span the edit comes from highlighted."""
     t = Text()
@@ -99,32 +134,55 @@ def raw_view(it: Item) -> Text:
 
 
 class AlikeScreen(ModalScreen["str | None"]):
-    """Decide every open item alike: accept all, reject all, or nothing; one key."""
+    """Decide every open item alike: accept all (y), reject all (r) or nothing (n / escape).
+    The items are listed (scrollable) with their context; Enter decides nothing here."""
 
     BINDINGS = [Binding("y", "answer('accepted')", "accept all"),
-                Binding("a", "answer('accepted')", "accept all", show=False),
-                Binding("enter", "answer('accepted')", "accept all", show=False),
                 Binding("r", "answer('rejected')", "reject all"),
                 Binding("n", "answer(None)", "cancel"), Binding("escape", "answer(None)", "cancel", show=False),
-                Binding("q", "answer(None)", "cancel", show=False)]
+                Binding("q", "answer(None)", "cancel", show=False),
+                Binding("enter", "enter", "", show=False)]
     DEFAULT_CSS = """
     AlikeScreen { align: center middle; }
-    AlikeScreen > Static { width: 76; height: auto; padding: 1 2; border: thick $warning;
-                           background: $surface; }
+    AlikeScreen > Vertical { width: 90%; height: 80%; border: thick $warning; background: $surface; }
+    AlikeScreen #alike-head { height: auto; padding: 0 1; }
+    AlikeScreen #alike-list { height: 1fr; padding: 0 1; }
+    AlikeScreen #alike-keys { height: auto; padding: 0 1; }
     """
 
-    def __init__(self, message: Text | str) -> None:
+    def __init__(self, message: Text | str, items: list[Item] | None = None) -> None:
         super().__init__()
         self.message = message
+        self.items = list(items or [])
 
     def compose(self) -> ComposeResult:
-        msg = Text.assemble(self.message if isinstance(self.message, Text) else Text(self.message),
-                            "\n\n", ("y", "bold green"), " accept all   ", ("r", "bold red"), " reject all   ",
-                            ("n", "bold"), " cancel")
-        yield Static(msg)
+        from textual.containers import Vertical
+
+        with Vertical():
+            yield Static(self.message if isinstance(self.message, Text) else Text(self.message), id="alike-head")
+            with VerticalScroll(id="alike-list"):
+                lines = Text()
+                for k, it in enumerate(self.items, 1):
+                    left, right = context_parts(it)
+                    lines.append(f"{k:>3}. line {it.raw_line}  ", style="dim cyan")
+                    lines.append(left[-40:].replace("\n", " "))
+                    lines.append(_vis(it.before), style="bold red")
+                    lines.append(" \u2192 ")
+                    lines.append(_vis(it.suggestion), style="bold green")
+                    lines.append(right[:40].replace("\n", " "))
+                    lines.append("\n")
+                yield Static(lines, id="alike-items")
+            yield Static(Text.assemble(("y", "bold green"), " accept all   ", ("r", "bold red"),
+                                       " reject all   ", ("n", "bold"), " / esc cancel   ",
+                                       ("(enter does nothing here)", "dim")), id="alike-keys")
 
     def action_answer(self, status: str | None) -> None:
         self.dismiss(status)
+
+    def action_enter(self) -> None:
+        self.app.bell()
+        self.query_one("#alike-keys", Static).update(
+            Text("Enter decides nothing here: y accepts all, r rejects all, n cancels", style="bold yellow"))
 
 
 class ReviewApp(App):
@@ -145,16 +203,16 @@ class ReviewApp(App):
     #message { height: auto; min-height: 1; padding: 0 1; color: $text-muted; }
     """
     BINDINGS = [
-        Binding("a", "accept", "accept"),
+        Binding("a", "accept", "a/enter accept"),
         Binding("enter", "accept", "accept", show=False),
-        Binding("r", "reject", "reject"),
+        Binding("r", "reject", "reject (keep raw)"),
         Binding("e", "edit", "edit"),
-        Binding("s", "skip", "skip"),
+        Binding("s", "skip", "s/n skip"),
         Binding("n", "skip", "skip", show=False),
         Binding("u", "undo", "undo"),
-        Binding("A", "alike", "all alike"),
-        Binding("f", "filter_rule", "this rule"),
-        Binding("t", "filter_stage", "this stage"),
+        Binding("A", "alike", "all alike\u2026"),
+        Binding("f", "filter_rule", "show only this rule"),
+        Binding("t", "filter_stage", "show only this stage"),
         Binding("q", "quit", "quit"),
         *[Binding(str(k), f"pick({k})", "pick 1-9" if k == 1 else f"pick {k}", show=(k == 1))
           for k in range(1, 10)],
@@ -170,9 +228,26 @@ class ReviewApp(App):
         self.order: list[str] = []
         self.pos = 0
         self.current: Item | None = None
-        self.decided_here = 0
-        self.undone_here = 0
+        self.session: set[str] = set()     # ids decided in this session (undo takes them out)
+        self._raw: dict[str, str | None] = {}
         self._reload()
+
+    @property
+    def decided_here(self) -> int:
+        return len(self.session)
+
+    def raw_of(self, doc: str) -> str | None:
+        """The raw text of ``doc`` (for the lines around an item), when the store knows where."""
+        if doc not in self._raw:
+            raw = getattr(self.store, "_sources", {}).get(doc)
+            if raw is None:
+                src = (self.store.docs().get(doc) or {}).get("source")
+                try:
+                    raw = read_text(src) if src else None
+                except (InputError, OSError):
+                    raw = None
+            self._raw[doc] = raw
+        return self._raw[doc]
 
     # -- the queue ------------------------------------------------------------------------
     def _reload(self, keep: str | None = None) -> None:
@@ -193,8 +268,9 @@ class ReviewApp(App):
                 return
 
     def _counts(self) -> tuple[int, int]:
-        """(done, left) within the filter."""
-        f = self.filters
+        """(done, left) of the whole review (the filters given at the start), never of a
+        rule or stage shown for a while: the counters do not restart."""
+        f = self.base_filters
         left = self.store.count(status=OPEN, **f)
         done = self.store.count(status="decided", **f)
         return done, left
@@ -205,6 +281,7 @@ class ReviewApp(App):
         yield Static(id="progress")
         with VerticalScroll(id="body"):
             yield Static(id="where")
+            yield Static(id="evidence", classes="panel")
             with Container(id="pair"):
                 yield Static(id="raw", classes="panel")
                 yield Static(id="cleaned", classes="panel")
@@ -233,17 +310,21 @@ class ReviewApp(App):
         bar_w = 30
         filled = int(bar_w * done / total) if total else bar_w
         flt = " ".join(f"{k}={v}" for k, v in self.filters.items() if v)
+        shown = self.store.count(status=OPEN, **self.filters) if self.filters != self.base_filters else None
         prog = Text.assemble(("\u2588" * filled, "green"), ("\u2591" * (bar_w - filled), "dim"),
                              "  ", (f"{done} done", "bold green"), " \u00b7 ", (f"{left} left", "bold yellow"),
-                             f" \u00b7 this session {self.decided_here}",
-                             (f"  [{flt}]" if flt else "", "cyan"))
+                             f" \u00b7 this session {max(0, self.decided_here)}",
+                             (f"  [showing only {flt}: {shown} left]" if shown is not None else
+                              (f"  [{flt}]" if flt else ""), "cyan"))
         self.query_one("#progress", Static).update(prog)
         it = self.current
         where = self.query_one("#where", Static)
         raw = self.query_one("#raw", Static)
         cleaned = self.query_one("#cleaned", Static)
         cands = self.query_one("#candidates", Static)
+        evidence = self.query_one("#evidence", Static)
         if it is None:
+            evidence.update("")
             where.update(Text("Nothing left to review here. ", style="bold green")
                          + Text("u undo \u00b7 f/t clear a filter \u00b7 q quit", style="dim"))
             raw.update("")
@@ -255,10 +336,14 @@ class ReviewApp(App):
             (it.doc, "bold"), f"  line {it.raw_line}" + (f"-{it.raw_line_end}" if it.raw_line_end > it.raw_line else ""),
             f", col {it.raw_col}   ", (f"{it.stage}", "magenta"), ":", (it.rule, "bold magenta"),
             "   confidence ", (f"{it.confidence:.2f}", _conf_style(it.confidence)),
-            (f"   {alike} open alike (A)" if alike > 1 else "", "cyan")))
-        raw.update(Panel(raw_view(it), title="raw scan", title_align="left", border_style="blue",
+            (f"   {alike} open alike (A)" if alike > 1 else "", "cyan"),
+            ("\n\u25cf ALREADY IN THE TEXT: applied at low confidence; r takes it out" if it.applied else "",
+             "bold yellow")))
+        evidence.update(Panel(evidence_view(it), title="evidence", title_align="left", border_style="magenta"))
+        raw.update(Panel(raw_view(raw_around(it, self.raw_of(it.doc))), title="raw scan", title_align="left", border_style="blue",
                          subtitle=Text(f"id {it.id}", style="dim"), subtitle_align="right"))
-        cleaned.update(Panel(cleaned_view(it), title="cleaned", title_align="left", border_style="green"))
+        cleaned.update(Panel(cleaned_view(it), title="the change, in the text the stage saw", title_align="left",
+                             border_style="green"))
         table = Table.grid(padding=(0, 2))
         table.add_column(justify="right", style="bold cyan")
         table.add_column()
@@ -266,7 +351,11 @@ class ReviewApp(App):
         for k, c in enumerate(it.ranked[:9], 1):
             table.add_row(str(k), Text(_vis(c), style="bold" if k == 1 else ""),
                           "suggestion" if k == 1 else "")
-        table.add_row("r", Text(_vis(it.before), style="red"), "keep the raw text")
+        apart = kept_apart(it.before, it.suggestion)
+        if apart is not None:
+            table.add_row("r", Text(_vis(apart), style="red"), "keep the words apart (one line)")
+        else:
+            table.add_row("r", Text(_vis(it.before), style="red"), "keep the raw text")
         cands.update(Panel(Group(table), title="candidates", title_align="left", border_style="cyan"))
 
     # -- actions --------------------------------------------------------------------------
@@ -280,7 +369,7 @@ class ReviewApp(App):
         except StoreError as exc:
             self._say(Text(str(exc), style="red"))
             return
-        self.decided_here += 1
+        self.session.add(done.id)
         self._say(Text.assemble(("saved ", "dim"), (done.status, _status_style(done.status)), ": ",
                                 (_vis(done.before), "red"), " \u2192 ", (_vis(done.chosen), "green")))
         self.pos += 1
@@ -343,7 +432,7 @@ class ReviewApp(App):
             self._say(Text("nothing to undo", style="dim"))
             self.bell()
             return
-        self.decided_here -= len(restored)
+        self.session.difference_update(r.id for r in restored)
         first = restored[-1]
         for it in restored:
             if it.id not in self.order:
@@ -362,9 +451,9 @@ class ReviewApp(App):
         alike = self.store.alike(it)
         docs = len({a.doc for a in alike})
         msg = Text.assemble((str(len(alike)), "bold"), " open item(s)",
-                            f" in {docs} documents" if docs > 1 else "", " change ",
-                            (_vis(it.before), "bold red"), " \u2192 ", (_vis(it.suggestion), "bold green"),
-                            ".\nDecide them all alike?")
+                            f" in {docs} documents" if docs > 1 else "", " of ", (f"{it.stage}:{it.rule}", "magenta"),
+                            " change ", (_vis(it.before), "bold red"), " \u2192 ", (_vis(it.suggestion), "bold green"),
+                            " for the same reason. Decide them all alike?")
         item_id = it.id
 
         def done(status: str | None) -> None:
@@ -372,14 +461,14 @@ class ReviewApp(App):
                 self._say(Text("nothing decided", style="dim"))
                 return
             decided = self.store.decide_alike(item_id, status, who=self.who)
-            self.decided_here += len(decided)
+            self.session.update(d.id for d in decided)
             self._say(Text.assemble((f"{status} ", _status_style(status)), f"{len(decided)} item(s) ",
                                     (_vis(it.before), "red"), " \u2192 ", (_vis(it.suggestion), "green"),
                                     ("   (u undoes them all)", "dim")))
             self._settle()
             self.refresh_view()
 
-        self.push_screen(AlikeScreen(msg), done)
+        self.push_screen(AlikeScreen(msg, alike), done)
 
     def _toggle(self, key: str) -> None:
         it = self.current
