@@ -131,7 +131,7 @@ def test_a_queue_of_schema_1_is_upgraded_and_keeps_its_items(tmp_path):
     con.commit()
     con.close()
     with ReviewStore(path) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == 3   # 3: items.run_status (issue 12.5)
         (item,) = store.items()
         assert item.before == "lnost" and item.evidence == {}
     con = sqlite3.connect(path)
