@@ -154,8 +154,9 @@ def test_notes_says_in_sequence_only_when_it_is(tmp_path):
     out = runner.invoke(app, ["notes", str(p)], terminal_width=200).output
     assert "in sequence" not in out or "but for" in out
     p.write_text("One.[^1] Two.[^2] Three.[^3]\n\nNotes\n\n1. a\n\n2. b\n\n3. c\n", encoding="utf-8")
-    res = runner.invoke(app, ["notes", str(p)], terminal_width=200)
+    res = runner.invoke(app, ["notes", str(p)])
     assert res.exit_code == 0 and "in sequence" in res.output and "but for" not in res.output
+    assert [ln for ln in res.output.splitlines() if ln.startswith("ok:")][0].endswith("in sequence")  # one line
 
 
 def test_clean_text_of_nothing_is_nothing_and_for_review_is_an_attribute():

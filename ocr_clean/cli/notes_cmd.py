@@ -17,7 +17,7 @@ from ..io import InputError, atomic_write, read_text
 from ..ledger import read_ledger
 from ..notes import REVIEW_BELOW, crosscheck, markdown_footnotes
 
-out = Console(highlight=False)
+out = Console(highlight=False, soft_wrap=True)   # a summary line is never broken at 80 columns
 err = Console(stderr=True, highlight=False)
 
 
