@@ -279,6 +279,81 @@ def _format_of(source: Path, opts: FormatOptions | None) -> str:
         return detect(fh.read(65536), str(source))
 
 
+def formatted_inputs(source: Path) -> list[Path]:
+    """The files a source of another format is read from: the file, or a book folder's pages."""
+    from .formats import page_files
+    from .formats.detect import PAGE_SUFFIXES
+
+    if not source.is_dir():
+        return [source]
+    return page_files(source) or sorted(
+        p for p in source.iterdir() if p.is_file() and not p.name.startswith(".")
+        and p.suffix.lower() in PAGE_SUFFIXES)
+
+
+def inputs_sha256(files: list[tuple[str, bytes]]) -> str:
+    """One hash of the input files of a source, names and bytes (a page renamed or changed
+    makes another hash)."""
+    h = hashlib.sha256()
+    for name, data in files:
+        h.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+    return h.hexdigest()
+
+
+def format_key(opts: FormatOptions | None, fmt: str) -> dict:
+    """The format options a source of format ``fmt`` was read and written with (a resume
+    with other ones cleans it again; the JSONL fields count for JSONL files only)."""
+    o = opts or FormatOptions()
+    key = {"fmt": o.fmt, "book": o.book}
+    if fmt == "jsonl":
+        key.update(text_field=o.text_field, out_field=o.out_field, group_by=o.group_by)
+    return key
+
+
+def formatted_current(source: Path, out_dir: Path, key: str, decisions: str, opts: FormatOptions | None, *,
+                      review=None, review_below: float = 0.65) -> bool:
+    """:func:`is_current` for an ALTO, hOCR, PAGE XML or JSONL file or a book folder of pages:
+    the ledger is whole and made with the same settings, decisions and format options from the
+    same input bytes, and every output it names is on disk with the bytes it recorded."""
+    from .formats import jsonl
+
+    ledger_path = out_dir / f"{source.stem if source.is_file() else source.name}.ledger.jsonl"
+    try:
+        lines = ledger_path.read_text(encoding="utf-8").splitlines()
+        header = json.loads(lines[0])["header"]
+        if header.get("format") == "jsonl":
+            by_record = jsonl.read_ledger(lines)[1]
+        else:
+            by_record = {None: read_ledger(ledger_path)}
+        inputs = [(p.name, read_bytes(p)) for p in formatted_inputs(source)]
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, InputError):
+        return False
+    outputs = header.get("outputs")
+    if not (isinstance(outputs, dict) and outputs
+            and header.get("settings") == key
+            and header.get("decisions", "") == decisions
+            and header.get("format_options") == format_key(opts, _format_of(source, opts))
+            and header.get("inputs_sha256") == inputs_sha256(inputs)):
+        return False
+    if "edits" in header and header["edits"] != sum(len(led) for led in by_record.values()):
+        return False
+    for name, sha in outputs.items():
+        path = out_dir / name
+        try:
+            if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != sha:
+                return False
+        except OSError:
+            return False
+    if isinstance(review, ReviewStore):   # outputs written without their review items: clean again
+        stem = header.get("name") or source.stem
+        for rec, led in by_record.items():
+            wanted = review_ids(led, review_below)
+            doc = stem if rec is None else f"{stem}#{rec}"
+            if wanted and not wanted <= review.ids_of(doc):
+                return False
+    return True
+
+
 def _clean_formatted(source: Path, out_dir: Path, pipeline: Pipeline, opts: FormatOptions,
                      key: str, decisions: str, report: FileReport, t0: float,
                      before_write: Callable[[Result], None] | None = None) -> FileReport:
@@ -288,17 +363,19 @@ def _clean_formatted(source: Path, out_dir: Path, pipeline: Pipeline, opts: Form
     from .formats.detect import PAGE_SUFFIXES
 
     header = {"source": os.path.relpath(source.resolve(), out_dir.resolve()),
-              "source_abs": str(source.resolve()), "settings": key, "decisions": decisions}
+              "source_abs": str(source.resolve()), "settings": key, "decisions": decisions,
+              "format_options": format_key(opts, _format_of(source, opts))}
     try:
         if source.is_dir():
-            files = page_files(source) or sorted(
-                p for p in source.iterdir() if p.is_file() and not p.name.startswith(".")
-                and p.suffix.lower() in PAGE_SUFFIXES)
-            inputs = files
-            done = clean_book([(p.name, read_bytes(p)) for p in files], source.name, pipeline, opts, header)
+            inputs = formatted_inputs(source)
+            pages = [(p.name, read_bytes(p)) for p in inputs]
+            header["inputs_sha256"] = inputs_sha256(pages)
+            done = clean_book(pages, source.name, pipeline, opts, header)
         else:
             inputs = [source]
-            done = clean_bytes(read_bytes(source), source.name, pipeline, opts, header)
+            data = read_bytes(source)
+            header["inputs_sha256"] = inputs_sha256([(source.name, data)])
+            done = clean_bytes(data, source.name, pipeline, opts, header)
     except InputError as exc:
         report.error = str(exc)
         return report
@@ -587,9 +664,15 @@ def clean_paths(paths: list[Path], out_dir: Path, *, config: Config | None = Non
         first_of[src.stem] = src
         decisions = review.decisions_for(src.stem) if review is not None else None
         dkey = DecisionMap(decisions).fingerprint() if decisions else ""
-        if resume and is_current(src, out_dir, key, dkey, review=review, review_below=review_below):
+        if resume and (formatted_current(src, out_dir, key, dkey, formats, review=review,
+                                         review_below=review_below)
+                       if _format_of(src, formats) != "txt" else
+                       is_current(src, out_dir, key, dkey, review=review, review_below=review_below)):
             rep = FileReport(source=src, skipped=True)
             rep.output, rep.ledger = output_paths(src, out_dir)
+            if _format_of(src, formats) != "txt":
+                rep.output = out_dir / src.name if src.is_file() else out_dir
+                rep.ledger = out_dir / f"{src.stem if src.is_file() else src.name}.ledger.jsonl"
             reports[i] = rep
             if progress is not None:
                 progress(rep)

@@ -63,6 +63,11 @@ def _step(pipeline, n: int, ledger_name: str) -> dict:
             "settings": "stages: " + ", ".join(pipeline.stage_names)}
 
 
+def _shas(outputs: list[tuple[str, bytes]]) -> dict[str, str]:
+    """``{output name: sha256}``: what ``--resume`` checks the files on disk against."""
+    return {name: hashlib.sha256(data).hexdigest() for name, data in outputs}
+
+
 def _encode_text(text: str) -> bytes:
     return text.encode("utf-8")
 
@@ -90,6 +95,7 @@ def clean_bytes(data: bytes, name: str, pipeline, opts: Options | None = None,
         header["raw_sha256"] = hashlib.sha256(raw.encode("utf-8")).hexdigest()
         out = _encode_text(result.text)
         header["text_sha256"] = hashlib.sha256(out).hexdigest()
+        header["outputs"] = _shas([(name, out)])
         return Cleaned(fmt, [(name, out)], result.ledger.to_jsonl(header), [result],
                        len(result.ledger), header["raw_sha256"])
     if fmt == "jsonl":
@@ -109,6 +115,7 @@ def clean_bytes(data: bytes, name: str, pipeline, opts: Options | None = None,
     header["source_sha256"] = hashlib.sha256(data).hexdigest()
     header["text_sha256"] = hashlib.sha256(out).hexdigest()
     header["layout"] = [c.to_dict(_ids(parsed, c)) for c in changes]
+    header["outputs"] = _shas([(name, out)])
     return Cleaned(fmt, [(name, out)], result.ledger.to_jsonl(header), [result], len(made),
                    header["raw_sha256"])
 
@@ -144,7 +151,7 @@ def _clean_jsonl(data: bytes, name: str, pipeline, opts: Options, header: dict,
     header.update({"text_field": opts.text_field, "out_field": opts.out_field or opts.text_field,
                    "group_by": opts.group_by, "records": len(records),
                    "raw_sha256": hashlib.sha256(data).hexdigest(),
-                   "text_sha256": hashlib.sha256(out).hexdigest()})
+                   "text_sha256": hashlib.sha256(out).hexdigest(), "outputs": _shas([(name, out)])})
     return Cleaned("jsonl", [(name, out)], jsonl.ledger_text(header, ledgers), results,
                    sum(len(r.ledger) for r in results), header["raw_sha256"])
 
@@ -259,4 +266,5 @@ def clean_book(pages: list[tuple[str, bytes]], book_name: str, pipeline,
         header["layout"] = layout
     if fmt == "txt":
         n_changes = len(result.ledger)
+    header["outputs"] = _shas(outputs)
     return Cleaned(fmt, outputs, result.ledger.to_jsonl(header), [result], n_changes, header["raw_sha256"])
