@@ -68,6 +68,17 @@ def _token_pattern(ch: str) -> re.Pattern:
     return re.compile(f"{ch}+(?:['\u2019]{ch}+)*")
 
 
+def _word_like(w: str) -> bool:
+    """``WORD_LIKE.match(w)``, asked of every English word, without the regex engine: letters
+    with inner apostrophes."""
+    if w.isalpha():
+        return True
+    if "'" not in w and "\u2019" not in w:
+        return False
+    parts = w.replace("\u2019", "'").split("'")
+    return all(parts) and all(p.isalpha() for p in parts)
+
+
 def _lower(tok: str) -> str:
     return tok.lower().replace("\u2019", "'")
 
@@ -151,6 +162,7 @@ class Words(Stage):
         "historical_min": 1e-5,
         "merge_cost": 1.5,
         "learn_min": 3,
+        "clean_shift": 0.5,
         "habit_odds": 3.0,
         "triage_odds": 3.0,
         "realword_max_len": 4,
@@ -181,6 +193,7 @@ class Words(Stage):
         "historical_min": "a period spelling stands for an English word this common",
         "merge_cost": "cost of a space the OCR lost between two words",
         "learn_min": "sure fixes of a family before the text's profile lowers its cost",
+        "clean_shift": "a text this much cleaner than noise_ref (log10) keeps its capitalized unknown words as names",
         "habit_odds": "a form's uses count as a word's only beyond this many times the misreadings its candidates explain",
         "triage_odds": "a word of English is an anchor when its candidates are all this much rarer (log10, cost included)",
         "realword_max_len": "a word of English longer than this is taken as printed (real-word errors are sought in short words)",
@@ -206,7 +219,7 @@ class Words(Stage):
         if got is None:
             floor = self.config["generic_min_freq"]
             got = Words._shared[key] = DeleteIndex(
-                w for w, f in self.lexicon.english.items() if f >= floor and len(w) >= 4 and WORD_LIKE.match(w))
+                w for w, f in self.lexicon.english.items() if f >= floor and len(w) >= 4 and _word_like(w))
         return got
 
     # -- shared English data (built once per process) ----------------------------------------
@@ -216,7 +229,7 @@ class Words(Stage):
         if got is None:
             eng = self.lexicon.english
             floor = self.config["candidate_min_freq"]
-            cands = {w for w, f in eng.items() if f >= floor and WORD_LIKE.match(w)}
+            cands = {w for w, f in eng.items() if f >= floor and _word_like(w)}
             got = (cands, PrefixIndex(cands), LanguageModel(self.lexicon.freq))
             Words._shared[key] = got
         return got
@@ -317,15 +330,19 @@ class _Run:
         """The candidate words of ``low``: by the model's families alone first; a generic
         edit is tried only when no family reading is cheap (the walk with generic edits costs
         most).  Shared by every text the process cleans (the walk depends on the token only)."""
-        key = (low, cheap, generic)
+        cfg = self.cfg
+        # a reading of one confusion costs its family's cost plus the text's shift: in a clean
+        # text the walk need not look as far, and a letter outside the families cannot pay
+        limit = round(min(cfg["max_cost"], cfg["max_cost"] - self.shift), 1)
+        generic = generic and self.shift < cfg["clean_shift"]
+        key = (low, cheap, generic, limit)
         cache = self.stage._cands_cache
         got = cache.get(key)
         if got is None:
-            cfg = self.cfg
             if cheap:
                 got = model.rewrites(low, self.cands, cfg["cheap_cost"])
             else:
-                got, _ = model.candidates(low, self.children, self.cands, max_generic=0)
+                got, _ = model.candidates(low, self.children, self.cands, max_generic=0, max_cost=limit)
                 if generic and cfg["generic_search"] and len(low) >= cfg["generic_min_len"] \
                         and (not got or got[0].cost > cfg["generic"] - 0.5):
                     have = {c.word for c in got}
@@ -414,9 +431,12 @@ class _Run:
         where a mark or a line stands between)."""
         live: dict[str, tuple[str, str]] = {}
         lex = self.stage.lexicon
+        names_kept = self.shift >= self.cfg["clean_shift"]
         for tok, (core, low) in self.cores().items():
             if core in lex.protected or low in lex.user_lower:
                 continue                              # a person's own word, or a fix a person rejected
+            if names_kept and core[:1].isupper() and self.freq(low) == 0:
+                continue                              # in a clean text, a capitalized word no list knows is a name
             if self.type_cands(low, model) is not None:
                 live[tok] = (core, low)
         sites: list = []
