@@ -162,6 +162,7 @@ class Words(Stage):
         "historical_min": 1e-5,
         "merge_cost": 1.5,
         "learn_min": 3,
+        "common_pair": 10000000,
         "clean_shift": 0.5,
         "habit_odds": 3.0,
         "triage_odds": 3.0,
@@ -193,6 +194,7 @@ class Words(Stage):
         "historical_min": "a period spelling stands for an English word this common",
         "merge_cost": "cost of a space the OCR lost between two words",
         "learn_min": "sure fixes of a family before the text's profile lowers its cost",
+        "common_pair": "a run-together form English knows is split only into a pair this common (word-pair table count)",
         "clean_shift": "a text this much cleaner than noise_ref (log10) keeps its capitalized unknown words as names",
         "habit_odds": "a form's uses count as a word's only beyond this many times the misreadings its candidates explain",
         "triage_odds": "a word of English is an anchor when its candidates are all this much rarer (log10, cost included)",
@@ -522,14 +524,14 @@ class _Run:
         elif self.historical(low) if f < 1e-5 else False:
             if self.long_s and "f" in low:            # a period spelling, but long s is an OCR error
                 cands = self._with_long_s(low, [])
-        elif f >= cfg["rare_freq"] and len(low) > cfg["realword_max_len"]:
+        elif f >= cfg["candidate_min_freq"] and len(low) > cfg["realword_max_len"]:
             pass                                      # a longer word of English: its own reading
         else:
             cands = self.candidates(low, model, cheap=f >= cfg["rare_freq"], generic=f == 0)
             if self.long_s and "f" in low:
                 cands = self._with_long_s(low, cands)
-            if f < cfg["rare_freq"] and len(low) >= 4 and low.isalpha():
-                cands = cands + self.splits(low)
+            if f < cfg["rare_freq"] and len(low) >= 4 and low.isalpha() and self.shift < cfg["clean_shift"]:
+                cands = cands + self.splits(low, common_only=f > 0)
             if f > 0 and cands:
                 floor = math.log10(f) - cfg["triage_odds"]
                 if all(math.log10(max(self.freq(c.word.split(" ")[0]), 1e-12)) - c.cost < floor for c in cands):
@@ -549,6 +551,9 @@ class _Run:
     def decide(self, m, tok: str, low: str, prev, nxt, cands):
         cfg, lm = self.cfg, self.lm
         f = self.freq(low)
+        for a, b, other in ((prev, low, prev), (low, nxt, nxt)):
+            if other and self.freq(other) == 0 and self.freq(a + b) >= cfg["rare_freq"]:
+                return None                           # half of a split word (impermissibi lity)
         if f >= cfg["anchor_freq"] and (prev is None or lm.pair_count(prev, low)) \
                 and (nxt is None or lm.pair_count(low, nxt)):
             return None                               # an anchor: a common word in common pairs
@@ -606,14 +611,16 @@ class _Run:
             p = w
         return s + (lm.logp(p, nxt) if nxt else 0.0)
 
-    def splits(self, low: str) -> list:
+    def splits(self, low: str, common_only: bool = False) -> list:
         """Two words the OCR ran together (``inthe``, ``tobring``): every cut into two English
-        words that the pair table knows as a pair."""
+        words that the pair table knows as a pair (for a form English itself knows, however
+        rarely, only a very common pair: ``inthe`` but not ``therewith``)."""
         out = []
         cost = self.cfg["merge_cost"]
+        least = self.cfg["common_pair"] if common_only else 1
         for i in range(1, len(low)):
             a, b = low[:i], low[i:]
-            if a in self.cands and b in self.cands and self.lm.pair_count(a, b):
+            if a in self.cands and b in self.cands and self.lm.pair_count(a, b) >= least:
                 out.append(Candidate(a + " " + b, cost, ("merged",)))
         return out
 
