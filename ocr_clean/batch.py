@@ -74,6 +74,7 @@ class DecisionMap:
         self.decisions = dict(decisions or {})
         self.rejected_pairs = frozenset(tuple(p) for p in rejected_pairs)
         self.submitted: list[Edit] = []
+        self.by_doc: dict[str, list[Edit]] = {}     # the same, by the doc they were submitted for
 
     def decision(self, doc_name: str, edit: Edit):
         d = self.decisions.get(edit.id)
@@ -89,7 +90,9 @@ class DecisionMap:
         return dict(self.decisions)
 
     def submit(self, doc_name: str, edits: list[Edit]) -> int:
+        edits = list(edits)
         self.submitted.extend(edits)
+        self.by_doc.setdefault(doc_name, []).extend(edits)
         return len(edits)
 
     def lessons(self) -> Lessons:
@@ -539,7 +542,7 @@ def init_worker(init: WorkerInit, batch_pid: int | None = None) -> None:
     worker_pipeline(init)
 
 
-def clean_task(task: Task, init: WorkerInit, store=None) -> tuple[FileReport, list[Edit]]:
+def clean_task(task: Task, init: WorkerInit, store=None) -> tuple[FileReport, dict[str, list[Edit]] | list[Edit]]:
     """Clean one book; returns its report and the uncertain edits that are not yet queued.
 
     The book's uncertain edits are put in the review queue before its outputs are written,
@@ -553,8 +556,9 @@ def clean_task(task: Task, init: WorkerInit, store=None) -> tuple[FileReport, li
     commit = None
     if store is not None and sink is not None:
         def commit(result: Result) -> None:
-            if sink.submitted:
-                store.submit(task.source.stem, sink.submitted)
+            for doc, edits in sink.by_doc.items():     # a JSONL file's: one doc a record
+                if edits:
+                    store.submit(doc, edits)
     pipeline.review = sink
     try:
         report = clean_file(task.source, task.out_dir, pipeline, key=task.key,
@@ -566,7 +570,7 @@ def clean_task(task: Task, init: WorkerInit, store=None) -> tuple[FileReport, li
         pipeline.lexicon.forget_books()
     if sink is None or report.error or commit is not None:
         return report, []
-    return report, sink.submitted
+    return report, sink.by_doc
 
 
 def _died(task: Task, why: str) -> FileReport:
@@ -681,8 +685,12 @@ def clean_paths(paths: list[Path], out_dir: Path, *, config: Config | None = Non
 
     def done(i: int, rep: FileReport, queued: list[Edit]) -> None:
         if review is not None and queued:     # a store the workers could not open themselves
+            by_doc = queued.items() if isinstance(queued, dict) else [(rep.source.stem, queued)]
+            queued = [e for _, edits in by_doc for e in edits]
             try:
-                review.submit(rep.source.stem, queued)
+                for doc, edits in by_doc:
+                    if edits:
+                        review.submit(doc, edits)
             except Exception as exc:  # the text is written; say the queue is not
                 rep.error = (f"{rep.source}: cleaned, but its {len(queued)} uncertain edit(s) could not be "
                              f"queued for review ({_one_line(exc)})")

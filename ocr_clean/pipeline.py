@@ -195,16 +195,26 @@ def clean_text(text: str, *, config: Config | None = None, skip: Iterable[str] =
 
 
 def clean_texts(texts: Iterable[str], *, config: Config | None = None, skip: Iterable[str] = (),
-                names: Iterable[str] | None = None) -> list[Result]:
+                names: Iterable[str] | None = None, review: ReviewPort | None = None) -> list[Result]:
     """Clean a collection in memory (a newspaper run, a book cut into pages, the records of a
     JSONL file): one :class:`Result` per text, in order, each with its own text and ledger.
     The scan profile is measured for the collection too: where a text alone is too short to
-    show a habit, the collection's holds.  No file is touched."""
+    show a habit, the collection's holds.  No file is touched.
+
+    ``review`` is the review port, as for ``Pipeline(review=...)``: its decisions and lessons
+    are used, and each text's uncertain edits are submitted to it under the text's name."""
     texts = list(texts)
     names = [str(i) for i in range(len(texts))] if names is None else list(names)
     if len(names) != len(texts):
         raise ValueError(f"{len(names)} names for {len(texts)} texts")
-    pipe = _default_pipeline(config, tuple(skip))
+    if review is None:
+        pipe = _default_pipeline(config, tuple(skip))
+    else:
+        lessons = Lessons.of(review)
+        # the lessons change the lexicon: a pipeline of its own then, else the shared one
+        own = lessons.words or lessons.rejected or lessons.pairs
+        pipe = Pipeline(config, skip=skip, review=review, lessons=lessons,
+                        lexicon=None if own else _shared_lexicon())
     # the collection's habits, measured once: they hold for a text too short to show its own
     together = len(texts) > 1 and all(isinstance(t, str) for t in texts)
     shared = pipe.measure_collection(texts) if together else None

@@ -58,3 +58,44 @@ def test_resume_skips_sources_of_every_format_whose_outputs_are_current(workdir)
     assert (workdir / "out" / "page-hocr.hocr").read_text(encoding="utf-8") != "damaged"
     again = _skipped(_clean_all("--resume", "--out-field", "clean"))
     assert again["records.jsonl"] is False and again["page-alto4.xml"] is True
+
+
+def test_jsonl_records_put_their_uncertain_edits_in_the_review_queue_by_record(workdir):
+    from ocr_clean.formats.jsonl import read_ledger
+    from ocr_clean.review import ReviewStore
+
+    # confusion made unsure of every fix: its fixes are queued (the raw words kept)
+    Path("c.toml").write_text("[stages.confusion]\napply_threshold = 1.01\n", encoding="utf-8")
+    recs = [{"id": "a", "text": "The rector spoke of the needs of the parish and of the school."},
+            {"id": "b", "text": "The vicar spoke of the lnost urgent needs of the parish and the poor."}]
+    Path("r.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    res = _run("clean", "r.jsonl", "--out", "out", "--db", "q.sqlite", "--config", "c.toml")
+    assert res.exit_code == 0, res.output
+    with open(workdir / "out" / "r.ledger.jsonl", encoding="utf-8") as fh:
+        _, ledgers = read_ledger(fh)
+    queued = {e.id for e in ledgers[1] if e.status == "queued" and e.before == "lnost"}
+    assert queued
+    store = ReviewStore(workdir / "q.sqlite")
+    assert queued <= store.ids_of("r#1")
+    assert not store.ids_of("r") and not store.ids_of("r#0")
+    # --no-review queues nothing and opens no database
+    res = _run("clean", "r.jsonl", "--out", "out2", "--db", "q2.sqlite", "--config", "c.toml", "--no-review")
+    assert res.exit_code == 0 and not (workdir / "q2.sqlite").exists()
+
+
+def test_clean_texts_takes_a_review_port():
+    from ocr_clean.batch import DecisionMap
+    from ocr_clean.config import Config
+    from ocr_clean.pipeline import clean_texts
+
+    cfg = Config.from_dict({"stages": {"confusion": {"apply_threshold": 1.01}}})
+    texts = ["The rector spoke of the needs of the parish and of the school.",
+             "The vicar spoke of the lnost urgent needs of the parish and the poor."]
+    port = DecisionMap()
+    done = clean_texts(texts, config=cfg, names=["a", "b"], review=port)
+    assert "lnost" in done[1].text and not port.by_doc.get("a")
+    assert [e.id for e in port.by_doc["b"]] == [e.id for e in done[1].for_review]
+    fix = next(e for e in port.by_doc["b"] if e.before == "lnost")
+    # a person's decision reaches the next clean through the same port
+    again = clean_texts(texts, config=cfg, names=["a", "b"], review=DecisionMap({fix.id: ("accepted", "most")}))
+    assert "the most urgent needs" in again[1].text

@@ -140,8 +140,9 @@ def _clean_jsonl(data: bytes, name: str, pipeline, opts: Options, header: dict,
     from ..ledger import Ledger
 
     for todo in groups.values():
+        # the records' uncertain edits go to the pipeline's review (if any), one doc a record
         done = clean_texts([texts[i] for i in todo], config=pipeline.config,
-                           names=[f"{stem}#{i}" for i in todo])
+                           names=[f"{stem}#{i}" for i in todo], review=pipeline.review)
         for i, res in zip(todo, done):
             outs[i] = res.text
             ledgers[i] = res.ledger
