@@ -159,3 +159,10 @@ def test_a_misreading_repeated_across_a_collection_is_still_a_misreading():
     texts = [f"On day {k} tbe boat and the crew went to tbe town." for k in range(12)]
     out = clean_texts(texts)
     assert all("tbe" not in r.text for r in out)
+
+
+def test_the_scan_table_decides_the_long_s_habit():
+    text = "Thefe men gave the firft fruits of the feafon."
+    assert clean_text(text).text.strip() == "These men gave the first fruits of the season."
+    off = Pipeline(Config.from_dict({"scan": {"long_s": False}})).run(text)
+    assert "feafon" in off.text          # without the habit, f for s is an ordinary (dear) confusion

@@ -279,8 +279,13 @@ class _Run:
 
     # -- habits of the text --------------------------------------------------------------
     def _long_s(self) -> bool:
-        """Does the text show long s read as f?  Words no list knows that become English
-        words when an f is read as s (``thefe``, ``firft``, ``ftate``)."""
+        """Does the text show long s read as f?  The scan profile's habit when it was measured
+        or set (``[scan] long_s``); where the text was too short for the profile to tell, the
+        words no list knows that become English words when an f is read as s (``thefe``,
+        ``firft``, ``ftate``), ``long_s_min`` of them."""
+        habit = getattr(getattr(self.doc, "profile", None), "long_s", None)
+        if habit is not None and habit.source != "neutral":
+            return bool(habit.value)
         n = 0
         for tok in self.types:
             low = _lower(tok)
