@@ -450,23 +450,7 @@ class Punctuation(Stage):
         """Evidence for quote ``k`` having ``role``: (backward, forward), each 2 = a
         quote with a clear role agrees, 1 = the paragraph edge agrees, 0 = the edge
         disagrees, -1 = a clear quote disagrees."""
-        res = []
-        for step in (-1, 1):
-            exp = _flip(role)
-            i = k + step
-            val = None
-            while 0 <= i < len(seq):
-                q = seq[i]
-                if q.role is not None:
-                    val = 2 if q.role == exp else -1
-                    break
-                exp = _flip(exp)
-                i += step
-            if val is None:    # reached the edge: before the first quote / after the last we are outside
-                edge = "C" if step == -1 else "O"
-                val = 1 if exp == edge else 0
-            res.append(val)
-        return res[0], res[1]
+        return _support_from(seq, k - 1, k + 1, role)
 
     def _quotes(self, p: str, off: int, ctx, prefixes, suffixes, tokens, add) -> None:
         """Spaced and misread double quotes; ``prefixes`` / ``suffixes`` / ``tokens`` are the
@@ -877,8 +861,15 @@ def _spaces_after(p: str, i: int) -> int:
 def _support_beside(seq: list[_Q], k: int, role: str) -> tuple[int, int]:
     """:meth:`Punctuation._support` of a quote with ``role`` put into ``seq`` at index ``k``
     (``seq`` without it: the quotes before it are ``seq[:k]``, those after ``seq[k:]``)."""
+    return _support_from(seq, k - 1, k, role)
+
+
+def _support_from(seq: list[_Q], back: int, fwd: int, role: str) -> tuple[int, int]:
+    """The evidence of the quotes around a quote with ``role``: walking back from ``seq[back]``
+    and forward from ``seq[fwd]``, the first quote with a clear role agrees (2) or disagrees
+    (-1) with the alternation; reaching the paragraph's edge agrees (1) or not (0)."""
     res = []
-    for step, first in ((-1, k - 1), (1, k)):
+    for step, first in ((-1, back), (1, fwd)):
         exp = _flip(role)
         i = first
         val = None
