@@ -282,6 +282,18 @@ def _format_of(source: Path, opts: FormatOptions | None) -> str:
         return detect(fh.read(65536), str(source))
 
 
+def record_decisions(store: ReviewStore, stem: str) -> dict[str, tuple[str, str]]:
+    """The decisions of a JSONL file's records (the docs ``<stem>#<n>``; an edit's id names
+    its doc, so the ids of two records never meet)."""
+    prefix = stem + "#"
+    docs = [r[0] for r in store.conn.execute(
+        "SELECT DISTINCT doc FROM items WHERE substr(doc, 1, ?) = ?", (len(prefix), prefix))]
+    out: dict[str, tuple[str, str]] = {}
+    for doc in docs:
+        out.update(store.decisions_for(doc))
+    return out
+
+
 def formatted_inputs(source: Path) -> list[Path]:
     """The files a source of another format is read from: the file, or a book folder's pages."""
     from .formats import page_files
@@ -667,6 +679,8 @@ def clean_paths(paths: list[Path], out_dir: Path, *, config: Config | None = Non
             continue
         first_of[src.stem] = src
         decisions = review.decisions_for(src.stem) if review is not None else None
+        if isinstance(review, ReviewStore) and _format_of(src, formats) == "jsonl":
+            decisions = record_decisions(review, src.stem)   # its records are docs <stem>#<n>
         dkey = DecisionMap(decisions).fingerprint() if decisions else ""
         if resume and (formatted_current(src, out_dir, key, dkey, formats, review=review,
                                          review_below=review_below)

@@ -7,7 +7,7 @@ from pathlib import Path
 from .document import Document
 from .io import read_text
 from .ledger import Edit, read_ledger, source_path
-from .review.apply import ApplyError, locate_raw
+from .review.apply import ApplyError, locate_raw, read_header, refuse_other_formats
 
 
 class ExplainError(ValueError):
@@ -84,6 +84,10 @@ def explain_line(cleaned: Path, ledger_path: Path, line: int, *, include_layout:
     """Explain a line of a cleaned file, from its ledger file and the raw file it names."""
     if not Path(ledger_path).is_file():
         raise ExplainError(f"{ledger_path}: no ledger beside the cleaned text; run 'ocr-clean clean' first")
+    try:
+        refuse_other_formats(read_header(ledger_path), ledger_path, "explain")
+    except ApplyError as exc:
+        raise ExplainError(str(exc)) from None
     ledger = read_ledger(ledger_path)
     source = source_path(ledger.header, ledger_path)
     if source is None:

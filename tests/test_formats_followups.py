@@ -99,3 +99,31 @@ def test_clean_texts_takes_a_review_port():
     # a person's decision reaches the next clean through the same port
     again = clean_texts(texts, config=cfg, names=["a", "b"], review=DecisionMap({fix.id: ("accepted", "most")}))
     assert "the most urgent needs" in again[1].text
+
+
+def test_apply_and_explain_on_other_formats_say_what_to_do_and_a_clean_applies_the_decisions(workdir):
+    from ocr_clean.review import ReviewStore
+
+    Path("c.toml").write_text("[stages.confusion]\napply_threshold = 1.01\n", encoding="utf-8")
+    Path("r.jsonl").write_text(json.dumps({"text": "The vicar spoke of the lnost urgent needs of the parish."})
+                               + "\n", encoding="utf-8")
+    shutil.copy(DATA / "page-alto4.xml", "page-alto4.xml")
+    res = _run("clean", "r.jsonl", "page-alto4.xml", "--out", "out", "--db", "q.sqlite", "--config", "c.toml")
+    assert res.exit_code == 0, res.output
+    res = _run("apply", "out", "--db", "q.sqlite")
+    assert res.exit_code == 1
+    assert "r.ledger.jsonl: a JSONL output; 'apply' reads plain-text outputs only: clean" in res.stderr
+    assert "page-alto4.ledger.jsonl: an ALTO output; 'apply'" in res.stderr
+    assert "changed since it was cleaned" not in res.stderr
+    for out in ("out/r.jsonl", "out/page-alto4.xml"):
+        res = _run("explain", out, "1")
+        assert res.exit_code == 2 and "'explain' reads plain-text outputs only" in res.stderr
+        assert len(res.stderr.strip().splitlines()) == 1
+    # what the error says to do: a person's decision goes into the record on the next clean
+    store = ReviewStore(workdir / "q.sqlite")
+    (item,) = [i for i in store.ids_of("r#0")]
+    store.decide(item, "accepted")
+    store.close()
+    res = _run("clean", "r.jsonl", "--out", "out", "--db", "q.sqlite", "--config", "c.toml")
+    assert res.exit_code == 0, res.output
+    assert "the most urgent needs" in json.loads(Path("out/r.jsonl").read_text(encoding="utf-8"))["text"]

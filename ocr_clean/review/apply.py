@@ -172,6 +172,22 @@ def locate_raw(header: dict, ledger_path: Path, raw_path: Path | None = None) ->
                      f"beside the ledger); give it with --raw PATH")
 
 
+def refuse_other_formats(header: dict, ledger_path: Path, command: str) -> None:
+    """A one-line error for the ledger of an ALTO, hOCR, PAGE XML or JSONL output (or of a
+    book of pages): ``apply`` and ``explain`` read plain-text outputs only."""
+    fmt = header.get("format")
+    if fmt in (None, "txt") and not header.get("pages"):
+        return
+    what = "a book of page files" if header.get("pages") else \
+        {"alto": "an ALTO", "hocr": "an hOCR", "page": "a PAGE XML", "jsonl": "a JSONL"}.get(fmt, f"a {fmt}") + " output"
+    source = header.get("source_abs") or header.get("source") or "its source"
+    if command == "apply":
+        todo = f"clean {source} again with the same --db to put the review decisions in it"
+    else:
+        todo = f"clean {source} as text (--format txt) to explain its lines"
+    raise ApplyError(f"{Path(ledger_path).name}: {what}; '{command}' reads plain-text outputs only: {todo}")
+
+
 def load_raw(ledger: Ledger, ledger_path: Path, raw_path: Path | None = None) -> str:
     """The raw text a ledger was made from, checked against the header's sha256."""
     return locate_raw(ledger.header, ledger_path, raw_path)[1]
@@ -184,6 +200,7 @@ def apply_file(ledger_path: Path, decisions_of, *, store=None, dry_run: bool = F
     stem = ledger_path.name[: -len(".ledger.jsonl")]
     rep = ApplyReport(stem, ledger_path.with_name(f"{stem}.txt"), ledger_path)
     try:
+        refuse_other_formats(read_header(ledger_path), ledger_path, "apply")
         try:
             ledger = read_ledger(ledger_path)
         except (OSError, ValueError, TypeError) as exc:
