@@ -27,7 +27,7 @@ from .config import Config
 from . import executors
 from .formats.detect import collect_sources, detect
 from .formats.run import Options as FormatOptions
-from .io import InputError, atomic_write, read_bytes, read_text
+from .io import EmptyInput, InputError, remove_stale_temps, atomic_write, read_bytes, read_text
 from .ledger import APPLIED, QUEUED, REJECTED, Edit, Ledger, read_ledger
 from .pipeline import Pipeline, Result
 from .review.store import ReviewStore, is_word_form
@@ -51,6 +51,7 @@ class FileReport:
     skipped: bool = False
     profile: dict | None = None     # the scan profile measured (ocr_clean.profile), as a dict
     error: str | None = None
+    warning: str | None = None      # written, but something to know (an empty page)
 
     def to_dict(self) -> dict:
         d = dict(self.__dict__)
@@ -198,7 +199,7 @@ def _one_line(exc: BaseException) -> str:
 
 def clean_file(source: Path, out_dir: Path, pipeline: Pipeline, *, key: str = "",
                decisions: str = "", before_write: Callable[[Result], None] | None = None,
-               formats: FormatOptions | None = None) -> FileReport:
+               formats: FormatOptions | None = None, empty_ok: bool = False) -> FileReport:
     """Clean one file and write its outputs.  Errors become ``report.error`` (one line).
 
     ``pipeline.review`` (if any) is asked for decisions and given the uncertain edits.
@@ -208,6 +209,8 @@ def clean_file(source: Path, out_dir: Path, pipeline: Pipeline, *, key: str = ""
     so an output on disk always has its review items in the database.
     ``formats``: how to read other formats than plain text (ALTO, hOCR, PAGE XML, JSONL,
     books as folders of pages; see :mod:`ocr_clean.formats`); by default detected.
+    ``empty_ok``: an empty file (a blank page among many) is written as an empty output
+    with ``report.warning``, not refused.
     """
     t0 = time.perf_counter()
     source = Path(source)
@@ -221,6 +224,12 @@ def clean_file(source: Path, out_dir: Path, pipeline: Pipeline, *, key: str = ""
         return report
     try:
         raw = read_text(source)
+    except EmptyInput as exc:
+        if not empty_ok:
+            report.error = str(exc)
+            return report
+        raw = ""
+        report.warning = f"{source}: empty (a blank page?): wrote an empty output"
     except InputError as exc:
         report.error = str(exc)
         return report
@@ -278,8 +287,11 @@ def _format_of(source: Path, opts: FormatOptions | None) -> str:
         return opts.fmt
     if not source.is_file():
         return "txt"          # read_text says what is wrong with it
-    with open(source, "rb") as fh:
-        return detect(fh.read(65536), str(source))
+    try:
+        with open(source, "rb") as fh:
+            return detect(fh.read(65536), str(source))
+    except OSError:
+        return "txt"          # read_text says what is wrong with it, in one line
 
 
 def record_decisions(store: ReviewStore, stem: str) -> dict[str, tuple[str, str]]:
@@ -519,6 +531,7 @@ class Task:
     decisions_key: str = ""
     db: str | None = None
     formats: FormatOptions | None = None
+    empty_ok: bool = False          # an empty file is a blank page among many: warn, write it empty
 
 
 _WORKER: dict[str, Pipeline] = {}   # init token -> pipeline, per process
@@ -574,7 +587,8 @@ def clean_task(task: Task, init: WorkerInit, store=None) -> tuple[FileReport, di
     pipeline.review = sink
     try:
         report = clean_file(task.source, task.out_dir, pipeline, key=task.key,
-                            decisions=task.decisions_key, before_write=commit, formats=task.formats)
+                            decisions=task.decisions_key, before_write=commit, formats=task.formats,
+                            empty_ok=task.empty_ok)
     finally:
         pipeline.review = None
         # The book vocabularies the lexicon keeps are this book's: no later book can use
@@ -647,6 +661,7 @@ def clean_paths(paths: list[Path], out_dir: Path, *, config: Config | None = Non
     out_dir = Path(out_dir)
     sources = collect_sources(paths, formats.fmt if formats else None, bool(formats and formats.book))
     refuse_overwriting_inputs(paths, sources, out_dir)
+    remove_stale_temps(out_dir)     # left by a batch killed between a write and its rename
     skip = tuple(skip)
     init = WorkerInit(config, skip, Lessons.of(review))
     # Fail early (unknown stage names) in this process, before any worker starts.
@@ -695,7 +710,7 @@ def clean_paths(paths: list[Path], out_dir: Path, *, config: Config | None = Non
             if progress is not None:
                 progress(rep)
         else:
-            tasks.append((i, Task(src, out_dir, key, decisions, dkey, db, formats)))
+            tasks.append((i, Task(src, out_dir, key, decisions, dkey, db, formats, len(sources) > 1)))
 
     def done(i: int, rep: FileReport, queued: list[Edit]) -> None:
         if review is not None and queued:     # a store the workers could not open themselves

@@ -88,7 +88,20 @@ def explain_line(cleaned: Path, ledger_path: Path, line: int, *, include_layout:
         refuse_other_formats(read_header(ledger_path), ledger_path, "explain")
     except ApplyError as exc:
         raise ExplainError(str(exc)) from None
-    ledger = read_ledger(ledger_path)
+    except (ValueError, TypeError, KeyError, AttributeError):   # not even a header that parses
+        raise ExplainError(f"{ledger_path}: the ledger is damaged or cut short; "
+                           "clean the book again to rebuild it") from None
+    try:
+        ledger = read_ledger(ledger_path)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:   # a line cut short, or not a ledger
+        raise ExplainError(f"{ledger_path}: the ledger is damaged or cut short; "
+                           "clean the book again to rebuild it") from None
+    except OSError as exc:
+        raise ExplainError(f"{ledger_path}: cannot read the ledger ({exc.strerror or exc})") from None
+    announced = ledger.header.get("edits") if isinstance(ledger.header, dict) else None
+    if isinstance(announced, int) and announced != len(ledger):
+        raise ExplainError(f"{ledger_path}: the ledger is cut short ({len(ledger)} of its {announced} edits); "
+                           "clean the book again to rebuild it")
     source = source_path(ledger.header, ledger_path)
     if source is None:
         raise ExplainError(f"{ledger_path}: the ledger has no header naming its raw file")

@@ -93,11 +93,13 @@ def test_bad_files_get_one_line_errors_and_the_batch_goes_on(tmp_path):
     reports = clean_paths([src], tmp_path / "out", config=config(), jobs=2)
     by_name = {r.source.name: r for r in reports}
     assert len(reports) == 7
-    for name, words in (("binary.txt", "binary"), ("latin1.txt", "UTF-8"), ("empty.txt", "empty"),
-                        ("huge.txt", "limit")):
+    for name, words in (("binary.txt", "binary"), ("latin1.txt", "UTF-8"), ("huge.txt", "limit")):
         err = by_name[name].error
         assert err and words in err and "\n" not in err, (name, err)
         assert not (tmp_path / "out" / name).exists()
+    # an empty file among many is a blank page: a warning and an empty output, no error
+    assert by_name["empty.txt"].error is None and "empty" in by_name["empty.txt"].warning
+    assert (tmp_path / "out" / "empty.txt").read_text() == ""
     for name in ("book00.txt", "book01.txt", "crlf.txt"):
         assert by_name[name].error is None
     # CRLF line ends are read as LF: the same cleaned text as the LF original

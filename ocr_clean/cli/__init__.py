@@ -77,11 +77,11 @@ def _open_store(db: Path | None, use_review: bool):
 
 @app.command()
 def clean(
-    paths: List[Path] = typer.Argument(None, metavar="PATHS", help="Scan files (.txt, ALTO, hOCR, PAGE XML, JSONL) or folders of them; - reads stdin. Default: raw/"),
-    out: Path = typer.Option(Path("cleaned"), "--out", "-o", help="Folder for <stem>.txt and <stem>.ledger.jsonl."),
+    paths: List[Path] = typer.Argument(None, metavar="PATHS", help="Scan files (.txt, ALTO, hOCR, PAGE XML, JSONL) or folders of them; - reads stdin. Default: raw/", readable=False),
+    out: Path = typer.Option(Path("cleaned"), "--out", "-o", help="Folder for <stem>.txt and <stem>.ledger.jsonl.", readable=False),
     skip: List[str] = typer.Option([], "--skip", help="Switch a stage off (repeatable), e.g. --skip footnotes."),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="A TOML config: order, skip, \\[stages.NAME] settings."),
-    db: Optional[Path] = typer.Option(None, "--db", help=f"Review database. Default: {DEFAULT_DB}"),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="A TOML config: order, skip, \\[stages.NAME] settings.", readable=False),
+    db: Optional[Path] = typer.Option(None, "--db", help=f"Review database. Default: {DEFAULT_DB}", readable=False),
     review: bool = typer.Option(True, "--review/--no-review", help="Apply decisions from, and queue new items in, the review database."),
     guess: bool = typer.Option(False, "--guess", help="Also apply the top candidate of uncertain edits (marked 'guessed' in the ledger)."),
     jobs: int = typer.Option(1, "--jobs", "-j", help="Books cleaned in parallel (0 = all cores)."),
@@ -94,7 +94,7 @@ def clean(
     out_field: Optional[str] = typer.Option(None, "--out-field", help="JSONL: the field for the cleaned text. Default: the --text-field."),
     book: bool = typer.Option(False, "--book", help="A folder is one book of page files, cleaned as one text, written page by page."),
     group_by: Optional[str] = typer.Option(None, "--group-by", help="JSONL: records with the same value of this field are one collection (evidence shared). Default: the whole file."),
-    ledger: Optional[Path] = typer.Option(None, "--ledger", help="With - (stdin): write the ledger here."),
+    ledger: Optional[Path] = typer.Option(None, "--ledger", help="With - (stdin): write the ledger here.", readable=False),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Also show each file's scan profile: the habits measured, their evidence and confidence."),
 ) -> None:
     """Clean scans: raw/<stem>.txt -> cleaned/<stem>.txt + cleaned/<stem>.ledger.jsonl.
@@ -189,8 +189,11 @@ def clean(
         if verbose:
             for r in reports:
                 _print_profile(r.source.name, r.profile)
+    for r in reports:
+        if r.warning:
+            err.print(f"[yellow]warning:[/] {escape(r.warning)}", highlight=False, soft_wrap=True)
     for r in errors:
-        err.print(f"[bold red]error:[/] {r.error}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]error:[/] {escape(r.error)}", highlight=False, soft_wrap=True)
     if errors:
         raise typer.Exit(1)
 
@@ -266,7 +269,7 @@ def _print_report(reports, seconds: float, store) -> None:
     done = [r for r in reports if not r.error]
     for r in done:
         state = "unchanged, skipped (--resume)" if r.skipped else f"{r.words:,} words, {r.edits:,} edits, {r.queued} queued"
-        console.print(f"[green]wrote[/] {r.output}  ({state})", highlight=False)
+        console.print(f"[green]wrote[/] {escape(str(r.output))}  ({state})", highlight=False)
     per_k = 1000 * to_review / words if words else 0.0
     console.print(f"{len(done)} file(s), {edits:,} edits, {queued} queued (raw kept), "
                   f"{to_review} to review in all ({per_k:.2f} per 1,000 words), {seconds:.2f} s",
@@ -277,8 +280,8 @@ def _print_report(reports, seconds: float, store) -> None:
 
 @app.command("eval")
 def eval_cmd(
-    gold: Path = typer.Argument(..., metavar="GOLD.jsonl", help="Gold passages, one JSON object a line: raw, gold (and id)."),
-    cleaned: Path = typer.Argument(..., metavar="CLEANED.txt", help="The whole cleaned book."),
+    gold: Path = typer.Argument(..., metavar="GOLD.jsonl", help="Gold passages, one JSON object a line: raw, gold (and id).", readable=False),
+    cleaned: Path = typer.Argument(..., metavar="CLEANED.txt", help="The whole cleaned book.", readable=False),
     show: int = typer.Option(0, "--show", help="Print up to N aligned differences a passage."),
     as_json: Optional[Path] = typer.Option(None, "--json", help="Write the full result to this file."),
 ) -> None:
@@ -300,9 +303,10 @@ def eval_cmd(
     if show:
         for p in res.passages:
             if p.clean_err:
-                console.print(f"--- {p.id}: clean errors {p.clean_err} (raw {p.raw_err})", highlight=False)
+                console.print(f"--- {escape(str(p.id))}: clean errors {p.clean_err} (raw {p.raw_err})", highlight=False)
                 for g, h in p.diffs[:show]:
-                    console.print(f"   gold [green]{g!r}[/]  ->  out [red]{h!r}[/]", highlight=False)
+                    console.print(f"   gold [green]{escape(repr(g))}[/]  ->  out [red]{escape(repr(h))}[/]",
+                                  highlight=False)
     table = Table(title=f"{s['passages']} passages, {s['tokens']:,} tokens")
     table.add_column("figure")
     table.add_column("value", justify="right")
@@ -320,9 +324,9 @@ def eval_cmd(
 
 @app.command()
 def explain(
-    cleaned: Path = typer.Argument(..., metavar="CLEANED.txt", help="A cleaned text written by 'ocr-clean clean'."),
+    cleaned: Path = typer.Argument(..., metavar="CLEANED.txt", help="A cleaned text written by 'ocr-clean clean'.", readable=False),
     line: int = typer.Argument(..., metavar="LINE", help="Line number in the cleaned text (one paragraph a line)."),
-    ledger: Optional[Path] = typer.Option(None, "--ledger", help="Default: <stem>.ledger.jsonl beside it."),
+    ledger: Optional[Path] = typer.Option(None, "--ledger", help="Default: <stem>.ledger.jsonl beside it.", readable=False),
     layout: bool = typer.Option(False, "--layout", help="Also list line joins and other layout edits."),
 ) -> None:
     """Which edits made a line of the cleaned text, and from which raw lines.
@@ -339,7 +343,8 @@ def explain(
         ex = explain_line(cleaned, ledger, line, include_layout=layout)
     except (ExplainError, InputError) as exc:
         fail(str(exc))
-    console.print(f"[bold]cleaned line {line}[/] comes from raw lines {ex.raw_first}-{ex.raw_last} of {ex.source}",
+    console.print(f"[bold]cleaned line {line}[/] comes from raw lines {ex.raw_first}-{ex.raw_last} of "
+                  f"{escape(str(ex.source))}",
                   highlight=False)
     console.print(ex.text, highlight=False, markup=False)
     # one line an edit: raw line:col, stage:rule, the change, score, status, note; evidence

@@ -11,6 +11,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..io import InputError, atomic_write, read_text
@@ -56,7 +57,7 @@ def register(app: typer.Typer) -> None:
         try:
             text = read_text(cleaned)
         except InputError as exc:
-            err.print(f"[bold red]error:[/] {exc}")
+            err.print(f"[bold red]error:[/] {escape(str(exc))}")
             raise typer.Exit(2)
         if ledger is None:
             beside = cleaned.with_name(cleaned.stem + ".ledger.jsonl")
@@ -66,7 +67,7 @@ def register(app: typer.Typer) -> None:
             try:
                 edits = list(read_ledger(ledger))
             except (OSError, ValueError) as exc:
-                err.print(f"[bold red]error:[/] cannot read the ledger {ledger}: {exc}")
+                err.print(f"[bold red]error:[/] cannot read the ledger {escape(str(ledger))}: {escape(str(exc))}")
                 raise typer.Exit(2)
         rep = crosscheck(text, edits)
         if markdown is not None:
@@ -77,7 +78,7 @@ def register(app: typer.Typer) -> None:
             print(json.dumps(d, indent=1))
             raise typer.Exit(0 if rep.ok else 1)
         if not rep.section_found:
-            out.print(f"[yellow]no notes section found in {cleaned}[/] "
+            out.print(f"[yellow]no notes section found in {escape(str(cleaned))}[/] "
                       "(a heading like 'Notes' followed by entries '1. ', '2. '...); "
                       f"{rep.markers} markers in the text")
             raise typer.Exit(1)
@@ -104,7 +105,7 @@ def register(app: typer.Typer) -> None:
             table.add_row(name, f"[red]{count}[/]" if bad else str(count), nums)
         out.print(table)
         if markdown is not None:
-            out.print(f"Markdown footnotes written to {markdown}")
+            out.print(f"Markdown footnotes written to {escape(str(markdown))}")
         if rep.ok:
             order = (", in sequence" if not rep.displaced else
                      f", in sequence but for {len(rep.displaced)} a few places late (page-foot notes)")

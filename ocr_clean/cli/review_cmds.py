@@ -253,7 +253,7 @@ def register(app: typer.Typer) -> None:
         except StoreError as exc:
             _fail(str(exc))
         if str(file) != "-":
-            out.print(f"wrote {n} item(s) to {file}")
+            out.print(f"wrote {n} item(s) to {escape(str(file))}")
 
     @queue.command("import")
     def queue_import(
@@ -376,6 +376,7 @@ def register(app: typer.Typer) -> None:
                 err.print(f"[bold red]error:[/] {escape(r.error)}")
                 continue
             verb = "would rewrite" if dry_run and r.changed else ("rewrote" if r.written else "unchanged")
-            out.print(f"{r.name}: {r.decided} decision(s), {r.changed} change(s): {verb} {r.text_path}")
+            out.print(f"{escape(str(r.name))}: {r.decided} decision(s), {r.changed} change(s): {verb} "
+                      f"{escape(str(r.text_path))}")
         if failed:
             raise typer.Exit(1)

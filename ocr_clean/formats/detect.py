@@ -113,7 +113,9 @@ def collect_sources(paths: list[Path], fmt: str | None = None, book: bool = Fals
                     f.suffix.lower() in suffixes for f in page_files(p))):
                 out.append(p)
                 continue
-            files = sorted(x for x in p.iterdir() if x.is_file() and not x.name.startswith("."))
+            # a link among them that leads nowhere (broken, a loop) is kept: reading it says why
+            files = sorted(x for x in p.iterdir() if (x.is_file() or (x.is_symlink() and not x.is_dir()))
+                           and not x.name.startswith("."))
             found = [x for x in files if x.suffix.lower() in suffixes]
             if not found and fmt is None:   # no text file: the OCR files of the other formats
                 found = [x for x in files if x.suffix.lower() in _OTHER_SUFFIXES]
@@ -121,6 +123,8 @@ def collect_sources(paths: list[Path], fmt: str | None = None, book: bool = Fals
                 raise InputError(f"{p}: folder holds no {' or '.join(suffixes)} file")
             out.extend(found)
         elif p.exists():
+            out.append(p)
+        elif p.is_symlink():   # broken, or a loop: reading it says which, as the book's error
             out.append(p)
         else:
             raise InputError(f"{p}: no such file or folder")

@@ -240,17 +240,33 @@ class ReviewStore:
     """The review queue in a SQLite file; also the pipeline's review sink."""
 
     def __init__(self, path: Path | str = DEFAULT_DB, *, who: str | None = None,
-                 protect_alike: bool = True) -> None:
+                 protect_alike: bool = True, read_only: bool = False) -> None:
+        """Open (or make) the queue at ``path``.  ``read_only``: open an existing queue for
+        reading only (nothing is written, not even SQLite's journal files); a queue that
+        cannot be written (a read-only disk or file) is also opened so, for reading."""
         self.path = Path(path)
         self.who = who or default_who()
         # A queued edit making exactly a fix a person rejected elsewhere is kept out
         # without asking again (word forms only).
         self.protect_alike = protect_alike
+        self.read_only = read_only
+        self._sources: dict[str, str] = {}
+        self._cache: dict[str, dict[str, tuple[str, str]]] = {}
+        self._rejected_pairs: set[tuple[str, str]] | None = None
+        if read_only:
+            self._open_read_only()
+            return
         if str(self.path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"{self.path}: cannot make its folder ({exc.strerror or exc})") from None
         try:
             self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
         except sqlite3.Error as exc:
+            if self.path.is_file():     # there, but not to be written: read it
+                self._open_read_only()
+                return
             raise StoreError(f"{self.path}: cannot open the review queue ({exc})") from None
         self.conn.row_factory = sqlite3.Row
         try:
@@ -258,12 +274,43 @@ class ReviewStore:
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self._migrate()
+        except sqlite3.OperationalError as exc:
+            self.conn.close()
+            if self.path.is_file() and _cannot_write(exc):   # a read-only disk or file: read it
+                self._open_read_only()
+                return
+            raise StoreError(f"{self.path}: not a review queue ({exc})") from None
         except sqlite3.DatabaseError as exc:
             self.conn.close()
             raise StoreError(f"{self.path}: not a review queue ({exc})") from None
-        self._sources: dict[str, str] = {}
-        self._cache: dict[str, dict[str, tuple[str, str]]] = {}
-        self._rejected_pairs: set[tuple[str, str]] | None = None
+
+    def _open_read_only(self) -> None:
+        """Open the existing queue for reading only: SQLite's read-only mode, or, when even
+        that would need to write (a WAL queue whose journal files are missing, on a read-only
+        disk), as an immutable file."""
+        self.read_only = True
+        if not self.path.is_file():
+            raise StoreError(f"{self.path}: no review queue there")
+        uri = self.path.resolve().as_uri()
+        last: Exception | None = None
+        for query in ("?mode=ro", "?mode=ro&immutable=1"):
+            try:
+                conn = sqlite3.connect(uri + query, uri=True, timeout=30, isolation_level=None)
+                conn.row_factory = sqlite3.Row
+                version = conn.execute("SELECT version FROM schema_version").fetchone()
+            except sqlite3.DatabaseError as exc:
+                last = exc
+                try:
+                    conn.close()
+                except (NameError, UnboundLocalError, sqlite3.Error):
+                    pass
+                continue
+            if version is None:
+                conn.close()
+                raise StoreError(f"{self.path}: not a review queue (no schema version)")
+            self.conn = conn
+            return
+        raise StoreError(f"{self.path}: not a review queue, or not readable ({last})")
 
     # -- plumbing -------------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -286,7 +333,10 @@ class ReviewStore:
                 self.conn.execute("UPDATE schema_version SET version=?", (SCHEMA_VERSION,))
 
     def transaction(self):
-        return _Tx(self.conn)
+        if self.read_only:
+            raise StoreError(f"{self.path}: the review queue can be read here, not changed "
+                             "(opened read-only: a read-only disk or file?)")
+        return _Tx(self.conn, self.path)
 
     def close(self) -> None:
         self.conn.close()
@@ -686,16 +736,27 @@ class ReviewStore:
         return counts
 
 
-class _Tx:
-    """``with store.transaction():`` BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error); nests."""
+def _cannot_write(exc: sqlite3.Error) -> bool:
+    msg = str(exc).lower()
+    return "readonly" in msg or "read-only" in msg or "unable to open" in msg
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+
+class _Tx:
+    """``with store.transaction():`` BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error); nests.
+    A queue that cannot be written (a read-only disk or file) gives a one-line StoreError."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
         self.conn = conn
+        self.path = path
         self.outer = False
 
     def __enter__(self):
         if not self.conn.in_transaction:
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                self._read_only(exc)
+                raise
             self.outer = True
         return self.conn
 
@@ -703,9 +764,21 @@ class _Tx:
         if not self.outer:
             return
         if exc_type is None:
-            self.conn.execute("COMMIT")
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc2:
+                self.conn.execute("ROLLBACK")
+                self._read_only(exc2)
+                raise
         else:
             self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                self._read_only(exc)
+
+    def _read_only(self, exc: sqlite3.Error) -> None:
+        if _cannot_write(exc):
+            raise StoreError(f"{self.path}: the review queue can be read here, not changed "
+                             "(a read-only disk or file?)") from None
 
 
 class _Lines:
