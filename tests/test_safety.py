@@ -307,8 +307,18 @@ def test_a_read_only_queue_is_listed_and_counted_but_not_changed(workdir):
         with pytest.raises(StoreError, match="read here, not changed"):
             st.decide(some, "accepted")
     db = workdir / "q.sqlite"
+    import sqlite3
+
+    import gc
+
+    gc.collect()                           # the connections the commands above left to the collector
+    con = sqlite3.connect(db)              # no journal files beside it, as on a read-only disk
+    con.execute("PRAGMA journal_mode=DELETE")
+    con.close()
+    # the file and its folder made immutable: nothing can be written there, not even by root
     if subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode != 0:
         pytest.skip("cannot make the file read-only for root here (chattr)")
+    subprocess.run(["chattr", "+i", str(workdir)], capture_output=True)
     try:
         before = db.read_bytes()
         for args in (["queue", "list", "--db", "q.sqlite", "--cleaned", "out"],
@@ -320,4 +330,5 @@ def test_a_read_only_queue_is_listed_and_counted_but_not_changed(workdir):
         res = runner.invoke(app, ["queue", "decide", some, "--accept", "--db", "q.sqlite"])
         assert res.exit_code != 0 and "not changed" in res.output
     finally:
+        subprocess.run(["chattr", "-i", str(workdir)], capture_output=True)
         subprocess.run(["chattr", "-i", str(db)], capture_output=True)
