@@ -97,6 +97,8 @@ def test_the_ledger_replays_to_the_output_and_undoes_to_the_raw_text(raw):
 @example("L. Trotsky \n\n\n\nSeptember 18, 1930 \n")
 @example("The end.\n12\n")                              # once made 'The end.-12'
 @example("0\n0")                                         # numbers only: once all taken for page numbers
+@example("\n4. A victory in Germany would have:decisive international im\nportance. Wl1e have said "
+         "that it is not excluded, even with |the present \nleadership.\n")   # once Wl1e -> Wile, then Wile -> Who
 def test_cleaning_a_cleaned_text_changes_nothing(raw):
     once = run(raw).text
     again = run(once)

@@ -582,6 +582,8 @@ class _Run:
         conf = 1.0 / tot
         if conf < cfg["queue_threshold"]:
             return None
+        if " " not in best.word and self._doubted(best.word, tok, prev, nxt, sentence_start):
+            return None                               # the reading would itself be corrected: no fixed point
         after = _recase(tok, best.word)
         if after == tok:
             return None
@@ -604,6 +606,24 @@ class _Run:
         }
         return Edit(m.start(), m.start() + len(tok), after, "ocr-confusion", round(conf, 4), status,
                     cand_words + ((tok,) if status == QUEUED else ()), note, evidence=evidence)
+
+    def _doubted(self, word: str, tok: str, prev, nxt, sentence_start: bool) -> bool:
+        """Would the stage correct ``word`` itself, standing where ``tok`` stands?  A reading
+        that a second clean would change again is no reading to apply (``Wl1e`` -> ``Wile``,
+        then ``Wile`` -> ``Who``): cleaning a cleaned text must change nothing."""
+        cfg, lm = self.cfg, self.lm
+        cands = self.type_cands(word, self.stage.model)
+        if not cands:
+            return False
+        f = self.freq(word)
+        if f >= cfg["anchor_freq"] and (prev is None or lm.pair_count(prev, word)) \
+                and (nxt is None or lm.pair_count(word, nxt)):
+            return False
+        p_keep, _ = self.word_p(word, _recase(tok, word), sentence_start, cands)
+        keep_score = lm.logp(prev, word, p_keep) + (lm.logp(word, nxt) if nxt else 0.0) + math.log10(cfg["intact"])
+        best_s = max(self.seq_score(prev, c.word, nxt) - c.cost for c in cands[:40])
+        need = cfg["common_margin"] if f >= cfg["anchor_freq"] else cfg["word_margin"] if f >= cfg["rare_freq"] else 0.0
+        return best_s > keep_score + need
 
     def seq_score(self, prev, words: str, nxt) -> float:
         """log10 P of ``words`` (one word, or two a space apart) between its neighbours."""
