@@ -99,6 +99,8 @@ def test_the_ledger_replays_to_the_output_and_undoes_to_the_raw_text(raw):
 @example("0\n0")                                         # numbers only: once all taken for page numbers
 @example("\n4. A victory in Germany would have:decisive international im\nportance. Wl1e have said "
          "that it is not excluded, even with |the present \nleadership.\n")   # once Wl1e -> Wile, then Wile -> Who
+@example("The peasan s were poor and the land was dry.\n")   # once peasan -> peasant, then peasant s -> peasants
+@example("He saw t6e man in the street.\n")                 # once t6e -> tbe, then tbe -> the
 def test_cleaning_a_cleaned_text_changes_nothing(raw):
     once = run(raw).text
     again = run(once)
