@@ -558,7 +558,7 @@ class _Run:
         f = self.freq(low)
         for a, b, other in ((prev, low, prev), (low, nxt, nxt)):
             if other and ((self.freq(other) == 0 and self.freq(a + b) >= cfg["rare_freq"])
-                          or (len(other) == 1 and other not in "ai")):
+                          or (len(other) == 1 and other.isalpha() and other not in "ai")):
                 return None                           # half of a split word (impermissibi lity, peasan s)
         if f >= cfg["anchor_freq"] and (prev is None or lm.pair_count(prev, low)) \
                 and (nxt is None or lm.pair_count(low, nxt)):
