@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__
 from .batch import clean_paths
 from .config import Config, ConfigError
-from .review.apply import ApplyError, ApplyReport, apply_file, ledger_paths, locate_raw, read_header
+from .review.apply import ApplyError, ApplyReport, apply_file, chosen_ledgers, locate_raw, read_header
 
 
 def _reclean(ledger_path: Path, store, header: dict, raw_path: Path | None) -> ApplyReport | None:
@@ -65,16 +65,7 @@ def apply_dir(directory: Path | str, store, *, docs: list[str] | None = None, dr
     A dry run (or a ledger without recorded settings) replays the ledger instead (no
     stage runs); see the module.
     """
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise ApplyError(f"{directory}: no such folder (clean first: ocr-clean clean raw/ --out {directory})")
-    paths = ledger_paths(directory)
-    if not paths:
-        raise ApplyError(f"{directory}: holds no *.ledger.jsonl (clean first: ocr-clean clean raw/ --out {directory})")
-    chosen = [p for p in paths if not docs or p.name[: -len(".ledger.jsonl")] in docs]
-    if raw_path is not None and len(chosen) > 1:
-        raise ApplyError(f"--raw names the raw file of one document; {directory} holds {len(chosen)}: "
-                         "choose one with --doc NAME")
+    chosen = chosen_ledgers(directory, docs, raw_path)
     out = []
     for p in chosen:
         rep = None if dry_run else _reclean(p, store, read_header(p), raw_path)

@@ -235,23 +235,30 @@ def apply_file(ledger_path: Path, decisions_of, *, store=None, dry_run: bool = F
     return rep
 
 
-def apply_dir(directory: Path | str, store, *, docs: list[str] | None = None,
-              dry_run: bool = False, raw_path: Path | None = None) -> list[ApplyReport]:
-    """Rewrite every cleaned output in ``directory`` with the store's decisions."""
+def chosen_ledgers(directory: Path | str, docs: list[str] | None = None,
+                   raw_path: Path | None = None) -> list[Path]:
+    """The ledgers of ``directory`` to apply decisions to (those of ``docs`` when given); a
+    one-line :class:`ApplyError` for a missing folder, one without ledgers, or ``--raw`` with
+    more than one document."""
     directory = Path(directory)
     if not directory.is_dir():
         raise ApplyError(f"{directory}: no such folder (clean first: ocr-clean clean raw/ --out {directory})")
     paths = ledger_paths(directory)
     if not paths:
         raise ApplyError(f"{directory}: holds no *.ledger.jsonl (clean first: ocr-clean clean raw/ --out {directory})")
-    out = []
     chosen = [p for p in paths if not docs or p.name[: -len(".ledger.jsonl")] in docs]
     if raw_path is not None and len(chosen) > 1:
         raise ApplyError(f"--raw names the raw file of one document; {directory} holds {len(chosen)}: "
                          "choose one with --doc NAME")
-    for p in chosen:
-        out.append(apply_file(p, store.decisions_for, store=store, dry_run=dry_run, raw_path=raw_path))
-    return out
+    return chosen
+
+
+def apply_dir(directory: Path | str, store, *, docs: list[str] | None = None,
+              dry_run: bool = False, raw_path: Path | None = None) -> list[ApplyReport]:
+    """Rewrite every cleaned output in ``directory`` with the store's decisions, by replaying
+    its ledger (no stage runs; :func:`ocr_clean.reapply.apply_dir` cleans again instead)."""
+    return [apply_file(p, store.decisions_for, store=store, dry_run=dry_run, raw_path=raw_path)
+            for p in chosen_ledgers(directory, docs, raw_path)]
 
 
 def read_header(ledger_path: Path) -> dict:
