@@ -158,24 +158,3 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def collect_inputs(paths: list[Path]) -> list[Path]:
-    """Files named, and the ``*.txt`` files of folders named, in a stable order."""
-    out: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            # a link among them that leads nowhere (broken, a loop) is kept: reading it says why
-            found = sorted(x for x in p.glob("*.txt") if (x.is_file() or x.is_symlink())
-                           and not x.name.startswith("."))
-            if not found:
-                raise InputError(f"{p}: folder holds no .txt file")
-            out.extend(found)
-        elif p.exists():
-            out.append(p)
-        elif p.is_symlink():
-            raise InputError(missing(p))
-        else:
-            raise InputError(f"{p}: no such file or folder")
-    return out
