@@ -366,10 +366,10 @@ class _Run:
         return got
 
     def recost(self, cands):
-        """The candidates with the costs of the text's own profile."""
+        """The candidates with the text's own family costs (the model's families all have one
+        in ``self.costs``; a generic edit keeps its setting)."""
         costs, generic = self.costs, self.cfg["generic"]
-        out = [Candidate(c.word, sum(costs.get(f, generic if f == "generic" else None) or 0.0 for f in c.families)
-                         if any(f in costs for f in c.families) else c.cost, c.families) for c in cands]
+        out = [Candidate(c.word, sum(costs.get(f, generic) for f in c.families), c.families) for c in cands]
         out.sort(key=lambda c: (c.cost, c.word))
         return out
 
