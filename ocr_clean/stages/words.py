@@ -162,6 +162,9 @@ class Words(Stage):
         "historical_min": 1e-5,
         "merge_cost": 1.5,
         "learn_min": 3,
+        "derived_share": 0.01,
+        "odds_min": 0.1,
+        "odds_max": 30.0,
         "common_pair": 10000000,
         "clean_shift": 0.5,
         "habit_odds": 3.0,
@@ -193,6 +196,9 @@ class Words(Stage):
         "long_s_min": "words that only long s explains, for the text to show it",
         "historical_min": "a period spelling stands for an English word this common",
         "merge_cost": "cost of a space the OCR lost between two words",
+        "odds_min": "the least a noisy text weighs its unknown words and names (times their frequency setting)",
+        "odds_max": "the most a clean text weighs them",
+        "derived_share": "a stem's frequency its forms with a suffix no list knows are taken to have (share)",
         "learn_min": "sure fixes of a family before the text's profile lowers its cost",
         "common_pair": "a run-together form English knows is split only into a pair this common (word-pair table count)",
         "clean_shift": "a text this much cleaner than noise_ref (log10) keeps its capitalized unknown words as names",
@@ -267,8 +273,9 @@ class _Run:
         else:
             self.noise = self._noise(self.types)
         self.shift = min(self.cfg["shift_max"], max(-0.5, math.log10(self.cfg["noise_ref"] / self.noise)))
-        # in a clean text a word no list knows is more likely a real word than a misreading
-        self.clean_odds = min(30.0, max(1.0, self.cfg["noise_ref"] / self.noise))
+        # in a clean text a word no list knows is more likely a real word than a misreading,
+        # in a noisy one less
+        self.clean_odds = min(self.cfg["odds_max"], max(self.cfg["odds_min"], self.cfg["noise_ref"] / self.noise))
         self.N = self.vocab.total if self.vocab is not None else 0
         self.mu = self.cfg["text_prior"]
         self.learned: dict[str, float] = {}        # family -> cost lowered by the text's own fixes (second pass)
@@ -321,16 +328,26 @@ class _Run:
         return None
 
     # -- candidates ----------------------------------------------------------------------
-    def derived(self, low: str) -> bool:
-        """``low`` is an English word with a common suffix (a plural, a participle ...)."""
+    def derived(self, low: str) -> float:
+        """How common ``low`` is as an English word with a common suffix (a plural, a
+        participle: ``irreconcilables``), 0 when it is none: ``derived_share`` of its stem's
+        frequency, for stems at least ``rare_freq`` common (the lists hold much noise below)."""
+        best = 0.0
+        floor = self.cfg["rare_freq"]
+        freq = self.freq
         for suf in SUFFIXES:
             if low.endswith(suf) and len(low) - len(suf) >= 3:
                 stem = low[:-len(suf)]
-                if stem in self.cands or stem + "e" in self.cands or \
-                        (len(stem) > 3 and stem[-1] == stem[-2] and stem[:-1] in self.cands) or \
-                        (stem.endswith("i") and stem[:-1] + "y" in self.cands):
-                    return True
-        return False
+                forms = [stem, stem + "e"]
+                if len(stem) > 3 and stem[-1] == stem[-2]:
+                    forms.append(stem[:-1])
+                if stem.endswith("i"):
+                    forms.append(stem[:-1] + "y")
+                for form in forms:
+                    fr = freq(form)
+                    if fr >= floor and fr > best:
+                        best = fr
+        return best * self.cfg["derived_share"]
 
     def candidates(self, low: str, model: ErrorModel, cheap: bool, generic: bool = True):
         """The candidate words of ``low``: by the model's families alone first; a generic
@@ -379,8 +396,11 @@ class _Run:
         misreadings of its candidates would explain (``tho`` 200 times beside ``the`` 5,000
         times is the OCR's habit, not a word of the text)."""
         f = self.freq(low)
+        d = self.derived(low) if f == 0 else 0.0
         if f > 0:
             base, src = f, "english"
+        elif d > 0:
+            base, src = max(d, self.cfg["unknown_word"] * self.clean_odds), "derived"
         elif tok[:1].isupper() and not sentence_start:
             base, src = self.cfg["name_word"] * self.clean_odds, "name"
         else:
@@ -522,9 +542,7 @@ class _Run:
         cfg = self.cfg
         f = self.freq(low)
         cands = None
-        if f == 0 and self.derived(low):
-            pass                                      # a known word with a suffix (irreconcilables)
-        elif self.historical(low) if f < 1e-5 else False:
+        if self.historical(low) if f < 1e-5 else False:
             if self.long_s and "f" in low:            # a period spelling, but long s is an OCR error
                 cands = self._with_long_s(low, [])
         elif f >= cfg["candidate_min_freq"] and len(low) > cfg["realword_max_len"]:
