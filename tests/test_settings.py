@@ -61,7 +61,10 @@ def test_good_configs_load_with_their_types():
 def test_every_setting_is_declared_with_a_description_and_its_default_passes(name):
     cls = REGISTRY[name]
     rows = cls.settings()
-    assert [s.name for s in rows] == list(cls.defaults)
+    # the stage's own settings, then those of its named rules, then the rules switched off
+    own = [s.name for s in rows][:len(cls.defaults)]
+    assert own == list(cls.defaults)
+    assert [s.name for s in rows][len(cls.defaults):] == [s.name for r in cls.rules() for s in r.settings] + ["disable"]
     for s in rows:
         assert s.description.strip() and "\n" not in s.description
     # the defaults written out as a config are a valid config

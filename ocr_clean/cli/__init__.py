@@ -375,7 +375,8 @@ def safe(text: str) -> str:
 def stages(
     name: Optional[str] = typer.Argument(None, metavar="STAGE", help="a stage: list its settings with what each does"),
 ) -> None:
-    """List the stages in pipeline order, what each does, and each setting (default, what it does).
+    """List the stages in pipeline order, what each does, each setting (default, what it does)
+    and each stage's named rules (with STAGE: what each rule does).
 
     Example:  ocr-clean stages confusion   (only that stage)
     """
@@ -392,6 +393,12 @@ def stages(
         for s in REGISTRY[name].settings():
             table.add_row(s.name, escape(safe(repr(s.default))), escape(safe(s.description)))
         console.print(table)
+        rules = REGISTRY[name].rules()
+        if rules:
+            console.print(f"[bold]rules[/] (the Edit's rule; switch one off with "
+                          f"\\[stages.{name}] disable = [\"NAME\"]):", highlight=False)
+            for r in rules:
+                console.print(f"  {r.name}: {escape(safe(r.help))}", highlight=False)
         return
     for name in DEFAULT_ORDER:
         cls = REGISTRY.get(name)
@@ -401,6 +408,8 @@ def stages(
         for s in cls.settings():
             console.print(f"  {s.name} = {escape(safe(repr(s.default)))}  [dim]{escape(safe(s.description))}[/]",
                           highlight=False)
+        if cls.rules():
+            console.print(f"  rules: {', '.join(r.name for r in cls.rules())}", highlight=False)
         console.print()
     console.print("Change a setting in a TOML file given with --config:  \\[stages.NAME]  setting = value",
                   highlight=False)

@@ -9,6 +9,8 @@ word counts come from :meth:`Stage.book_vocab` (counted once per document, not p
 A stage declares its settings: ``defaults`` (name -> default, which gives the type) and
 ``settings_help`` (name -> one line).  The constructor checks a given table against them:
 an unknown key or a wrong type is a one-line :class:`~ocr_clean.settings.ConfigError`.
+The settings of the stage's named rules (:mod:`ocr_clean.rules`) join them, and so does
+``disable``: the rules of the stage switched off (their edits are not made).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from typing import Any, ClassVar
 from ..document import Document
 from ..ledger import Edit
 from ..lexicon import BookVocab, data_file
+from ..rules import Rule, check_disabled, rule_settings, rules_of
 from ..settings import Setting, check, declare
 
 REGISTRY: dict[str, type["Stage"]] = {}
@@ -43,6 +46,7 @@ class Stage:
 
     def __init__(self, config: dict[str, Any] | None = None, lexicon: Any = None) -> None:
         self.config = self.check_settings(config)
+        self.disabled: frozenset[str] = frozenset(self.config["disable"])
         self.lexicon = lexicon
         for f in self.data_files:   # a missing one stops here, before any text is cleaned
             data_file(f)
@@ -51,12 +55,29 @@ class Stage:
     def check_settings(cls, given: dict[str, Any] | None) -> dict[str, Any]:
         """The defaults with ``given`` merged in; an unknown key or a wrong type is a
         one-line :class:`~ocr_clean.settings.ConfigError` naming the nearest valid key."""
-        return check(cls.settings(), given, f"[stages.{cls.name}]")
+        out = check(cls.settings(), given, f"[stages.{cls.name}]")
+        check_disabled(cls.name, out["disable"])
+        return out
 
     @classmethod
     def settings(cls) -> list[Setting]:
-        """The declared settings (name, default, accepted types, description), in order."""
-        return declare(cls.defaults, cls.settings_help)
+        """The declared settings (name, default, accepted types, description), in order: the
+        stage's own, those its rules declare, and ``disable``."""
+        own = declare(cls.defaults, cls.settings_help)
+        of_rules = rule_settings(cls.name)
+        clash = {s.name for s in own} & {s.name for s in of_rules}
+        if clash:
+            raise TypeError(f"stage {cls.name!r}: setting(s) {', '.join(sorted(clash))} declared by the stage and a rule")
+        return own + of_rules + declare({"disable": ()}, {"disable": "named rules of the stage switched off"})
+
+    @classmethod
+    def rules(cls) -> list[Rule]:
+        """The stage's named rules (:func:`ocr_clean.rules.rule`), in the order registered."""
+        return rules_of(cls.name)
+
+    def enabled(self, rule: str) -> bool:
+        """Is the rule ``rule`` on (not in the config's ``disable`` list)?"""
+        return rule not in self.disabled
 
     def propose(self, text: str, doc: Document) -> list[Edit]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -74,7 +95,10 @@ class Stage:
         return getattr(doc, "collection", None)
 
     def __call__(self, doc: Document) -> Document:
-        doc.apply(self.name, self.propose(doc.text, doc))
+        edits = self.propose(doc.text, doc)
+        if self.disabled:   # a rule switched off makes no edit, whichever code path proposed it
+            edits = [e for e in edits if e.rule not in self.disabled]
+        doc.apply(self.name, edits)
         return doc
 
     def __repr__(self) -> str:

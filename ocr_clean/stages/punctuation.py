@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 from ..ledger import APPLIED, QUEUED, Edit
 from ..lexicon import data_file, read_table
 from ..profile import profile_of
+from ..rules import rule
 from .base import Stage, register
 
 # (opening, closing) double quote of each quote habit of ocr_clean.profile
@@ -782,14 +783,32 @@ class Punctuation(Stage):
         if not ctx["bang_ok"]:
             return
         for m in self.re_bang.finditer(p):
-            if not (m.group(2) or m.group(4)):
-                continue
-            reading, conf = self.pat.bracket_bang[m.group(3)]
-            o, c = m.group(1), m.group(5)
-            if (o == "(") != (c == ")"):
-                continue
-            add(6, m.start(), m.end(), o + reading + c, "bracket-bang", conf,
-                candidates=(o + reading + c, o + m.group(3) + c), note="'!' read as 'I'")
+            o, inner, c = m.group(1), m.group(3), m.group(5)
+            got = bracket_bang(o, inner, c, bool(m.group(2) or m.group(4)), self.pat.bracket_bang)
+            if got is not None:
+                add(6, m.start(), m.end(), got[0], bracket_bang.rule.name, got[1],
+                    candidates=(got[0], o + inner + c), note="'!' read as 'I'")
+
+
+@rule("bracket-bang", stage="punctuation",
+      help="a bracketed '!' misread as 'I' ('[ I ]') becomes '[!]', in a text that writes '[!]' itself")
+def bracket_bang(opening: str, inner: str, closing: str, spaced: bool,
+                 table: dict[str, tuple[str, float]]) -> tuple[str, float] | None:
+    """The reading and confidence of a bracketed misread ``!`` (``inner``, a pattern of the
+    ``bracket_bang`` rows of punctuation.tsv), or None: the brackets must be one kind, and
+    a space inside them shows the mark stood alone (``[I]`` may be a roman one).
+
+    >>> bracket_bang("[", "I", "]", True, {"I": ("!", 0.9)})
+    ('[!]', 0.9)
+    >>> bracket_bang("[", "I", "]", False, {"I": ("!", 0.9)}) is None
+    True
+    >>> bracket_bang("(", "I", "]", True, {"I": ("!", 0.9)}) is None
+    True
+    """
+    if not spaced or (opening == "(") != (closing == ")"):
+        return None
+    reading, conf = table[inner]
+    return opening + reading + closing, conf
 
 
 def _clash(a: int, b: int, s: int, e: int) -> bool:
