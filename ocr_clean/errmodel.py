@@ -60,6 +60,7 @@ class ErrorModel:
     max_cost: float = 5.5
     max_steps: int = 20000          # walk steps per token (a cap: a token past it is not searched)
     _by_start: dict[str, list[Confusion]] = field(default_factory=dict, repr=False)
+    _shifts: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         by: dict[str, list[Confusion]] = {}
@@ -78,15 +79,16 @@ class ErrorModel:
         return ErrorModel(conf, self.generic, self.max_generic, self.max_cost, self.max_steps)
 
     def candidates(self, tok: str, children: "PrefixIndex", words, *, max_cost: float | None = None,
-                   max_generic: int | None = None) -> tuple[list[Candidate], bool]:
+                   max_generic: int | None = None, shift: float = 0.0) -> tuple[list[Candidate], bool]:
         """The words of ``words`` that ``tok`` (lower case) may be a misreading of, cheapest
         first, and whether the walk was cut short by ``max_steps``.  ``children`` maps every
         start of a word of ``words`` (the empty string included) to the letters that may
-        follow it (:class:`PrefixIndex`)."""
+        follow it (:class:`PrefixIndex`).  ``shift`` is added to the cost of every confusion
+        used (a noisy text makes each likelier, a clean one less; never below 0.1)."""
         limit = self.max_cost if max_cost is None else max_cost
         gen_max = self.max_generic if max_generic is None else max_generic
-        generic = self.generic
-        by_start = self._by_start
+        generic = max(0.1, self.generic + shift)
+        by_start = self._shifted(shift)
         n = len(tok)
         best: dict[str, tuple[float, tuple[str, ...]]] = {}
         steps = 0
@@ -123,14 +125,14 @@ class ErrorModel:
             ch = tok[i]
             if ch in follow:
                 stack.append((i + 1, cand + ch, cost, g, fams))
-            for c in by_start.get(ch, ()):
-                if c.cost + cost <= limit and tok.startswith(c.seen, i):
+            for c, c_cost in by_start.get(ch, ()):
+                if c_cost + cost <= limit and tok.startswith(c.seen, i):
                     p = c.printed
                     if not p:
-                        stack.append((i + len(c.seen), cand, cost + c.cost, g, fams + (c.family,)))
+                        stack.append((i + len(c.seen), cand, cost + c_cost, g, fams + (c.family,)))
                     elif p[0] in follow and (len(p) == 1 or cand + p[:-1] in children
                                              and p[-1] in get(cand + p[:-1], "")):
-                        stack.append((i + len(c.seen), cand + p, cost + c.cost, g, fams + (c.family,)))
+                        stack.append((i + len(c.seen), cand + p, cost + c_cost, g, fams + (c.family,)))
             if spend:
                 c2, fam2 = cost + generic, fams + ("generic",)
                 stack.append((i + 1, cand, c2, g + 1, fam2))              # a letter added by the OCR
@@ -142,6 +144,15 @@ class ErrorModel:
         self.last_steps = steps
         return _ranked(best), False
 
+
+    def _shifted(self, shift: float) -> dict[str, list[tuple[Confusion, float]]]:
+        """The confusions by the first letter they are seen at, each with its cost shifted."""
+        key = round(shift, 2)
+        got = self._shifts.get(key)
+        if got is None:
+            got = self._shifts[key] = {ch: [(c, max(0.1, c.cost + shift)) for c in cs]
+                                       for ch, cs in self._by_start.items()}
+        return got
 
     def rewrites(self, tok: str, words, max_cost: float) -> list[Candidate]:
         """The words of ``words`` that one confusion of the model turns ``tok`` into (the cheap

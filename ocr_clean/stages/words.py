@@ -164,6 +164,7 @@ class Words(Stage):
         "learn_min": 3,
         "derived_share": 0.01,
         "odds_min": 0.1,
+        "unseen_pair_margin": 0.5,
         "odds_max": 30.0,
         "common_pair": 10000000,
         "clean_shift": 0.5,
@@ -172,6 +173,7 @@ class Words(Stage):
         "realword_max_len": 4,
         "noise_ref": 0.03,
         "shift_max": 1.5,
+        "shift_min": -0.5,
     }
     settings_help = {
         "apply_threshold": "confidence from which a correction is applied",
@@ -196,6 +198,7 @@ class Words(Stage):
         "long_s_min": "words that only long s explains, for the text to show it",
         "historical_min": "a period spelling stands for an English word this common",
         "merge_cost": "cost of a space the OCR lost between two words",
+        "unseen_pair_margin": "... and this much more where no word pair shows the correction beside a neighbour",
         "odds_min": "the least a noisy text weighs its unknown words and names (times their frequency setting)",
         "odds_max": "the most a clean text weighs them",
         "derived_share": "a stem's frequency its forms with a suffix no list knows are taken to have (share)",
@@ -207,6 +210,7 @@ class Words(Stage):
         "realword_max_len": "a word of English longer than this is taken as printed (real-word errors are sought in short words)",
         "noise_ref": "share of unknown small-letter words at which the confusion costs hold as written",
         "shift_max": "the most a clean text raises each confusion's cost (log10)",
+        "shift_min": "the most a noisy text lowers it",
     }
 
     _shared: dict = {}
@@ -272,7 +276,7 @@ class _Run:
                 self.noise = stage._collection_noise[coll] = self._noise(coll.counts)
         else:
             self.noise = self._noise(self.types)
-        self.shift = min(self.cfg["shift_max"], max(-0.5, math.log10(self.cfg["noise_ref"] / self.noise)))
+        self.shift = min(self.cfg["shift_max"], max(self.cfg["shift_min"], math.log10(self.cfg["noise_ref"] / self.noise)))
         # in a clean text a word no list knows is more likely a real word than a misreading,
         # in a noisy one less
         self.clean_odds = min(self.cfg["odds_max"], max(self.cfg["odds_min"], self.cfg["noise_ref"] / self.noise))
@@ -354,31 +358,32 @@ class _Run:
         edit is tried only when no family reading is cheap (the walk with generic edits costs
         most).  Shared by every text the process cleans (the walk depends on the token only)."""
         cfg = self.cfg
-        # a reading of one confusion costs its family's cost plus the text's shift: in a clean
-        # text the walk need not look as far, and a letter outside the families cannot pay
-        limit = round(min(cfg["max_cost"], cfg["max_cost"] - self.shift), 1)
+        # every confusion costs its own cost plus the text's shift (tenths, so that texts
+        # of about the same noise share the walks): in a clean text the walk need not look as
+        # far, in a noisy one it reaches readings of two and three confusions
+        shift = round(self.shift, 1)
         generic = generic and self.shift < cfg["clean_shift"]
-        key = (low, cheap, generic, limit)
+        key = (low, cheap, generic, shift)
         cache = self.stage._cands_cache
         got = cache.get(key)
         if got is None:
             if cheap:
-                got = model.rewrites(low, self.cands, cfg["cheap_cost"])
+                got = [Candidate(c.word, max(0.1, c.cost + shift), c.families)
+                       for c in model.rewrites(low, self.cands, cfg["cheap_cost"])]
             else:
-                got, _ = model.candidates(low, self.children, self.cands, max_generic=0, max_cost=limit)
+                got, _ = model.candidates(low, self.children, self.cands, max_generic=0,
+                                          max_cost=cfg["max_cost"], shift=shift)
+                g_cost = max(0.1, cfg["generic"] + shift)
                 if generic and cfg["generic_search"] and len(low) >= cfg["generic_min_len"] \
-                        and (not got or got[0].cost > cfg["generic"] - 0.5):
+                        and (not got or got[0].cost > g_cost - 0.5):
                     have = {c.word for c in got}
-                    got = got + [Candidate(w, cfg["generic"], ("generic",))
+                    got = got + [Candidate(w, g_cost, ("generic",))
                                  for w in self.stage._neighbours().neighbours(low) if w not in have]
             if len(cache) > 200000:
                 cache.clear()
             cache[key] = got
         if self.learned:
             got = self.recost(got)
-        if self.shift:
-            got = [Candidate(c.word, max(0.1 * len(c.families), c.cost + self.shift * len(c.families)), c.families)
-                   for c in got]
         return got
 
     def recost(self, cands):
@@ -592,6 +597,8 @@ class _Run:
         # a word of English changed into another only on a clear margin, the wider the
         # more common it is (he/be, far/for: real words that the pairs rarely settle)
         need = cfg["common_margin"] if f >= cfg["anchor_freq"] else cfg["word_margin"] if f >= cfg["rare_freq"] else 0.0
+        if f >= cfg["rare_freq"] and not self._pair_seen(prev, best.word, nxt):
+            need += cfg["unseen_pair_margin"]         # no pair shows the other word: frequency alone must carry it
         if best_s <= keep_score + need:
             return None
         mx = best_s
@@ -623,6 +630,14 @@ class _Run:
         }
         return Edit(m.start(), m.start() + len(tok), after, "ocr-confusion", round(conf, 4), status,
                     cand_words + ((tok,) if status == QUEUED else ()), note, evidence=evidence)
+
+    def _pair_seen(self, prev, words: str, nxt) -> bool:
+        """Does the pair table hold ``words`` beside one of its neighbours (``hut`` may be
+        ``but`` by its frequency, but only a pair such as ``but the`` says it is)?"""
+        lm = self.lm
+        parts = words.split(" ")
+        return bool((prev and lm.pair_count(prev, parts[0])) or (nxt and lm.pair_count(parts[-1], nxt))
+                    or (len(parts) == 2 and lm.pair_count(parts[0], parts[1])))
 
     def _doubted(self, word: str, tok: str, prev, nxt, sentence_start: bool) -> bool:
         """Would the stage correct ``word`` itself, standing where ``tok`` stands?  A reading
