@@ -160,6 +160,7 @@ class Words(Stage):
         "long_s_cost": 0.6,
         "long_s_min": 2,
         "historical_min": 1e-5,
+        "historical_max": 1e-5,
         "merge_cost": 1.5,
         "learn_min": 3,
         "derived_share": 0.01,
@@ -197,6 +198,7 @@ class Words(Stage):
         "long_s_cost": "cost of f for s in a text that shows long s",
         "long_s_min": "words that only long s explains, for the text to show it",
         "historical_min": "a period spelling stands for an English word this common",
+        "historical_max": "a word of English rarer than this may be a period spelling (never changed into today's)",
         "merge_cost": "cost of a space the OCR lost between two words",
         "unseen_pair_margin": "... and this much more where no word pair shows the correction beside a neighbour",
         "odds_min": "the least a noisy text weighs its unknown words and names (times their frequency setting)",
@@ -322,14 +324,16 @@ class _Run:
                     bad += k
         return max(0.001, (bad + 1) / (n + 30))
 
-    def historical(self, low: str) -> str | None:
-        """The English word a period spelling of ``low`` stands for, if any."""
+    def modern_forms(self, low: str) -> list[tuple[str, str]]:
+        """(today's word, rule) for each period spelling rule that turns ``low`` into a word
+        of English at least ``historical_min`` common."""
+        out = []
         for pat, rep, name in self.stage.historical:
             if pat.search(low):
                 modern = pat.sub(rep, low, count=1)
                 if modern != low and len(modern) >= 3 and self.freq(modern) >= self.cfg["historical_min"]:
-                    return name
-        return None
+                    out.append((modern, name))
+        return out
 
     # -- candidates ----------------------------------------------------------------------
     def derived(self, low: str) -> float:
@@ -547,7 +551,8 @@ class _Run:
         cfg = self.cfg
         f = self.freq(low)
         cands = None
-        if self.historical(low) if f < 1e-5 else False:
+        modern = self.modern_forms(low) if f < cfg["historical_max"] else ()
+        if modern and f == 0:
             if self.long_s and "f" in low:            # a period spelling, but long s is an OCR error
                 cands = self._with_long_s(low, [])
         elif f >= cfg["candidate_min_freq"] and len(low) > cfg["realword_max_len"]:
@@ -558,6 +563,9 @@ class _Run:
                 cands = self._with_long_s(low, cands)
             if f < cfg["rare_freq"] and len(low) >= 4 and low.isalpha() and self.shift < cfg["clean_shift"]:
                 cands = cands + self.splits(low, common_only=f > 0)
+            if modern and cands:                      # a rare word of English is never modernised
+                kept = {m for m, _ in modern}         # (shew, connexion), but may be a misreading (tile)
+                cands = [c for c in cands if c.word not in kept]
             if f > 0 and cands:
                 floor = math.log10(f) - cfg["triage_odds"]
                 if all(math.log10(max(self.freq(c.word.split(" ")[0]), 1e-12)) - c.cost < floor for c in cands):
