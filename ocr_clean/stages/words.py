@@ -165,6 +165,7 @@ class Words(Stage):
         "learn_min": 3,
         "derived_share": 0.01,
         "odds_min": 0.1,
+        "shortlist": 8,
         "unseen_pair_margin": 0.5,
         "odds_max": 30.0,
         "common_pair": 10000000,
@@ -201,6 +202,7 @@ class Words(Stage):
         "historical_max": "a word of English rarer than this may be a period spelling (never changed into today's)",
         "merge_cost": "cost of a space the OCR lost between two words",
         "unseen_pair_margin": "... and this much more where no word pair shows the correction beside a neighbour",
+        "shortlist": "candidates weighed in context (the likeliest without it)",
         "odds_min": "the least a noisy text weighs its unknown words and names (times their frequency setting)",
         "odds_max": "the most a clean text weighs them",
         "derived_share": "a stem's frequency its forms with a suffix no list knows are taken to have (share)",
@@ -255,7 +257,7 @@ class Words(Stage):
         learned = run.learn(first)
         if learned:
             run.learned = learned
-            decisions = run.decide_all(self.model)
+            decisions = run.decide_all(self.model, first)
         else:
             decisions = first
         return [e for e in decisions if e is not None]
@@ -445,18 +447,24 @@ class _Run:
                 if n >= self.cfg["learn_min"] and fam in families}
 
     # -- decisions -------------------------------------------------------------------------
-    def decide_all(self, model: ErrorModel) -> list:
-        """One pass over the text: the corrections it proposes (``None`` for a token looked at
+    def decide_all(self, model: ErrorModel, first: list | None = None) -> list:
+        """One pass over the text: the decision at each site (``None`` for a token looked at
         and kept).  Triage first: the verdict on a word form is reached once a pass, and only
         the occurrences of the forms that may change are looked at in their context (found on
-        the first pass, kept for the second)."""
+        the first pass, kept for the second).  On the second pass (``first`` given) a site
+        none of whose candidates uses a family the text has re-weighted keeps its decision."""
         self._types = {}
         if self._sites is None:
             self._sites = self._find_sites(model)
+        learned = self.learned
         out: list = []
-        for m, core, low, prev, nxt in self._sites:
+        for k, (m, core, low, prev, nxt) in enumerate(self._sites):
             cands = self.type_cands(low, model)
-            if cands is not None:
+            if cands is None:
+                out.append(None)
+            elif first is not None and not any(f in learned for c in cands for f in c.families):
+                out.append(first[k])
+            else:
                 out.append(self.decide(m, core, low, prev, nxt, cands))
         return out
 
@@ -597,9 +605,7 @@ class _Run:
         if HAS_DIGIT.search(low):
             p_keep *= 1e-3                            # digits among letters: no printed word looks so
         keep_score = lm.logp(prev, low, p_keep) + (lm.logp(low, nxt) if nxt else 0.0) + math.log10(cfg["intact"])
-        scored = []
-        for c in cands[:40]:
-            scored.append((self.seq_score(prev, c.word, nxt) - c.cost, c))
+        scored = [(self.seq_score(prev, c.word, nxt) - c.cost, c) for c in self.shortlist(cands)]
         scored.sort(key=lambda x: -x[0])
         best_s, best = scored[0]
         # a word of English changed into another only on a clear margin, the wider the
@@ -639,6 +645,17 @@ class _Run:
         return Edit(m.start(), m.start() + len(tok), after, "ocr-confusion", round(conf, 4), status,
                     cand_words + ((tok,) if status == QUEUED else ()), note, evidence=evidence)
 
+    def shortlist(self, cands) -> list:
+        """The ``shortlist`` candidates likeliest without context (English frequency less
+        cost): the ones worth weighing in context (a pair can lift a word by a few decades,
+        not from the bottom of a long list of rare words)."""
+        n = self.cfg["shortlist"]
+        if len(cands) <= n:
+            return cands
+        freq = self.freq
+        pre = sorted(cands, key=lambda c: c.cost - math.log10(max(freq(c.word.split(" ")[0]), 1e-12)))
+        return pre[:n]
+
     def _pair_seen(self, prev, words: str, nxt) -> bool:
         """Does the pair table hold ``words`` beside one of its neighbours (``hut`` may be
         ``but`` by its frequency, but only a pair such as ``but the`` says it is)?"""
@@ -661,7 +678,7 @@ class _Run:
             return False
         p_keep, _ = self.word_p(word, _recase(tok, word), sentence_start, cands)
         keep_score = lm.logp(prev, word, p_keep) + (lm.logp(word, nxt) if nxt else 0.0) + math.log10(cfg["intact"])
-        best_s = max(self.seq_score(prev, c.word, nxt) - c.cost for c in cands[:40])
+        best_s = max(self.seq_score(prev, c.word, nxt) - c.cost for c in self.shortlist(cands))
         need = cfg["common_margin"] if f >= cfg["anchor_freq"] else cfg["word_margin"] if f >= cfg["rare_freq"] else 0.0
         return best_s > keep_score + need
 
