@@ -90,11 +90,15 @@ class ErrorModel:
         generic = max(0.1, self.generic + shift)
         by_start = self._shifted(shift)
         n = len(tok)
+        # the confusions whose seen letters stand at each position of the token, found once
+        at = [[(len(c.seen), c.printed, c_cost, c.family) for c, c_cost in by_start.get(ch, ())
+               if c_cost <= limit and tok.startswith(c.seen, i)] for i, ch in enumerate(tok)]
         best: dict[str, tuple[float, tuple[str, ...]]] = {}
         steps = 0
         # depth-first: (position in tok, candidate so far, cost, generic edits used, families)
         stack: list[tuple[int, str, float, int, tuple[str, ...]]] = [(0, "", 0.0, 0, ())]
         get = children.get
+        known = children._follow                    # the starts already asked for (most, once warm)
         seen: dict[tuple[int, str, int], float] = {}
         while stack:
             steps += 1
@@ -106,7 +110,9 @@ class ErrorModel:
             if old_cost is not None and old_cost <= cost:
                 continue
             seen[state] = cost
-            follow = get(cand, "")
+            follow = known.get(cand)
+            if follow is None:
+                follow = get(cand, "")
             spend = g < gen_max and cost + generic <= limit
             if i == n:
                 if fams and cand in words:
@@ -125,14 +131,12 @@ class ErrorModel:
             ch = tok[i]
             if ch in follow:
                 stack.append((i + 1, cand + ch, cost, g, fams))
-            for c, c_cost in by_start.get(ch, ()):
-                if c_cost + cost <= limit and tok.startswith(c.seen, i):
-                    p = c.printed
+            for k, p, c_cost, family in at[i]:
+                if c_cost + cost <= limit:
                     if not p:
-                        stack.append((i + len(c.seen), cand, cost + c_cost, g, fams + (c.family,)))
-                    elif p[0] in follow and (len(p) == 1 or cand + p[:-1] in children
-                                             and p[-1] in get(cand + p[:-1], "")):
-                        stack.append((i + len(c.seen), cand + p, cost + c_cost, g, fams + (c.family,)))
+                        stack.append((i + k, cand, cost + c_cost, g, fams + (family,)))
+                    elif p[0] in follow and (len(p) == 1 or p[-1] in get(cand + p[:-1], "")):
+                        stack.append((i + k, cand + p, cost + c_cost, g, fams + (family,)))
             if spend:
                 c2, fam2 = cost + generic, fams + ("generic",)
                 stack.append((i + 1, cand, c2, g + 1, fam2))              # a letter added by the OCR
