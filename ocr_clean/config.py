@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .policy import REVIEW_BELOW
 from .profile import ProfileError, check_overrides
 from .settings import ConfigError, nearest
 from .stages import REGISTRY
@@ -64,7 +65,7 @@ class Config:
     guess: bool = False   # apply the top candidate of queued edits too (status "guessed")
     # applied edits less sure than this are also put before a person (they stay applied
     # until rejected): e.g. a hyphen restored on weak evidence, a marker placed by position
-    review_below: float = 0.65
+    review_below: float = REVIEW_BELOW
     scan: dict[str, Any] = field(default_factory=dict)   # the [scan] table, passed through
 
     @classmethod
@@ -101,7 +102,7 @@ class Config:
             stages[name] = REGISTRY[name].check_settings(table)
         return cls(order=tuple(data.get("order", DEFAULT_ORDER)), skip=frozenset(data.get("skip", ())),
                    stages={k: dict(data["stages"][k]) for k in stages},
-                   guess=data.get("guess", False), review_below=float(data.get("review_below", 0.65)),
+                   guess=data.get("guess", False), review_below=float(data.get("review_below", REVIEW_BELOW)),
                    scan=_check_scan(data.get("scan", {})))
 
     def with_skip(self, names) -> "Config":

@@ -26,12 +26,12 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from .note_numbers import MARKER, find_notes_section
+from .policy import REVIEW_BELOW
 
 __all__ = ["Marker", "Note", "Report", "crosscheck", "markdown_footnotes", "notes_of"]
 
 DISPLACE_WINDOW = 3   # how many places late a marker may sit (page-foot notes)
-# an applied edit below this confidence goes to a person as well (the pipeline's review rule)
-REVIEW_BELOW = 0.65
+# an applied edit below REVIEW_BELOW goes to a person as well (the confidence policy's default)
 
 # a paragraph that closes the notes section: a short heading line without final punctuation
 _HEADING_LIKE = re.compile(r"^[^\n.:;!?\"]{1,60}$")

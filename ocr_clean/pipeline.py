@@ -17,8 +17,9 @@ from typing import Iterable, Iterator
 
 from .config import Config
 from .document import Document
-from .ledger import APPLIED, GUESSED, IN_OUTPUT, QUEUED, Edit, Ledger
+from .ledger import GUESSED, IN_OUTPUT, QUEUED, Edit, Ledger
 from .lexicon import BookVocab, Lexicon
+from .policy import for_review
 from .profile import ScanProfile, measure, with_collection
 from .review_port import Lessons, ReviewPort
 from .stages import REGISTRY, Stage
@@ -59,8 +60,7 @@ class Result:
     def for_review(self) -> list[Edit]:
         """What a person should see: the queued edits, and applied ones the stage was unsure of
         (confidence below the pipeline config's ``review_below``)."""
-        return [e for e in self.document.ledger
-                if e.status == QUEUED or (e.status == APPLIED and e.confidence < self.review_below)]
+        return for_review(self.document.ledger, self.review_below)
 
 
 _GC = {"runs": 0, "was_on": False}

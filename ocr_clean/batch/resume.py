@@ -9,7 +9,8 @@ from pathlib import Path
 from ..formats import jsonl
 from ..formats.run import Options as FormatOptions
 from ..io import InputError, read_bytes, read_text
-from ..ledger import APPLIED, QUEUED, Ledger, read_ledger
+from ..ledger import Ledger, read_ledger
+from ..policy import REVIEW_BELOW, for_review
 from ..review.store import ReviewStore
 from .formatted import format_key, formatted_inputs, inputs_sha256
 from .report import format_of, output_paths
@@ -33,12 +34,11 @@ def read_whole_ledger(path: Path) -> Ledger | None:
 def review_ids(ledger: Ledger, review_below: float) -> set[str]:
     """Ids of the edits of a ledger that a clean puts in the review queue
     (as :meth:`ocr_clean.pipeline.Result.for_review` chooses them)."""
-    return {e.id for e in ledger
-            if e.id and (e.status == QUEUED or (e.status == APPLIED and e.confidence < review_below))}
+    return {e.id for e in for_review(ledger, review_below) if e.id}
 
 
 def is_current(source: Path, out_dir: Path, key: str, decisions: str = "", *,
-               review=None, review_below: float = 0.65) -> bool:
+               review=None, review_below: float = REVIEW_BELOW) -> bool:
     """True when the outputs exist and are whole (every ledger line parses, the header and the
     text's hash match), were made with the same settings and review decisions from the same
     raw text, and, given a review store, every review item of the book is in it."""
@@ -67,7 +67,7 @@ def is_current(source: Path, out_dir: Path, key: str, decisions: str = "", *,
 
 
 def formatted_current(source: Path, out_dir: Path, key: str, decisions: str, opts: FormatOptions | None, *,
-                      review=None, review_below: float = 0.65) -> bool:
+                      review=None, review_below: float = REVIEW_BELOW) -> bool:
     """:func:`is_current` for an ALTO, hOCR, PAGE XML or JSONL file or a book folder of pages:
     the ledger is whole and made with the same settings, decisions and format options from the
     same input bytes, and every output it names is on disk with the bytes it recorded."""

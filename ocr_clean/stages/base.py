@@ -9,7 +9,9 @@ word counts come from :meth:`Stage.book_vocab` (counted once per document, not p
 A stage declares its settings: ``defaults`` (name -> default, which gives the type) and
 ``settings_help`` (name -> one line).  The constructor checks a given table against them:
 an unknown key or a wrong type is a one-line :class:`~ocr_clean.settings.ConfigError`.
-The settings of the stage's named rules (:mod:`ocr_clean.rules`) join them, and so does
+A stage scores its edits; the one confidence policy (:mod:`ocr_clean.policy`) decides each
+edit proposed ``SCORED`` from its score and the stage's ``apply_threshold`` /
+``queue_threshold`` when the stage runs.  The settings of the stage's named rules (:mod:`ocr_clean.rules`) join them, and so does
 ``disable``: the rules of the stage switched off (their edits are not made).
 """
 from __future__ import annotations
@@ -17,8 +19,9 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..document import Document
-from ..ledger import Edit
+from ..ledger import APPLIED, Edit
 from ..lexicon import BookVocab, data_file
+from ..policy import SCORED, Thresholds, settle, status_for
 from ..rules import Rule, check_disabled, rule_settings, rules_of
 from ..settings import Setting, check, declare
 
@@ -94,11 +97,22 @@ class Stage:
         """The words of the collection ``doc`` belongs to (``lexicon.BookVocab``), or None."""
         return getattr(doc, "collection", None)
 
+    @property
+    def thresholds(self) -> Thresholds:
+        """The stage's thresholds for the confidence policy (its settings)."""
+        return Thresholds.of(self.config)
+
+    def would_apply(self, score: float) -> bool:
+        """Would the policy apply an edit of this score (for a decision that depends on it)?"""
+        return status_for(SCORED, score, self.thresholds) == APPLIED
+
     def __call__(self, doc: Document) -> Document:
+        """Run the stage on ``doc``: its proposals, less those of rules switched off, decided
+        by the confidence policy (:func:`ocr_clean.policy.settle`), applied to the document."""
         edits = self.propose(doc.text, doc)
         if self.disabled:   # a rule switched off makes no edit, whichever code path proposed it
             edits = [e for e in edits if e.rule not in self.disabled]
-        doc.apply(self.name, edits)
+        doc.apply(self.name, settle(edits, self.thresholds))
         return doc
 
     def __repr__(self) -> str:

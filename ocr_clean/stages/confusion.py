@@ -40,7 +40,8 @@ import regex
 
 from ..channel import (LOST, SAME_SHAPE, ConfusionModel, Reading, apply_case, case_anomalies, context_factor,
                        shape_odds)
-from ..ledger import APPLIED, QUEUED, Edit
+from ..ledger import QUEUED, Edit
+from ..policy import SCORED, SCORED_NO_QUEUE, SCORED_QUEUE, status_for
 from ..lexicon import WORD
 from .base import Stage, register
 
@@ -92,6 +93,8 @@ class Confusion(Stage):
         "profile_min_uses": 10,      # a rule applied without a dictionary word needs this many
         "marker_window": 10,         # a number within this of its neighbours' is a footnote marker
         "max_candidates": 5,
+        "suffix_case_confidence": 0.97,  # 'S after a word read as 's
+        "profile_reading_odds": 0.92,   # l+lost glyph read r, as the scan's sure fixes read it
         # (before, after) pairs a person accepted in review (also from lexicon.learned_pairs): the rules
         # they used weigh in the confusion profile (the decisions themselves come back by id)
         "learned_pairs": (),
@@ -123,6 +126,8 @@ class Confusion(Stage):
         "profile_min_uses": "a rule applied without a dictionary word needs this many uses in the profile",
         "marker_window": "a number within this of its neighbours' is a footnote marker",
         "max_candidates": "candidate readings kept on a queued edit",
+        "suffix_case_confidence": "confidence of 'S after a lower-case word read as 's",
+        "profile_reading_odds": "odds of reading l + a lost glyph as r when the scan's sure fixes read it so (times n/(n+1))",
         "learned_pairs": "(before, after) pairs a person accepted in review: their rules weigh in the profile",
         "realword": "also fix real-word errors (corning for coming): rare words holding a strong confusion",
         "realword_max_english": "a real word rarer than this in English may be an error...",
@@ -248,6 +253,7 @@ class _Run:
     def __init__(self, stage: Confusion, text: str, doc=None) -> None:
         self.stage = stage
         self.cfg = stage.config
+        self.th = stage.thresholds      # the confidence policy's, for an early drop
         self.lex = stage.lexicon
         self.text = text
         self.too_long: list[tuple[int, int]] = []   # spans of tokens over MAX_TOKEN
@@ -864,12 +870,8 @@ class _Run:
         suffix_fix = t.new_suffix != t.suffix
         if not scored:
             if suffix_fix:
-                conf = 0.97
-                if conf < cfg["queue_threshold"]:
-                    return None
-                status = APPLIED if conf >= cfg["apply_threshold"] else QUEUED
-                return Edit(t.end, t.end + len(t.suffix), t.new_suffix, "case", conf, status,
-                            (t.new_suffix,), note="'S after a word is 's")
+                return Edit(t.end, t.end + len(t.suffix), t.new_suffix, "case", cfg["suffix_case_confidence"],
+                            SCORED, (t.new_suffix,), note="'S after a word is 's")
             return self.profile_only(t, profile)
         scored.sort(key=lambda x: -x[0])
         total = sum(s for s, _ in scored) + keep
@@ -884,8 +886,8 @@ class _Run:
         if best.punct:
             mark, mark_conf = self.end_mark(t)
             conf *= mark_conf
-        if conf < cfg["queue_threshold"]:
-            return None
+        if status_for(SCORED, conf, self.th) is None:
+            return None         # the policy would drop it: no need to spell its readings
         cands = []
         for s, p in scored[: cfg["max_candidates"]]:
             m = mark if p.punct else ""
@@ -897,16 +899,19 @@ class _Run:
         after = cands[0]
         if after == core + t.suffix:
             return None
-        status = APPLIED if conf >= cfg["apply_threshold"] else QUEUED
+        status = SCORED
         if t.realword and context_factor(prev, nxt, best.cand, self.book, self.pair_counts()) \
                 < cfg["realword_apply_context"]:
-            status = QUEUED
-        if status == QUEUED and best.rules != ("case",):
+            status = SCORED_QUEUE   # a real word doubted on too little context: a person decides
+        if best.rules != ("case",):
             f = self.freq(best.cand)
             known = self.english.get(best.cand, 0.0) >= cfg["english_min"] or \
                 self.book_count(best.cand) >= 3
             if f < cfg["queue_min_freq"] * (20 if len(core) <= 4 else 1) or not known:
-                return None     # a doubtful fix to a word with next to no evidence: not worth a look
+                # a doubtful fix to a word with next to no evidence is not worth a look
+                if status == SCORED_QUEUE:
+                    return None
+                status = SCORED_NO_QUEUE
         rule = "lost-glyph" if LOST in core else ("case" if best.rules == ("case",) else "glyph")
         if t.realword:
             rule = "real-word"
@@ -970,12 +975,9 @@ class _Run:
         if n < self.cfg["profile_min_uses"]:
             return None
         mark, mark_conf = self.end_mark(t)
-        conf = round(n / (n + 1.0) * 0.92 * mark_conf, 4)
-        if conf < self.cfg["queue_threshold"]:
-            return None
-        status = APPLIED if conf >= self.cfg["apply_threshold"] else QUEUED
+        conf = round(n / (n + 1.0) * self.cfg["profile_reading_odds"] * mark_conf, 4)
         after = core[:-2] + "r" + mark
-        return Edit(t.start, t.end, after, "lost-glyph", conf, status, (after,),
+        return Edit(t.start, t.end, after, "lost-glyph", conf, SCORED, (after,),
                     note=f"l\ufffd>r, (profile: {n} sure fixes)",
                     evidence={"profile_uses": n, "mark": _sig(mark_conf)})
 

@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 
 from ..ledger import APPLIED, QUEUED, Edit
 from ..lexicon import data_file, read_table
+from ..policy import SCORED
 from ..profile import profile_of
 from ..rules import rule
 from .base import Stage, register
@@ -168,6 +169,7 @@ class Punctuation(Stage):
                    "quotes, split apostrophes, mismatched bracket pairs.")
     defaults = {
         "apply_threshold": 0.8,      # edits at or above are applied, below are queued
+        "queue_threshold": 0.0,      # ...from this confidence (0: every edit below is queued)
         "quote_glyph_max_span": 400,  # an opening glyph quote must close within this many chars
         "roman_max_span": 120,       # ... and a roman-looking one (II) within this many
         "min_book": 2,               # book count that makes a word known
@@ -176,6 +178,7 @@ class Punctuation(Stage):
     }
     settings_help = {
         "apply_threshold": "edits at or above this confidence are applied, below are queued",
+        "queue_threshold": "edits below apply_threshold are queued from this confidence, dropped below it",
         "quote_glyph_max_span": "an opening glyph quote must close within this many characters",
         "roman_max_span": "... and a roman-looking one (II) within this many",
         "min_book": "book count that makes a word known",
@@ -208,9 +211,6 @@ class Punctuation(Stage):
         self.re_bang = re.compile(r"([\[(])( *)(" + _alt(p.bracket_bang) + r")( *)([\])])")
 
     # -- helpers -------------------------------------------------------------------------
-    def _status(self, conf: float) -> str:
-        return APPLIED if conf >= self.config["apply_threshold"] else QUEUED
-
     def _known(self, word: str, ctx) -> bool:
         """Known to English or the user's words, else used often enough in the book."""
         lex = self.lexicon
@@ -338,7 +338,7 @@ class Punctuation(Stage):
         def add(prio: int, start: int, end: int, after: str, rule: str, conf: float,
                 candidates=(), note="", status=None) -> None:
             conf = round(conf, 3)
-            st = status or self._status(conf)
+            st = status or SCORED       # the confidence policy decides (ocr_clean.policy)
             cands.append((prio, Edit(start, end, after, rule, conf, st,
                                      tuple(candidates) or (after,), note)))
 
@@ -614,7 +614,7 @@ class Punctuation(Stage):
                 note=f"misread quote {note}")
 
         # spaced quotes: " democratic / deception "
-        seq = sorted([*real, *(g[0] for g in glyphs if g[4] >= self.config["apply_threshold"])],
+        seq = sorted([*real, *(g[0] for g in glyphs if self.would_apply(g[4]))],
                      key=lambda x: x.pos)
         n = len(p)
         for k, q in enumerate(seq):
