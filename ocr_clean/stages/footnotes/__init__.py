@@ -14,15 +14,18 @@ numbered 1..N through the book, so the markers are the one increasing run 1, 2, 
    the paragraph before it starts its own paragraph).
 2. Every token of the body that could hold a marker gives firm readings: clean
    digits glued to a word, digits broken by spaces, a number alone on its line after
-   a title, and glyphs decoded with the glyph map (``ocr_clean/dictionaries/footnote_glyphs.tsv``).
-   Each reading has a cost.
+   a title, and glyphs decoded with the glyph map (``ocr_clean/dictionaries/footnote_glyphs.tsv``:
+   ``}O7`` = 107, a 1 read as a brace and a 0 as O).  Each reading has a cost.
 3. Dynamic programming picks the chain of readings, increasing in number and in
    position, that best covers 1..N (each number placed earns, each number skipped
    costs, each reading costs its glyph cost).
 4. A clean marker left out because it sits out of order (an author's page-foot note
    printed after the next marker) is taken back when it falls among its neighbours.
 5. For the numbers still missing, and only in the stretch of text where they are
-   missing, tails with unreadable glyphs are tried (``leadershipY``, ``FrankeP47``,
+   missing, tails with unreadable glyphs (``ocr_clean/dictionaries/footnote_unreadable.tsv``)
+   are tried: a stray capital glued to the word or to its closing mark stands for the
+   whole number, 3 digits too (``leadershipY``, ``sevenH``, ``courage.V``; never a word's
+   own capitals, ``USSR``, ``SaaS``), a capital inside a run for lost digits (``FrankeP47``,
    ``Varga, IDS``, a year with a capital glued to it ``1923H``, a word whose l was read
    I ``WeIP\u00b7B``), and marks that read as no digits at all: a short tail mixing a
    letter and a symbol after a word and its punctuation (``severe.a!``), a run of
@@ -36,7 +39,7 @@ and ``note-entry``.  A marker placed by position only (an unreadable tail) is ap
 with confidence 0.7 when both neighbours N-1 and N+1 are firm readings and no other
 unreadable tail of the scan could be N between them (the two neighbours pin it down);
 a run of k missing numbers between firm neighbours whose stretch holds exactly k such
-marks is applied in order, and so is a mark that reads as no digits, or one whose
+marks (two readings of one mark, ``}O7`` and ``O7``, are one) is applied in order, and so is a mark that reads as no digits, or one whose
 word's letters are rewritten, alone in its stretch: these with confidence 0.6 (below
 0.65, so a person confirms them too).  Otherwise the marker is queued with the other
 numbers it could be as candidates.  A suggestion from the note's words is always

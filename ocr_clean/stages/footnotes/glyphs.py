@@ -2,19 +2,32 @@
 
 A tail is what follows a word in a token (``organized.s``: ``s``).  It is read with the
 glyph map (``ocr_clean/dictionaries/footnote_glyphs.tsv``: ``s`` -> 5, ``oo`` -> 00, each
-at a cost); a capital or a rare symbol the map does not know stands for 0-2 digits the
-scan could not read (a wildcard), tried later only against the numbers the chain misses.
+at a cost); a capital or a rare symbol (``ocr_clean/dictionaries/footnote_unreadable.tsv``)
+stands for digits the scan could not read (a wildcard: 0-2 digits inside a run, ``Y7``; the
+whole number when a capital is the whole tail, ``handY``), tried later only against the
+numbers the chain misses.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
 
-from ...lexicon import data_file, read_table
+from ...lexicon import DataFileError, data_file, read_table
 
-# glyphs that may stand for digits the scan could not read (a wildcard of 0-2 digits):
-# capitals and rare symbols, never ordinary punctuation or the replacement character
-UNREADABLE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ/}]|\u00b7*\u00b0<>{[")
+
+
+@lru_cache(maxsize=4)
+def load_unreadable(path: str | None = None) -> dict[str, tuple[str, str]]:
+    """The glyphs that may stand for digits the scan could not read (capitals and rare
+    symbols, never ordinary punctuation): glyph -> (regex inside a run, regex alone)."""
+    p = Path(path) if path else data_file("footnote_unreadable.tsv")
+    out: dict[str, tuple[str, str]] = {}
+    for r in read_table(p):
+        if len(r) < 3 or not r[0]:
+            raise DataFileError(f"{p}: a row needs glyphs, in_run and alone: {r!r}")
+        for ch in r[0]:
+            out[ch] = (r[1], r[2])
+    return out
 
 
 @lru_cache(maxsize=4)
@@ -38,11 +51,13 @@ class TailDecoder:
     are missing.
     """
 
-    def __init__(self, glyphs, wild_cost: float = 1.0, max_n: int = 999) -> None:
+    def __init__(self, glyphs, wild_cost: float = 1.0, max_n: int = 999,
+                 unreadable: dict[str, tuple[str, str]] | None = None) -> None:
         self.glyphs = glyphs
         self.wild_cost = wild_cost
         self.max_n = max_n
-        self.chars = set("0123456789") | {c for g, *_ in glyphs for c in g} | UNREADABLE
+        self.unreadable = load_unreadable() if unreadable is None else unreadable
+        self.chars = set("0123456789") | {c for g, *_ in glyphs for c in g} | set(self.unreadable)
         # the characters the glyph map reads as a digit by themselves ("l", "o", "s", "!")
         self.digit_glyphs = {g for g, *_ in glyphs if len(g) == 1}
         # the glyphs that start with each character, in the map's order: the only ones that can
@@ -61,6 +76,7 @@ class TailDecoder:
         if hit is not None:
             return hit
         out: list[tuple[str, float, str, bool]] = []
+        unreadable = self.unreadable.get
         by_first = self._by_first.get if "" not in self._by_first else (lambda c, d: self.glyphs)
 
         def walk(i: int, pat: str, cost: float, letter: str, wild: int) -> None:
@@ -76,9 +92,10 @@ class TailDecoder:
             for g, d, gc, gl in by_first(c, ()):
                 if tail.startswith(g, i) and (not gl or i == 0):
                     walk(i + len(g), pat + d, cost + gc, gl or letter, wild)
-            if c in UNREADABLE:
-                if wild < 2:
-                    walk(i + 1, pat + r"\d{0,2}", cost + self.wild_cost, letter, wild + 1)
+            u = unreadable(c)
+            if u is not None and wild < 2:
+                # the whole tail one such glyph: the whole number read as one mark ("handY")
+                walk(i + 1, pat + u[len(tail) == 1], cost + self.wild_cost, letter, wild + 1)
 
         walk(0, "", 0.0, "", 0)
         del walk              # the closure refers to itself: break the cycle (freed at once)

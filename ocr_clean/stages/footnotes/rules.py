@@ -83,8 +83,9 @@ def pinned_by_neighbours(c: Cand, by_n: dict[int, Cand], extra: list[Cand],
         # the places of the scan that could hold a number of the run between the firm
         # neighbours (the place the note's words suggest is no rival: only a hint):
         # as many places as numbers, so order alone pins each number to its place
-        places = len({x.start for x in extra if a <= x.n <= b and x.start < x.end
-                      and prev.end <= x.start < nxt.start})
+        # (two readings of one mark, "}O7" and its "O7", are one place)
+        places = _marks(x for x in extra if a <= x.n <= b and x.start < x.end
+                        and prev.end <= x.start < nxt.start)
     if not (firm_both and places == b - a + 1 and cfg["position_apply"]):
         return QUEUED, 0.5, ": by position; " + ("other candidates compete" if firm_both else "neighbours not firm")
     if b > a or c.loose:
@@ -94,6 +95,22 @@ def pinned_by_neighbours(c: Cand, by_n: dict[int, Cand], extra: list[Cand],
         return APPLIED, cfg["pinned_confidence"], why
     conf = cfg["position_confidence"] if c.rule == "marker-position" else 0.8
     return APPLIED, conf, ": fits between firm neighbours"
+
+
+def _marks(cands) -> int:
+    """How many marks of the scan the readings ``cands`` are: readings that overlap read
+    one mark (the whole tail "}O7" and its end "O7").
+
+    >>> _marks([Cand(10, 13, 107, 1.2, "marker-glyph"), Cand(11, 13, 107, 1.2, "marker-glyph"),
+    ...         Cand(40, 41, 107, 1.6, "marker-position")])
+    2
+    """
+    count, reach = 0, -1
+    for s, e in sorted((c.start, c.end) for c in cands):
+        if s >= reach:
+            count += 1
+        reach = max(reach, e) if s < reach else e
+    return count
 
 
 def take_back_out_of_order(chain: list[Cand], cands: list[Cand], window: int) -> tuple[list[Cand], list[Cand]]:

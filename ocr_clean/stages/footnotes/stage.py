@@ -43,7 +43,7 @@ class Footnotes(Stage):
         "starter_share": 0.05,
         "lost_stop_confidence": 0.6,
     }
-    data_files = ("footnote_glyphs.tsv",)
+    data_files = ("footnote_glyphs.tsv", "footnote_unreadable.tsv")
     settings_help = {
         "earn": "score of each number placed",
         "skip": "cost of each number left out",

@@ -34,6 +34,21 @@ CLOSERS = re.compile(r"[.,;:?!)\]\"'\u2019\u201d]{1,3}")
 CUT = set("-.,;:!?)\"'_*\u2019\u201d")
 
 
+def stray_capital(tok: str) -> bool:
+    """The token ends in one capital glued to a small letter, or to the closing mark after
+    one: as written, no word of any text (the book writes ``handy``, not ``handY``), but the
+    superscript note number read as one letter (``handY``, ``sevenH``, ``courage.V``).
+    Capitals of a word (``USSR``, ``SaaS``, ``XIV``) are not glued to a small letter, or
+    are the book's own form: :func:`_not_a_marker` asks the book about the word.
+
+    >>> [stray_capital(t) for t in ("handY", "courage.V", "USSR", "XIV", "hand", "Y")]
+    [True, True, False, False, False, False]
+    """
+    if len(tok) < 3 or not ("A" <= tok[-1] <= "Z"):
+        return False
+    return tok[-2].islower() or (tok[-2] in ".,;:" and tok[-3].islower())
+
+
 def has_digit_tail(tail: str) -> bool:
     return any(ch.isdigit() for ch in tail)
 
@@ -85,7 +100,7 @@ def _reads_as_word(core: str, known: _Known) -> bool:
     or all capitals: then no tail of glyphs only (no digit) is a marker.  (It depends on the
     cut alone, not on the tail: a cut with no digit is dismissed at once, most of them.)"""
     whole = core.lstrip("\"'([\u2018\u201c").rstrip(".,;:!?\")]\u201d")
-    return known.known(whole) or whole.isupper()
+    return (known.known(whole) and not stray_capital(whole)) or whole.isupper()
 
 
 def _token_reads(text: str, tok: str, off: int, decoder: TailDecoder, known: _Known, cfg: dict,
@@ -97,7 +112,7 @@ def _token_reads(text: str, tok: str, off: int, decoder: TailDecoder, known: _Kn
         _year_tail(tok, off, y.end(), decoder, wild)
         return
     if tok.isalpha():                      # the common case: a plain word
-        if tok[-1] not in decoder.chars or known.known(tok):
+        if tok[-1] not in decoder.chars or (known.known(tok) and not stray_capital(tok)):
             return
     last = tok[-1]
     if not (last.isdigit() or last in decoder.chars):
@@ -167,7 +182,9 @@ def _not_a_marker(tok: str, core: str, stem: str, tail: str, bare: bool, whole_w
             return True
         if RARE.search(tail):
             # "InternationaV", "leadershipY": capitals or rare symbols after a word
-            return not (known.common(w) or known.swallowed(w) or SYMBOL.search(tail))
+            if stray_capital(core) and stem[-1] in ".,;:":
+                return False               # "Teodorovich,Y": no word goes on after its comma
+            return not (known.common(w) or known.known(w) or known.swallowed(w) or SYMBOL.search(tail))
         # small glyphs only ("Oppositionll", "organized.s"): the word must be whole;
         # "strongel'", "Reissnel\ufffd" are misread letters, not markers, and one
         # small letter after a word is a word ending ("Radeks", "Pyatakovs")
@@ -208,6 +225,11 @@ def _read_tail(tok: str, off: int, core: str, k: int, bare: bool, whole_word: li
         _wild_reading(stem, tail, off, k, L, w, punct_before, decoder, known, wild)
 
 
+def _small_end(stem: str) -> bool:
+    """The stem ends in a small letter, or in one closing mark after a small letter."""
+    return stem[-1].islower() or (len(stem) > 1 and stem[-1] in ".,;:" and stem[-2].islower())
+
+
 def _wild_reading(stem: str, tail: str, off: int, k: int, L: int, w: str, punct_before: bool,
                   decoder: TailDecoder, known: _Known, wild: list[WildTail]) -> None:
     """The tail read with an unreadable glyph, to be tried by position."""
@@ -225,10 +247,10 @@ def _wild_reading(stem: str, tail: str, off: int, k: int, L: int, w: str, punct_
         readings = [r for r in readings if known.common(w_f + r[2])]
         lead = stem_f[d:]
     has_digit = any(map(str.isdigit, tail))
-    # a tail of unreadable glyphs only: the word must end in a small letter, and
-    # the tail must not be ordinary punctuation ("socialism'?")
-    if readings and (has_digit or (stem_f[-1].islower() and len(w) >= 3
-                                   and (len(w) >= 4 or lead) and tail.strip(ORDINARY_PUNCT))):
+    # a tail of unreadable glyphs only: the word (of 3 letters or more) must end in a small
+    # letter, itself or before one closing mark ("courage.V"), and the tail must not be
+    # ordinary punctuation ("socialism'?")
+    if readings and (has_digit or (_small_end(stem_f) and len(w) >= 3 and tail.strip(ORDINARY_PUNCT))):
         swallow = known.swallowed(w) if not punct_before else ""
         wild.append(WildTail(off + d, off + L, readings, swallow,
                              sum(ch.isdigit() for ch in tail), lead=lead))
