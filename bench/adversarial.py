@@ -92,7 +92,7 @@ def child(name: str, scale: float) -> None:
     from ocr_clean import Pipeline
 
     text = make(name, scale)
-    pipe = Pipeline()
+    pipe = Pipeline().warm()      # the process's shared tables and indexes, loaded once
     pipe.run("A small text to warm up, with a lnost decisive word.\n")
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0 = time.perf_counter()

@@ -111,6 +111,13 @@ class Pipeline:
             for n in self.config.order if n not in self.config.skip
         ]
 
+    def warm(self) -> "Pipeline":
+        """Load every table and index the stages would load on first use, now (a long-running
+        ingestion service or a batch worker calls it once at start); returns the pipeline."""
+        for stage in self.stages:
+            stage.warm()
+        return self
+
     @property
     def stage_names(self) -> list[str]:
         return [s.name for s in self.stages]

@@ -166,3 +166,12 @@ def test_the_scan_table_decides_the_long_s_habit():
     assert clean_text(text).text.strip() == "These men gave the first fruits of the season."
     off = Pipeline(Config.from_dict({"scan": {"long_s": False}})).run(text)
     assert "feafon" in off.text          # without the habit, f for s is an ordinary (dear) confusion
+
+
+def test_warm_loads_the_shared_index_and_changes_no_output():
+    from ocr_clean.stages.words import Words
+    text = "The Goverment sent tbe ships to tbe harbour in Decembor."
+    cold = Pipeline().run(text).text
+    pipe = Pipeline().warm()
+    assert any(k[0] == "neighbours" for k in Words._shared if isinstance(k, tuple))
+    assert pipe.run(text).text == cold

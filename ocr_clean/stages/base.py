@@ -82,6 +82,11 @@ class Stage:
         """Is the rule ``rule`` on (not in the config's ``disable`` list)?"""
         return rule not in self.disabled
 
+    def warm(self) -> None:
+        """Load now what the stage would otherwise load on first use (tables, indexes shared
+        by every text of the process): a server or a batch worker pays for it once, at start,
+        not inside the first text it cleans.  Nothing by default."""
+
     def propose(self, text: str, doc: Document) -> list[Edit]:  # pragma: no cover - abstract
         raise NotImplementedError
 

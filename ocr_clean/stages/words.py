@@ -227,6 +227,11 @@ class Words(Stage):
         self._collection_noise: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self.historical = [(regex.compile(p), r, n) for p, r, n in load_historical()]
 
+    def warm(self) -> None:
+        """The English candidates, their prefixes, the word pairs and the one-letter index."""
+        self._english()
+        self._neighbours()
+
     def _neighbours(self) -> DeleteIndex:
         """The one-letter neighbours of tokens among the commoner words of English (built
         on first use, once per process)."""
