@@ -22,6 +22,7 @@ from .ledger import APPLIED, IN_OUTPUT, Edit, Ledger
 
 _NEWLINE = re.compile("\n")
 CONTEXT = 80  # characters of context kept either side of a queued edit
+LINE_CONTEXT = 300  # at most this much of the output line either side of an item for review
 _BY_POSITION = operator.attrgetter("start", "end")
 
 
@@ -125,6 +126,88 @@ class Document:
         one made by an edit (``copied`` false) stands wholly for the raw span it replaced.
         Writers that put a cleaned text back into its source (``ocr_clean.formats``) read it."""
         return list(zip(self._cur, self._raw0, self._raw1, self._copied))
+
+    def current_span(self, raw_start: int, raw_end: int) -> tuple[int, int]:
+        """The span of the current text that the raw span ``raw_start:raw_end`` became (after
+        every batch so far): the part of a copied segment that is that raw text, the whole of a
+        segment an edit made from raw text inside or touching it.  A raw span the edits took
+        out gives the empty span where it was.
+
+        >>> d = Document("the  cat sat")
+        >>> _ = d.apply("t", [Edit(3, 5, " ", "double-space"), Edit(9, 12, "sits", "w")])
+        >>> d.text, d.current_span(5, 8), d.current_span(9, 12)
+        ('the cat sits', (4, 7), (8, 12))
+        """
+        cur, raw0, raw1, copied = self._cur, self._raw0, self._raw1, self._copied
+        n = len(cur)
+        # raw spans follow each other in text order: start at the first segment that can reach
+        k = max(0, bisect_left(raw1, raw_start) - 1)
+        start = end = -1
+        while k < n and raw0[k] <= raw_end:
+            r0, r1 = raw0[k], raw1[k]
+            seg_end = cur[k + 1] if k + 1 < n else len(self.text)
+            if copied[k]:
+                a, b = max(r0, raw_start), min(r1, raw_end)
+                hit = a < b or (raw_start == raw_end and r0 <= raw_start <= r1)
+                s, e = cur[k] + (a - r0), cur[k] + (b - r0)
+                if raw_start == raw_end:
+                    s = e = cur[k] + (raw_start - r0)
+            else:
+                hit = (r0 < raw_end and r1 > raw_start) or (r0 == r1 and raw_start <= r0 < raw_end) \
+                    or (raw_start == raw_end and r0 <= raw_start <= r1)
+                s, e = cur[k], seg_end
+            if hit and (s < e or start < 0):
+                start = s if start < 0 or s < start else start
+                end = e if e > end else end
+            k += 1
+        if start < 0:               # taken out: where it was (the raw offset just before)
+            p = self._current_offset(raw_start)
+            return p, p
+        return start, max(start, end)
+
+    def final_context(self, e: Edit, around: int = LINE_CONTEXT) -> str:
+        """The line of the current text (after every batch so far: at the end of a run, the
+        output) that edit ``e`` lies in, at most ``around`` characters either side, with the
+        edit's place marked ``⟨reading→suggestion⟩``: the raw reading and the suggestion when
+        the text there has one of them, else what the text has there (for an edit in the
+        text: as ``→``'s right side).  What a person reviewing ``e`` reads the line as.
+
+        >>> d = Document("the lnost  decisive")
+        >>> q = d.apply("c", [Edit(4, 9, "most", "glyph", 0.5, "queued")])[0]
+        >>> _ = d.apply("p", [Edit(9, 11, " ", "double-space")])
+        >>> d.final_context(q)
+        'the ⟨lnost→most⟩ decisive'
+        """
+        s, t = self.current_span(e.raw_start, e.raw_end)
+        text = self.text
+        mid, was, now = text[s:t], e.before, e.after
+        in_text = e.status in IN_OUTPUT
+        want = now if in_text else was
+        if mid != want and want and mid.count(want) == 1 and t - s > len(want):
+            # a later edit made one segment of this one and its neighbours (a word joined
+            # at a line end): the edit's own text inside it
+            s += mid.index(want)
+            t = s + len(want)
+            mid = want
+        if mid != want:
+            if in_text:
+                now = mid
+            else:
+                was = mid
+        a = text.rfind("\n", 0, s) + 1
+        b = text.find("\n", t)
+        a = max(a, s - around)
+        b = min(len(text) if b < 0 else b, t + around)
+        return text[a:s] + "\u27e8" + was + "\u2192" + now + "\u27e9" + text[t:b]
+
+    def _current_offset(self, raw_offset: int) -> int:
+        """The current offset at which the raw offset ``raw_offset`` is (or was)."""
+        k = bisect_right(self._raw0, raw_offset) - 1
+        if k < 0:
+            return 0
+        if self._copied[k]:
+            return self._cur[k] + min(raw_offset - self._raw0[k], self._raw1[k] - self._raw0[k])
+        return self._cur[k + 1] if k + 1 < len(self._cur) else len(self.text)
 
     def raw_line_col(self, raw_offset: int) -> tuple[int, int]:
         """1-based line and column of a raw offset."""

@@ -12,7 +12,7 @@ import gc
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator
 
 from .config import Config
@@ -186,7 +186,9 @@ class Pipeline:
         doc.decide = None
         result = Result(doc, timings, self.config.review_below)
         if self.review is not None:
-            self.review.submit(name, result.for_review)
+            # a person reviews an edit in the line as the output reads (every stage done), not
+            # in the half-cleaned text the stage saw; the ledger keeps the stage's context
+            self.review.submit(name, [replace(e, context=doc.final_context(e)) for e in result.for_review])
         return result
 
     def pipe(self, texts: Iterable[tuple[str, str]]) -> Iterator[Result]:

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from ..reapply import apply_dir
 from ..review.apply import ApplyError, attach_sources
-from ..review.store import DECIDED, DEFAULT_DB, ITEM_STATUSES, OPEN, Item, ReviewStore, StoreError, visible
+from ..review.store import DECIDED, DEFAULT_DB, ITEM_STATUSES, OPEN, Item, ReviewStore, StoreError, marked_context, visible
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -105,24 +105,22 @@ _show = visible
 
 
 def context_text(it: Item, width: int = 30) -> Text:
-    """The context around the change, the change marked (rich Text)."""
-    ctx = it.context or ""
-    i = ctx.find("\u27e8")
-    mark = "\u27e8" + it.before + "\u2192" + it.suggestion + "\u27e9"
+    """The item's line of the cleaned output around the change, the change marked (rich Text)."""
+    parts = marked_context(it.context or "", it.before, it.suggestion)
     t = Text()
-    if i < 0 or ctx[i:i + len(mark)] != mark:
+    if parts is None:
         t.append(_show(it.before), style="bold red")
         t.append(" → ")
         t.append(_show(it.suggestion), style="bold green")
         return t
-    left, right = ctx[:i], ctx[i + len(mark):]
+    left, was, now, right = parts
     t.append(left[-width:].replace("\n", " "), style="dim")
     if it.status == "rejected":      # the raw text stays; the refused fix struck out
-        t.append(_show(it.before), style="bold")
-        t.append(_show(it.suggestion), style="dim red strike")
+        t.append(_show(was), style="bold")
+        t.append(_show(now), style="dim red strike")
     else:
-        t.append(_show(it.before), style="bold red strike")
-        t.append(_show(it.chosen if it.decided else it.suggestion), style="bold green")
+        t.append(_show(was), style="bold red strike")
+        t.append(_show(it.chosen if it.decided else now), style="bold green")
     t.append(right[:width].replace("\n", " "), style="dim")
     return t
 

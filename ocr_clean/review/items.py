@@ -63,6 +63,22 @@ def kept_apart(before: str, suggestion: str) -> str | None:
     return left.rstrip(" ") + " " + right.lstrip(" ")
 
 
+def marked_context(context: str, before: str, suggestion: str) -> tuple[str, str, str, str] | None:
+    """``(left, reading, suggestion, right)`` of a context marked ``left⟨reading→suggestion⟩right``
+    (the item's own ``before`` and ``suggestion`` looked for first: they may hold the marks'
+    characters), or None when the context has no mark."""
+    mark = "\u27e8" + before + "\u2192" + suggestion + "\u27e9"
+    i = context.find(mark)
+    if i >= 0:
+        return context[:i], before, suggestion, context[i + len(mark):]
+    i = context.find("\u27e8")
+    j = context.find("\u27e9", i + 1)
+    k = context.find("\u2192", i + 1, j)
+    if i < 0 or j < 0 or k < 0:
+        return None
+    return context[:i], context[i + 1:k], context[k + 1:j], context[j + 1:]
+
+
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 

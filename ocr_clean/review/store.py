@@ -35,11 +35,11 @@ from ..lexicon import WORD
 from ..review_port import Lessons
 from .decisions import Decisions
 from .items import (DECIDED, ITEM_STATUSES, OPEN, Item, StoreError, default_who, evidence_pattern,
-                    is_word_form, kept_apart, now, visible)
+                    is_word_form, kept_apart, marked_context, now, visible)
 from .queue_db import SCHEMA, SCHEMA_VERSION, RawLines, Transaction, cannot_write
 
 __all__ = ["DECIDED", "DEFAULT_DB", "ITEM_STATUSES", "OPEN", "SCHEMA_VERSION", "Item", "ReviewStore",
-           "StoreError", "evidence_pattern", "is_word_form", "kept_apart", "visible"]
+           "StoreError", "evidence_pattern", "is_word_form", "kept_apart", "marked_context", "visible"]
 
 DEFAULT_DB = Path(".ocr_clean") / "review.sqlite"
 

@@ -5,7 +5,8 @@ Keys: a / enter accept · r reject (keep the raw text; a line join: keep the wor
 escape cancels) · s / n skip (it stays open) · u undo the last decision · A decide all
 alike (a confirmation lists them; y / r / n) · f show only this rule (again: all) · t show
 only this stage (again: all) · q quit.  The screen shows the evidence (the stage's note and
-structured evidence), the raw lines around the item, and marks an item already applied at
+structured evidence), the item's line as the cleaned output reads it (every stage done), the
+raw lines around the item, and marks an item already applied at
 low confidence (the text has the suggestion until it is rejected).
 
 Every decision is written to the store as it is made (its own transaction), so a
@@ -27,7 +28,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from ..ledger import ACCEPTED, EDITED, REJECTED
 from ..io import InputError, read_text
-from .store import OPEN, Item, ReviewStore, StoreError, kept_apart, visible
+from .store import OPEN, Item, ReviewStore, StoreError, kept_apart, marked_context, visible
 
 MARK_L, ARROW, MARK_R = "\u27e8", "\u2192", "\u27e9"
 
@@ -36,13 +37,9 @@ _vis = visible
 
 
 def context_parts(it: Item) -> tuple[str, str]:
-    """(text before the change, text after it) from the item's context."""
-    ctx = it.context or ""
-    mark = MARK_L + it.before + ARROW + it.suggestion + MARK_R
-    i = ctx.find(mark)
-    if i < 0:
-        return "", ""
-    return ctx[:i], ctx[i + len(mark):]
+    """(text before the change, text after it) in the item's line of the cleaned output."""
+    parts = marked_context(it.context or "", it.before, it.suggestion)
+    return (parts[0], parts[3]) if parts else ("", "")
 
 
 WIDE = 150   # columns from which the raw lines stand beside the cleaned text
@@ -65,12 +62,24 @@ def sentence_parts(left: str, right: str, min_chars: int = 15) -> tuple[str, str
 
 
 def cleaned_view(it: Item, choice: str | None = None) -> Text:
-    left, right = sentence_parts(*context_parts(it))
+    """The item's line as the cleaned output reads it (every stage done; the sentence around
+    the change when the line is long), the change marked: the reading struck out, the
+    suggestion (or ``choice``) beside it, the one the file has now underlined."""
+    parts = marked_context(it.context or "", it.before, it.suggestion)
     t = Text()
+    if parts is None:
+        t.append(_vis(it.before), style="bold red strike")
+        t.append(" ")
+        t.append(_vis(choice if choice is not None else it.suggestion), style="bold black on green")
+        return t
+    left, was, now, right = parts
+    left, right = sentence_parts(left, right)
+    in_file = it.chosen == it.suggestion and it.chosen != it.before
     t.append(left.replace("\n", " "))
-    t.append(_vis(it.before), style="bold red strike")
+    t.append(_vis(was), style="bold red strike" + ("" if in_file else " underline"))
     t.append(" ")
-    t.append(_vis(choice if choice is not None else it.suggestion), style="bold black on green")
+    t.append(_vis(choice if choice is not None else now),
+             style="bold black on green" + (" underline" if in_file else ""))
     t.append(right.replace("\n", " "))
     return t
 
@@ -342,8 +351,11 @@ class ReviewApp(App):
         evidence.update(Panel(evidence_view(it), title="evidence", title_align="left", border_style="magenta"))
         raw.update(Panel(raw_view(raw_around(it, self.raw_of(it.doc))), title="raw scan", title_align="left", border_style="blue",
                          subtitle=Text(f"id {it.id}", style="dim"), subtitle_align="right"))
-        cleaned.update(Panel(cleaned_view(it), title="the change, in the text the stage saw", title_align="left",
-                             border_style="green"))
+        cleaned.update(Panel(cleaned_view(it), title="the cleaned line, as the output reads", title_align="left",
+                             border_style="green",
+                             subtitle=Text("the file has the suggestion (underlined)" if it.applied else
+                                           "the file keeps the raw reading (underlined)", style="dim"),
+                             subtitle_align="right"))
         table = Table.grid(padding=(0, 2))
         table.add_column(justify="right", style="bold cyan")
         table.add_column()
