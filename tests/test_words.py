@@ -175,3 +175,25 @@ def test_warm_loads_the_shared_index_and_changes_no_output():
     pipe = Pipeline().warm()
     assert any(k[0] == "neighbours" for k in Words._shared if isinstance(k, tuple))
     assert pipe.run(text).text == cold
+
+
+def test_an_unreadable_stretch_is_left_as_it_stands_and_said_in_the_ledger():
+    # a paragraph in a tongue no list knows (or OCR past reading) among English ones: the
+    # English is corrected, the stretch is not "corrected" into English words one by one
+    syllables = ["zor", "vak", "plim", "tu", "sned", "erg", "kra", "volt", "quin", "dra", "mep", "ost"]
+    foreign = " ".join(syllables[k % 12] + syllables[(k * 5 + 3) % 12] for k in range(120))
+    text = ("The committee met on Monday and tbe chairman spoke of the harbour.\n\n"
+            + foreign + ".\n\nOn Tuesday tbe members went home.\n")
+    res = clean_text(text)
+    assert foreign in res.text
+    assert res.text.count("the chairman") == 1 and "the members" in res.text
+    notes = [e for e in res.edits if e.rule == "unreadable-stretch"]
+    assert len(notes) == 1 and notes[0].status == "queued" and notes[0].after == notes[0].before
+
+
+def test_a_noisy_but_readable_text_is_searched_everywhere():
+    # one word in four misread is bad OCR, not an unreadable stretch
+    text = " ".join(["Tbe ship sailed from tho harbour at dawn and reached the port by noon."] * 12)
+    res = clean_text(text)
+    assert not [e for e in res.edits if e.rule == "unreadable-stretch"]
+    assert "Tbe" not in res.text and " tho " not in res.text

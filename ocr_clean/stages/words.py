@@ -165,6 +165,8 @@ class Words(Stage):
         "learn_min": 3,
         "derived_share": 0.01,
         "odds_min": 0.1,
+        "window": 100,
+        "max_unknown": 0.5,
         "shortlist": 8,
         "unseen_pair_margin": 0.5,
         "odds_max": 30.0,
@@ -203,6 +205,8 @@ class Words(Stage):
         "merge_cost": "cost of a space the OCR lost between two words",
         "unseen_pair_margin": "... and this much more where no word pair shows the correction beside a neighbour",
         "shortlist": "candidates weighed in context (the likeliest without it)",
+        "window": "words in a run judged for readability",
+        "max_unknown": "a run with more than this share of words known to no list is not corrected (unreadable)",
         "odds_min": "the least a noisy text weighs its unknown words and names (times their frequency setting)",
         "odds_max": "the most a clean text weighs them",
         "derived_share": "a stem's frequency its forms with a suffix no list knows are taken to have (share)",
@@ -265,7 +269,14 @@ class Words(Stage):
             decisions = run.decide_all(self.model, first)
         else:
             decisions = first
-        return [e for e in decisions if e is not None]
+        edits = [e for e in decisions if e is not None]
+        for a, b in run.unreadable:                  # said in the ledger (and to a person), at its first word
+            first = token_finder(text).match(text, a)
+            end = first.end() if first else a + 1
+            edits.append(Edit(a, end, text[a:end], "unreadable-stretch", 0.0, status=QUEUED,
+                              note=f"here begin {b - a} characters where most words are known to no list "
+                                   f"(a table, another language, or OCR too damaged): not corrected word by word"))
+        return edits
 
 
 class _Run:
@@ -294,6 +305,7 @@ class _Run:
         self.learned: dict[str, float] = {}        # family -> cost lowered by the text's own fixes (second pass)
         self._cores = None
         self._sites = None
+        self.unreadable: list[tuple[int, int]] = []
         self._types: dict = {}
 
     # -- habits of the text --------------------------------------------------------------
@@ -306,9 +318,10 @@ class _Run:
         if habit is not None and habit.source != "neutral":
             return bool(habit.value)
         n = 0
+        max_len = self.cfg["max_token"]
         for tok in self.types:
             low = _lower(tok)
-            if "f" not in low or self.freq(low) > 0:
+            if "f" not in low or len(low) > max_len or self.freq(low) > 0:
                 continue
             for i, ch in enumerate(low):
                 if ch == "f" and self.freq(low[:i] + "s" + low[i + 1:]) >= 1e-6:
@@ -475,11 +488,21 @@ class _Run:
 
     def _find_sites(self, model: ErrorModel) -> list:
         """Every occurrence of a form that may change, with its neighbours (lower case, None
-        where a mark or a line stands between)."""
+        where a mark or a line stands between), outside the unreadable stretches."""
+        text = self.text
+        toks = list(token_finder(text).finditer(text))
+        self.unreadable = self._unreadable(toks)
+        if self.unreadable:
+            inside = self._in_spans(self.unreadable)
+            readable = {m.group() for m in toks if not inside(m.start())}
+        else:
+            inside, readable = None, None
         live: dict[str, tuple[str, str]] = {}
         lex = self.stage.lexicon
         names_kept = self.shift >= self.cfg["clean_shift"]
         for tok, (core, low) in self.cores().items():
+            if readable is not None and tok not in readable:
+                continue                              # only found where the text cannot be read
             if core in lex.protected or low in lex.user_lower:
                 continue                              # a person's own word, or a fix a person rejected
             if names_kept and core[:1].isupper() and self.freq(low) == 0:
@@ -489,25 +512,74 @@ class _Run:
         sites: list = []
         if not live:
             return sites
-        text = self.text
-        finder = token_finder(text)
         pending = self._pending()
         markers = self._digit_markers()
-        prev_m = None
-        for m in finder.finditer(text):
+        last = len(toks) - 1
+        for k, m in enumerate(toks):
             got = live.get(m.group())
-            if got is not None and not (pending and pending(m.start(), m.end())) \
-                    and not (markers and _glued(text, m.start())):
-                core, low = got
-                prev = _lower(prev_m.group()) if prev_m is not None and self._adjacent(prev_m, m) else None
-                nxt = None
-                if core == m.group():                 # else a clitic stands between
-                    nm = finder.search(text, m.end())
-                    if nm is not None and self._adjacent(m, nm):
-                        nxt = _lower(nm.group())
-                sites.append((m, core, low, prev, nxt))
-            prev_m = m
+            if got is None or (pending and pending(m.start(), m.end())) \
+                    or (markers and _glued(text, m.start())) or (inside and inside(m.start())):
+                continue
+            core, low = got
+            prev = _lower(toks[k - 1].group()) if k and self._adjacent(toks[k - 1], m) else None
+            nxt = None
+            if core == m.group() and k < last and self._adjacent(m, toks[k + 1]):
+                nxt = _lower(toks[k + 1].group())     # (after a clitic, no neighbour)
+            sites.append((m, core, low, prev, nxt))
         return sites
+
+    def _unreadable(self, toks) -> list[tuple[int, int]]:
+        """The stretches of the text where most words are known to no list (more than
+        ``max_unknown`` of a run of ``window`` words): a table, a passage in another language,
+        or OCR too damaged to read word by word.  The stage does not guess there (and does not
+        spend a search on every form of it); the ledger says so."""
+        cfg = self.cfg
+        n, share = cfg["window"], cfg["max_unknown"]
+        cores, freq = self.cores(), self.freq
+        unknown = {tok for tok, (core, low) in cores.items() if core == tok and freq(low) == 0}
+        if sum(self.types[t] for t in unknown) < share * (n // 5):
+            return []                                 # too few unknown words for any window
+        words = [m for m in toks if m.group() in cores]
+        spans: list[tuple[int, int]] = []
+        text, k = self.text, 0
+        while k < len(words):                         # paragraph by paragraph (never across a blank line)
+            end = text.find("\n\n", words[k].end())
+            j = k
+            while j < len(words) and (end < 0 or words[j].start() < end):
+                j += 1
+            self._judge(words[k:j], unknown, spans)
+            k = j
+        return spans
+
+    def _judge(self, words, unknown, spans) -> None:
+        """Add to ``spans`` the unreadable runs of one paragraph's words: the whole of a short
+        paragraph (``window`` words or fewer, at least a fifth of that), or the runs of
+        ``window`` words (a half overlapping the next) of a longer one."""
+        n, share = self.cfg["window"], self.cfg["max_unknown"]
+        if len(words) < n // 5:
+            return
+        step = n if len(words) <= n else n // 2
+        prev_bad = False
+        for i in range(0, max(1, len(words) - n + step), step):
+            chunk = words[i:i + n]
+            bad = sum(1 for m in chunk if m.group() in unknown) > share * len(chunk)
+            if bad:
+                a, b = chunk[0].start(), chunk[-1].end()
+                if prev_bad:
+                    spans[-1] = (spans[-1][0], max(b, spans[-1][1]))
+                else:
+                    spans.append((a, b))
+            prev_bad = bad
+
+    @staticmethod
+    def _in_spans(spans):
+        starts = [a for a, _ in spans]
+
+        def inside(pos: int) -> bool:
+            k = bisect.bisect_right(starts, pos) - 1
+            return k >= 0 and pos < spans[k][1]
+
+        return inside
 
     def _digit_markers(self) -> bool:
         """Does the text's profile show footnote markers printed as numbers glued to words
