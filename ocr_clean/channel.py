@@ -116,40 +116,13 @@ class ConfusionModel:
         out: dict[str, Reading] = {}
         n = len(tok)
         budget = self.max_paths
-        by_first = self._by_first
         max_rules = self.max_rules
         lost_letter_weight = self.lost_letter_weight
         lost_end_r_weight = self.lost_end_r_weight
         lost_mark_weight = self.lost_mark_weight
         lost_r_weight = self.lost_r_weight
-        # where a rule (or a lost glyph) can apply; between such sites letters are copied.
-        # moves[i]: the rules that apply at i, in their order, as (end, print, weight, (key, i, end))
-        moves: dict[int, list] = {}
-        at, width = self._at, self._width
-        for i, ch in enumerate(tok):
-            window = tok[i:i + width]
-            here = at.get(window)
-            if here is None:
-                here = at[window] = tuple((len(scan), prnt, weight, end_only, key)
-                                          for scan, prnt, weight, end_only, key in by_first.get(ch, ())
-                                          if window.startswith(scan))
-            if here:
-                found = [(i + length, prnt, weight, (key, i, i + length))
-                         for length, prnt, weight, end_only, key in here if not end_only or i + length == n]
-                if found:
-                    moves[i] = found
-        # advance[i]: from position i, the next site and the letters copied up to it in lower
-        # case, or None when something other than a letter stands between (no reading goes
-        # through); worked out once for each position, from the end
-        advance = [(n, "")] * (n + 1)
-        site = n
-        lost_end = n >= 2 and tok[-1] == LOST
-        for i in range(n - 1, -1, -1):
-            ch = tok[i]
-            if i in moves or ch == LOST or (lost_end and i == n - 2 and ch in "lI"):
-                site = i
-            chunk = tok[i:site]
-            advance[i] = (site, chunk.lower()) if not chunk or chunk.isalpha() else None
+        moves = self._moves(tok)
+        advance = _advance(tok, moves)
         # the rules used on the way down the walk, as (key, start, end) in the token (a list
         # changed in place: a walk makes no tuples until a reading is kept); the positions
         # copied as they are, letters all, are the ones no rule used
@@ -210,6 +183,44 @@ class ConfusionModel:
         rec(0, "", 1.0, False)
         del rec, accept     # the walk refers to itself: let go of it, and its objects are freed at once
         return sorted(out.values(), key=lambda p: -p.weight)
+
+    def _moves(self, tok: str) -> dict[int, list]:
+        """Where a rule can apply in ``tok`` (between such sites letters are copied):
+        ``moves[i]``, the rules that apply at i, in their order, as (end, print, weight, (key, i, end))."""
+        n = len(tok)
+        by_first = self._by_first
+        moves: dict[int, list] = {}
+        at, width = self._at, self._width
+        for i, ch in enumerate(tok):
+            window = tok[i:i + width]
+            here = at.get(window)
+            if here is None:
+                here = at[window] = tuple((len(scan), prnt, weight, end_only, key)
+                                          for scan, prnt, weight, end_only, key in by_first.get(ch, ())
+                                          if window.startswith(scan))
+            if here:
+                found = [(i + length, prnt, weight, (key, i, i + length))
+                         for length, prnt, weight, end_only, key in here if not end_only or i + length == n]
+                if found:
+                    moves[i] = found
+        return moves
+
+
+def _advance(tok: str, moves: dict[int, list]) -> list[tuple[int, str] | None]:
+    """``advance[i]``: from position i of ``tok``, the next site (a rule's, or a lost glyph's)
+    and the letters copied up to it in lower case, or None when something other than a letter
+    stands between (no reading goes through); worked out once for each position, from the end."""
+    n = len(tok)
+    advance: list[tuple[int, str] | None] = [(n, "")] * (n + 1)
+    site = n
+    lost_end = n >= 2 and tok[-1] == LOST
+    for i in range(n - 1, -1, -1):
+        ch = tok[i]
+        if i in moves or ch == LOST or (lost_end and i == n - 2 and ch in "lI"):
+            site = i
+        chunk = tok[i:site]
+        advance[i] = (site, chunk.lower()) if not chunk or chunk.isalpha() else None
+    return advance
 
 
 def case_anomalies(tok: str, path: Reading) -> int:
