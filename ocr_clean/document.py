@@ -230,104 +230,14 @@ class Document:
         edits = sorted(edits, key=_BY_POSITION)
         text = self.text
         n = len(text)
-        prev_end = -1
-        prev_point = None
-        for e in edits:
-            start, end = e.start, e.end
-            if start < 0 or end > n or start > end:
-                raise EditConflict(f"{stage}:{e.rule} edit {start}:{end} outside text of {n}")
-            if start < prev_end or (start == end and prev_point == start):
-                raise EditConflict(f"{stage}:{e.rule} edit at {start} overlaps the previous one")
-            prev_end = end
-            prev_point = start if start == end else None
+        _check_positions(stage, edits, n)
         batch = len(self.ledger.batches)
         name, decide, line_starts = self.name, self.decide, self._line_starts
-        # The old offset map is read in one left-to-right pass (positions only grow), at two
-        # places: ``k``, the segment of the last raw offset looked up, and ``seg``, that of the
-        # text being copied; ``k_next`` and ``seg_next`` are where the next segment starts
-        # (past the text after the last one).  The first segment starts at 0.
-        o_cur, o_raw0, o_raw1, o_copied = self._cur, self._raw0, self._raw1, self._copied
-        nseg = len(o_cur)
-        past = n + 1
-        k = seg = 0
-        k_next = seg_next = o_cur[1] if nseg > 1 else past
-        # The new text and its map.
-        parts: list[str] = []
-        cur: list[int] = []
-        raw0: list[int] = []
-        raw1: list[int] = []
-        copied: list[bool] = []
-        pos = 0
-        out_len = 0
-
-        def raw_offset(p: int) -> int:
-            """:meth:`raw_offset` (``p`` never goes back)."""
-            nonlocal k, k_next
-            if p >= k_next:
-                k = bisect_right(o_cur, p, k) - 1
-                k_next = o_cur[k + 1] if k + 1 < nseg else past
-            if o_copied[k]:
-                r = o_raw0[k] + (p - o_cur[k])
-                return r if r < o_raw1[k] else o_raw1[k]
-            return o_raw0[k]
-
-        def raw_span(start: int, end: int) -> tuple[int, int]:
-            """The raw span of the edit ``start:end``: its first character's raw offset, and
-            the end of its last one (not the start of the next)."""
-            r_start = raw_offset(start)
-            if end == start:
-                return r_start, r_start
-            if end < k_next:              # one segment (the usual case): no more lookups
-                if not o_copied[k]:
-                    return r_start, r_start + 1
-                shift, cap = o_raw0[k] - o_cur[k], o_raw1[k]
-                r_last, r_end = end - 1 + shift, end + shift
-                r_last = r_last if r_last < cap else cap
-                r_end = r_end if r_end < cap else cap
-            else:
-                r_last, r_end = raw_offset(end - 1), raw_offset(end)
-            r_last += 1
-            if r_end < r_start:
-                r_end = r_start
-            return r_start, r_end if r_end >= r_last else r_last
-
-        def copy_span(a: int, b: int) -> None:
-            """Carry the map of text[a:b] (unchanged, ``a < b``) into the new text: the
-            segments at the two ends cut to the span, those wholly inside it shifted in bulk
-            (a copied segment's raw span is as long as the segment itself, so only its start
-            in the current text moves)."""
-            nonlocal seg, seg_next, out_len
-            if a >= seg_next:
-                seg = bisect_right(o_cur, a, seg) - 1     # the segment holding ``a``
-            stop = bisect_left(o_cur, b, seg + 1)        # the segments seg..stop-1 meet a:b
-            shift = out_len - a                          # current offset -> new offset
-            p = a
-            while p < b:
-                q = o_cur[seg + 1] if seg + 1 < nseg else n
-                if p == o_cur[seg] and q <= b and seg + 1 < stop - 1:
-                    # seg and those after it up to the last but one lie wholly inside a:b
-                    j = stop - 1
-                    cur.extend([c + shift for c in o_cur[seg:j]])
-                    raw0.extend(o_raw0[seg:j]); raw1.extend(o_raw1[seg:j]); copied.extend(o_copied[seg:j])
-                    seg, p = j, o_cur[j]
-                    continue
-                if q > b:
-                    q = b
-                cur.append(p + shift)
-                if o_copied[seg]:
-                    r0 = o_raw0[seg] + (p - o_cur[seg])
-                    raw0.append(r0); raw1.append(r0 + (q - p)); copied.append(True)
-                else:
-                    raw0.append(o_raw0[seg]); raw1.append(o_raw1[seg]); copied.append(False)
-                p = q
-                if p < b:
-                    seg += 1
-            out_len += b - a
-            seg_next = o_cur[seg + 1] if seg + 1 < nseg else past
-            parts.append(text[a:b])
-
+        raw_span = _raw_spans(self._cur, self._raw0, self._raw1, self._copied, n)
+        parts, new_map, copy_span, put = _new_text(text, self._cur, self._raw0, self._raw1, self._copied)
         kept: list[Edit] = []
         spans: list[tuple[int, int, int]] = []     # the edits made, for the vocabulary
+        pos = 0
         for e in edits:
             start, end, after = e.start, e.end, e.after
             e.before = before = text[start:end]
@@ -354,17 +264,137 @@ class Document:
                 spans.append((start, end, len(after)))
                 if start > pos:
                     copy_span(pos, start)
-                cur.append(out_len); raw0.append(r_start); raw1.append(r_end); copied.append(False)
-                parts.append(after)
-                out_len += len(after)
+                put(after, r_start, r_end)
                 pos = end
         if n > pos:
             copy_span(pos, n)
-        if not cur:
-            cur, raw0, raw1, copied = [0], [len(self.raw)], [len(self.raw)], [False]
         self.ledger.add_batch(stage, kept)
         self.text = "".join(parts)
         if spans:
             self._revise_vocab(text, self.text, spans)
-        self._cur, self._raw0, self._raw1, self._copied = cur, raw0, raw1, copied
+        if not new_map[0]:                         # an empty text: one segment at the raw end
+            new_map = [0], [len(self.raw)], [len(self.raw)], [False]
+        self._cur, self._raw0, self._raw1, self._copied = new_map
         return kept
+
+
+def _check_positions(stage: str, edits: list[Edit], n: int) -> None:
+    """Edits of one batch (sorted by position) lie inside the text of ``n`` characters and
+    do not overlap (two insertions at one place overlap too), else :class:`EditConflict`."""
+    prev_end = -1
+    prev_point = None
+    for e in edits:
+        start, end = e.start, e.end
+        if start < 0 or end > n or start > end:
+            raise EditConflict(f"{stage}:{e.rule} edit {start}:{end} outside text of {n}")
+        if start < prev_end or (start == end and prev_point == start):
+            raise EditConflict(f"{stage}:{e.rule} edit at {start} overlaps the previous one")
+        prev_end = end
+        prev_point = start if start == end else None
+
+
+def _raw_spans(o_cur: list[int], o_raw0: list[int], o_raw1: list[int], o_copied: list[bool],
+               n: int) -> Callable[[int, int], tuple[int, int]]:
+    """``raw_span(start, end)`` of the edits of a batch, asked in the order of their positions,
+    from the offset map before the batch: the old map is read in one left-to-right pass at
+    ``k``, the segment of the last raw offset looked up; ``k_next`` is where the next segment
+    starts (past the text after the last one).  The first segment starts at 0."""
+    nseg = len(o_cur)
+    past = n + 1
+    k = 0
+    k_next = o_cur[1] if nseg > 1 else past
+
+    def raw_offset(p: int) -> int:
+        """:meth:`Document.raw_offset` (``p`` never goes back)."""
+        nonlocal k, k_next
+        if p >= k_next:
+            k = bisect_right(o_cur, p, k) - 1
+            k_next = o_cur[k + 1] if k + 1 < nseg else past
+        if o_copied[k]:
+            r = o_raw0[k] + (p - o_cur[k])
+            return r if r < o_raw1[k] else o_raw1[k]
+        return o_raw0[k]
+
+    def raw_span(start: int, end: int) -> tuple[int, int]:
+        """The raw span of the edit ``start:end``: its first character's raw offset, and
+        the end of its last one (not the start of the next)."""
+        r_start = raw_offset(start)
+        if end == start:
+            return r_start, r_start
+        if end < k_next:              # one segment (the usual case): no more lookups
+            if not o_copied[k]:
+                return r_start, r_start + 1
+            shift, cap = o_raw0[k] - o_cur[k], o_raw1[k]
+            r_last, r_end = end - 1 + shift, end + shift
+            r_last = r_last if r_last < cap else cap
+            r_end = r_end if r_end < cap else cap
+        else:
+            r_last, r_end = raw_offset(end - 1), raw_offset(end)
+        r_last += 1
+        if r_end < r_start:
+            r_end = r_start
+        return r_start, r_end if r_end >= r_last else r_last
+
+    return raw_span
+
+
+def _new_text(text: str, o_cur: list[int], o_raw0: list[int], o_raw1: list[int], o_copied: list[bool]):
+    """The new text of a batch and its offset map, made left to right by :meth:`Document.apply`:
+    ``(parts, (cur, raw0, raw1, copied), copy_span, put)``, the pieces of the new text and its
+    map filled by ``copy_span(a, b)`` (the text between edits, with its map) and
+    ``put(after, r_start, r_end)`` (an edit's text, one segment standing for the raw span it
+    replaced).  The old map is read in one left-to-right pass at ``seg``, the segment of the
+    text being copied (``seg_next``: where the next one starts, past the text after the last)."""
+    parts: list[str] = []
+    cur: list[int] = []
+    raw0: list[int] = []
+    raw1: list[int] = []
+    copied: list[bool] = []
+    n = len(text)
+    nseg = len(o_cur)
+    past = n + 1
+    seg = out_len = 0
+    seg_next = o_cur[1] if nseg > 1 else past
+
+    def copy_span(a: int, b: int) -> None:
+        """Carry the map of text[a:b] (unchanged, ``a < b``) into the new text: the
+        segments at the two ends cut to the span, those wholly inside it shifted in bulk
+        (a copied segment's raw span is as long as the segment itself, so only its start
+        in the current text moves)."""
+        nonlocal seg, seg_next, out_len
+        if a >= seg_next:
+            seg = bisect_right(o_cur, a, seg) - 1     # the segment holding ``a``
+        stop = bisect_left(o_cur, b, seg + 1)        # the segments seg..stop-1 meet a:b
+        shift = out_len - a                          # current offset -> new offset
+        p = a
+        while p < b:
+            q = o_cur[seg + 1] if seg + 1 < nseg else n
+            if p == o_cur[seg] and q <= b and seg + 1 < stop - 1:
+                # seg and those after it up to the last but one lie wholly inside a:b
+                j = stop - 1
+                cur.extend([c + shift for c in o_cur[seg:j]])
+                raw0.extend(o_raw0[seg:j]); raw1.extend(o_raw1[seg:j]); copied.extend(o_copied[seg:j])
+                seg, p = j, o_cur[j]
+                continue
+            if q > b:
+                q = b
+            cur.append(p + shift)
+            if o_copied[seg]:
+                r0 = o_raw0[seg] + (p - o_cur[seg])
+                raw0.append(r0); raw1.append(r0 + (q - p)); copied.append(True)
+            else:
+                raw0.append(o_raw0[seg]); raw1.append(o_raw1[seg]); copied.append(False)
+            p = q
+            if p < b:
+                seg += 1
+        out_len += b - a
+        seg_next = o_cur[seg + 1] if seg + 1 < nseg else past
+        parts.append(text[a:b])
+
+    def put(after: str, r_start: int, r_end: int) -> None:
+        nonlocal out_len
+        cur.append(out_len); raw0.append(r_start); raw1.append(r_end); copied.append(False)
+        parts.append(after)
+        out_len += len(after)
+
+    return parts, (cur, raw0, raw1, copied), copy_span, put
