@@ -66,14 +66,18 @@ def project(parsed: Parsed, out: str, offset_map: list[tuple[int, int, int, bool
     to the end of its paragraph, see :func:`moved_points`): the words read there are no
     words of the units around that place (the source keeps the note where it is printed).
     """
-    units = parsed.units
-    n = len(units)
-    if not n:
+    if not parsed.units:
         return []
+    gone_by = _gone_units(parsed.units, removed)
+    tokens, used, find = _trace(parsed.units, out, offset_map, gone_by, moved)
+    return _changes(parsed, tokens, used, find, gone_by)
+
+
+def _gone_units(units: list, removed: list[tuple[int, int, bool]]) -> dict[int, bool]:
+    """The units wholly inside a span edits took out, each with whether a layout edit did it."""
+    n = len(units)
     ustart = [u.start for u in units]
     uend = [u.end for u in units]
-    seg_start = [s[0] for s in offset_map]
-    nseg = len(offset_map)
     gone_all = _merge([(a, b) for a, b, _ in removed])
     gone_layout = _merge([(a, b) for a, b, layout in removed if layout])
     gone_by: dict[int, bool] = {}          # unit wholly removed -> by a layout edit
@@ -83,6 +87,19 @@ def project(parsed: Parsed, out: str, offset_map: list[tuple[int, int, int, bool
             if uend[i] <= g1:
                 gone_by[i] = _inside(gone_layout, ustart[i], uend[i])
             i += 1
+    return gone_by
+
+
+def _trace(units: list, out: str, offset_map: list[tuple[int, int, int, bool]], gone_by: dict[int, bool],
+           moved: frozenset[int]):
+    """Which units each word of ``out`` draws from: ``(tokens, used, find)``, the words (each
+    with a unit it draws from), whether each unit is drawn on, and the union-find root of a
+    unit (the units a word draws from are one component)."""
+    n = len(units)
+    ustart = [u.start for u in units]
+    uend = [u.end for u in units]
+    seg_start = [s[0] for s in offset_map]
+    nseg = len(offset_map)
 
     def overlapping(r0: int, r1: int) -> list[int]:
         found = []
@@ -143,7 +160,14 @@ def project(parsed: Parsed, out: str, offset_map: list[tuple[int, int, int, bool
             if ru != rf:
                 parent[max(ru, rf)] = min(ru, rf)
         tokens.append((m.group(), first))
+    return tokens, used, find
 
+
+def _changes(parsed: Parsed, tokens: list[tuple[str, int]], used: list[bool], find, gone_by: dict[int, bool]
+             ) -> list[Change]:
+    """The changes of the components of units and words (see the module's docstring)."""
+    units = parsed.units
+    n = len(units)
     comp_tokens: dict[int, list[str]] = {}
     for text, u in tokens:
         comp_tokens.setdefault(find(u), []).append(text)
