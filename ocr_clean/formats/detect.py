@@ -7,6 +7,9 @@ import json
 import re
 from pathlib import Path
 
+from ..io import InputError
+from .hocr import looks_like
+
 FORMATS = ("txt", "alto", "hocr", "page", "jsonl")
 _ROOT = re.compile(rb"<(?:([\w.-]+):)?([\w.-]+)[\s>/]")
 # a page's name: a number (0001), a page word and a number (page_001, p12), or any name and a
@@ -51,8 +54,6 @@ def detect(data: bytes, name: str = "input") -> str:
         except ValueError:
             pass
     if head.startswith(b"<"):
-        from .hocr import looks_like
-
         tag = _root_start(data).decode("utf-8", "replace")
         ns, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
         if local.lower() == "alto" or "standards/alto" in ns or "ALTO" in ns:
@@ -64,9 +65,7 @@ def detect(data: bytes, name: str = "input") -> str:
         if looks_like(data):
             return "hocr"
         if local:
-            from ..io import InputError
-
-            raise InputError(f"{name}: an XML/HTML file with root <{local}> is not ALTO, hOCR or PAGE XML; "
+                    raise InputError(f"{name}: an XML/HTML file with root <{local}> is not ALTO, hOCR or PAGE XML; "
                              "give --format to say what it is")
     return "txt"
 

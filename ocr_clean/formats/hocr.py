@@ -13,6 +13,8 @@ import re
 
 from lxml import etree
 
+from ..io import InputError
+
 from .model import Parsed, TextBuilder, parse_xml, serialize, split_box, union, xml_prolog
 from .project import Change
 from .xmlutil import clone, fmt_num, insert_after, now_iso, remove, unique_id
@@ -55,8 +57,6 @@ def read(data: bytes, name: str = "input") -> Parsed:
     root = tree.getroot()
     words = [el for el in root.iter() if isinstance(el.tag, str) and "ocrx_word" in classes(el)]
     if not words and not any("ocr_page" in classes(el) for el in root.iter() if isinstance(el.tag, str)):
-        from ..io import InputError
-
         raise InputError(f"{name}: no ocr_page or ocrx_word in this HTML: not hOCR")
     b = TextBuilder()
     block_of: dict = {}

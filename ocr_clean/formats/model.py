@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..io import InputError
+
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*\?>")
 
 
@@ -149,8 +151,6 @@ def serialize(parsed: Parsed) -> bytes:
 def parse_xml(data: bytes, name: str):
     """An lxml tree of ``data``; a file that is not well-formed XML gets a one-line error."""
     from lxml import etree
-
-    from ..io import InputError
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
                              remove_blank_text=False)

@@ -15,9 +15,11 @@ from pathlib import Path
 
 from .. import __version__
 from ..io import InputError, decode
+from ..ledger import Ledger
+from ..pipeline import clean_texts
 from . import alto, hocr, jsonl, page
 from .detect import detect
-from .model import Parsed
+from .model import Parsed, Unit
 from .project import Change, moved_points, project, removed_spans
 
 READERS = {"alto": alto.read, "hocr": hocr.read, "page": page.read}
@@ -122,8 +124,6 @@ def clean_bytes(data: bytes, name: str, pipeline, opts: Options | None = None,
 
 def _clean_jsonl(data: bytes, name: str, pipeline, opts: Options, header: dict,
                  ledger_name: str) -> Cleaned:
-    from ..pipeline import clean_texts
-
     text = decode(data, name)
     records, texts = jsonl.read_records(text, name, opts.text_field)
     stem = Path(name).stem
@@ -137,8 +137,6 @@ def _clean_jsonl(data: bytes, name: str, pipeline, opts: Options, header: dict,
     outs = list(texts)
     ledgers = [None] * len(texts)
     results = []
-    from ..ledger import Ledger
-
     for todo in groups.values():
         # the records' uncertain edits go to the pipeline's review (if any), one doc a record
         done = clean_texts([texts[i] for i in todo], config=pipeline.config,
@@ -236,8 +234,6 @@ def clean_book(pages: list[tuple[str, bytes]], book_name: str, pipeline,
         for (name, _), t in zip(pages, page_texts(result.text, omap, starts)):
             outputs.append((name, t.encode("utf-8")))
     else:
-        from .model import Unit
-
         combined = Parsed(fmt, raw, [Unit(u.start + off, u.end + off, u.elem, (k, u.line), u.conf, u.hyp,
                                           u.line_elem) for k, u, off in units])
         changes = project(combined, result.text, omap, removed_spans(result.ledger), moved_points(result.ledger))
