@@ -167,6 +167,7 @@ LONG_MODULES = {
     "ocr_clean/stages/words.py": "main (the lead: words, errmodel, langmodel)",
     "ocr_clean/stages/confusion.py": "rules (named rules and one confidence policy)",
     "ocr_clean/stages/punctuation.py": "rules (named rules and one confidence policy)",
+    "ocr_clean/review/tui.py": "review (review/ and cli/)",
     "ocr_clean/stages/split_words.py": "split (made a package: scanners, rules, stage)",
     "ocr_clean/stages/dehyphenate.py": "split (made a package: scanners, rules, stage)",
 }
