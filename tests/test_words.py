@@ -197,3 +197,12 @@ def test_a_noisy_but_readable_text_is_searched_everywhere():
     res = clean_text(text)
     assert not [e for e in res.edits if e.rule == "unreadable-stretch"]
     assert "Tbe" not in res.text and " tho " not in res.text
+
+
+def test_one_rule_of_the_stage_can_be_switched_off():
+    text = "Thefe men gave tbe firft fruits of the feafon."
+    on = clean_text(text)
+    assert {e.rule for e in on.edits if e.stage == "words"} >= {"long-s", "ocr-confusion"}
+    off = Pipeline(Config.from_dict({"stages": {"words": {"disable": ["long-s"]}}})).run(text)
+    assert "firft" in off.text and "the first" not in off.text and " the " in off.text
+    assert not [e for e in off.edits if e.rule == "long-s"]

@@ -1,0 +1,127 @@
+"""words: one site weighed in its context: the token kept against its readings."""
+from __future__ import annotations
+
+import math
+
+from ...ledger import Edit
+from ...policy import SCORED, status_for
+from .rules import best_reading, long_s_readings, merged_words
+from .tokens import HAS_DIGIT, _recase
+
+
+def _rule_of(families) -> str:
+    """The rule a reading is the work of: two words parted, long s alone, or the error model.
+
+    >>> _rule_of(("merged",)), _rule_of(("long-s", "long-s")), _rule_of(("b/h",)), _rule_of(("long-s", "c/e"))
+    ('merged-words', 'long-s', 'ocr-confusion', 'ocr-confusion')
+    """
+    if families == ("merged",):
+        return merged_words.rule.name
+    if families and all(f == "long-s" for f in families):
+        return long_s_readings.rule.name
+    return best_reading.rule.name
+
+
+class _Decide:
+    """The deciding half of a run (mixed into :class:`~ocr_clean.stages.words.run._Run`)."""
+
+    def decide(self, m, tok: str, low: str, prev, nxt, cands):
+        cfg, lm = self.cfg, self.lm
+        f = self.freq(low)
+        for a, b, other in ((prev, low, prev), (low, nxt, nxt)):
+            if other and ((self.freq(other) == 0 and self.freq(a + b) >= cfg["rare_freq"])
+                          or (len(other) == 1 and other.isalpha() and other not in "ai")):
+                return None                           # half of a split word (impermissibi lity, peasan s)
+        if f >= cfg["anchor_freq"] and (prev is None or lm.pair_count(prev, low)) \
+                and (nxt is None or lm.pair_count(low, nxt)):
+            return None                               # an anchor: a common word in common pairs
+        sentence_start = self._sentence_start(m)
+        p_keep, keep_src = self.word_p(low, tok, sentence_start, cands)
+        if HAS_DIGIT.search(low):
+            p_keep *= 1e-3                            # digits among letters: no printed word looks so
+        keep_score = lm.logp(prev, low, p_keep) + (lm.logp(low, nxt) if nxt else 0.0) + math.log10(cfg["intact"])
+        scored = [(self.seq_score(prev, c.word, nxt) - c.cost, c) for c in self.shortlist(cands)]
+        scored.sort(key=lambda x: -x[0])
+        # a word of English changed into another only on a clear margin, the wider the
+        # more common it is (he/be, far/for: real words that the pairs rarely settle)
+        need = cfg["common_margin"] if f >= cfg["anchor_freq"] else cfg["word_margin"] if f >= cfg["rare_freq"] else 0.0
+        if f >= cfg["rare_freq"] and not self._pair_seen(prev, scored[0][1].word, nxt):
+            need += cfg["unseen_pair_margin"]         # no pair shows the other word: frequency alone must carry it
+        got = best_reading(keep_score, scored, need)
+        if got is None:
+            return None
+        best_s, best, conf = got
+        if status_for(SCORED, conf, self.stage.thresholds) is None:
+            return None                               # the policy would drop it: spare the checks below
+        if " " not in best.word and self._doubted(best.word, tok, prev, nxt, sentence_start):
+            return None                               # the reading would itself be corrected: no fixed point
+        after = _recase(tok, best.word)
+        if after == tok:
+            return None
+        best_f = math.prod(self.freq(w) for w in best.word.split(" "))
+        note = (f"{'+'.join(best.families)} cost {best.cost:.1f}; "
+                f"{best.word} {best_f:.1e} vs {low} {p_keep:.1e} ({keep_src}); "
+                f"context {prev or '-'} _ {nxt or '-'}; margin {best_s - keep_score:.1f}")
+        cand_words = tuple(_recase(tok, c.word) for _, c in scored[:4])
+        evidence = {
+            "family": "+".join(best.families),
+            "cost": round(best.cost, 2),
+            "english": float(f"{best_f:.3g}"),
+            "kept_p": float(f"{p_keep:.3g}"),
+            "kept_as": keep_src,
+            "context": f"{prev or '-'} _ {nxt or '-'}",
+            "noise": round(self.noise, 4),
+            "scores": {c.word: round(sc, 2) for sc, c in scored[:4]} | {low + " (kept)": round(keep_score, 2)},
+            "margin": round(best_s - keep_score, 2),
+        }
+        kept = () if self.stage.would_apply(conf) else (tok,)   # a queued fix offers the raw text too
+        return Edit(m.start(), m.start() + len(tok), after, _rule_of(best.families), round(conf, 4), SCORED,
+                    cand_words + kept, note, evidence=evidence)
+
+    def shortlist(self, cands) -> list:
+        """The ``shortlist`` candidates likeliest without context (English frequency less
+        cost): the ones worth weighing in context (a pair can lift a word by a few decades,
+        not from the bottom of a long list of rare words)."""
+        n = self.cfg["shortlist"]
+        if len(cands) <= n:
+            return cands
+        freq = self.freq
+        pre = sorted(cands, key=lambda c: c.cost - math.log10(max(freq(c.word.split(" ")[0]), 1e-12)))
+        return pre[:n]
+
+    def _pair_seen(self, prev, words: str, nxt) -> bool:
+        """Does the pair table hold ``words`` beside one of its neighbours (``hut`` may be
+        ``but`` by its frequency, but only a pair such as ``but the`` says it is)?"""
+        lm = self.lm
+        parts = words.split(" ")
+        return bool((prev and lm.pair_count(prev, parts[0])) or (nxt and lm.pair_count(parts[-1], nxt))
+                    or (len(parts) == 2 and lm.pair_count(parts[0], parts[1])))
+
+    def _doubted(self, word: str, tok: str, prev, nxt, sentence_start: bool) -> bool:
+        """Would the stage correct ``word`` itself, standing where ``tok`` stands?  A reading
+        that a second clean would change again is no reading to apply (``Wl1e`` -> ``Wile``,
+        then ``Wile`` -> ``Who``): cleaning a cleaned text must change nothing."""
+        cfg, lm = self.cfg, self.lm
+        cands = self.type_cands(word, self.stage.model)
+        if not cands:
+            return False
+        f = self.freq(word)
+        if f >= cfg["anchor_freq"] and (prev is None or lm.pair_count(prev, word)) \
+                and (nxt is None or lm.pair_count(word, nxt)):
+            return False
+        p_keep, _ = self.word_p(word, _recase(tok, word), sentence_start, cands)
+        keep_score = lm.logp(prev, word, p_keep) + (lm.logp(word, nxt) if nxt else 0.0) + math.log10(cfg["intact"])
+        best_s = max(self.seq_score(prev, c.word, nxt) - c.cost for c in self.shortlist(cands))
+        need = cfg["common_margin"] if f >= cfg["anchor_freq"] else cfg["word_margin"] if f >= cfg["rare_freq"] else 0.0
+        return best_s > keep_score + need
+
+    def seq_score(self, prev, words: str, nxt) -> float:
+        """log10 P of ``words`` (one word, or two a space apart) between its neighbours."""
+        lm = self.lm
+        parts = words.split(" ")
+        s, p = 0.0, prev
+        for w in parts:
+            n = self.vocab.count(w) if self.vocab is not None else 0
+            s += lm.logp(p, w, self.adapt(max(self.freq(w), 1e-9), n))
+            p = w
+        return s + (lm.logp(p, nxt) if nxt else 0.0)

@@ -1,0 +1,108 @@
+"""words: the stage's decisions, each a small registered rule (:mod:`ocr_clean.rules`).
+
+The ledger's ``rule`` of a words edit is one of these names; a config switches one off with
+``[stages.words] disable = ["long-s"]``.
+"""
+from __future__ import annotations
+
+import math
+from itertools import combinations
+from typing import Callable, Sequence
+
+from ...rules import rule
+
+
+@rule("ocr-confusion", stage="words",
+      help="a token becomes the reading that beats its being printed as it stands by the margin "
+           "its own frequency asks (error model cost, English and the text's counts, word pairs)")
+def best_reading(keep_score: float, scored: Sequence[tuple[float, object]], need: float):
+    """The best of the ``scored`` readings ((log10 score, reading), best first) with its
+    confidence (its share of the probability of all the readings and of the token kept), or
+    None when it does not beat the token kept by ``need`` (log10).
+
+    >>> best, reading, conf = best_reading(-9.0, [(-7.5, "the"), (-9.5, "tho")], 1.0)
+    >>> reading, round(conf, 2)
+    ('the', 0.96)
+    >>> best_reading(-9.0, [(-8.5, "the")], 1.0) is None
+    True
+    """
+    best_s, best = scored[0]
+    if best_s <= keep_score + need:
+        return None
+    tot = math.pow(10, keep_score - best_s) + sum(math.pow(10, s - best_s) for s, _ in scored)
+    return best_s, best, 1.0 / tot
+
+
+@rule("merged-words", stage="words",
+      help="two words the OCR ran together are parted where the word-pair table knows the pair")
+def merged_words(low: str, is_word: Callable[[str], bool], pair_count: Callable[[str, str], int],
+                 least: int = 1) -> list[tuple[str, str]]:
+    """Every cut of ``low`` into two words that the pair table holds as a pair at least
+    ``least`` times.
+
+    >>> pairs = {"in the": 900}
+    >>> merged_words("inthe", {"in", "the", "int", "he"}.__contains__, lambda a, b: pairs.get(a + " " + b, 0))
+    [('in', 'the')]
+    """
+    out = []
+    for i in range(1, len(low)):
+        a, b = low[:i], low[i:]
+        if is_word(a) and is_word(b) and pair_count(a, b) >= least:
+            out.append((a, b))
+    return out
+
+
+@rule("long-s", stage="words",
+      help="in a text that shows long s read as f, an f is read as s where that makes a word")
+def long_s_readings(low: str, is_word: Callable[[str], bool], most: int = 3) -> list[tuple[str, int]]:
+    """The words ``low`` becomes when up to ``most`` of its f are read as s, with how many.
+
+    >>> long_s_readings("thefe", {"these"}.__contains__)
+    [('these', 1)]
+    >>> long_s_readings("fafe", {"safe"}.__contains__)
+    [('safe', 1)]
+    """
+    idx = [i for i, ch in enumerate(low) if ch == "f"]
+    out = []
+    for r in range(1, min(len(idx), most) + 1):
+        for combo in combinations(idx, r):
+            w = list(low)
+            for i in combo:
+                w[i] = "s"
+            word = "".join(w)
+            if is_word(word):
+                out.append((word, r))
+    return out
+
+
+@rule("unreadable-stretch", stage="words",
+      help="a run of words most of which no list knows (a table, another language, OCR past "
+           "reading) is left as it stands and said in the ledger")
+def unreadable_runs(unknown: Sequence[bool], window: int, share: float) -> list[tuple[int, int]]:
+    """The runs (first, past-last index) of a paragraph's words where more than ``share``
+    of ``window`` words are unknown: the whole of a paragraph of ``window`` words or fewer
+    (a fifth of that at least), else runs of ``window`` overlapping by half.
+
+    >>> unreadable_runs([True] * 16 + [False] * 4, 100, 0.5)
+    [(0, 20)]
+    >>> unreadable_runs([True, False] * 10, 100, 0.5)
+    []
+    >>> unreadable_runs([False] * 100 + [True] * 100, 100, 0.5)
+    [(100, 200)]
+    """
+    n = len(unknown)
+    if n < window // 5:
+        return []
+    step = window if n <= window else window // 2
+    runs: list[tuple[int, int]] = []
+    prev_bad = False
+    for i in range(0, max(1, n - window + step), step):
+        j = min(n, i + window)
+        bad = sum(unknown[i:j]) > share * (j - i)
+        if bad:
+            if prev_bad:
+                runs[-1] = (runs[-1][0], j)
+            else:
+                runs.append((i, j))
+        prev_bad = bad
+    return runs

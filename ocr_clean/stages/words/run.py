@@ -1,0 +1,266 @@
+"""words: one text's run of the stage: its habits (noise, long s), the candidates of its
+word forms and their probabilities as words (English, the text's and the collection's counts)."""
+from __future__ import annotations
+
+import collections
+import math
+
+from ...errmodel import Candidate, ErrorModel
+from .decide import _Decide
+from .rules import long_s_readings, merged_words
+from .sites import _Sites
+from .tokens import SUFFIXES, _core, _lower, token_finder
+
+
+class _Run(_Sites, _Decide):
+    """One text cleaned by the stage (state of that text only: a stage serves many)."""
+
+    def __init__(self, stage, text: str, doc) -> None:
+        self.stage, self.text, self.cfg, self.doc = stage, text, stage.config, doc
+        self.cands, self.children, self.lm = stage._english()
+        self.freq = stage.lexicon.freq
+        # the words the cache model counts: the collection's when the text belongs to one (a
+        # short text gets a book's worth of evidence), else the text's own
+        self.vocab = stage.collection_vocab(doc) or stage.book_vocab(text, doc)
+        self.types = collections.Counter(token_finder(text).findall(text))
+        self.long_s = self._long_s()
+        coll = stage.collection_vocab(doc)
+        if coll is not None:                          # measured once for the whole collection
+            self.noise = stage._collection_noise.get(coll)
+            if self.noise is None:
+                self.noise = stage._collection_noise[coll] = self._noise(coll.counts)
+        else:
+            self.noise = self._noise(self.types)
+        self.shift = min(self.cfg["shift_max"], max(self.cfg["shift_min"], math.log10(self.cfg["noise_ref"] / self.noise)))
+        # in a clean text a word no list knows is more likely a real word than a misreading,
+        # in a noisy one less
+        self.clean_odds = min(self.cfg["odds_max"], max(self.cfg["odds_min"], self.cfg["noise_ref"] / self.noise))
+        self.N = self.vocab.total if self.vocab is not None else 0
+        self.mu = self.cfg["text_prior"]
+        self.learned: dict[str, float] = {}        # family -> cost lowered by the text's own fixes (second pass)
+        self._cores = None
+        self._sites = None
+        self.unreadable: list[tuple[int, int]] = []
+        self._types: dict = {}
+
+    # -- habits of the text --------------------------------------------------------------
+    def _long_s(self) -> bool:
+        """Does the text show long s read as f?  The scan profile's habit when it was measured
+        or set (``[scan] long_s``); where the text was too short for the profile to tell, the
+        words no list knows that become English words when an f is read as s (``thefe``,
+        ``firft``, ``ftate``), ``long_s_min`` of them."""
+        habit = getattr(getattr(self.doc, "profile", None), "long_s", None)
+        if habit is not None and habit.source != "neutral":
+            return bool(habit.value)
+        n = 0
+        max_len = self.cfg["max_token"]
+        for tok in self.types:
+            low = _lower(tok)
+            if "f" not in low or len(low) > max_len or self.freq(low) > 0:
+                continue
+            for i, ch in enumerate(low):
+                if ch == "f" and self.freq(low[:i] + "s" + low[i + 1:]) >= 1e-6:
+                    n += 1
+                    break
+            if n >= self.cfg["long_s_min"]:
+                return True
+        return False
+
+    def _noise(self, counts) -> float:
+        """The text's share of small-letter words no English list knows (at least 0.1%): how
+        noisy its OCR is.  The confusions' costs are calibrated at ``noise_ref``; a cleaner text
+        makes every confusion less likely, a noisier one more."""
+        n = bad = 0
+        freq = self.freq
+        for tok, k in counts.items():
+            if len(tok) >= 3 and tok.islower() and tok.isalpha():
+                n += k
+                if freq(tok) == 0:
+                    bad += k
+        return max(0.001, (bad + 1) / (n + 30))
+
+    def modern_forms(self, low: str) -> list[tuple[str, str]]:
+        """(today's word, rule) for each period spelling rule that turns ``low`` into a word
+        of English at least ``historical_min`` common."""
+        out = []
+        for pat, rep, name in self.stage.historical:
+            if pat.search(low):
+                modern = pat.sub(rep, low, count=1)
+                if modern != low and len(modern) >= 3 and self.freq(modern) >= self.cfg["historical_min"]:
+                    out.append((modern, name))
+        return out
+
+    # -- candidates ----------------------------------------------------------------------
+    def derived(self, low: str) -> float:
+        """How common ``low`` is as an English word with a common suffix (a plural, a
+        participle: ``irreconcilables``), 0 when it is none: ``derived_share`` of its stem's
+        frequency, for stems at least ``rare_freq`` common (the lists hold much noise below)."""
+        best = 0.0
+        floor = self.cfg["rare_freq"]
+        freq = self.freq
+        for suf in SUFFIXES:
+            if low.endswith(suf) and len(low) - len(suf) >= 3:
+                stem = low[:-len(suf)]
+                forms = [stem, stem + "e"]
+                if len(stem) > 3 and stem[-1] == stem[-2]:
+                    forms.append(stem[:-1])
+                if stem.endswith("i"):
+                    forms.append(stem[:-1] + "y")
+                for form in forms:
+                    fr = freq(form)
+                    if fr >= floor and fr > best:
+                        best = fr
+        return best * self.cfg["derived_share"]
+
+    def candidates(self, low: str, model: ErrorModel, cheap: bool, generic: bool = True):
+        """The candidate words of ``low``: by the model's families alone first; a generic
+        edit is tried only when no family reading is cheap (the walk with generic edits costs
+        most).  Shared by every text the process cleans (the walk depends on the token only)."""
+        cfg = self.cfg
+        # every confusion costs its own cost plus the text's shift (tenths, so that texts
+        # of about the same noise share the walks): in a clean text the walk need not look as
+        # far, in a noisy one it reaches readings of two and three confusions
+        shift = round(self.shift, 1)
+        generic = generic and self.shift < cfg["clean_shift"]
+        key = (low, cheap, generic, shift)
+        cache = self.stage._cands_cache
+        got = cache.get(key)
+        if got is None:
+            if cheap:
+                got = [Candidate(c.word, max(0.1, c.cost + shift), c.families)
+                       for c in model.rewrites(low, self.cands, cfg["cheap_cost"])]
+            else:
+                got, _ = model.candidates(low, self.children, self.cands, max_generic=0,
+                                          max_cost=cfg["max_cost"], shift=shift)
+                g_cost = max(0.1, cfg["generic"] + shift)
+                if generic and cfg["generic_search"] and len(low) >= cfg["generic_min_len"] \
+                        and (not got or got[0].cost > g_cost - 0.5):
+                    have = {c.word for c in got}
+                    got = got + [Candidate(w, g_cost, ("generic",))
+                                 for w in self.stage._neighbours().neighbours(low) if w not in have]
+            if len(cache) > 200000:
+                cache.clear()
+            cache[key] = got
+        if self.learned:
+            got = self.recost(got)
+        return got
+
+    def recost(self, cands):
+        """The candidates with the text's own family costs: each use of a family the text's
+        sure fixes show often costs that much less (a confusion never below 0.3)."""
+        less = self.learned
+        out = [Candidate(c.word, max(0.3 * len(c.families), c.cost - sum(less.get(f, 0.0) for f in c.families)),
+                         c.families) for c in cands]
+        out.sort(key=lambda c: (c.cost, c.word))
+        return out
+
+    def word_p(self, low: str, tok: str, sentence_start: bool, cands=()) -> tuple[float, str]:
+        """Probability of ``low`` as a word of its own (the token itself not counted), and
+        where it comes from.  The text's uses of the form count as evidence only beyond what
+        misreadings of its candidates would explain (``tho`` 200 times beside ``the`` 5,000
+        times is the OCR's habit, not a word of the text)."""
+        f = self.freq(low)
+        d = self.derived(low) if f == 0 else 0.0
+        if f > 0:
+            base, src = f, "english"
+        elif d > 0:
+            base, src = max(d, self.cfg["unknown_word"] * self.clean_odds), "derived"
+        elif tok[:1].isupper() and not sentence_start:
+            base, src = self.cfg["name_word"] * self.clean_odds, "name"
+        else:
+            base, src = self.cfg["unknown_word"] * self.clean_odds, "unknown"
+        n = self.vocab.count(low) - 1 if self.vocab is not None else 0
+        if n > 0 and cands:
+            count = self.vocab.count
+            explained = self.cfg["habit_odds"] * sum(count(c.word) * math.pow(10.0, -c.cost)
+                                                     for c in cands[:8] if " " not in c.word)
+            n = max(0, round(n - explained))
+        if n > 0:
+            src += f", text x{n + 1}"
+        return self.adapt(base, n), src
+
+    def adapt(self, base: float, n: int) -> float:
+        """A word's probability in this text: its English ``base`` with the text's own ``n``
+        uses (a cache model, Dirichlet-smoothed: the text's counts weigh in as it grows)."""
+        if n <= 0:
+            return base * self.mu / (self.N + self.mu)
+        return (n + self.mu * base) / (self.N + self.mu)
+
+    def learn(self, first: list) -> dict[str, float]:
+        """Families the text's sure fixes show often, and how much cheaper each use of them is
+        on the second pass (half a decade per tenfold of fixes)."""
+        counts: dict[str, int] = {}
+        sure = max(self.cfg["learn_confidence"], self.cfg["apply_threshold"])   # applied, and sure
+        for e in first:
+            if e is not None and e.confidence >= sure:
+                for fam in set(e.note.split(" ", 1)[0].split("+")):
+                    if fam and fam != "generic":
+                        counts[fam] = counts.get(fam, 0) + 1
+        families = {c.family for c in self.stage.model.confusions}
+        return {fam: 0.5 * math.log10(n) for fam, n in counts.items()
+                if n >= self.cfg["learn_min"] and fam in families}
+
+    def cores(self) -> dict[str, tuple[str, str]]:
+        """Every token form of the text worth a look -> (the part to correct, its lower case)."""
+        if self._cores is None:
+            max_len = self.cfg["max_token"]
+            out = {}
+            for tok in self.types:
+                core = _core(tok, max_len)
+                if core is not None:
+                    out[tok] = (core, _lower(core))
+            self._cores = out
+        return self._cores
+
+    def type_cands(self, low: str, model: ErrorModel):
+        """The candidates of a word form, or None when no occurrence of it can change: a known
+        word with a suffix, a period spelling, a longer word of English, a form no confusion
+        turns into a word, or a word of English whose candidates are all so much rarer that no
+        context could make up for it (triage)."""
+        got = self._types.get(low, False)
+        if got is not False:
+            return got
+        cfg = self.cfg
+        f = self.freq(low)
+        cands = None
+        modern = self.modern_forms(low) if f < cfg["historical_max"] else ()
+        if modern and f == 0:
+            if self.long_s and "f" in low:            # a period spelling, but long s is an OCR error
+                cands = self._with_long_s(low, [])
+        elif f >= cfg["candidate_min_freq"] and len(low) > cfg["realword_max_len"]:
+            pass                                      # a longer word of English: its own reading
+        else:
+            cands = self.candidates(low, model, cheap=f >= cfg["rare_freq"], generic=f == 0)
+            if self.long_s and "f" in low:
+                cands = self._with_long_s(low, cands)
+            if f < cfg["rare_freq"] and len(low) >= 4 and low.isalpha() and self.shift < cfg["clean_shift"]:
+                cands = cands + self.splits(low, common_only=f > 0)
+            if modern and cands:                      # a rare word of English is never modernised
+                kept = {m for m, _ in modern}         # (shew, connexion), but may be a misreading (tile)
+                cands = [c for c in cands if c.word not in kept]
+            if f > 0 and cands:
+                floor = math.log10(f) - cfg["triage_odds"]
+                if all(math.log10(max(self.freq(c.word.split(" ")[0]), 1e-12)) - c.cost < floor for c in cands):
+                    cands = None
+        self._types[low] = cands or None
+        return cands or None
+
+    def splits(self, low: str, common_only: bool = False) -> list:
+        """Two words the OCR ran together (``inthe``, ``tobring``): every cut into two English
+        words that the pair table knows as a pair (for a form English itself knows, however
+        rarely, only a very common pair: ``inthe`` but not ``therewith``)."""
+        least = self.cfg["common_pair"] if common_only else 1
+        cost = self.cfg["merge_cost"]
+        return [Candidate(a + " " + b, cost, ("merged",))
+                for a, b in merged_words(low, self.cands.__contains__, self.lm.pair_count, least)]
+
+    def _with_long_s(self, low: str, cands):
+        """``cands`` with the readings of ``low`` that read some f as s at the cost a long-s
+        text gives them (the text's habit, not the general model's)."""
+        cost = self.cfg["long_s_cost"]
+        best = {c.word: c for c in cands}
+        for word, r in long_s_readings(low, self.cands.__contains__):
+            old = best.get(word)
+            if old is None or old.cost > cost * r:
+                best[word] = Candidate(word, cost * r, ("long-s",) * r)
+        return sorted(best.values(), key=lambda c: (c.cost, c.word))

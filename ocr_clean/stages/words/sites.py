@@ -1,0 +1,158 @@
+"""words: where the forms that may change stand in the text, with their neighbours; the
+stretches too unreadable to correct word by word; the spans a person still has to decide."""
+from __future__ import annotations
+
+import bisect
+
+from ...errmodel import ErrorModel
+from ...ledger import QUEUED
+from .rules import unreadable_runs
+from .tokens import _glued, _lower, token_finder
+
+
+class _Sites:
+    """The finding half of a run (mixed into :class:`~ocr_clean.stages.words.run._Run`)."""
+
+    # -- decisions -------------------------------------------------------------------------
+    def decide_all(self, model: ErrorModel, first: list | None = None) -> list:
+        """One pass over the text: the decision at each site (``None`` for a token looked at
+        and kept).  Triage first: the verdict on a word form is reached once a pass, and only
+        the occurrences of the forms that may change are looked at in their context (found on
+        the first pass, kept for the second).  On the second pass (``first`` given) a site
+        none of whose candidates uses a family the text has re-weighted keeps its decision."""
+        self._types = {}
+        if self._sites is None:
+            self._sites = self._find_sites(model)
+        learned = self.learned
+        out: list = []
+        for k, (m, core, low, prev, nxt) in enumerate(self._sites):
+            cands = self.type_cands(low, model)
+            if cands is None:
+                out.append(None)
+            elif first is not None and not any(f in learned for c in cands for f in c.families):
+                out.append(first[k])
+            else:
+                out.append(self.decide(m, core, low, prev, nxt, cands))
+        return out
+
+    def _find_sites(self, model: ErrorModel) -> list:
+        """Every occurrence of a form that may change, with its neighbours (lower case, None
+        where a mark or a line stands between), outside the unreadable stretches."""
+        text = self.text
+        toks = list(token_finder(text).finditer(text))
+        self.unreadable = self._unreadable(toks)
+        if self.unreadable:
+            inside = self._in_spans(self.unreadable)
+            readable = {m.group() for m in toks if not inside(m.start())}
+        else:
+            inside, readable = None, None
+        live: dict[str, tuple[str, str]] = {}
+        lex = self.stage.lexicon
+        names_kept = self.shift >= self.cfg["clean_shift"]
+        for tok, (core, low) in self.cores().items():
+            if readable is not None and tok not in readable:
+                continue                              # only found where the text cannot be read
+            if core in lex.protected or low in lex.user_lower:
+                continue                              # a person's own word, or a fix a person rejected
+            if names_kept and core[:1].isupper() and self.freq(low) == 0:
+                continue                              # in a clean text, a capitalized word no list knows is a name
+            if self.type_cands(low, model) is not None:
+                live[tok] = (core, low)
+        sites: list = []
+        if not live:
+            return sites
+        pending = self._pending()
+        markers = self._digit_markers()
+        last = len(toks) - 1
+        for k, m in enumerate(toks):
+            got = live.get(m.group())
+            if got is None or (pending and pending(m.start(), m.end())) \
+                    or (markers and _glued(text, m.start())) or (inside and inside(m.start())):
+                continue
+            core, low = got
+            prev = _lower(toks[k - 1].group()) if k and self._adjacent(toks[k - 1], m) else None
+            nxt = None
+            if core == m.group() and k < last and self._adjacent(m, toks[k + 1]):
+                nxt = _lower(toks[k + 1].group())     # (after a clitic, no neighbour)
+            sites.append((m, core, low, prev, nxt))
+        return sites
+
+    def _unreadable(self, toks) -> list[tuple[int, int]]:
+        """The stretches of the text where most words are known to no list (more than
+        ``max_unknown`` of a run of ``window`` words): a table, a passage in another language,
+        or OCR too damaged to read word by word.  The stage does not guess there (and does not
+        spend a search on every form of it); the ledger says so."""
+        cfg = self.cfg
+        n, share = cfg["window"], cfg["max_unknown"]
+        cores, freq = self.cores(), self.freq
+        unknown = {tok for tok, (core, low) in cores.items() if core == tok and freq(low) == 0}
+        if sum(self.types[t] for t in unknown) < share * (n // 5):
+            return []                                 # too few unknown words for any window
+        words = [m for m in toks if m.group() in cores]
+        spans: list[tuple[int, int]] = []
+        text, k = self.text, 0
+        while k < len(words):                         # paragraph by paragraph (never across a blank line)
+            end = text.find("\n\n", words[k].end())
+            j = k
+            while j < len(words) and (end < 0 or words[j].start() < end):
+                j += 1
+            self._judge(words[k:j], unknown, spans)
+            k = j
+        return spans
+
+    def _judge(self, words, unknown, spans) -> None:
+        """Add to ``spans`` (text offsets) the unreadable runs of one paragraph's ``words``."""
+        flags = [m.group() in unknown for m in words]
+        for i, j in unreadable_runs(flags, self.cfg["window"], self.cfg["max_unknown"]):
+            spans.append((words[i].start(), words[j - 1].end()))
+
+    @staticmethod
+    def _in_spans(spans):
+        starts = [a for a, _ in spans]
+
+        def inside(pos: int) -> bool:
+            k = bisect.bisect_right(starts, pos) - 1
+            return k >= 0 and pos < spans[k][1]
+
+        return inside
+
+    def _digit_markers(self) -> bool:
+        """Does the text's profile show footnote markers printed as numbers glued to words
+        (flattened superscripts: ``revolution.lo`` is marker 10 misread, the footnotes stage's)?"""
+        prof = getattr(self.doc, "profile", None)
+        habit = getattr(prof, "footnote_markers", None)
+        return habit is not None and habit.value == "digits" and habit.confidence >= 0.5
+
+    def _pending(self):
+        """A test of whether a span of the text holds a fix an earlier stage queued for a
+        person (the raw reading stays there until it is decided: not ours to change), or
+        None when there is none."""
+        doc = self.doc
+        if doc is None or doc.text is not self.text:
+            return None
+        spans = sorted((e.raw_start, e.raw_end) for e in doc.ledger if e.status == QUEUED)
+        if not spans:
+            return None
+        starts = [a for a, _ in spans]
+
+        def pending(start: int, end: int) -> bool:
+            r0, r1 = doc.raw_offset(start), doc.raw_offset(max(start, end - 1)) + 1
+            k = bisect.bisect_right(starts, r1) - 1
+            while k >= 0 and spans[k][0] < r1:
+                if spans[k][1] > r0 or spans[k][0] == r0:
+                    return True
+                k -= 1
+                if k >= 0 and r0 - spans[k][0] > 200:
+                    break
+            return False
+
+        return pending
+
+    def _adjacent(self, a, b) -> bool:
+        """Two tokens are neighbours in a sentence: nothing but spaces and light marks between."""
+        gap = self.text[a.end():b.start()]
+        return len(gap) <= 3 and not any(c in ".!?;:()[]\"\u201c\u201d" or c == "\n" for c in gap)
+
+    def _sentence_start(self, m) -> bool:
+        before = self.text[max(0, m.start() - 4):m.start()].rstrip()
+        return not before or before[-1] in ".!?:\"\u201c"

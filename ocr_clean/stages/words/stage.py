@@ -1,0 +1,194 @@
+"""words: correct the words any OCR engine misreads, by a noisy channel with word-pair context.
+
+    "tbe Government"  -> "the Government"       (b/h)
+    "advioes state"   -> "advices state"        (c/o)
+    "brouglit"        -> "brought"              (li/h)
+    "in tho sum"      -> "in the sum"           (e/o, a real word that the context rejects)
+    "m some measure"  -> "in some measure"      (m/in)
+    "thefe firft"     -> "these first"          (long s, when the text shows that habit)
+
+For every token the stage weighs two hypotheses: *kept* (the token was printed as it stands)
+and *misread* (it is one of the candidate words that the general error model,
+:mod:`ocr_clean.errmodel`, reaches from it).  Each is scored::
+
+    score(word) = log10 P(word | previous word) + log10 P(next word | word) - cost(token | word)
+    score(kept) = the same for the token itself, with the odds that a token is read intact
+
+* the word-pair probabilities come from :mod:`ocr_clean.langmodel` (English pairs that ship
+  in a package) over English frequencies and the text's own counts (a form the text or the
+  collection uses again and again is a word of its own: a name, a period spelling);
+* ``cost`` is the sum of the confusions used (``dictionaries/ocr_errors.tsv``), re-weighted by
+  the families the text's own sure fixes show (a first pass over the text);
+* a historical spelling (``shew``, ``connexion``, ``publick``, ``honour``, ``returne``) is a word:
+  a form that period spelling rules (``dictionaries/historical_spelling.tsv``) turn into an
+  English word is kept, unless the change is long s (``f`` for ``s``) in a text that shows it.
+
+Triage first: a common word in a common pair is an anchor and is not searched; a common word
+is only doubted through the cheapest confusions, and changed only where both its neighbours
+speak against it.  The best reading's share of the total score is the edit's confidence:
+applied from ``apply_threshold``, queued (raw text kept) from ``queue_threshold``.  The ledger
+records the family, the candidates and the evidence (frequencies, pair odds, cost).
+
+The package: ``tokens`` (what a token is and what of it may change), ``rules`` (the named
+decisions), ``run`` (one text: its habits and the candidates of its forms), ``sites`` (where
+the forms stand, the unreadable stretches), ``decide`` (a site weighed in its context), and
+this module, the stage.
+"""
+from __future__ import annotations
+
+import weakref
+
+import regex
+
+from ...errmodel import DeleteIndex, ErrorModel, PrefixIndex
+from ...langmodel import LanguageModel
+from ...ledger import QUEUED, Edit
+from ..base import Stage, register
+from .run import _Run
+from .tokens import _word_like, load_historical, token_finder
+
+@register
+class Words(Stage):
+    name = "words"
+    description = "correct misread words by a general OCR error model with word-pair context (tbe->the, m->in)"
+    defaults = {
+        "apply_threshold": 0.85,
+        "queue_threshold": 0.55,
+        "intact": 0.97,
+        "unknown_word": 5e-9,
+        "name_word": 3e-6,
+        "text_prior": 1e5,
+        "common_margin": 1.3,
+        "word_margin": 1.0,
+        "anchor_freq": 1e-4,
+        "cheap_cost": 2.2,
+        "rare_freq": 1e-6,
+        "candidate_min_freq": 1e-7,
+        "generic": 3.0,
+        "generic_search": True,
+        "generic_min_len": 5,
+        "generic_min_freq": 1e-6,
+        "max_cost": 4.5,
+        "max_token": 30,
+        "long_s_cost": 0.6,
+        "long_s_min": 2,
+        "historical_min": 1e-5,
+        "historical_max": 1e-5,
+        "merge_cost": 1.5,
+        "learn_min": 3,
+        "learn_confidence": 0.95,
+        "derived_share": 0.01,
+        "odds_min": 0.1,
+        "window": 100,
+        "max_unknown": 0.5,
+        "shortlist": 8,
+        "unseen_pair_margin": 0.5,
+        "odds_max": 30.0,
+        "common_pair": 10000000,
+        "clean_shift": 0.5,
+        "habit_odds": 3.0,
+        "triage_odds": 3.0,
+        "realword_max_len": 4,
+        "noise_ref": 0.03,
+        "shift_max": 1.5,
+        "shift_min": -0.5,
+    }
+    settings_help = {
+        "apply_threshold": "confidence from which a correction is applied",
+        "queue_threshold": "from which it is queued for review (raw text kept)",
+        "intact": "odds that a token is read as printed",
+        "unknown_word": "frequency of a word no list knows (names, rare words)",
+        "name_word": "... of a capitalized one inside a sentence",
+        "text_prior": "words of English the text's own counts weigh as much as",
+        "common_margin": "log10 odds a correction of a word that common must win by",
+        "word_margin": "... of a rarer word of English",
+        "anchor_freq": "a word this common in English is searched by cheap confusions only",
+        "cheap_cost": "the most a confusion of a common word may cost",
+        "rare_freq": "a word rarer than this gets the full search",
+        "candidate_min_freq": "candidates are English words at least this frequent",
+        "generic": "cost of a letter misread outside the model's families",
+        "generic_search": "also search readings with one such letter...",
+        "generic_min_len": "...in tokens this long",
+        "generic_min_freq": "...among the English words at least this frequent (four letters or more)",
+        "max_cost": "the most a reading may cost in all",
+        "max_token": "longer tokens are not searched (and the ledger says nothing)",
+        "long_s_cost": "cost of f for s in a text that shows long s",
+        "long_s_min": "words that only long s explains, for the text to show it",
+        "historical_min": "a period spelling stands for an English word this common",
+        "historical_max": "a word of English rarer than this may be a period spelling (never changed into today's)",
+        "merge_cost": "cost of a space the OCR lost between two words",
+        "unseen_pair_margin": "... and this much more where no word pair shows the correction beside a neighbour",
+        "shortlist": "candidates weighed in context (the likeliest without it)",
+        "window": "words in a run judged for readability",
+        "max_unknown": "a run with more than this share of words known to no list is not corrected (unreadable)",
+        "odds_min": "the least a noisy text weighs its unknown words and names (times their frequency setting)",
+        "odds_max": "the most a clean text weighs them",
+        "derived_share": "a stem's frequency its forms with a suffix no list knows are taken to have (share)",
+        "learn_confidence": "a fix at least this sure (and applied) counts for the text's families",
+        "learn_min": "sure fixes of a family before the text's profile lowers its cost",
+        "common_pair": "a run-together form English knows is split only into a pair this common (word-pair table count)",
+        "clean_shift": "a text this much cleaner than noise_ref (log10) keeps its capitalized unknown words as names",
+        "habit_odds": "a form's uses count as a word's only beyond this many times the misreadings its candidates explain",
+        "triage_odds": "a word of English is an anchor when its candidates are all this much rarer (log10, cost included)",
+        "realword_max_len": "a word of English longer than this is taken as printed (real-word errors are sought in short words)",
+        "noise_ref": "share of unknown small-letter words at which the confusion costs hold as written",
+        "shift_max": "the most a clean text raises each confusion's cost (log10)",
+        "shift_min": "the most a noisy text lowers it",
+    }
+
+    _shared: dict = {}
+
+    def __init__(self, config=None, lexicon=None) -> None:
+        super().__init__(config, lexicon)
+        cfg = self.config
+        self.model = ErrorModel.load(generic=cfg["generic"], max_cost=cfg["max_cost"])
+        self._cands_cache: dict = {}
+        self._collection_noise: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self.historical = [(regex.compile(p), r, n) for p, r, n in load_historical()]
+
+    def warm(self) -> None:
+        """The English candidates, their prefixes, the word pairs and the one-letter index."""
+        self._english()
+        self._neighbours()
+
+    def _neighbours(self) -> DeleteIndex:
+        """The one-letter neighbours of tokens among the commoner words of English (built
+        on first use, once per process)."""
+        key = ("neighbours", id(self.lexicon.english), self.config["generic_min_freq"])
+        got = Words._shared.get(key)
+        if got is None:
+            floor = self.config["generic_min_freq"]
+            got = Words._shared[key] = DeleteIndex(
+                w for w, f in self.lexicon.english.items() if f >= floor and len(w) >= 4 and _word_like(w))
+        return got
+
+    # -- shared English data (built once per process) ----------------------------------------
+    def _english(self):
+        key = (id(self.lexicon.english), self.config["candidate_min_freq"])
+        got = Words._shared.get(key)
+        if got is None:
+            eng = self.lexicon.english
+            floor = self.config["candidate_min_freq"]
+            cands = {w for w, f in eng.items() if f >= floor and _word_like(w)}
+            got = (cands, PrefixIndex(cands), LanguageModel(self.lexicon.freq))
+            Words._shared[key] = got
+        return got
+
+    # -------------------------------------------------------------------------------------
+    def propose(self, text: str, doc=None) -> list[Edit]:
+        run = _Run(self, text, doc)
+        first = run.decide_all(self.model)
+        learned = run.learn(first)
+        if learned:
+            run.learned = learned
+            decisions = run.decide_all(self.model, first)
+        else:
+            decisions = first
+        edits = [e for e in decisions if e is not None]
+        for a, b in run.unreadable:                  # said in the ledger (and to a person), at its first word
+            first = token_finder(text).match(text, a)
+            end = first.end() if first else a + 1
+            edits.append(Edit(a, end, text[a:end], "unreadable-stretch", 0.0, status=QUEUED,
+                              note=f"here begin {b - a} characters where most words are known to no list "
+                                   f"(a table, another language, or OCR too damaged): not corrected word by word"))
+        return edits

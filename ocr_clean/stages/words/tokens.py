@@ -1,0 +1,101 @@
+"""words: the tokens the stage reads, and what of a token it may correct (the fast finding
+code: no decision here).
+
+    >>> _core("republic's", 30), _core("Kuomintang6", 30), _core("USA", 30)
+    ('republic', None, None)
+    >>> _recase("TBE", "the"), _recase("Tbe", "the")
+    ('THE', 'The')
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+import regex
+
+from ...lexicon import beyond_ascii, dictionaries_dir, read_table
+
+TOKEN = regex.compile(r"[\p{L}\p{N}\u017f]+(?:['\u2019][\p{L}\p{N}\u017f]+)*")
+TOKEN_CHAR = regex.compile(r"[\p{L}\p{N}\u017f]")
+HAS_DIGIT = re.compile(r"\d")
+WORD_LIKE = regex.compile(r"^[\p{L}\u017f]+(?:['\u2019]\p{L}+)*$")
+
+
+def token_finder(text: str) -> re.Pattern:
+    """``TOKEN`` for this text in the standard ``re`` engine (the same tokens, found about
+    three times faster): its characters are ASCII letters and digits and those other
+    characters of ``text`` that ``TOKEN`` takes."""
+    others = sorted(c for c in set(beyond_ascii(text)) if TOKEN_CHAR.fullmatch(c))
+    ch = "[A-Za-z0-9" + "".join(map(re.escape, others)) + "]"
+    return _token_pattern(ch)
+
+
+@functools.lru_cache(maxsize=64)
+def _token_pattern(ch: str) -> re.Pattern:
+    return re.compile(f"{ch}+(?:['\u2019]{ch}+)*")
+
+
+def _word_like(w: str) -> bool:
+    """``WORD_LIKE.match(w)``, asked of every English word, without the regex engine: letters
+    with inner apostrophes."""
+    if w.isalpha():
+        return True
+    if "'" not in w and "\u2019" not in w:
+        return False
+    parts = w.replace("\u2019", "'").split("'")
+    return all(parts) and all(p.isalpha() for p in parts)
+
+
+def _lower(tok: str) -> str:
+    return tok.lower().replace("\u2019", "'")
+
+
+def _recase(tok: str, word: str) -> str:
+    """``word`` (lower case) in the case pattern of ``tok``."""
+    letters = [c for c in tok if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return word.upper()
+    if tok[:1].isupper() or (tok[:1].isdigit() and len(letters) > 1 and letters[0].isupper()):
+        return word[:1].upper() + word[1:]
+    return word
+
+
+MIXED_CASE = regex.compile(r"\p{Ll}\p{Lu}")
+TAIL_DIGITS = regex.compile(r"\p{L}\d+$")
+SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "er", "ers", "est", "ness", "ment", "ments", "ism", "ist", "ists",
+            "ic", "al", "ally", "ity", "ize", "ized", "ise", "ised", "ation", "ations", "less", "ful", "ship")
+
+
+def _core(tok: str, max_len: int) -> str | None:
+    """The part of a token the stage may correct, or None: the word before a clitic
+    (``republic's`` -> ``republic``); not numbers or a number and its unit (``6d``, ``10th``),
+    not a word with digits at its end or a capital after a small letter (a flattened footnote
+    marker: ``Kuomintang6``, ``leadershipY``), not an acronym (``USA``), not a long run."""
+    core = tok
+    for q in ("'", "\u2019"):
+        if q in core:
+            core = core.split(q, 1)[0]
+    if len(core) < 1 or len(core) > max_len or core[:1].isdigit() or not any(c.isalpha() for c in core):
+        return None
+    if TAIL_DIGITS.search(core) or MIXED_CASE.search(core):
+        return None
+    if core.isupper() and len(core) <= 3 and len(core) > 1:
+        return None
+    return core
+
+
+CLOSERS = ".,;:'\"\u2019\u201d)]"
+
+
+def _glued(text: str, start: int) -> bool:
+    """The token at ``start`` follows a word's closing mark with no space (``revolution.lo``):
+    where a flattened footnote marker stands."""
+    return start >= 2 and text[start - 1] in CLOSERS and text[start - 2].isalpha()
+
+
+def load_historical(path=None) -> list[tuple[str, str, str]]:
+    """(pattern, replacement, name): period spellings turned into today's."""
+    path = path or dictionaries_dir() / "historical_spelling.tsv"
+    if not path.is_file():
+        raise FileNotFoundError(f"the historical spelling rules {path} are missing")
+    return [(r[0], r[1], r[2]) for r in read_table(path) if len(r) >= 3]
