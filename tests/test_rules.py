@@ -96,3 +96,16 @@ def test_cli_stages_lists_the_rules_of_a_stage_with_their_help():
     for r in REGISTRY["punctuation"].rules():
         assert r.name in res.output
     assert "becomes '[!]'" in res.output and "disable" in res.output
+
+
+def test_every_rule_name_a_converted_stage_writes_in_the_ledger_is_registered():
+    from .conftest import raw_lines
+
+    res = Pipeline().run(raw_lines(1, 1500))
+    for stage in ("punctuation",):
+        names = {r.name for r in REGISTRY[stage].rules()}
+        used = {e.rule for e in res.edits if e.stage == stage}
+        assert used and used <= names, used - names
+    assert {r.name for r in REGISTRY["punctuation"].rules()} == {
+        "space-before-punct", "space-after-open", "double-space", "edge-space", "quote-space",
+        "quote-glyph", "apostrophe-space", "apostrophe-case", "bracket-mismatch", "bracket-bang"}
