@@ -164,9 +164,7 @@ def test_a_cycle_hidden_in_a_function_is_found(tmp_path):
 MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 80
 LONG_MODULES = {
-    "ocr_clean/stages/words.py": "main (the lead: words, errmodel, langmodel)",
     "ocr_clean/stages/confusion.py": "rules (named rules and one confidence policy)",
-    "ocr_clean/stages/punctuation.py": "rules (named rules and one confidence policy)",
     "ocr_clean/review/tui.py": "review (review/ and cli/)",
     "ocr_clean/stages/split_words.py": "split (made a package: scanners, rules, stage)",
     "ocr_clean/stages/dehyphenate.py": "split (made a package: scanners, rules, stage)",
@@ -176,7 +174,6 @@ LONG_FUNCTIONS = {
     "ocr_clean/cli/review_cmds.py:register": "review (cli)",
     "ocr_clean/stages/page_structure/heads.py:_heads_and_numbers": "notes (page_structure)",
     "ocr_clean/stages/confusion.py:decide": "rules (named rules and one confidence policy)",
-    "ocr_clean/stages/punctuation.py:_quotes": "rules (named rules and one confidence policy)",
     "ocr_clean/stages/dehyphenate.py:_decide": "split (made a package: scanners, rules, stage)",
 }
 
