@@ -201,8 +201,11 @@ def quote_space(p: str, i: int, so: tuple[int, int], sc: tuple[int, int], ls: in
     ...        "quote_colon_confidence": 0.85, "doubt_confidence": 0.5}
     >>> quote_space('said " democratic', 5, (2, 2), (-1, -1), 4, 7, 0, cfg)
     Fix(start=6, end=7, after='', confidence=0.95, candidates=(), note='opening quote', status=None)
-    >>> quote_space('the foe ! " It', 10, (1, 1), (1, 1), 9, 12, 0, cfg).status    # unclear: raw kept
+    >>> quote_space('it , " he', 5, (1, 1), (1, 1), 4, 7, 0, cfg).status    # unclear: raw kept
     'queued'
+    >>> f = quote_space('the foe ! " It', 10, (1, 1), (1, 1), 9, 12, 0, cfg)   # after a sentence's end
+    >>> f.after, f.candidates, f.status
+    ('" ', ('" ', ' " ', ' "'), 'applied')
     """
     o_ok = min(so) >= 1 and max(so) == 2
     c_ok = min(sc) >= 1 and max(sc) == 2
@@ -228,9 +231,14 @@ def quote_space(p: str, i: int, so: tuple[int, int], sc: tuple[int, int], ls: in
     q = p[i]
     keep = " " + q + " "
     readings = (q + " ", " " + q) if closing else (" " + q, q + " ")
-    return Fix(ls, re_, keep, cfg["doubt_confidence"], (keep, *readings),
-               "opening or closing? (kept apart unless you choose)",
-               QUEUED if p[ls:re_] == keep else APPLIED)
+    cands, note = (keep, *readings), "opening or closing? (kept apart unless you choose)"
+    if p[:ls].rstrip(" ")[-1:] in ".!?":
+        # right after a sentence's end (`rule . . . .  " In`, `foe !  " It`) the quote closes
+        # the quotation: every spaced quote there that its pairs settle does (the book: 12 of
+        # 12), so that reading is the suggestion (at doubt: still put before a person)
+        cands, note = (readings[0], keep, readings[1]), "closing quote after a sentence's end?"
+    return Fix(ls, re_, cands[0], cfg["doubt_confidence"], cands, note,
+               QUEUED if p[ls:re_] == cands[0] else APPLIED)
 
 
 def contraction_confidence(conf: float, quote_before: bool, cfg) -> float:
