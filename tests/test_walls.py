@@ -86,7 +86,7 @@ def test_a_stage_imports_no_other_stage_nor_the_layers_above(stage):
 
 def test_only_the_cli_and_the_review_ui_know_typer_rich_textual():
     for mod, ext in OUTSIDE.items():
-        if mod.startswith("ocr_clean.cli") or mod == "ocr_clean.review.tui":
+        if mod.startswith("ocr_clean.cli") or mod == "ocr_clean.review.tui" or mod.startswith("ocr_clean.review.tui."):
             continue
         assert not ext & set(UI), f"{mod} imports {sorted(ext & set(UI))}"
 
@@ -165,7 +165,6 @@ MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 80
 LONG_MODULES = {
     "ocr_clean/stages/confusion.py": "rules (named rules and one confidence policy)",
-    "ocr_clean/review/tui.py": "review (review/ and cli/)",
     "ocr_clean/stages/split_words.py": "split (made a package: scanners, rules, stage)",
     "ocr_clean/stages/dehyphenate.py": "split (made a package: scanners, rules, stage)",
 }
