@@ -5,7 +5,8 @@ import math
 
 from ...ledger import Edit
 from ...policy import SCORED, status_for
-from .rules import best_reading, long_s_readings, merged_words
+from ...errmodel import Candidate
+from .rules import best_reading, long_s_readings, merged_words, parted_pair
 from .tokens import HAS_DIGIT, _recase
 
 
@@ -77,6 +78,54 @@ class _Decide:
         kept = () if self.stage.would_apply(conf) else (tok,)   # a queued fix offers the raw text too
         return Edit(m.start(), m.start() + len(tok), after, _rule_of(best.families), round(conf, 4), SCORED,
                     cand_words + kept, note, evidence=evidence)
+
+    def decide_join(self, m1, m2, l1: str, l2: str, prev, nxt):
+        """Two tokens one space apart read as one word: its readings (the joined form itself
+        when it is a word, and the error model's readings of it), each costing a space the
+        OCR put in, weighed against the two tokens kept as they stand."""
+        cfg, lm = self.cfg, self.lm
+        join = l1 + l2
+        split = cfg["split_cost"]
+        cands = []
+        if self.freq(join) >= cfg["rare_freq"]:
+            cands.append(Candidate(join, split, ("split",)))
+        for c in self.candidates(join, self.stage.model, cheap=False, generic=True):
+            if c.word != join:
+                cands.append(Candidate(c.word, c.cost + split, c.families + ("split",)))
+        if not cands:
+            return None
+        t1, t2 = m1.group(), m2.group()
+        sentence_start = self._sentence_start(m1)
+        p1, src1 = self.word_p(l1, t1, sentence_start)
+        p2, src2 = self.word_p(l2, t2, False)
+        intact = math.log10(cfg["intact"])
+        keep_score = lm.logp(prev, l1, p1) + lm.logp(l1, l2, p2) + (lm.logp(l2, nxt) if nxt else 0.0) + 2 * intact
+        scored = [(self.seq_score(prev, c.word, nxt) - c.cost + intact, c) for c in self.shortlist(cands)]
+        scored.sort(key=lambda x: -x[0])
+        got = best_reading(keep_score, scored, cfg["join_margin"])
+        if got is None:
+            return None
+        best_s, best, conf = got
+        if status_for(SCORED, conf, self.stage.thresholds) is None:
+            return None
+        if len(best.word) <= 4 and self.freq(best.word) < cfg["join_short_freq"]:
+            return None                               # a short rare word is as likely noise beside a stray letter
+        tok = t1 + t2
+        after = _recase(tok, best.word)
+        best_f = self.freq(best.word)
+        kept = () if self.stage.would_apply(conf) else (t1 + " " + t2,)
+        note = (f"{'+'.join(best.families)} cost {best.cost:.1f}; {best.word} {best_f:.1e} vs "
+                f"{l1} {p1:.1e} ({src1}) + {l2} {p2:.1e} ({src2}); context {prev or '-'} _ {nxt or '-'}; "
+                f"margin {best_s - keep_score:.1f}")
+        evidence = {
+            "family": "+".join(best.families), "cost": round(best.cost, 2), "english": float(f"{best_f:.3g}"),
+            "kept_p": [float(f"{p1:.3g}"), float(f"{p2:.3g}")], "kept_as": f"{src1} + {src2}",
+            "context": f"{prev or '-'} _ {nxt or '-'}", "noise": round(self.noise, 4),
+            "scores": {c.word: round(sc, 2) for sc, c in scored[:4]} | {f"{l1} {l2} (kept)": round(keep_score, 2)},
+            "margin": round(best_s - keep_score, 2),
+        }
+        return Edit(m1.start(), m2.end(), after, parted_pair.rule.name, round(conf, 4), SCORED,
+                    tuple(_recase(tok, c.word) for _, c in scored[:4]) + kept, note, evidence=evidence)
 
     def shortlist(self, cands) -> list:
         """The ``shortlist`` candidates likeliest without context (English frequency less

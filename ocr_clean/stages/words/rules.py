@@ -106,3 +106,20 @@ def unreadable_runs(unknown: Sequence[bool], window: int, share: float) -> list[
                 runs.append((i, j))
         prev_bad = bad
     return runs
+
+
+@rule("parted-word", stage="words",
+      help="two neighbouring tokens are read as one word the OCR parted (and misread besides) "
+           "where that word fits between their neighbours better than the two do")
+def parted_pair(first: str, second: str, is_word: Callable[[str], bool]) -> bool:
+    """Are ``first`` and ``second`` (lower case, one space apart) worth reading as one word:
+    is one of them no word, or a lone letter other than ``a`` and ``i``?
+
+    >>> known = {"being", "the", "nomination", "on", "a", "ready"}.__contains__
+    >>> parted_pair("b", "ing", known), parted_pair("nomlnat", "on", known)
+    (True, True)
+    >>> parted_pair("a", "ready", known), parted_pair("the", "nomination", known)
+    (False, False)
+    """
+    odd = lambda w: not is_word(w) or (len(w) == 1 and w not in "ai")
+    return odd(first) or odd(second)

@@ -40,6 +40,7 @@ class _Run(_Sites, _Decide):
         self.learned: dict[str, float] = {}        # family -> cost lowered by the text's own fixes (second pass)
         self._cores = None
         self._sites = None
+        self._joins: list = []
         self.unreadable: list[tuple[int, int]] = []
         self._types: dict = {}
 
@@ -141,6 +142,10 @@ class _Run(_Sites, _Decide):
             if len(cache) > 200000:
                 cache.clear()
             cache[key] = got
+        rest = self.shift - shift                     # the walk's shift was rounded: each use pays the rest
+        if abs(rest) > 1e-9:
+            got = [Candidate(c.word, max(0.1 * len(c.families), c.cost + rest * len(c.families)), c.families)
+                   for c in got]
         if self.learned:
             got = self.recost(got)
         return got

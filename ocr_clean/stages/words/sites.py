@@ -5,8 +5,8 @@ from __future__ import annotations
 import bisect
 
 from ...errmodel import ErrorModel
-from ...ledger import QUEUED
-from .rules import unreadable_runs
+from ...ledger import APPLIED
+from .rules import parted_pair, unreadable_runs
 from .tokens import _glued, _lower, token_finder
 
 
@@ -59,9 +59,10 @@ class _Sites:
             if self.type_cands(low, model) is not None:
                 live[tok] = (core, low)
         sites: list = []
+        pending = self._pending()
+        self._joins = self._find_joins(toks, inside, pending)
         if not live:
             return sites
-        pending = self._pending()
         markers = self._digit_markers()
         last = len(toks) - 1
         for k, m in enumerate(toks):
@@ -76,6 +77,38 @@ class _Sites:
                 nxt = _lower(toks[k + 1].group())     # (after a clitic, no neighbour)
             sites.append((m, core, low, prev, nxt))
         return sites
+
+    def _find_joins(self, toks, inside, pending) -> list:
+        """The pairs of neighbouring tokens one space apart that may be one word the OCR
+        parted, and misread besides (``hui ricane``, ``b ing``, ``nomlnat on``): one of the two
+        is no word or a lone letter (:func:`~.rules.parted_pair`), and the two joined are not too
+        long.  Each with the words beside it (lower case, None where a mark stands between)."""
+        text, cfg = self.text, self.cfg
+        max_len = cfg["max_token"]
+        known = self._known_word
+        out: list = []
+        last = len(toks) - 1
+        for k in range(last):
+            m1, m2 = toks[k], toks[k + 1]
+            if m2.start() - m1.end() != 1 or text[m1.end()] != " ":
+                continue
+            t1, t2 = m1.group(), m2.group()
+            if not (t1.isalpha() and t2.isalpha()) or len(t1) + len(t2) > max_len:
+                continue
+            if not (t2.islower() or (t1.isupper() and t2.isupper() and len(t1) > 1)):
+                continue                              # a capital after the space: a name, a new sentence
+            l1, l2 = t1.lower(), t2.lower()
+            if not parted_pair(l1, l2, known):
+                continue
+            if (inside and (inside(m1.start()) or inside(m2.start()))) or (pending and pending(m1.start(), m2.end())):
+                continue
+            prev = _lower(toks[k - 1].group()) if k and self._adjacent(toks[k - 1], m1) else None
+            nxt = _lower(toks[k + 2].group()) if k + 1 < last and self._adjacent(m2, toks[k + 2]) else None
+            out.append((m1, m2, l1, l2, prev, nxt))
+        return out
+
+    def _known_word(self, low: str) -> bool:
+        return self.freq(low) > 0
 
     def _unreadable(self, toks) -> list[tuple[int, int]]:
         """The stretches of the text where most words are known to no list (more than
@@ -125,12 +158,12 @@ class _Sites:
 
     def _pending(self):
         """A test of whether a span of the text holds a fix an earlier stage queued for a
-        person (the raw reading stays there until it is decided: not ours to change), or
-        None when there is none."""
+        person, or one a person decided (rejected, accepted, edited): the raw reading stays
+        until it is decided, and a decision is not ours to undo; None when there is none."""
         doc = self.doc
         if doc is None or doc.text is not self.text:
             return None
-        spans = sorted((e.raw_start, e.raw_end) for e in doc.ledger if e.status == QUEUED)
+        spans = sorted((e.raw_start, e.raw_end) for e in doc.ledger if e.status != APPLIED)
         if not spans:
             return None
         starts = [a for a, _ in spans]

@@ -36,6 +36,7 @@ this module, the stage.
 """
 from __future__ import annotations
 
+import bisect
 import weakref
 
 import regex
@@ -75,6 +76,9 @@ class Words(Stage):
         "historical_min": 1e-5,
         "historical_max": 1e-5,
         "merge_cost": 1.5,
+        "split_cost": 1.5,
+        "join_margin": 1.0,
+        "join_short_freq": 1e-4,
         "learn_min": 3,
         "learn_confidence": 0.95,
         "derived_share": 0.01,
@@ -117,6 +121,9 @@ class Words(Stage):
         "historical_min": "a period spelling stands for an English word this common",
         "historical_max": "a word of English rarer than this may be a period spelling (never changed into today's)",
         "merge_cost": "cost of a space the OCR lost between two words",
+        "split_cost": "cost of a space the OCR put inside a word",
+        "join_short_freq": "a word of four letters or fewer read from two tokens must be this common",
+        "join_margin": "log10 odds a word read from two tokens must win by over the two kept",
         "unseen_pair_margin": "... and this much more where no word pair shows the correction beside a neighbour",
         "shortlist": "candidates weighed in context (the likeliest without it)",
         "window": "words in a run judged for readability",
@@ -184,7 +191,8 @@ class Words(Stage):
             decisions = run.decide_all(self.model, first)
         else:
             decisions = first
-        edits = [e for e in decisions if e is not None]
+        edits = _with_joins([e for e in decisions if e is not None],
+                            [run.decide_join(*site) for site in run._joins])
         for a, b in run.unreadable:                  # said in the ledger (and to a person), at its first word
             first = token_finder(text).match(text, a)
             end = first.end() if first else a + 1
@@ -192,3 +200,25 @@ class Words(Stage):
                               note=f"here begin {b - a} characters where most words are known to no list "
                                    f"(a table, another language, or OCR too damaged): not corrected word by word"))
         return edits
+
+
+def _with_joins(edits: list[Edit], joins: list) -> list[Edit]:
+    """The single-token edits and the joins of two tokens, none overlapping: a join takes
+    the place of edits on its tokens, and of a less sure join it overlaps."""
+    chosen: list[Edit] = []
+    for j in sorted((j for j in joins if j is not None), key=lambda e: -e.confidence):
+        if all(j.end <= c.start or c.end <= j.start for c in chosen):
+            chosen.append(j)
+    if not chosen:
+        return edits
+    chosen.sort(key=lambda e: e.start)
+    starts = [c.start for c in chosen]
+    out = []
+    for e in edits:
+        k = bisect.bisect_right(starts, e.start) - 1
+        if k >= 0 and e.start < chosen[k].end:
+            continue                                  # inside a join
+        if k + 1 < len(chosen) and chosen[k + 1].start < e.end:
+            continue
+        out.append(e)
+    return sorted(out + chosen, key=lambda e: e.start)
