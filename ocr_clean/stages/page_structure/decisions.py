@@ -34,9 +34,14 @@ class _Decisions:
         gaps: dict[int, _Gap] = {}
         info: dict[int, tuple[int, list[_Block]]] = {}   # (blank lines, removed blocks)
         no_info = (0, [])                                # ... between adjacent lines
-        block_at = self.block_at
+        block_at, indented, first = self.block_at, self.indented, self._first
         for x in todo:
             a, b = content[x], content[x + 1]
+            if b - a == 1 and first(b) == "l" and b not in indented and a not in kept_last \
+                    and b not in kept_first:
+                # next to each other, the second line goes on in lower case: one paragraph
+                # (_decide_one's answer, _LINE, which needs no entry)
+                continue
             nb, bl = no_info
             if b - a == 2 and a + 1 not in block_at:
                 # most often: one blank line between (neither content nor removed), which

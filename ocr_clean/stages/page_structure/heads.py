@@ -50,6 +50,11 @@ class _Heads:
             return None
         for k, title_first in ((s.rfind("/"), True), (s.find("/"), False)):
             title, num = (s[:k], s[k + 1:]) if title_first else (s[k + 1:], s[:k])
+            # more ASCII lower-case letters than the share allowed of all characters: more
+            # lower-case letters than that share of the letters (a quick test, in C, that
+            # spares a line of prose with a slash the count below, letter by letter)
+            if _ascii_lower(title) > 0.1 * len(title):
+                continue
             letters = [c for c in title if c.isalpha()]
             if len(letters) < 4 or sum(c.islower() for c in letters) > 0.1 * len(letters):
                 continue
@@ -182,23 +187,26 @@ class _Heads:
         m = len(exact)
         best = [0.0] * m
         prev = [-1] * m
+        first_line = [c[0] for c, _v in exact]
+        value = [v for _c, v in exact]
         for j in range(m):
             (cj, vj) = exact[j]
             wj = (3.0 if cj[2] == "head" else 1.0) + (1.0 if cj[4] else 0.0)
             if cj[2] == "head-noslash":
                 wj = 0.5
-            best[j] = wj
             # the predecessor is looked for among the last MAX_BACK readings only: a page's
             # number follows one of the pages just before it, and a text of many short lines
             # of numbers would otherwise take time growing with the square of their count
+            lj, bj, pj = cj[0], wj, -1
             for i2 in range(max(0, j - MAX_BACK), j):
-                (ci, vi) = exact[i2]
+                vi = value[i2]
                 if vi >= vj:
                     continue
-                dl = (cj[0] - ci[0]) / lpp
-                if abs((vj - vi) - dl) <= 3 + 0.35 * dl and best[i2] + wj > best[j]:
-                    best[j] = best[i2] + wj
-                    prev[j] = i2
+                dl = (lj - first_line[i2]) / lpp
+                if abs((vj - vi) - dl) <= 3 + 0.35 * dl and best[i2] + wj > bj:
+                    bj = best[i2] + wj
+                    pj = i2
+            best[j], prev[j] = bj, pj
         chain: list[tuple[int, int]] = []
         if m:
             j = max(range(m), key=lambda x: best[x])

@@ -103,9 +103,18 @@ class _Measure:
         return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
     def _capwords(self, i: int) -> bool:
-        """A short line of capitalized words and numbers: a dateline, a signature, a name."""
+        """A short line of capitalized words and numbers: a dateline, a signature, a name.
+        (Asked of most lines twice, as the second line of a pair and then the first: kept.)"""
+        got = self._capwords_memo.get(i)
+        if got is None:
+            got = self._capwords_memo[i] = self._capwords_of(i)
+        return got
+
+    def _capwords_of(self, i: int) -> bool:
+        if not self._short(i, "very_short_ratio"):
+            return False
         words = _WORD.findall(self.strip[i])
-        if not words or len(words) > 6 or not self._short(i, "very_short_ratio"):
+        if not words or len(words) > 6:
             return False
         for w in words:
             m = _AFTER_JUNK.match(w)

@@ -85,6 +85,7 @@ class PageStructure(_Measure, _Heads, _FootNotes, _Decisions, _Edits, Stage):
         self.width = self._widths()
         self._first_memo: dict[int, str] = {}
         self._end_memo: dict[int, bool] = {}
+        self._capwords_memo: dict[int, bool] = {}
         # the scan ends a line with a space unless a word goes on: trust that sign only
         # in a text that has it (not in text whose lines were joined already)
         nonblank = n - blank.count(True)
