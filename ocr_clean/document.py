@@ -355,6 +355,8 @@ def _new_text(text: str, o_cur: list[int], o_raw0: list[int], o_raw1: list[int],
     past = n + 1
     seg = out_len = 0
     seg_next = o_cur[1] if nseg > 1 else past
+    cur_append, raw0_append, raw1_append = cur.append, raw0.append, raw1.append
+    copied_append, parts_append = copied.append, parts.append
 
     def copy_span(a: int, b: int) -> None:
         """Carry the map of text[a:b] (unchanged, ``a < b``) into the new text: the
@@ -364,6 +366,18 @@ def _new_text(text: str, o_cur: list[int], o_raw0: list[int], o_raw1: list[int],
         nonlocal seg, seg_next, out_len
         if a >= seg_next:
             seg = bisect_right(o_cur, a, seg) - 1     # the segment holding ``a``
+            seg_next = o_cur[seg + 1] if seg + 1 < nseg else past
+        if b <= seg_next:
+            # a:b inside one segment (most spans between two edits): one piece
+            cur_append(out_len)
+            if o_copied[seg]:
+                r0 = o_raw0[seg] + (a - o_cur[seg])
+                raw0_append(r0); raw1_append(r0 + (b - a)); copied_append(True)
+            else:
+                raw0_append(o_raw0[seg]); raw1_append(o_raw1[seg]); copied_append(False)
+            out_len += b - a
+            parts_append(text[a:b])
+            return
         stop = bisect_left(o_cur, b, seg + 1)        # the segments seg..stop-1 meet a:b
         shift = out_len - a                          # current offset -> new offset
         p = a
@@ -393,8 +407,8 @@ def _new_text(text: str, o_cur: list[int], o_raw0: list[int], o_raw1: list[int],
 
     def put(after: str, r_start: int, r_end: int) -> None:
         nonlocal out_len
-        cur.append(out_len); raw0.append(r_start); raw1.append(r_end); copied.append(False)
-        parts.append(after)
+        cur_append(out_len); raw0_append(r_start); raw1_append(r_end); copied_append(False)
+        parts_append(after)
         out_len += len(after)
 
     return parts, (cur, raw0, raw1, copied), copy_span, put
