@@ -55,7 +55,14 @@ class _Decisions:
             gaps[x] = self._decide_one(a, b, nb, bl)
             if a in kept_last or b in kept_first:
                 gaps[x] = _Gap("\n\n", "footnote-break", 0.9)
-        # a numbered item continuing a numbered sequence starts a paragraph
+        self._list_item_breaks(content, gaps, info)
+        self._moved_breaks(content, gaps, info)
+        return gaps
+
+    def _list_item_breaks(self, content: list[int], gaps: dict[int, _Gap],
+                          info: dict[int, tuple[int, list[_Block]]]) -> None:
+        """A numbered item continuing a numbered sequence starts a paragraph (into ``gaps``)."""
+        strip, no_info = self.strip, (0, [])
         list_seen: dict[tuple[str, int], int] = {}   # (style, number) -> line of the item
         for b in self._lines_where(_LIST_ITEM_LINE):
             x = bisect.bisect_left(content, b) - 1   # the gap before line b
@@ -74,8 +81,11 @@ class _Decisions:
                     and (self._sent_end(a) or a == prev_line or info.get(x, no_info)[0] > 0):
                 gaps[x] = _Gap("\n\n", "list-item-break", 0.8)
                 list_seen[(style, num)] = b
-        # the displaced break: a blank line inside a sentence right after a paragraph's first
-        # line, that paragraph glued to the end of the previous one
+
+    def _moved_breaks(self, content: list[int], gaps: dict[int, _Gap],
+                      info: dict[int, tuple[int, list[_Block]]]) -> None:
+        """The displaced break: a blank line inside a sentence right after a paragraph's first
+        line, that paragraph glued to the end of the previous one (into ``gaps``)."""
         for x, (nb, bl) in info.items():
             if not 1 <= x < len(content) - 1:
                 continue
@@ -95,7 +105,6 @@ class _Decisions:
             conf = 0.92 if (self.lead[w] or short) else 0.85
             gaps[x - 1] = _Gap("\n\n", "moved-paragraph-break", conf)
             gaps[x] = _Gap("\n", "moved-paragraph-break", conf)
-        return gaps
 
     def _decide_one(self, a: int, b: int, nb: int, bl: list[_Block]) -> _Gap:
         """The gap between content lines a and b, with nb blank lines and the removed blocks
