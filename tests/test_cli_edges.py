@@ -172,3 +172,13 @@ def test_queue_list_json_is_unchanged_by_the_pipe(book):
     _, db, _ = book
     items = json.loads(run("queue", "list", "--json", "--db", db).stdout)
     assert items and all("before" in i for i in items)
+
+
+def test_install_completion_installs_a_script_for_the_shell(tmp_path):
+    """`ocr-clean --install-completion bash` is typer's: a completion script in the user's
+    home, sourced from the shell's rc file (HOME pointed at a temporary folder)."""
+    res = runner.invoke(app, ["--install-completion", "bash"], env={"HOME": str(tmp_path), "SHELL": "/bin/bash"})
+    assert res.exit_code == 0, res.output
+    script = tmp_path / ".bash_completions" / "ocr-clean.sh"
+    assert script.is_file() and "_OCR_CLEAN_COMPLETE" in script.read_text(encoding="utf-8")
+    assert ".bash_completions/ocr-clean.sh" in (tmp_path / ".bashrc").read_text(encoding="utf-8")

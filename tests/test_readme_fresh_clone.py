@@ -32,6 +32,8 @@ def test_readme_commands_need_nothing_outside_the_repository():
     body = readme.split("\n## Figures")[0]          # the lead's measured figures cite the dev set
     for block in _code_blocks(body):
         assert "../shared" not in block, block
+    # nor a command or a file named in the text (a new user has no ../shared)
+    assert "../shared" not in body, [ln for ln in body.splitlines() if "../shared" in ln]
     for path in re.findall(r"(tests/data/[\w.-]+)", body):
         assert (ROOT / path).exists(), path
 

@@ -169,8 +169,6 @@ LONG_MODULES = {
     "ocr_clean/stages/dehyphenate.py": "split (made a package: scanners, rules, stage)",
 }
 LONG_FUNCTIONS = {
-    "ocr_clean/cli/__init__.py:clean": "review (cli)",
-    "ocr_clean/cli/review_cmds.py:register": "review (cli)",
     "ocr_clean/stages/page_structure/heads.py:_heads_and_numbers": "notes (page_structure)",
     "ocr_clean/stages/confusion.py:decide": "rules (named rules and one confidence policy)",
     "ocr_clean/stages/dehyphenate.py:_decide": "split (made a package: scanners, rules, stage)",

@@ -107,27 +107,51 @@ def clean(
 
     Prints the edits by stage and rule, the queued count and the time taken.
     """
-    from ..batch import BatchInterrupted, clean_paths
+    from ..batch import BatchInterrupted
+    from . import formats_opts
 
     paths = list(paths or [Path("raw")])
-    from . import formats_opts
 
     try:
         fopts = formats_opts.format_options(fmt, text_field, out_field, book, group_by)
     except ValueError as exc:
         fail(str(exc))
     if formats_opts.is_stdin(paths):
-        try:
-            from ..pipeline import Pipeline
-
-            cfg = Config.load(config)
-            cfg.guess = cfg.guess or guess
-            formats_opts.clean_stdin(fopts, Pipeline(cfg, skip=skip), ledger, err)
-        except (ConfigError, InputError, ValueError) as exc:
-            fail(str(exc))
-        except OSError as exc:
-            fail(f"cannot write the ledger: {exc}")
+        _clean_stdin(fopts, config, guess, skip, ledger)
         return
+    cfg, store = _clean_setup(config, guess, db, review)
+    sources = _clean_sources(paths, fopts, out)
+    t0 = time.perf_counter()
+    kwargs = dict(config=cfg, skip=skip, review=store, resume=resume, on_interrupt=_interrupted_once,
+                  formats=fopts)
+    if jobs != 1 or executor != "local":
+        kwargs.update(jobs=jobs, executor=executor)
+    try:
+        reports = _clean_batch(sources, out, kwargs, show_bar=not as_json and sys.stderr.isatty()
+                               or len(sources) > 1 and not as_json)
+    except BatchInterrupted as stop:
+        _interrupted(stop, paths, out, skip, config, db, review, guess, jobs, executor,
+                     formats_opts.as_args(fopts))
+    _clean_report(reports, time.perf_counter() - t0, store, as_json, verbose)
+
+
+def _clean_stdin(fopts, config: Optional[Path], guess: bool, skip: List[str], ledger: Optional[Path]) -> None:
+    """``clean -``: standard input to standard output (the report on stderr)."""
+    from . import formats_opts
+    from ..pipeline import Pipeline
+
+    try:
+        cfg = Config.load(config)
+        cfg.guess = cfg.guess or guess
+        formats_opts.clean_stdin(fopts, Pipeline(cfg, skip=skip), ledger, err)
+    except (ConfigError, InputError, ValueError) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write the ledger: {exc}")
+
+
+def _clean_setup(config: Optional[Path], guess: bool, db: Optional[Path], review: bool):
+    """The run's config and review store (None with --no-review); a bad one: one line."""
     try:
         cfg = Config.load(config)
         if guess:
@@ -137,50 +161,54 @@ def clean(
         fail(str(exc))
     except Exception as exc:  # an unreadable database, a folder where a file should be
         fail(f"cannot open the review database: {exc}")
+    return cfg, store
+
+
+def _clean_sources(paths: List[Path], fopts, out: Path) -> list:
+    """The sources to clean, refused when an output would overwrite an input."""
+    from ..batch import refuse_overwriting_inputs
+    from ..formats.detect import collect_sources
+
     try:
-        from ..formats.detect import collect_sources
-
-        from ..batch import refuse_overwriting_inputs
-
         sources = collect_sources(paths, fopts.fmt, fopts.book)
         refuse_overwriting_inputs(paths, sources, out)
     except InputError as exc:
         fail(str(exc))
-    t0 = time.perf_counter()
+    return sources
 
-    def interrupted(count: int) -> None:
-        if count == 1:
-            err.print("stopping: no new book; the running ones finish (Ctrl-C again to abandon them)",
-                      highlight=False, markup=False)
 
-    kwargs = dict(config=cfg, skip=skip, review=store, resume=resume, on_interrupt=interrupted,
-                  formats=fopts)
-    if jobs != 1 or executor != "local":
-        kwargs.update(jobs=jobs, executor=executor)
-    show_bar = not as_json and sys.stderr.isatty() or len(sources) > 1 and not as_json
+def _interrupted_once(count: int) -> None:
+    if count == 1:
+        err.print("stopping: no new book; the running ones finish (Ctrl-C again to abandon them)",
+                  highlight=False, markup=False)
+
+
+def _clean_batch(sources: list, out: Path, kwargs: dict, *, show_bar: bool) -> list:
+    """Clean the sources (a progress bar on stderr when asked); errors as one line."""
+    from ..batch import BatchInterrupted, clean_paths
+
     try:
-        if show_bar:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        if not show_bar:
+            return clean_paths(sources, out, **kwargs)
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            with Progress(TextColumn("[bold]cleaning"), BarColumn(), MofNCompleteColumn(),
-                          TimeElapsedColumn(), TextColumn("{task.description}", markup=False), console=err,
-                          transient=True) as bar:
-                task = bar.add_task("", total=len(sources))
-                reports = clean_paths(sources, out, progress=lambda r: bar.update(
-                    task, advance=1, description=r.source.name), **kwargs)
-        else:
-            reports = clean_paths(sources, out, **kwargs)
-    except BatchInterrupted as stop:
-        _interrupted(stop, paths, out, skip, config, db, review, guess, jobs, executor,
-                     formats_opts.as_args(fopts))
+        with Progress(TextColumn("[bold]cleaning"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), TextColumn("{task.description}", markup=False), console=err,
+                      transient=True) as bar:
+            task = bar.add_task("", total=len(sources))
+            return clean_paths(sources, out, progress=lambda r: bar.update(
+                task, advance=1, description=r.source.name), **kwargs)
+    except BatchInterrupted:    # the batch's own report of Ctrl-C: the caller says what to do
+        raise
     except KeyboardInterrupt:   # before the batch took Ctrl-C over: nothing was written
         err.print("interrupted: nothing was written", highlight=False, markup=False)
         raise typer.Exit(130)
-    except InputError as exc:
+    except (InputError, ValueError) as exc:   # unknown stage names and the like
         fail(str(exc))
-    except ValueError as exc:   # unknown stage names and the like
-        fail(str(exc))
-    seconds = time.perf_counter() - t0
+
+
+def _clean_report(reports: list, seconds: float, store, as_json: bool, verbose: bool) -> None:
+    """The report (a table, or JSON), warnings and errors; exit 1 when a book failed."""
     errors = [r for r in reports if r.error]
     if as_json:
         console.print_json(json.dumps({"seconds": seconds, "files": [r.to_dict() for r in reports]}))
