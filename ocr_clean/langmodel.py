@@ -109,3 +109,59 @@ class LanguageModel:
 
     def logp(self, prev: str | None, word: str, p_word: float | None = None) -> float:
         return math.log10(self.cond(prev, word, p_word))
+
+
+class CharModel:
+    """How much a string looks like an English word: letter trigrams of the word forms of an
+    English list (each form counted once, so names and rare words weigh as much as common
+    ones), add-one smoothed, with the word's start and end as letters of their own.
+
+        >>> cm = CharModel(["the", "then", "there", "other", "mother"])
+        >>> cm.logp("ther") > cm.logp("tqxr")
+        True
+
+    A token no list knows is a name or a rare word as often as it is a misreading; one whose
+    letters no English word strings together (``Beaoonsfield``, ``Lndgate``) is seldom a
+    word at all.  Built once from the list and cached on disk beside the other tables."""
+
+    def __init__(self, words, cache_key: str | None = None) -> None:
+        data = None
+        path = cache_dir() / f"chars-{cache_key}.marshal" if cache_key else None
+        if path is not None:
+            try:
+                data = marshal.loads(path.read_bytes())
+            except (OSError, EOFError, ValueError, TypeError):
+                data = None
+        if not (isinstance(data, tuple) and len(data) == 2):
+            data = self._count(words)
+            if path is not None:
+                _write_cache(path, marshal.dumps(data))
+        self.tri, self.ctx = data
+
+    @staticmethod
+    def _count(words) -> tuple[dict[str, float], dict[str, float]]:
+        tri: dict[str, int] = {}
+        ctx: dict[str, int] = {}
+        for w in words:
+            s = "^^" + w + "$"
+            for i in range(len(s) - 2):
+                t = s[i:i + 3]
+                tri[t] = tri.get(t, 0) + 1
+                c = t[:2]
+                ctx[c] = ctx.get(c, 0) + 1
+        v = 28.0                                      # 26 letters, the end, and one for the rest
+        log_tri = {t: math.log10((n + 1) / (ctx[t[:2]] + v)) for t, n in tri.items()}
+        log_ctx = {c: math.log10(1 / (n + v)) for c, n in ctx.items()}
+        return log_tri, log_ctx
+
+    def logp(self, word: str) -> float:
+        """log10 of the string ``word`` (lower case) as a word form."""
+        tri, ctx = self.tri, self.ctx
+        s = "^^" + word + "$"
+        total = 0.0
+        unseen = math.log10(1 / 28.0)
+        for i in range(len(s) - 2):
+            t = s[i:i + 3]
+            p = tri.get(t)
+            total += p if p is not None else ctx.get(t[:2], unseen)
+        return total

@@ -17,7 +17,7 @@ class _Run(_Sites, _Decide):
 
     def __init__(self, stage, text: str, doc) -> None:
         self.stage, self.text, self.cfg, self.doc = stage, text, stage.config, doc
-        self.cands, self.children, self.lm = stage._english()
+        self.cands, self.children, self.lm, self.chars = stage._english()
         self.freq = stage.lexicon.freq
         # the words the cache model counts: the collection's when the text belongs to one (a
         # short text gets a book's worth of evidence), else the text's own
@@ -171,9 +171,9 @@ class _Run(_Sites, _Decide):
         elif d > 0:
             base, src = max(d, self.cfg["unknown_word"] * self.clean_odds), "derived"
         elif tok[:1].isupper() and not sentence_start:
-            base, src = self.cfg["name_word"] * self.clean_odds, "name"
+            base, src = self.cfg["name_word"] * self.clean_odds * self.shape(low, cands), "name"
         else:
-            base, src = self.cfg["unknown_word"] * self.clean_odds, "unknown"
+            base, src = self.cfg["unknown_word"] * self.clean_odds * self.shape(low, cands), "unknown"
         n = self.vocab.count(low) - 1 if self.vocab is not None else 0
         if n > 0 and cands:
             count = self.vocab.count
@@ -183,6 +183,21 @@ class _Run(_Sites, _Decide):
         if n > 0:
             src += f", text x{n + 1}"
         return self.adapt(base, n), src
+
+    def shape(self, low: str, cands) -> float:
+        """How much less likely ``low`` is a word no list knows, for letters that English
+        words do not string together the way its readings do (``beaoonsfield`` against
+        ``beaconsfield``): ``shape_weight`` of the decades its letters fall short, at most 1."""
+        weight = self.cfg["shape_weight"]
+        if not cands or weight <= 0:
+            return 1.0
+        chars = self.chars
+        ref = max(chars.logp(c.word) for c in cands[:3] if " " not in c.word) if any(
+            " " not in c.word for c in cands[:3]) else None
+        if ref is None:
+            return 1.0
+        short = chars.logp(low) - ref
+        return math.pow(10.0, weight * short) if short < 0 else 1.0
 
     def adapt(self, base: float, n: int) -> float:
         """A word's probability in this text: its English ``base`` with the text's own ``n``

@@ -25,7 +25,7 @@ class _Sites:
             self._sites = self._find_sites(model)
         learned = self.learned
         out: list = []
-        for k, (m, core, low, prev, nxt) in enumerate(self._sites):
+        for k, (m, core, low, prev, nxt, _) in enumerate(self._sites):
             cands = self.type_cands(low, model)
             if cands is None:
                 out.append(None)
@@ -75,8 +75,36 @@ class _Sites:
             nxt = None
             if core == m.group() and k < last and self._adjacent(m, toks[k + 1]):
                 nxt = _lower(toks[k + 1].group())     # (after a clitic, no neighbour)
-            sites.append((m, core, low, prev, nxt))
+            sites.append((m, core, low, prev, nxt, k))
         return sites
+
+    def stable(self, decisions: list) -> list:
+        """The decisions less those that would not stand a second clean: a reading that makes
+        a neighbouring form change in turn (``con ect`` -> ``con act`` -> ``can act``) is
+        no fixed point, and the raw text stays (cleaning a cleaned text must change nothing)."""
+        at = {site[5]: k for k, site in enumerate(self._sites)}
+        model = self.stage.model
+        out = list(decisions)
+        for k, e in enumerate(decisions):
+            if e is None or " " in e.after:
+                continue
+            word = _lower(e.after)
+            ti = self._sites[k][5]
+            for j, side in ((at.get(ti - 1), "next"), (at.get(ti + 1), "prev")):
+                if j is None:
+                    continue
+                m, core, low, prev, nxt, _ = self._sites[j]
+                if (side == "next" and nxt is None) or (side == "prev" and prev is None):
+                    continue                          # not neighbours in a sentence
+                cands = self.type_cands(low, model)
+                if cands is None:
+                    continue
+                again = self.decide(m, core, low, word if side == "prev" else prev,
+                                    word if side == "next" else nxt, cands)
+                if again is not None and decisions[j] is None:
+                    out[k] = None
+                    break
+        return out
 
     def _find_joins(self, toks, inside, pending) -> list:
         """The pairs of neighbouring tokens one space apart that may be one word the OCR

@@ -42,7 +42,7 @@ import weakref
 import regex
 
 from ...errmodel import DeleteIndex, ErrorModel, PrefixIndex
-from ...langmodel import LanguageModel
+from ...langmodel import CharModel, LanguageModel
 from ...ledger import QUEUED, Edit
 from ..base import Stage, register
 from .run import _Run
@@ -83,6 +83,7 @@ class Words(Stage):
         "learn_confidence": 0.95,
         "derived_share": 0.01,
         "odds_min": 0.1,
+        "shape_weight": 1.0,
         "window": 100,
         "max_unknown": 0.5,
         "shortlist": 8,
@@ -128,6 +129,7 @@ class Words(Stage):
         "shortlist": "candidates weighed in context (the likeliest without it)",
         "window": "words in a run judged for readability",
         "max_unknown": "a run with more than this share of words known to no list is not corrected (unreadable)",
+        "shape_weight": "how much a token's letters, strung as no English word strings them, count against it (0: not at all)",
         "odds_min": "the least a noisy text weighs its unknown words and names (times their frequency setting)",
         "odds_max": "the most a clean text weighs them",
         "derived_share": "a stem's frequency its forms with a suffix no list knows are taken to have (share)",
@@ -177,7 +179,8 @@ class Words(Stage):
             eng = self.lexicon.english
             floor = self.config["candidate_min_freq"]
             cands = {w for w, f in eng.items() if f >= floor and _word_like(w)}
-            got = (cands, PrefixIndex(cands), LanguageModel(self.lexicon.freq))
+            chars = CharModel(cands, f"{self.lexicon.source_key}-{floor:g}" if self.lexicon.source_key else None)
+            got = (cands, PrefixIndex(cands), LanguageModel(self.lexicon.freq), chars)
             Words._shared[key] = got
         return got
 
@@ -191,6 +194,7 @@ class Words(Stage):
             decisions = run.decide_all(self.model, first)
         else:
             decisions = first
+        decisions = run.stable(decisions)
         edits = _with_joins([e for e in decisions if e is not None],
                             [run.decide_join(*site) for site in run._joins])
         for a, b in run.unreadable:                  # said in the ledger (and to a person), at its first word
