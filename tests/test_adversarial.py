@@ -57,9 +57,9 @@ WORDS = ["the", "The", "party", "non", "partisan", "over", "over-all", "don't", 
 @settings(max_examples=150, deadline=None)
 def test_dehyphenate_counts_pairs_at_once_as_its_searches_do(parts, asked):
     text = " ".join(parts)
-    indexed = dehyphenate._BookCounts(text, collections.Counter())
-    searched = dehyphenate._BookCounts(text, collections.Counter())
-    indexed._searches = dehyphenate._SEARCHES      # the next call builds the index
+    indexed = dehyphenate.counts.BookCounts(text, collections.Counter())
+    searched = dehyphenate.counts.BookCounts(text, collections.Counter())
+    indexed._searches = dehyphenate.counts._SEARCHES      # the next call builds the index
     searched._searches = -10 ** 9                  # never
     for a, b in asked + [("the", "the"), ("over", "all")]:
         assert indexed.separate(a, b) == searched.separate(a, b), (a, b)

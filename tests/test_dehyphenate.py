@@ -16,8 +16,10 @@ from ocr_clean.ledger import replay
 from ocr_clean.lexicon import Lexicon
 from ocr_clean.profile import CONTINUES, measure
 from ocr_clean.stages import REGISTRY
-from ocr_clean.stages.dehyphenate import (BREAK_FROM_NL, TOKEN, TOKEN_AT_END, Dehyphenate, _BookCounts,
-                                           _word_char, count_tokens)
+from ocr_clean.stages.dehyphenate import Dehyphenate
+from ocr_clean.stages.dehyphenate.counts import BookCounts
+from ocr_clean.stages.dehyphenate.scanners import (BREAK_FROM_NL, TOKEN, TOKEN_AT_END, count_tokens, tokens_at,
+                                                    word_char)
 
 HERE = Path(__file__).resolve().parent
 CASES = json.loads((HERE / "cases" / "dehyphenate.json").read_text(encoding="utf-8"))
@@ -190,7 +192,7 @@ def test_tokens_at_a_break_are_the_regex_matches(left, right):
     e, ls = s + 1, text.rfind("\n", 0, s) + 1
     lm, rm = TOKEN_AT_END.search(text, max(ls, s - 80), s), TOKEN.match(text, e)
     want = (lm.group() if lm else None, lm.end() if lm else s, rm.group() if rm else None)
-    assert Dehyphenate._tokens_at(text, s, e, ls) == want
+    assert tokens_at(text, s, e, ls) == want
 
 
 def _separate_in_lowered_text(text: str, a: str, b: str) -> int:
@@ -199,7 +201,7 @@ def _separate_in_lowered_text(text: str, a: str, b: str) -> int:
     n, i = 0, low.find(needle)
     while i >= 0:
         j = i + len(needle)
-        if (i == 0 or not _word_char(low[i - 1])) and (j == len(low) or not _word_char(low[j])):
+        if (i == 0 or not word_char(low[i - 1])) and (j == len(low) or not word_char(low[j])):
             n += 1
         i = low.find(needle, j)
     return n
@@ -215,7 +217,7 @@ def _separate_in_lowered_text(text: str, a: str, b: str) -> int:
 @pytest.mark.parametrize("a, b", [("so", "called"), ("had", "had"), ("So", "Called"), ("i\u0307so", "called"),
                                   ("\u00e9so", "called"), ("king", "so"), ("\u00fc\u00df", "so")])
 def test_separate_is_the_count_in_the_lowered_text(text, a, b):
-    book = _BookCounts(text, collections.Counter())
+    book = BookCounts(text, collections.Counter())
     assert book.separate(a, b) == _separate_in_lowered_text(text, a, b)
     assert book.separate("so", "called") == _separate_in_lowered_text(text, "so", "called")
 

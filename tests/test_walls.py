@@ -166,12 +166,10 @@ MAX_FUNCTION_LINES = 80
 LONG_MODULES = {
     "ocr_clean/stages/confusion.py": "rules (named rules and one confidence policy)",
     "ocr_clean/stages/split_words.py": "split (made a package: scanners, rules, stage)",
-    "ocr_clean/stages/dehyphenate.py": "split (made a package: scanners, rules, stage)",
 }
 LONG_FUNCTIONS = {
     "ocr_clean/stages/page_structure/heads.py:_heads_and_numbers": "notes (page_structure)",
     "ocr_clean/stages/confusion.py:decide": "rules (named rules and one confidence policy)",
-    "ocr_clean/stages/dehyphenate.py:_decide": "split (made a package: scanners, rules, stage)",
 }
 
 
