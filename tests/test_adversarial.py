@@ -72,8 +72,8 @@ def test_chain_pattern_finds_the_same_chains_on_long_letter_runs(word, run):
     import re
 
     text = ("x" * run) + " 1 " + word + " " + word + " " + ("y" * run) + "\n"
-    plain = re.compile(split_words.CHAIN.pattern.replace(f"(?<!{split_words.LETTER})", ""))
-    got = [m.span() for m in split_words.CHAIN.finditer(text)]
+    plain = re.compile(split_words.scanners.CHAIN.pattern.replace(f"(?<!{split_words.scanners.LETTER})", ""))
+    got = [m.span() for m in split_words.scanners.CHAIN.finditer(text)]
     assert got == [m.span() for m in plain.finditer(text)] and got
 
 

@@ -18,8 +18,9 @@ from ocr_clean.document import Document
 from ocr_clean.ledger import APPLIED, QUEUED, replay
 from ocr_clean.lexicon import BookVocab, Lexicon
 from ocr_clean.stages import REGISTRY
-from ocr_clean.stages.split_words import (CHAIN, LETTERS, SPACE_DIGIT, SPLIT_NUMBER, YEARS_ALONE, SplitWords,
-                                          _for_text, _number_matches, _pair_matches)
+from ocr_clean.stages.split_words import SplitWords
+from ocr_clean.stages.split_words.scanners import (CHAIN, LETTERS, SPACE_DIGIT, SPLIT_NUMBER, YEARS_ALONE, for_text,
+                                                   number_matches, pair_matches)
 
 from .conftest import RAW_BOOK
 
@@ -181,14 +182,14 @@ def test_patterns_for_the_text_match_as_the_general_ones():
     Unicode categories find, on a text with letters, numbers and digits beyond ASCII."""
     text = ("Tro tsky  wi thin caf\u00e9 na\u00efve \u00bd ma ke \u00c9 COLE 1 930, \u0663\u0661 \u0664 "
             "193 1 \u00b2 x \u2167 iv \u017f o 19 31-32 a\u0301 b")
-    chain, letters, split_number, space_digit = _for_text(text)
+    chain, letters, split_number, space_digit = for_text(text)
     for general, fast in ((CHAIN, chain), (LETTERS, letters), (SPLIT_NUMBER, split_number),
                           (SPACE_DIGIT, space_digit)):
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in general.finditer(text)]
 
 
 def test_split_numbers_found_from_their_spaces():
-    """``_number_matches`` (tried only before a space and a digit) finds what ``SPLIT_NUMBER``
+    """``number_matches`` (tried only before a space and a digit) finds what ``SPLIT_NUMBER``
     finds, on numbers of every shape, glued to words and marks, at both ends of the text."""
     import random
 
@@ -196,8 +197,8 @@ def test_split_numbers_found_from_their_spaces():
     bits = ["1", "19", "193", "1930", "2", "31", " ", " ", "  ", "a", "x1", ",", ".", "-", "'", "\u0663"]
     for _ in range(300):
         text = "".join(rng.choice(bits) for _ in range(rng.randint(1, 30)))
-        _, _, split_number, space_digit = _for_text(text)
-        assert ([m.span() for m in _number_matches(split_number, space_digit, text)]
+        _, _, split_number, space_digit = for_text(text)
+        assert ([m.span() for m in number_matches(split_number, space_digit, text)]
                 == [m.span() for m in SPLIT_NUMBER.finditer(text)])
 
 
@@ -217,8 +218,8 @@ def test_years_standing_alone_counted_at_once_as_one_by_one():
             assert counts[y] == len(re.findall(rf"{y}(?<!\w{y})(?!\w)", text))
 
 
-def test_pair_matches_as_the_scan_of_the_pattern():
-    """``_pair_matches`` (tried only where the text, ASCII letters lowered, holds a pair) finds
+def testpair_matches_as_the_scan_of_the_pattern():
+    """``pair_matches`` (tried only where the text, ASCII letters lowered, holds a pair) finds
     what the case-insensitive pattern finds, in any case, beside letters beyond ASCII and the
     letters beyond ASCII that match a-z ignoring case."""
     import random
@@ -231,7 +232,7 @@ def test_pair_matches_as_the_scan_of_the_pattern():
     texts = ["It SELF, as\u212a ed a round", "a \u017fo IN TO \u0131t self", "\u0130t self, it Self"]
     texts += ["".join(rng.choice(bits) for _ in range(rng.randint(1, 25))) for _ in range(2000)]
     for text in texts:
-        assert [m.span() for m in _pair_matches(pat, text, pairs)] == [m.span() for m in pat.finditer(text)]
+        assert [m.span() for m in pair_matches(pat, text, pairs)] == [m.span() for m in pat.finditer(text)]
 
 
 def test_pair_candidates_as_cutting_every_frequent_word(book):
@@ -277,7 +278,7 @@ def test_only_chains_without_a_join_are_passed_over(book):
     stage = SplitWords(None, Lexicon.load())
     stage._prepare(text)
     stage._count_split_uses()
-    chain, letters, *_ = _for_text(text)
+    chain, letters, *_ = for_text(text)
     fast = stage._words(text, chain, letters)
     slow = []
     for m in chain.finditer(text):
