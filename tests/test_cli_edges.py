@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from ocr_clean import clean_text
 from ocr_clean.cli import app
 from ocr_clean.review import ReviewStore
+from ocr_clean.review.store import visible
 from ocr_clean.stages import REGISTRY
 
 from .test_review_cli import book, listed, run  # noqa: F401  (the fixture)
@@ -29,6 +30,15 @@ def test_piped_queue_list_is_one_plain_line_an_item_with_an_arrow(book):
         assert " -> " in cols[4] and "\u2502" not in line and "\u2503" not in line   # no table
     # before and after stay apart: never run together as in "smnmersummer"
     assert all(line.split("\t")[4].count(" -> ") == 1 for line in lines)
+
+
+def test_piped_decide_says_before_and_after_apart(book):
+    _, db, _ = book
+    first, second = listed(db)[:2]
+    res = run("queue", "decide", first["id"], "--accept", "--db", db)
+    assert res.stdout == f"{first['id']} accepted: {visible(first['before'])} -> {visible(first['suggestion'])}\n"
+    res = run("queue", "decide", second["id"], "--reject", "--db", db)
+    assert res.stdout.endswith(f": {visible(second['before'])} -> {visible(second['before'])}\n")
 
 
 def test_summary_lines_are_not_wrapped_in_a_pipe(tmp_path, monkeypatch, excerpt):

@@ -217,6 +217,9 @@ def queue_decide(
         _fail(str(exc))
     first = done[0]
     extra = f" (and {len(done) - 1} alike)" if len(done) > 1 else ""
+    if not out.is_terminal:     # in a pipe the styles are gone: before and after kept apart
+        sys.stdout.write(f"{first.id} {first.status}: {visible(first.before)} -> {visible(first.chosen)}{extra}\n")
+        return
     out.print(Text.assemble((first.id, "cyan"), " ", (first.status, "bold"), ": ",
                             context_text(first), extra))
 
