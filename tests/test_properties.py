@@ -115,7 +115,7 @@ def test_a_word_split_by_two_spaces_is_joined_on_the_first_clean():
     assert pipeline().run(once).text == once
 
 
-@pytest.mark.xfail(strict=False, reason=(
+@pytest.mark.xfail(strict=True, reason=(
     "not idempotent (page_structure rule 'mid-sentence-blank'): a blank line kept on the first clean is "
     "taken out on the second, and dehyphenate joins the two paragraphs: "
     "'-\\n\\n\"\\n,t' -> '-\\n\\n\",t\\n' -> '-\",t\\n'"))
