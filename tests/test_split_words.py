@@ -218,7 +218,7 @@ def test_years_standing_alone_counted_at_once_as_one_by_one():
             assert counts[y] == len(re.findall(rf"{y}(?<!\w{y})(?!\w)", text))
 
 
-def testpair_matches_as_the_scan_of_the_pattern():
+def test_pair_matches_as_the_scan_of_the_pattern():
     """``pair_matches`` (tried only where the text, ASCII letters lowered, holds a pair) finds
     what the case-insensitive pattern finds, in any case, beside letters beyond ASCII and the
     letters beyond ASCII that match a-z ignoring case."""
