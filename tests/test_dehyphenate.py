@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ocr_clean import Config, clean_text
 from ocr_clean.document import Document
 from ocr_clean.ledger import replay
 from ocr_clean.lexicon import Lexicon
@@ -241,3 +242,17 @@ def test_break_runs_and_the_commonest_space_join():
             space_join = s < nl and s and e < len(text) and not w.lastindex
             if m.lastindex == 1:
                 assert space_join and s == nl - 1
+
+
+def test_a_join_rule_switched_off_keeps_the_halves_apart_on_one_line():
+    raw = "The in-\ndustrial workers of the trade-\nunion movement met in 1929-\n30 at the hall.\n"
+    on = clean_text(raw)
+    assert on.text == "The industrial workers of the trade-union movement met in 1929-30 at the hall.\n"
+    cfg = Config.from_dict({"stages": {"dehyphenate": {"disable": ["soft-hyphen", "range"]}}})
+    off = clean_text(raw, config=cfg)
+    # the joins of the rules switched off are not made, and no line break stays in the paragraph
+    assert off.text == "The in- dustrial workers of the trade-union movement met in 1929- 30 at the hall.\n"
+    assert not any(e.rule in ("soft-hyphen", "range") for e in off.edits)
+    apart = [e for e in off.edits if e.stage == "dehyphenate" and e.rule == "space-join" and "\n" in e.before]
+    assert [e.before for e in apart] == ["in-\ndustrial", "1929-\n30"]
+    assert all("switched off" in e.note for e in apart)

@@ -287,3 +287,15 @@ def test_only_chains_without_a_join_are_passed_over(book):
             stage._chain(text, m, toks, letters, slow)
     assert len(fast) > 100
     assert fast == slow
+
+
+def test_a_rule_switched_off_makes_none_of_its_joins_and_the_others_still_join():
+    from ocr_clean import Config, clean_text
+
+    raw = ("In 1930 and 1930 again, and in 1930, the His tory was written; December 1 930 it ended.\n")
+    on = clean_text(raw, skip=["confusion", "words", "footnotes"])
+    assert "December 1930" in on.text and "History" in on.text
+    cfg = Config.from_dict({"stages": {"split_words": {"disable": ["split-number"], "year_confidence": 0.9}}})
+    off = clean_text(raw, config=cfg, skip=["confusion", "words", "footnotes"])
+    assert "December 1 930" in off.text and "History" in off.text
+    assert not any(e.rule == "split-number" for e in off.edits)

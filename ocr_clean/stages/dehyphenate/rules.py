@@ -5,8 +5,9 @@ name is the edit's ``rule``: ``space-join``, ``paragraph-break``, ``text-end`` (
 ``word-join``, ``soft-hyphen``, ``hyphen-restored``, ``compound``, ``range`` (a word or
 number broken across the line, joined or hyphenated) and ``join-uncertain`` (the evidence
 leaves it open: both readings for a person).  A config switches one off by name
-(``[stages.dehyphenate] disable = ["hyphen-restored"]``): its breaks are then left as the
-scan has them.
+(``[stages.dehyphenate] disable = ["hyphen-restored"]``): a join whose rule is off keeps the
+halves apart on one line (``so called``), as a join a person rejects; the layout rules off
+leave the scan's breaks.
 
 Which of the join readings a break gets is decided by the book's evidence first, then
 English (:func:`decide`, in named steps: :func:`number_halves`, :func:`book_counts`,

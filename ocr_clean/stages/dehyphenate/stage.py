@@ -83,6 +83,8 @@ class Dehyphenate(Stage):
         edits, conts = self._breaks(text, prof)
         if conts:
             self._continuations(text, edits, conts, prof)
+        if self.disabled & JOINS:
+            edits = [_apart(text, e) if e.rule in self.disabled and e.rule in JOINS else e for e in edits]
         return edits
 
     def _breaks(self, text: str, prof) -> tuple[list[Edit | None], list[tuple]]:
@@ -178,3 +180,15 @@ class Dehyphenate(Stage):
             after, cands = after[cut:], tuple([r[cut:] for r in cands])
         return Edit(start, bstart + len(b), after, rule, conf, APPLIED, cands, note, evidence=ev)
 
+
+# the rules that join a word broken across a line
+JOINS = frozenset({"word-join", "soft-hyphen", "hyphen-restored", "compound", "range", "join-uncertain"})
+
+
+def _apart(text: str, e: Edit) -> Edit:
+    """A join whose rule is switched off: the halves stay apart, on one line (the break as one
+    space), as the review keeps a join a person rejected; never a line break left inside a
+    paragraph."""
+    left, _, right = text[e.start:e.end].partition("\n")
+    return Edit(e.start, e.end, left.rstrip(" \t") + " " + right.lstrip(" \t"), "space-join",
+                note=f"{e.rule} switched off: the halves kept apart")
