@@ -221,6 +221,24 @@ class DeleteIndex:
         return sorted(out)
 
 
+class ShortWords:
+    """Common short words, found from a token one letter shorter (a letter the OCR lost).
+
+        >>> ShortWords(["the", "was", "his", "of"]).grown("th")
+        ['the']
+    """
+
+    def __init__(self, words) -> None:
+        self._by_short: dict[str, list[str]] = {}
+        for w in set(words):
+            for i in range(len(w)):
+                self._by_short.setdefault(w[:i] + w[i + 1:], []).append(w)
+
+    def grown(self, tok: str) -> list[str]:
+        """The words that ``tok`` is with one letter lost."""
+        return sorted(self._by_short.get(tok, ()))
+
+
 class PrefixIndex:
     """The starts of the words of a vocabulary, and the letters that may follow each: what
     the walk of :meth:`ErrorModel.candidates` asks at every step.  Built lazily from the

@@ -139,6 +139,11 @@ class _Run(_Sites, _Decide):
                     have = {c.word for c in got}
                     got = got + [Candidate(w, g_cost, ("generic",))
                                  for w in self.stage._neighbours().neighbours(low) if w not in have]
+            if len(low) <= cfg["short_len"] and low.isalpha() and low not in ("a", "i"):   # (words of their own)
+                g_cost = max(0.1, cfg["generic"] + shift)
+                have = {c.word for c in got}
+                got = got + [Candidate(w, g_cost, ("lost-letter",))
+                             for w in self.stage._short_words().grown(low) if w not in have]
             if len(cache) > 200000:
                 cache.clear()
             cache[key] = got

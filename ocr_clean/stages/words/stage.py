@@ -41,7 +41,7 @@ import weakref
 
 import regex
 
-from ...errmodel import DeleteIndex, ErrorModel, PrefixIndex
+from ...errmodel import DeleteIndex, ErrorModel, PrefixIndex, ShortWords
 from ...langmodel import CharModel, LanguageModel
 from ...ledger import QUEUED, Edit
 from ..base import Stage, register
@@ -83,6 +83,7 @@ class Words(Stage):
         "learn_confidence": 0.95,
         "derived_share": 0.01,
         "odds_min": 0.1,
+        "short_len": 3,
         "shape_weight": 1.0,
         "window": 100,
         "max_unknown": 0.5,
@@ -130,6 +131,7 @@ class Words(Stage):
         "window": "words in a run judged for readability",
         "max_unknown": "a run with more than this share of words known to no list is not corrected (unreadable)",
         "shape_weight": "how much a token's letters, strung as no English word strings them, count against it (0: not at all)",
+        "short_len": "a token this short may be a common word that lost a letter (th, wa, hi)",
         "odds_min": "the least a noisy text weighs its unknown words and names (times their frequency setting)",
         "odds_max": "the most a clean text weighs them",
         "derived_share": "a stem's frequency its forms with a suffix no list knows are taken to have (share)",
@@ -159,6 +161,7 @@ class Words(Stage):
         """The English candidates, their prefixes, the word pairs and the one-letter index."""
         self._english()
         self._neighbours()
+        self._short_words()
 
     def _neighbours(self) -> DeleteIndex:
         """The one-letter neighbours of tokens among the commoner words of English (built
@@ -169,6 +172,17 @@ class Words(Stage):
             floor = self.config["generic_min_freq"]
             got = Words._shared[key] = DeleteIndex(
                 w for w, f in self.lexicon.english.items() if f >= floor and len(w) >= 4 and _word_like(w))
+        return got
+
+    def _short_words(self) -> "ShortWords":
+        """The common short words of English (a letter lost from them leaves a short token:
+        ``th``, ``wa``, ``hi``), built on first use, once per process."""
+        key = ("short", id(self.lexicon.english), self.config["anchor_freq"], self.config["short_len"])
+        got = Words._shared.get(key)
+        if got is None:
+            floor, most = self.config["anchor_freq"], self.config["short_len"] + 1
+            got = Words._shared[key] = ShortWords(
+                w for w, f in self.lexicon.english.items() if f >= floor and len(w) <= most and w.isalpha())
         return got
 
     # -- shared English data (built once per process) ----------------------------------------
