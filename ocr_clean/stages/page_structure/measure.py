@@ -52,7 +52,7 @@ class _Measure:
         return len(self.strip[i]) < self.config[ratio] * self.width[i]
 
     def _sent_end(self, i: int) -> bool:
-        got = self._end_memo.get(i)
+        got = self._end_memo[i]
         if got is None:
             got = self._end_memo[i] = bool(_SENT_END.search(self.strip[i]))
         return got
@@ -72,7 +72,7 @@ class _Measure:
 
     def _first(self, i: int) -> str:
         """'l' if the line starts (after stray marks) lowercase, 'U' upper or digit, else 'o'."""
-        got = self._first_memo.get(i)
+        got = self._first_memo[i]
         if got is None:
             got = self._first_memo[i] = self._first_of(i)
         return got
@@ -105,7 +105,7 @@ class _Measure:
     def _capwords(self, i: int) -> bool:
         """A short line of capitalized words and numbers: a dateline, a signature, a name.
         (Asked of most lines twice, as the second line of a pair and then the first: kept.)"""
-        got = self._capwords_memo.get(i)
+        got = self._capwords_memo[i]
         if got is None:
             got = self._capwords_memo[i] = self._capwords_of(i)
         return got

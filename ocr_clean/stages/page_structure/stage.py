@@ -83,9 +83,10 @@ class PageStructure(_Measure, _Heads, _FootNotes, _Decisions, _Edits, Stage):
         self.number_lines = list(itertools.compress(itertools.count(), digit_lines.split(b"\n")))
         self.lines, self.strip, self.blank, self.lead, self.n = lines, strip, blank, lead, n
         self.width = self._widths()
-        self._first_memo: dict[int, str] = {}
-        self._end_memo: dict[int, bool] = {}
-        self._capwords_memo: dict[int, bool] = {}
+        # the line tests asked more than once, kept by line (None: not asked yet)
+        self._first_memo: list[str | None] = [None] * n
+        self._end_memo: list[bool | None] = [None] * n
+        self._capwords_memo: list[bool | None] = [None] * n
         # the scan ends a line with a space unless a word goes on: trust that sign only
         # in a text that has it (not in text whose lines were joined already)
         nonblank = n - blank.count(True)
