@@ -167,7 +167,6 @@ LONG_MODULES = {
     "ocr_clean/stages/confusion.py": "rules (named rules and one confidence policy)",
 }
 LONG_FUNCTIONS = {
-    "ocr_clean/stages/page_structure/heads.py:_heads_and_numbers": "notes (page_structure)",
     "ocr_clean/stages/confusion.py:decide": "rules (named rules and one confidence policy)",
 }
 

@@ -136,6 +136,18 @@ class _Heads:
         return None
 
     def _heads_and_numbers(self) -> list[_Block]:
+        """The running heads and page numbers to remove: the lines that read as one
+        (:meth:`_number_candidates`), judged by the sequence of page numbers they make
+        (:meth:`_page_chain`, :meth:`_number_blocks`)."""
+        cands = self._number_candidates()
+        if not cands:
+            return []
+        return self._number_blocks(cands, self._page_chain(cands))
+
+    def _number_candidates(self) -> list[tuple]:
+        """(first line, last line, kind, number as read, set apart by blank lines) of each line
+        (or few short lines) that reads as a head ("TITLE / N"), a bare page number, or a
+        head whose slash the scan lost."""
         n, strip, blank, lead = self.n, self.strip, self.blank, self.lead
         cands = []   # (first, last, kind, number-string, position evidence)
         maxk = int(self.config["max_head_lines"])
@@ -178,11 +190,12 @@ class _Heads:
                 after = l + 1 >= n or blank[l + 1] or lead[l + 1]
                 cands.append((f, l, kind, num, before and after))
                 done = l + 1
-        if not cands:
-            return []
-        # the sequence of page numbers: the heaviest chain of readings increasing with the
-        # lines at a plausible rate (lines a page from the page-start lines)
-        lpp = self._lines_per_page()
+        return cands
+
+    def _page_chain(self, cands: list[tuple]) -> list[tuple[int, int]]:
+        """The sequence of page numbers: (line, number) of the heaviest chain of exact readings
+        increasing with the lines at a plausible rate."""
+        lpp = self._lines_per_page()      # lines a page, from the page-start lines
         exact = [(c, self._values(c[3])[0]) for c in cands if "?" not in c[3]]
         m = len(exact)
         best = [0.0] * m
@@ -214,6 +227,13 @@ class _Heads:
                 chain.append((exact[j][0][0], exact[j][1]))
                 j = prev[j]
             chain.reverse()
+        return chain
+
+    def _number_blocks(self, cands: list[tuple], chain: list[tuple[int, int]]) -> list[_Block]:
+        """The candidates as blocks to remove (applied or queued), each trusted as far as the
+        page sequence ``chain`` and the titles of the other heads bear it out."""
+        strip = self.strip
+        lpp = self._lines_per_page()
         chain_lines = [c[0] for c in chain]
         in_chain = set(chain_lines)
         # head titles seen more than once (a left-page head repeats the book's title)
