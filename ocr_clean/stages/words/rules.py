@@ -121,5 +121,9 @@ def parted_pair(first: str, second: str, is_word: Callable[[str], bool]) -> bool
     >>> parted_pair("a", "ready", known), parted_pair("the", "nomination", known)
     (False, False)
     """
-    odd = lambda w: not is_word(w) or (len(w) == 1 and w not in "ai")
-    return odd(first) or odd(second)
+    return odd_piece(first, is_word) or odd_piece(second, is_word)
+
+
+def odd_piece(word: str, is_word: Callable[[str], bool]) -> bool:
+    """No word, or a lone letter other than ``a`` and ``i`` (half of :func:`parted_pair`)."""
+    return not is_word(word) or (len(word) == 1 and word not in "ai")

@@ -6,7 +6,7 @@ import bisect
 
 from ...errmodel import ErrorModel
 from ...ledger import APPLIED
-from .rules import parted_pair, unreadable_runs
+from .rules import odd_piece, parted_pair, unreadable_runs
 from .tokens import _glued, _lower, token_finder
 
 
@@ -114,9 +114,13 @@ class _Sites:
         text, cfg = self.text, self.cfg
         max_len = cfg["max_token"]
         known = self._known_word
+        odd = {t for t in self.types if t.isalpha() and odd_piece(t.lower(), known)}
+        groups = [m.group() for m in toks]
         out: list = []
         last = len(toks) - 1
         for k in range(last):
+            if groups[k] not in odd and groups[k + 1] not in odd:
+                continue
             m1, m2 = toks[k], toks[k + 1]
             if m2.start() - m1.end() != 1 or text[m1.end()] != " ":
                 continue
@@ -150,15 +154,17 @@ class _Sites:
         if sum(self.types[t] for t in unknown) < share * (n // 5):
             return []                                 # too few unknown words for any window
         words = [m for m in toks if m.group() in cores]
+        starts = [m.start() for m in words]
+        bad_at = [m.start() for m in words if m.group() in unknown]
+        least = share * (n // 5)
         spans: list[tuple[int, int]] = []
-        text, k = self.text, 0
-        while k < len(words):                         # paragraph by paragraph (never across a blank line)
-            end = text.find("\n\n", words[k].end())
-            j = k
-            while j < len(words) and (end < 0 or words[j].start() < end):
-                j += 1
-            self._judge(words[k:j], unknown, spans)
-            k = j
+        text, a = self.text, 0
+        while a < len(text):                          # paragraph by paragraph (never across a blank line)
+            b = text.find("\n\n", a)
+            b = len(text) if b < 0 else b
+            if bisect.bisect_left(bad_at, b) - bisect.bisect_left(bad_at, a) >= least:
+                self._judge(words[bisect.bisect_left(starts, a):bisect.bisect_left(starts, b)], unknown, spans)
+            a = b + 2
         return spans
 
     def _judge(self, words, unknown, spans) -> None:
