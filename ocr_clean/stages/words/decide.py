@@ -90,7 +90,7 @@ class _Decide:
         if self.freq(join) >= cfg["rare_freq"]:
             cands.append(Candidate(join, split, ("split",)))
         for c in self.candidates(join, self.stage.model, cheap=False, generic=True):
-            if c.word != join:
+            if c.word not in (join, l1, l2):          # (one piece alone is a deletion, not a join)
                 cands.append(Candidate(c.word, c.cost + split, c.families + ("split",)))
         if not cands:
             return None
