@@ -102,10 +102,22 @@ def test_every_rule_name_a_converted_stage_writes_in_the_ledger_is_registered():
     from .conftest import raw_lines
 
     res = Pipeline().run(raw_lines(1, 1500))
-    for stage in ("punctuation",):
+    for stage in ("punctuation", "confusion"):
         names = {r.name for r in REGISTRY[stage].rules()}
         used = {e.rule for e in res.edits if e.stage == stage}
         assert used and used <= names, used - names
     assert {r.name for r in REGISTRY["punctuation"].rules()} == {
         "space-before-punct", "space-after-open", "double-space", "edge-space", "quote-space",
         "quote-glyph", "apostrophe-space", "apostrophe-case", "bracket-mismatch", "bracket-bang"}
+    assert {r.name for r in REGISTRY["confusion"].rules()} == {"glyph", "lost-glyph", "case", "real-word", "too-long"}
+
+
+def test_switching_off_a_confusion_rule_keeps_its_forms_and_not_the_others():
+    from .conftest import raw_lines
+
+    text = raw_lines(1, 1000)         # bourgeOisie (case) and faI\ufffd (lost-glyph) among others
+    on = Pipeline().run(text)
+    assert "bourgeOisie" not in on.text and "faI\ufffd" not in on.text
+    off = Pipeline(Config.from_dict({"stages": {"confusion": {"disable": ["case"]}}})).run(text)
+    assert "bourgeOisie" in off.text and "faI\ufffd" not in off.text
+    assert not [e for e in off.edits if e.stage == "confusion" and e.rule == "case"]
