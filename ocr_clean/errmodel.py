@@ -245,8 +245,8 @@ class PrefixIndex:
     sorted words (a start is looked up by bisection the first time it is asked for, then
     remembered), so a process pays only for the starts its tokens reach."""
 
-    def __init__(self, words) -> None:
-        self.words = sorted(words)
+    def __init__(self, words, presorted: bool = False) -> None:
+        self.words = list(words) if presorted else sorted(words)
         self._follow: dict[str, str] = {}
 
     def get(self, prefix: str, default: str = "") -> str:

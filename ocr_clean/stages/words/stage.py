@@ -37,6 +37,7 @@ this module, the stage.
 from __future__ import annotations
 
 import bisect
+import marshal
 import weakref
 
 import regex
@@ -44,6 +45,7 @@ import regex
 from ...errmodel import DeleteIndex, ErrorModel, PrefixIndex, ShortWords
 from ...langmodel import CharModel, LanguageModel
 from ...ledger import QUEUED, Edit
+from ...lexicon import _write_cache, cache_dir
 from ..base import Stage, register
 from .run import _Run
 from .tokens import _word_like, load_historical, token_finder
@@ -190,11 +192,12 @@ class Words(Stage):
         key = (id(self.lexicon.english), self.config["candidate_min_freq"])
         got = Words._shared.get(key)
         if got is None:
-            eng = self.lexicon.english
             floor = self.config["candidate_min_freq"]
-            cands = {w for w, f in eng.items() if f >= floor and _word_like(w)}
-            chars = CharModel(cands, f"{self.lexicon.source_key}-{floor:g}" if self.lexicon.source_key else None)
-            got = (cands, PrefixIndex(cands), LanguageModel(self.lexicon.freq), chars)
+            tag = f"{self.lexicon.source_key}-{floor:g}" if self.lexicon.source_key else None
+            ordered = _candidate_words(self.lexicon.english, floor, tag)
+            cands = set(ordered)
+            got = (cands, PrefixIndex(ordered, presorted=True), LanguageModel(self.lexicon.freq),
+                   CharModel(ordered, tag))
             Words._shared[key] = got
         return got
 
@@ -240,3 +243,20 @@ def _with_joins(edits: list[Edit], joins: list) -> list[Edit]:
             continue
         out.append(e)
     return sorted(out + chosen, key=lambda e: e.start)
+
+
+def _candidate_words(english: dict[str, float], floor: float, tag: str | None) -> list[str]:
+    """The words of the English list at least ``floor`` common that look like words, sorted
+    (what the walk's prefix index needs), cached on disk under ``tag`` (the list's identity)."""
+    path = cache_dir() / f"candidates-{tag}.marshal" if tag else None
+    if path is not None:
+        try:
+            got = marshal.loads(path.read_bytes())
+            if isinstance(got, list):
+                return got
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+    got = sorted(w for w, f in english.items() if f >= floor and _word_like(w))
+    if path is not None:
+        _write_cache(path, marshal.dumps(got))
+    return got
