@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import re
+from bisect import bisect_left
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -17,7 +18,7 @@ from typing import Iterable, Iterator
 
 from .config import Config
 from .document import Document
-from .ledger import GUESSED, IN_OUTPUT, QUEUED, Edit, Ledger
+from .ledger import GUESSED, IN_OUTPUT, QUEUED, REJECTED, Edit, Ledger
 from .lexicon import BookVocab, Lexicon
 from .policy import for_review
 from .profile import ScanProfile, measure, with_collection
@@ -184,6 +185,7 @@ class Pipeline:
                 stage(doc)
                 timings[stage.name] = time.perf_counter() - t0
         doc.decide = None
+        set_aside_superseded(doc.ledger)
         result = Result(doc, timings, self.config.review_below)
         if self.review is not None:
             # a person reviews an edit in the line as the output reads (every stage done), not
@@ -195,6 +197,43 @@ class Pipeline:
         """Clean many ``(name, text)`` pairs with the same stages."""
         for name, text in texts:
             yield self.run(text, name)
+
+
+def set_aside_superseded(ledger: Ledger) -> int:
+    """A queued edit whose raw text a later stage's edit rewrote as a whole (the words stage's
+    ``l t`` -> ``it`` inside the flattened footnote marker ``l t-!`` -> ``[^114]``) is no
+    question for a person: the text there is the later edit's, and taking the queued one
+    would take its text from under that edit.  It is marked rejected, its note saying by
+    what.  Returns how many.
+
+    >>> led = Ledger()
+    >>> _ = led.add_batch("words", [Edit(1, 4, "it", "w", 0.5, QUEUED, raw_start=1, raw_end=4)])
+    >>> _ = led.add_batch("footnotes", [Edit(0, 6, "[^1]", "m", stage="footnotes", raw_start=0, raw_end=6)])
+    >>> set_aside_superseded(led), led.batches[0][0].status
+    (1, 'rejected')
+    """
+    queued = sorted((e for e in ledger if e.status == QUEUED and e.raw_end > e.raw_start),
+                    key=lambda e: e.raw_start)
+    if not queued:
+        return 0
+    starts = [e.raw_start for e in queued]
+    first = min(e.batch for e in queued)
+    n = 0
+    for b, batch in enumerate(ledger.batches):
+        if b <= first:
+            continue
+        for e in batch:
+            if e.status not in IN_OUTPUT or e.raw_end <= e.raw_start:
+                continue
+            i = bisect_left(starts, e.raw_start)
+            while i < len(queued) and starts[i] < e.raw_end:
+                q = queued[i]
+                if q.status == QUEUED and q.batch < b and q.raw_end <= e.raw_end:
+                    q.status = REJECTED
+                    q.note = (q.note + "; " if q.note else "") + f"set aside: {e.stage}:{e.rule} rewrote it"
+                    n += 1
+                i += 1
+    return n
 
 
 def clean_text(text: str, *, config: Config | None = None, skip: Iterable[str] = (),

@@ -77,8 +77,26 @@ def test_rejecting_a_join_keeps_the_paragraph_on_one_line(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def book_items():
-    return Pipeline().run(RAW_BOOK.read_text(encoding="utf-8"), name="book").for_review
+def book_run():
+    return Pipeline().run(RAW_BOOK.read_text(encoding="utf-8"), name="book")
+
+
+@pytest.fixture(scope="module")
+def book_items(book_run):
+    return book_run.for_review
+
+
+def test_an_item_a_later_stage_rewrote_is_set_aside(book_run, book_items):
+    # "party." l t-!": the words stage queued "l t" -> "it", the footnotes stage then read
+    # the whole "l t-!" as marker 114: taking "it" would take the marker's text away
+    [aside] = [e for e in book_run.ledger if "set aside" in e.note]
+    assert (aside.before, aside.status) == ("l t", "rejected") and "footnotes:" in aside.note
+    assert "[^114]" in book_run.text and aside not in book_items
+    later = [e for e in book_run.ledger if e.in_output and e.raw_end > e.raw_start]
+    for q in book_items:
+        if q.status == QUEUED and q.raw_end > q.raw_start:
+            assert not [e for e in later if e.batch > q.batch and e.raw_start <= q.raw_start
+                        and q.raw_end <= e.raw_end], q
 
 
 def test_whole_book_items(book_items):
