@@ -137,3 +137,18 @@ def test_a_queue_of_schema_1_is_upgraded_and_keeps_its_items(tmp_path):
     con = sqlite3.connect(path)
     assert json.loads(con.execute("SELECT evidence FROM items").fetchone()[0]) == {}
     con.close()
+
+
+def test_punctuation_records_what_decided_each_edit_and_explain_prints_it(preface):
+    """1931 . -> 1931.: the mark and its confidence in the table; a misread or spaced quote:
+    the support of the quotes around; every punctuation edit of the Preface has evidence."""
+    _, res = preface
+    punct = [e for e in res.edits if e.stage == "punctuation"]
+    assert punct and all(e.evidence for e in punct)
+    e = next(e for e in punct if e.rule == "space-before-punct" and e.before == " " and e.evidence.get("mark") == ".")
+    assert e.evidence["mark_confidence"] == e.confidence
+    line = edit_text(e)
+    assert "\n" not in line and " punctuation:space-before-punct ' ' -> '' " in line
+    assert "; evidence: mark=. mark_confidence=" in line
+    quotes = [e for e in punct if e.rule in ("quote-space", "quote-glyph")]
+    assert quotes and all(any("support" in k for k in e.evidence) for e in quotes)

@@ -79,7 +79,7 @@ class QuoteSeq:
         self.real_pos = [q.pos for q in real]
         self.seq_all: list[_Q] = list(real)
         self.seq_pos: list[int] = list(self.real_pos)
-        self.glyphs: list[tuple] = []           # (quote, edit start, edit end, reading, conf, note)
+        self.glyphs: list[tuple] = []           # (quote, edit start, edit end, reading, conf, note, evidence)
         self.glyph_pos: list[int] = []
         self.glyph_spans: list[tuple[int, int]] = []
         self.longest = 0                        # the longest glyph span kept
@@ -148,11 +148,11 @@ class Quotes:
             pending = rest
             if not found or not pending:
                 break
-        for q, a, b, after_txt, conf, note in qs.glyphs:
+        for q, a, b, after_txt, conf, note, ev in qs.glyphs:
             if (opening, closing) != ('"', '"'):
                 after_txt = after_txt.replace('"', opening if q.role == "O" else closing)
             add(10, a, b, after_txt, quote_glyph.rule.name, conf, candidates=(after_txt, p[a:b]),
-                note=f"misread quote {note}")
+                note=f"misread quote {note}", evidence=ev)
         self._spaced_quotes(p, qs, add)
 
     def _glyph_prefixes(self, p: str, off: int, ctx, prefixes, qs: QuoteSeq) -> None:
@@ -175,8 +175,10 @@ class Quotes:
                     and ctx["book"].count(whole.rstrip("'\u2019-"), fold=False) >= 3:
                 continue            # the book spells it that way on purpose
             q = _Q(ms, ms + len(g), "O")
-            conf = glyph_prefix_confidence(conf, *qs.support(q, "O"), self.config)
-            qs.keep((q, ms, ms + len(g), '"', conf, f"{g}+{core}"))
+            support = qs.support(q, "O")
+            ev = {"glyph": g, "glyph_confidence": conf, "role": "opening", "support": support}
+            conf = glyph_prefix_confidence(conf, *support, self.config)
+            qs.keep((q, ms, ms + len(g), '"', conf, f"{g}+{core}", ev))
 
     def _glyph_suffixes(self, off: int, suffixes, qs: QuoteSeq) -> None:
         """Glued suffixes after punctuation: ``party./I``, ``?/1``."""
@@ -184,9 +186,11 @@ class Quotes:
             g = m.group(1)
             ms, me = m.start() - off, m.end() - off
             q = _Q(ms, me, "C")
-            conf = glyph_suffix_confidence(self.pat.quote_suffix[g], *qs.support(q, "C"), self.config)
+            support = qs.support(q, "C")
+            conf = glyph_suffix_confidence(self.pat.quote_suffix[g], *support, self.config)
             if conf is not None:
-                qs.keep((q, ms, me, '"', conf, g))
+                ev = {"glyph": g, "glyph_confidence": self.pat.quote_suffix[g], "role": "closing", "support": support}
+                qs.keep((q, ms, me, '"', conf, g, ev))
 
     def _glyph_token(self, p: str, off: int, m, qs: QuoteSeq):
         """A standalone glyph (``/I deception"``, ``II``) read as an opening or closing quote."""
@@ -224,8 +228,10 @@ class Quotes:
         got = quote_glyph(options, self.pat.quote_token[g], roman, cfg)
         if got is None:
             return None
-        (_score, q, a, b, after_txt), conf = got
-        return (q, a, b, after_txt, conf, g)
+        (score, q, a, b, after_txt), conf = got
+        ev = {"glyph": g, "glyph_confidence": self.pat.quote_token[g],
+              "role": "opening" if q.role == "O" else "closing", "support": score, "roman": roman}
+        return (q, a, b, after_txt, conf, g, ev)
 
     def _spaced_quotes(self, p: str, qs: QuoteSeq, add) -> None:
         """Spaced quotes: ``" democratic``, ``deception "``, among the real quotes and the
@@ -242,7 +248,7 @@ class Quotes:
                 sc = support_from(seq, k - 1, k + 1, "C")
                 if min(sc) >= 1 and max(sc) == 2:
                     add(20, _spaces_before(p, i), i, "", name, self.config["quote_space_confidence"],
-                        note="closing quote")
+                        note="closing quote", evidence={"support_close": sc})
                 continue
             if q.role is not None or id(q) not in real_ids:
                 continue
@@ -252,4 +258,4 @@ class Quotes:
                               _spaces_before(p, i), _spaces_after(p, i + 1), k, self.config)
             if fix is not None:
                 add(20, fix.start, fix.end, fix.after, name, fix.confidence, candidates=fix.candidates,
-                    note=fix.note, status=fix.status)
+                    note=fix.note, status=fix.status, evidence=fix.evidence)

@@ -30,6 +30,7 @@ class Fix(NamedTuple):
     candidates: tuple = ()
     note: str = ""
     status: str | None = None     # None: the confidence policy decides
+    evidence: dict | None = None  # what decided it, by name (the ledger, the review, explain)
 
 
 @rule("space-before-punct", stage="punctuation",
@@ -41,8 +42,8 @@ def space_before_punct(p: str, s: int, e: int, mark: str, j: int, table_conf: fl
     is the mark's confidence in punctuation.tsv.
 
     >>> cfg = {"decimal_confidence": 0.85, "doubt_confidence": 0.5}
-    >>> space_before_punct("in 1931 . His", 7, 8, ".", 9, 0.95, cfg)
-    Fix(start=7, end=8, after='', confidence=0.95, candidates=(), note='', status=None)
+    >>> space_before_punct("in 1931 . His", 7, 8, ".", 9, 0.95, cfg)[:4]
+    (7, 8, '', 0.95)
     >>> space_before_punct("so . . . then", 2, 3, ".", 4, 0.95, cfg) is None     # house style
     True
     >>> space_before_punct("it .was", 2, 3, ".", 4, 0.95, cfg).candidates
@@ -57,8 +58,9 @@ def space_before_punct(p: str, s: int, e: int, mark: str, j: int, table_conf: fl
         if nxt.isdigit() and prev.isdigit():
             # "13 .7, and": a decimal; "1930 .7 The" may be a footnote marker after a full stop
             if DECIMAL.match(p, j):
-                return Fix(s, e, "", cfg["decimal_confidence"], note="decimal point")
-            return Fix(s, e, "", cfg["doubt_confidence"], note="decimal point or full stop?")
+                return Fix(s, e, "", cfg["decimal_confidence"], note="decimal point", evidence={"mark": mark, "decimal": True})
+            return Fix(s, e, "", cfg["doubt_confidence"], note="decimal point or full stop?",
+                       evidence={"mark": mark, "decimal": False})
     if mark == ":" and prev.isdigit() and nxt.isdigit():
         return None
     if mark == ")" and prev in "-\u2013\u2014":
@@ -71,10 +73,11 @@ def space_before_punct(p: str, s: int, e: int, mark: str, j: int, table_conf: fl
             readings = (" ", mark + " ", mark) if mark == "." and nxt.islower() else (mark + " ", " ", mark)
             return Fix(s, j, readings[0], cfg["doubt_confidence"], readings,
                        "mark glued to the next word: " + ("a speck?" if readings[0] == " "
-                                                          else "moved to the word before?"))
+                                                          else "moved to the word before?"),
+                       evidence={"mark": mark, "next_letter": "small" if nxt.islower() else "capital"})
     elif nxt and not nxt.isdigit() and nxt not in AFTER_MARK:
         return None                 # ":(-": not a plain mark; another stage's glyph
-    return Fix(s, e, "", table_conf)
+    return Fix(s, e, "", table_conf, evidence={"mark": mark, "mark_confidence": table_conf})
 
 
 @rule("space-after-open", stage="punctuation",
@@ -82,8 +85,8 @@ def space_before_punct(p: str, s: int, e: int, mark: str, j: int, table_conf: fl
 def space_after_open(p: str, start: int, s: int, e: int, table_conf: float) -> Fix | None:
     """The fix of the spaces ``p[s:e]`` after the opening mark at ``start``.
 
-    >>> space_after_open("a ( Bolshevik", 2, 3, 4, 0.95)
-    Fix(start=3, end=4, after='', confidence=0.95, candidates=(), note='', status=None)
+    >>> space_after_open("a ( Bolshevik", 2, 3, 4, 0.95).evidence
+    {'mark': '(', 'mark_confidence': 0.95}
     >>> space_after_open("however( it", 7, 8, 9, 0.95) is None    # the mark itself may be misread
     True
     """
@@ -92,7 +95,7 @@ def space_after_open(p: str, start: int, s: int, e: int, table_conf: float) -> F
         return None
     if (p[e] if e < len(p) else "") in ")]":
         return None
-    return Fix(s, e, "", table_conf)
+    return Fix(s, e, "", table_conf, evidence={"mark": p[start], "mark_confidence": table_conf})
 
 
 @rule("double-space", stage="punctuation", help="a run of spaces inside a paragraph becomes one space",
@@ -103,7 +106,7 @@ def double_space(s: int, e: int, cfg) -> Fix:
     >>> double_space(3, 6, {"spacing_confidence": 0.99}).after
     ' '
     """
-    return Fix(s, e, " ", cfg["spacing_confidence"])
+    return Fix(s, e, " ", cfg["spacing_confidence"], evidence={"spaces": e - s})
 
 
 @rule("edge-space", stage="punctuation", help="spaces at a paragraph's start or end are dropped")
@@ -116,10 +119,10 @@ def edge_space(p: str, cfg) -> list[Fix]:
     out = []
     lead = len(p) - len(p.lstrip(" "))
     if lead:
-        out.append(Fix(0, lead, "", cfg["spacing_confidence"]))
+        out.append(Fix(0, lead, "", cfg["spacing_confidence"], evidence={"edge": "start", "spaces": lead}))
     trail = len(p) - len(p.rstrip(" "))
     if trail and trail < len(p):
-        out.append(Fix(len(p) - trail, len(p), "", cfg["spacing_confidence"]))
+        out.append(Fix(len(p) - trail, len(p), "", cfg["spacing_confidence"], evidence={"edge": "end", "spaces": trail}))
     return out
 
 
@@ -199,30 +202,32 @@ def quote_space(p: str, i: int, so: tuple[int, int], sc: tuple[int, int], ls: in
 
     >>> cfg = {"quote_space_sure": 0.95, "quote_space_confidence": 0.9,
     ...        "quote_colon_confidence": 0.85, "doubt_confidence": 0.5}
-    >>> quote_space('said " democratic', 5, (2, 2), (-1, -1), 4, 7, 0, cfg)
-    Fix(start=6, end=7, after='', confidence=0.95, candidates=(), note='opening quote', status=None)
+    >>> fix = quote_space('said " democratic', 5, (2, 2), (-1, -1), 4, 7, 0, cfg)
+    >>> fix[:4], fix.note
+    ((6, 7, '', 0.95), 'opening quote')
     >>> quote_space('it , " he', 5, (1, 1), (1, 1), 4, 7, 0, cfg).status    # unclear: raw kept
     'queued'
     >>> f = quote_space('the foe ! " It', 10, (1, 1), (1, 1), 9, 12, 0, cfg)   # after a sentence's end
     >>> f.after, f.candidates, f.status
     ('" ', ('" ', ' " ', ' "'), 'applied')
     """
+    ev = {"support_open": so, "support_close": sc}
     o_ok = min(so) >= 1 and max(so) == 2
     c_ok = min(sc) >= 1 and max(sc) == 2
     if o_ok and not c_ok:
         conf = cfg["quote_space_sure"] if min(so) == 2 else cfg["quote_space_confidence"]
-        return Fix(i + 1, re_, "", conf, note="opening quote")
+        return Fix(i + 1, re_, "", conf, note="opening quote", evidence=ev)
     if c_ok and not o_ok:
         conf = cfg["quote_space_sure"] if min(sc) == 2 else cfg["quote_space_confidence"]
-        return Fix(ls, i, "", conf, note="closing quote")
+        return Fix(ls, i, "", conf, note="closing quote", evidence=ev)
     if not o_ok and not c_ok and p[ls - 1:ls] in (":", "(", "["):
         # `tells us: " In the fall`: after a colon a quote opens (the quotation may run on
         # into the next paragraphs, so no closing quote is seen)
-        return Fix(i + 1, re_, "", cfg["quote_colon_confidence"], note="opening quote after ':'")
+        return Fix(i + 1, re_, "", cfg["quote_colon_confidence"], note="opening quote after ':'", evidence=ev)
     if p[re_:re_ + 1] in STRAY_BEFORE and p[re_:re_ + 1] not in "\"'":
         # `on ! " ?`: a mark follows, so the quote closes (the mark's own space goes with the
         # mark's rule)
-        return Fix(ls, i, "", cfg["doubt_confidence"], note="closing quote before a mark?")
+        return Fix(ls, i, "", cfg["doubt_confidence"], note="closing quote before a mark?", evidence=ev)
     # unclear: a guess is more often wrong than right, so the item keeps the raw text by
     # default and offers both readings over the whole span; the likelier first: closing
     # after a mark that ends a quotation (`foe !  " It`), else as the quote count suggests
@@ -238,7 +243,7 @@ def quote_space(p: str, i: int, so: tuple[int, int], sc: tuple[int, int], ls: in
         # 12), so that reading is the suggestion (at doubt: still put before a person)
         cands, note = (readings[0], keep, readings[1]), "closing quote after a sentence's end?"
     return Fix(ls, re_, cands[0], cfg["doubt_confidence"], cands, note,
-               QUEUED if p[ls:re_] == cands[0] else APPLIED)
+               QUEUED if p[ls:re_] == cands[0] else APPLIED, ev)
 
 
 def contraction_confidence(conf: float, quote_before: bool, cfg) -> float:

@@ -128,11 +128,11 @@ class Punctuation(Scanners, Quotes, Stage):
         cands: list[tuple[int, Edit]] = []   # (priority, edit in paragraph offsets)
 
         def add(prio: int, start: int, end: int, after: str, rule: str, conf: float,
-                candidates=(), note="", status=None) -> None:
+                candidates=(), note="", status=None, evidence=None) -> None:
             conf = round(conf, 3)
             st = status or SCORED       # the confidence policy decides (ocr_clean.policy)
             cands.append((prio, Edit(start, end, after, rule, conf, st,
-                                     tuple(candidates) or (after,), note)))
+                                     tuple(candidates) or (after,), note, evidence=evidence or {})))
 
         get = found.get
         if "quote" in found or "prefix" in found or "suffix" in found or "token" in found:
@@ -164,17 +164,18 @@ class Punctuation(Scanners, Quotes, Stage):
                                      self.pat.close_punct.get(mark, 0.9), cfg)
             if fix is not None:
                 add(30, fix.start, fix.end, fix.after, space_before_punct.rule.name, fix.confidence,
-                    candidates=fix.candidates, note=fix.note)
+                    candidates=fix.candidates, note=fix.note, evidence=fix.evidence)
         for m in after_open:
             fix = space_after_open(p, m.start() - off, m.start(2) - off, m.end(2) - off,
                                    self.pat.open_punct.get(m.group(1), 0.9))
             if fix is not None:
-                add(31, fix.start, fix.end, fix.after, space_after_open.rule.name, fix.confidence)
+                add(31, fix.start, fix.end, fix.after, space_after_open.rule.name, fix.confidence,
+                    evidence=fix.evidence)
         for m in multi:
             fix = double_space(m.start() - off, m.end() - off, cfg)
-            add(40, fix.start, fix.end, fix.after, double_space.rule.name, fix.confidence)
+            add(40, fix.start, fix.end, fix.after, double_space.rule.name, fix.confidence, evidence=fix.evidence)
         for fix in edge_space(p, cfg):
-            add(41, fix.start, fix.end, fix.after, edge_space.rule.name, fix.confidence)
+            add(41, fix.start, fix.end, fix.after, edge_space.rule.name, fix.confidence, evidence=fix.evidence)
 
     # -- apostrophes ---------------------------------------------------------------------
     def _apostrophes(self, p: str, off: int, contr, contr_s, case_s, plural_sp, add) -> None:
@@ -196,22 +197,26 @@ class Punctuation(Scanners, Quotes, Stage):
             if sfx != "s" and (lex is None or not lex.is_english(f"{word}'{sfx}")):
                 continue
             # an opening single quote just before makes this maybe a closing quote
-            conf = contraction_confidence(conf, SQ_OPEN.search(p, max(0, ms - 80), ms) is not None, cfg)
-            add(25, m.start(1) - off, m.end(1) - off, "", name, conf)
+            quote_before = SQ_OPEN.search(p, max(0, ms - 80), ms) is not None
+            add(25, m.start(1) - off, m.end(1) - off, "", name, contraction_confidence(conf, quote_before, cfg),
+                evidence={"suffix": sfx, "suffix_confidence": conf, "single_quote_before": quote_before})
         for m in contr_s:
             after, conf = apostrophe_space(word_before(m.start() - off), m.group(2),
                                            self.pat.contraction.get("s", ("", 0.9))[1], cfg)
-            add(25, m.start(1) - off, m.end(2) - off, after, name, conf)
+            add(25, m.start(1) - off, m.end(2) - off, after, name, conf, evidence={"suffix": m.group(2)})
         for m in case_s:
-            conf = apostrophe_case(word_before(m.start() - off), cfg)
+            word = word_before(m.start() - off)
+            conf = apostrophe_case(word, cfg)
             if conf is not None:
-                add(26, m.start(1) - off, m.end(1) - off, "s", apostrophe_case.rule.name, conf)
+                add(26, m.start(1) - off, m.end(1) - off, "s", apostrophe_case.rule.name, conf,
+                    evidence={"word_case": "capitalized" if word[:1].isupper() else "small"})
         for m in plural_sp:
             ms, me = m.start() - off, m.end() - off
             # `calls ' socialism'`: maybe an opening quote with a stray space after
-            conf = plural_confidence(SQ_OPEN.search(p, max(0, ms - 80), ms) is not None,
-                                     SQ_CLOSE.search(p, me, me + 80) is not None, cfg)
-            add(25, m.start(1) - off, m.end(1) - off, "", name, conf, note="plural possessive")
+            before = SQ_OPEN.search(p, max(0, ms - 80), ms) is not None
+            after = SQ_CLOSE.search(p, me, me + 80) is not None
+            add(25, m.start(1) - off, m.end(1) - off, "", name, plural_confidence(before, after, cfg),
+                note="plural possessive", evidence={"single_quote_before": before, "single_quote_after": after})
 
     # -- brackets ------------------------------------------------------------------------
     def _brackets(self, p: str, ctx, add) -> None:
@@ -233,16 +238,17 @@ class Punctuation(Scanners, Quotes, Stage):
                 continue
             shape = self._shape(content)
             best, conf = bracket_mismatch(shape, habits, self.config)
+            ev = {"shape": shape, "round": habits.get(("(", shape), 0), "square": habits.get(("[", shape), 0)}
             note = (f"{o}...{c}: contents look '{shape}'; book has {shape} in ( ) {habits.get(('(', shape), 0)}x, "
                     f"in [ ] {habits.get(('[', shape), 0)}x")
             cand_best = best[0] + content + best[1]
             # only the misread end changes: the one that is not of the chosen kind
             if o != best[0]:
                 add(5, j, j + 1, best[0], bracket_mismatch.rule.name, conf,
-                    candidates=(best[0], o), note=note + f"; reads {cand_best[:60]}")
+                    candidates=(best[0], o), note=note + f"; reads {cand_best[:60]}", evidence=ev)
             else:
                 add(5, i, i + 1, best[1], bracket_mismatch.rule.name, conf,
-                    candidates=(best[1], c), note=note + f"; reads {cand_best[-60:]}")
+                    candidates=(best[1], c), note=note + f"; reads {cand_best[-60:]}", evidence=ev)
         if not ctx["bang_ok"]:      # [ I ] for [!], in a text that writes [!] itself
             return
         for m in self.re_bang.finditer(p):
@@ -250,4 +256,5 @@ class Punctuation(Scanners, Quotes, Stage):
             got = bracket_bang(o, inner, c, bool(m.group(2) or m.group(4)), self.pat.bracket_bang)
             if got is not None:
                 add(6, m.start(), m.end(), got[0], bracket_bang.rule.name, got[1],
-                    candidates=(got[0], o + inner + c), note="'!' read as 'I'")
+                    candidates=(got[0], o + inner + c), note="'!' read as 'I'",
+                    evidence={"glyph": inner, "glyph_confidence": got[1], "text_writes_bang": True})
