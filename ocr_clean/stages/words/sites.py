@@ -40,10 +40,11 @@ class _Sites:
         where a mark or a line stands between), outside the unreadable stretches."""
         text = self.text
         toks = list(token_finder(text).finditer(text))
-        self.unreadable = self._unreadable(toks)
+        groups = [m.group() for m in toks]
+        self.unreadable = self._unreadable(toks, groups)
         if self.unreadable:
             inside = self._in_spans(self.unreadable)
-            readable = {m.group() for m in toks if not inside(m.start())}
+            readable = {g for m, g in zip(toks, groups) if not inside(m.start())}
         else:
             inside, readable = None, None
         live: dict[str, tuple[str, str]] = {}
@@ -60,21 +61,23 @@ class _Sites:
                 live[tok] = (core, low)
         sites: list = []
         pending = self._pending()
-        self._joins = self._find_joins(toks, inside, pending)
+        self._joins = self._find_joins(toks, groups, inside, pending)
         if not live:
             return sites
         markers = self._digit_markers()
         last = len(toks) - 1
-        for k, m in enumerate(toks):
-            got = live.get(m.group())
-            if got is None or (pending and pending(m.start(), m.end())) \
+        get = live.get
+        for k in [k for k, g in enumerate(groups) if g in live]:
+            m = toks[k]
+            got = get(groups[k])
+            if (pending and pending(m.start(), m.end())) \
                     or (markers and _glued(text, m.start())) or (inside and inside(m.start())):
                 continue
             core, low = got
-            prev = _lower(toks[k - 1].group()) if k and self._adjacent(toks[k - 1], m) else None
+            prev = _lower(groups[k - 1]) if k and self._adjacent(toks[k - 1], m) else None
             nxt = None
-            if core == m.group() and k < last and self._adjacent(m, toks[k + 1]):
-                nxt = _lower(toks[k + 1].group())     # (after a clitic, no neighbour)
+            if core == groups[k] and k < last and self._adjacent(m, toks[k + 1]):
+                nxt = _lower(groups[k + 1])           # (after a clitic, no neighbour)
             sites.append((m, core, low, prev, nxt, k))
         return sites
 
@@ -106,7 +109,7 @@ class _Sites:
                     break
         return out
 
-    def _find_joins(self, toks, inside, pending) -> list:
+    def _find_joins(self, toks, groups, inside, pending) -> list:
         """The pairs of neighbouring tokens one space apart that may be one word the OCR
         parted, and misread besides (``hui ricane``, ``b ing``, ``nomlnat on``): one of the two
         is no word or a lone letter (:func:`~.rules.parted_pair`), and the two joined are not too
@@ -115,7 +118,6 @@ class _Sites:
         max_len = cfg["max_token"]
         known = self._known_word
         odd = {t for t in self.types if t.isalpha() and odd_piece(t.lower(), known)}
-        groups = [m.group() for m in toks]
         out: list = []
         last = len(toks) - 1
         for k in range(last):
@@ -142,7 +144,7 @@ class _Sites:
     def _known_word(self, low: str) -> bool:
         return self.freq(low) > 0
 
-    def _unreadable(self, toks) -> list[tuple[int, int]]:
+    def _unreadable(self, toks, groups) -> list[tuple[int, int]]:
         """The stretches of the text where most words are known to no list (more than
         ``max_unknown`` of a run of ``window`` words): a table, a passage in another language,
         or OCR too damaged to read word by word.  The stage does not guess there (and does not
@@ -151,19 +153,19 @@ class _Sites:
         n, share = cfg["window"], cfg["max_unknown"]
         cores, freq = self.cores(), self.freq
         unknown = {tok for tok, (core, low) in cores.items() if core == tok and freq(low) == 0}
-        if sum(self.types[t] for t in unknown) < share * (n // 5):
-            return []                                 # too few unknown words for any window
-        words = [m for m in toks if m.group() in cores]
-        starts = [m.start() for m in words]
-        bad_at = [m.start() for m in words if m.group() in unknown]
         least = share * (n // 5)
+        if sum(self.types[t] for t in unknown) < least:
+            return []                                 # too few unknown words for any window
+        bad_at = [m.start() for m, g in zip(toks, groups) if g in unknown]
+        starts = [m.start() for m in toks]
         spans: list[tuple[int, int]] = []
         text, a = self.text, 0
         while a < len(text):                          # paragraph by paragraph (never across a blank line)
             b = text.find("\n\n", a)
             b = len(text) if b < 0 else b
             if bisect.bisect_left(bad_at, b) - bisect.bisect_left(bad_at, a) >= least:
-                self._judge(words[bisect.bisect_left(starts, a):bisect.bisect_left(starts, b)], unknown, spans)
+                i, j = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
+                self._judge([toks[k] for k in range(i, j) if groups[k] in cores], unknown, spans)
             a = b + 2
         return spans
 
