@@ -57,7 +57,10 @@ def scan_text(draw) -> str:
 
 texts = st.one_of(scan_text(), scan_text(), st.text(max_size=120),
                   st.lists(st.sampled_from(NOISE), max_size=25).map("".join))
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same examples on every run, so that CI is not red by the luck of a draw; a
+# counterexample found while developing goes in as an @example or a known-defect xfail below
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+                derandomize=True)
 
 
 # Known defects of stages, each kept as an explicit xfail test at the end with its minimal
@@ -167,3 +170,13 @@ def test_a_written_text_reads_back_the_same(tmp_path_factory, text):
         return
     assert read_text(path) == expected
     assert [p.name for p in path.parent.iterdir()] == ["book.txt"]     # no temporary file left
+
+
+@pytest.mark.xfail(strict=True, reason="known defect: the words stage measures a text's noise from "
+                   "its unknown words; the cleaned text has fewer, so its confusions cost more and a "
+                   "reading queued at 0.81 on the first clean is applied at 0.87 on the second")
+def test_known_defect_a_cleaned_text_measures_less_noise():
+    raw = ("aaa\nQuite clearly, no foreign attorney, even one who is completely \nconscientious, "
+           "is in aposition ato thoroughly investigate the testai\n")
+    once = run(raw).text
+    assert run(once).text == once

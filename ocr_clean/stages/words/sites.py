@@ -104,8 +104,10 @@ class _Sites:
                     continue
                 again = self.decide(m, core, low, word if side == "prev" else prev,
                                     word if side == "next" else nxt, cands)
-                if again is not None and decisions[j] is None:
-                    out[k] = None
+                was = decisions[j]
+                if again is not None and (was is None or (self.stage.would_apply(again.confidence)
+                                                          and not self.stage.would_apply(was.confidence))):
+                    out[k] = None                     # the neighbour would change (or be applied) in turn
                     break
         return out
 
