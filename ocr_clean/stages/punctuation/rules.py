@@ -239,8 +239,9 @@ def quote_space(p: str, i: int, so: tuple[int, int], sc: tuple[int, int], ls: in
     cands, note = (keep, *readings), "opening or closing? (kept apart unless you choose)"
     if p[:ls].rstrip(" ")[-1:] in ".!?":
         # right after a sentence's end (`rule . . . .  " In`, `foe !  " It`) the quote closes
-        # the quotation: every spaced quote there that its pairs settle does (the book: 12 of
-        # 12), so that reading is the suggestion (at doubt: still put before a person)
+        # the quotation (a quotation ends with its sentence's mark inside the quotes, while an
+        # opening quote follows the space after it), so that reading is the suggestion (at
+        # doubt: still put before a person)
         cands, note = (readings[0], keep, readings[1]), "closing quote after a sentence's end?"
     return Fix(ls, re_, cands[0], cfg["doubt_confidence"], cands, note,
                QUEUED if p[ls:re_] == cands[0] else APPLIED, ev)
