@@ -30,7 +30,7 @@ class _Decide:
         cfg, lm = self.cfg, self.lm
         f = self.freq(low)
         for a, b, other in ((prev, low, prev), (low, nxt, nxt)):
-            if other and ((self.freq(other) == 0 and self.freq(a + b) >= cfg["rare_freq"])
+            if other and ((self.freq(other) == 0 and (self.freq(a + b) >= cfg["rare_freq"] or self._one_word(a + b)))
                           or (len(other) == 1 and other.isalpha() and other not in "ai")):
                 return None                           # half of a split word (impermissibi lity, peasan s)
         if f >= cfg["anchor_freq"] and (prev is None or lm.pair_count(prev, low)) \
@@ -126,6 +126,13 @@ class _Decide:
         }
         return Edit(m1.start(), m2.end(), after, parted_pair.rule.name, round(conf, 4), SCORED,
                     tuple(_recase(tok, c.word) for _, c in scored[:4]) + kept, note, evidence=evidence)
+
+    def _one_word(self, joined: str) -> bool:
+        """Do two pieces read together look like one long word of English no list holds
+        (``impermissibi`` + ``lity``: its letters average at least ``fragment_shape``)?  Then
+        neither piece is a word to correct alone: the fix is the join, a person's to make."""
+        return len(joined) >= self.cfg["fragment_min_len"] and joined.isalpha() and \
+            self.chars.logp(joined) / (len(joined) + 1) >= self.cfg["fragment_shape"]
 
     def shortlist(self, cands) -> list:
         """The ``shortlist`` candidates likeliest without context (English frequency less
