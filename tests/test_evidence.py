@@ -152,3 +152,16 @@ def test_punctuation_records_what_decided_each_edit_and_explain_prints_it(prefac
     assert "; evidence: mark=. mark_confidence=" in line
     quotes = [e for e in punct if e.rule in ("quote-space", "quote-glyph")]
     assert quotes and all(any("support" in k for k in e.evidence) for e in quotes)
+
+
+def test_every_confusion_edit_has_evidence_the_suffix_case_and_too_long_ones_too(preface):
+    _, res = preface
+    conf = [e for e in res.edits if e.stage == "confusion"]
+    assert conf and all(e.evidence for e in conf)
+    long_token = "ab" * 40
+    res = clean_text(f"the view of Trotsky'S party and {long_token} there.\n", skip=["words"])
+    case = next(e for e in res.edits if e.stage == "confusion" and e.rule == "case")
+    assert case.after == "'s" and case.evidence == {"suffix": "'S"}
+    far = next(e for e in res.edits if e.rule == "too-long")
+    assert far.evidence == {"characters": 80, "max_token": 64}
+    assert "evidence: characters=80 max_token=64" in edit_text(far)

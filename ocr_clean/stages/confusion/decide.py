@@ -68,7 +68,8 @@ class Decide:
         if not scored:
             if t.new_suffix != t.suffix:
                 return Edit(t.end, t.end + len(t.suffix), t.new_suffix, "case", cfg["suffix_case_confidence"],
-                            SCORED, (t.new_suffix,), note="'S after a word is 's")
+                            SCORED, (t.new_suffix,), note="'S after a word is 's",
+                            evidence={"suffix": t.suffix})
             return self.profile_only(t, profile)
         scored.sort(key=lambda x: -x[0])
         best_s, best = scored[0]

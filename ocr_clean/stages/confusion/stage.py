@@ -99,7 +99,8 @@ class Confusion(Stage):
                 edits.append(d)
         for a, b in run.too_long:   # said in the ledger (and to a person): left as it stands, unsearched
             edits.append(Edit(a, b, text[a:b], too_long.rule.name, 0.0, status=QUEUED,
-                              note=f"{b - a} characters: longer than the {self.config['max_token']} whose readings are searched"))
+                              note=f"{b - a} characters: longer than the {self.config['max_token']} whose readings are searched",
+                              evidence={"characters": b - a, "max_token": self.config["max_token"]}))
         return edits
 
 
