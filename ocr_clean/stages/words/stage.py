@@ -197,7 +197,7 @@ class Words(Stage):
         got = Words._shared.get(key)
         if got is None:
             floor = self.config["candidate_min_freq"]
-            tag = f"{self.lexicon.source_key}-{floor:g}" if self.lexicon.source_key else None
+            tag = f"{self.lexicon.source_key}-{floor:g}-v1" if self.lexicon.source_key else None   # (v: the format)
             ordered = _candidate_words(self.lexicon.english, floor, tag)
             cands = set(ordered)
             got = (cands, PrefixIndex(ordered, presorted=True), LanguageModel(self.lexicon.freq),
