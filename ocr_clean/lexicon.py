@@ -31,6 +31,20 @@ import regex
 
 # What a word is, for the whole package: letters (any script) with inner apostrophes.
 WORD = regex.compile(r"\p{L}+(?:['\u2019]\p{L}+)*")
+
+
+def token_chars(extra: str = "") -> str:
+    """The characters of a token of the text, as a regex class: a WORD's letters, digits
+    (OCR reads letters as digits: ``t6e``, ``Counci1``), and ``extra``, characters a stage
+    reads as letters too (long s, the replacement character)."""
+    return r"[\p{L}\p{N}" + "".join(extra) + "]"
+
+
+def token_pattern(extra: str = "") -> "regex.Pattern":
+    """A token of the text: a WORD that may hold digits and ``extra`` (:func:`token_chars`),
+    with inner apostrophes: what the correcting stages look at."""
+    ch = token_chars(extra)
+    return regex.compile(rf"{ch}+(?:['\u2019]{ch}+)*")
 # A character no WORD can hold: an ASCII character that is neither a letter nor an
 # apostrophe.  (Every other character is taken as a possible letter, so the words around
 # an edit are never under-counted.)

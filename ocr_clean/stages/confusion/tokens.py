@@ -9,8 +9,10 @@ import weakref
 
 import regex
 
-TOKEN = regex.compile(r"[\p{L}\p{N}\ufffd]+(?:['\u2019][\p{L}\p{N}\ufffd]+)*")
-TOKEN_CHAR = regex.compile(r"[\p{L}\p{N}\ufffd]")
+from ...lexicon import token_chars, token_pattern
+
+TOKEN = token_pattern("\ufffd")                 # the package's token, the lost glyph among its letters
+TOKEN_CHAR = regex.compile(token_chars("\ufffd"))
 ASCII_RUN = re.compile(r"[\x00-\x7f]+")   # removed from a text: what is left is its other characters
 # where a TOKEN match can start: not inside a token, nor right after a token's apostrophe
 TOKEN_START = regex.compile(r"(?<![\p{L}\p{N}\ufffd])(?<![\p{L}\p{N}\ufffd]['\u2019])")

@@ -13,10 +13,10 @@ import re
 
 import regex
 
-from ...lexicon import beyond_ascii, dictionaries_dir, read_table
+from ...lexicon import beyond_ascii, dictionaries_dir, read_table, token_chars, token_pattern
 
-TOKEN = regex.compile(r"[\p{L}\p{N}\u017f]+(?:['\u2019][\p{L}\p{N}\u017f]+)*")
-TOKEN_CHAR = regex.compile(r"[\p{L}\p{N}\u017f]")
+TOKEN = token_pattern("\u017f")                 # the package's token, long s among its letters
+TOKEN_CHAR = regex.compile(token_chars("\u017f"))
 HAS_DIGIT = re.compile(r"\d")
 WORD_LIKE = regex.compile(r"^[\p{L}\u017f]+(?:['\u2019]\p{L}+)*$")
 
