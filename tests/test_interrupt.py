@@ -21,7 +21,7 @@ from .conftest import ROOT, raw_lines
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
 
-N_BOOKS = 8
+N_BOOKS = 12   # enough that a Ctrl-C after the first book always finds books not yet begun
 ITEM_COLUMNS = "id, doc, stage, rule, before, suggestion, candidates, raw_start, raw_end, status"
 
 
@@ -30,7 +30,7 @@ def make_books(folder: Path) -> list[Path]:
     books = []
     for k in range(N_BOOKS):
         p = folder / f"book{k:02d}.txt"
-        p.write_text(raw_lines(1 + k * 2000, 1 + k * 2000 + 160), encoding="utf-8")
+        p.write_text(raw_lines(1 + k * 1400, 1 + k * 1400 + 200), encoding="utf-8")
         books.append(p)
     return books
 

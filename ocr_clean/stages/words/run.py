@@ -22,7 +22,9 @@ class _Run(_Sites, _Decide):
         # the words the cache model counts: the collection's when the text belongs to one (a
         # short text gets a book's worth of evidence), else the text's own
         self.vocab = stage.collection_vocab(doc) or stage.book_vocab(text, doc)
-        self.types = collections.Counter(token_finder(text).findall(text))
+        self.toks = list(token_finder(text).finditer(text))      # every token, read once
+        self.groups = [m.group() for m in self.toks]
+        self.types = collections.Counter(self.groups)
         self.long_s = self._long_s()
         coll = stage.collection_vocab(doc)
         if coll is not None:                          # measured once for the whole collection

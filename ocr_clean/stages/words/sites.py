@@ -3,11 +3,15 @@ stretches too unreadable to correct word by word; the spans a person still has t
 from __future__ import annotations
 
 import bisect
+import operator
 
 from ...errmodel import ErrorModel
 from ...ledger import APPLIED
 from .rules import odd_piece, parted_pair, unreadable_runs
-from .tokens import _glued, _lower, token_finder
+from .tokens import _glued, _lower
+
+
+_START = operator.methodcaller("start")        # a token's place, for bisection over the tokens
 
 
 class _Sites:
@@ -39,8 +43,7 @@ class _Sites:
         """Every occurrence of a form that may change, with its neighbours (lower case, None
         where a mark or a line stands between), outside the unreadable stretches."""
         text = self.text
-        toks = list(token_finder(text).finditer(text))
-        groups = [m.group() for m in toks]
+        toks, groups = self.toks, self.groups
         self.unreadable = self._unreadable(toks, groups)
         if self.unreadable:
             inside = self._in_spans(self.unreadable)
@@ -159,14 +162,14 @@ class _Sites:
         if sum(self.types[t] for t in unknown) < least:
             return []                                 # too few unknown words for any window
         bad_at = [m.start() for m, g in zip(toks, groups) if g in unknown]
-        starts = [m.start() for m in toks]
+        start = _START
         spans: list[tuple[int, int]] = []
         text, a = self.text, 0
         while a < len(text):                          # paragraph by paragraph (never across a blank line)
             b = text.find("\n\n", a)
             b = len(text) if b < 0 else b
             if bisect.bisect_left(bad_at, b) - bisect.bisect_left(bad_at, a) >= least:
-                i, j = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
+                i, j = bisect.bisect_left(toks, a, key=start), bisect.bisect_left(toks, b, key=start)
                 self._judge([toks[k] for k in range(i, j) if groups[k] in cores], unknown, spans)
             a = b + 2
         return spans
