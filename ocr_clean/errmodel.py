@@ -72,12 +72,6 @@ class ErrorModel:
     def load(cls, path: Path | None = None, **kw) -> "ErrorModel":
         return cls(load_confusions(path), **kw)
 
-    def reweighted(self, family_costs: dict[str, float]) -> "ErrorModel":
-        """The same model with some families' costs replaced (a text's own profile)."""
-        conf = [Confusion(c.seen, c.printed, family_costs.get(c.family, c.cost), c.family)
-                for c in self.confusions]
-        return ErrorModel(conf, self.generic, self.max_generic, self.max_cost, self.max_steps)
-
     def candidates(self, tok: str, children: "PrefixIndex", words, *, max_cost: float | None = None,
                    max_generic: int | None = None, shift: float = 0.0) -> tuple[list[Candidate], bool]:
         """The words of ``words`` that ``tok`` (lower case) may be a misreading of, cheapest
@@ -145,7 +139,6 @@ class ErrorModel:
                         nc = cand + letter
                         stack.append((i + 1, nc, c2, g + 1, fam2))        # a letter misread
                         stack.append((i, nc, c2, g + 1, fam2))            # a letter lost
-        self.last_steps = steps
         return _ranked(best), False
 
 
@@ -204,6 +197,14 @@ class DeleteIndex:
         v = self._idx.get(key)
         return [] if v is None else [v] if isinstance(v, str) else v
 
+    def grown(self, tok: str) -> list[str]:
+        """The words that ``tok`` is with one letter lost (``th`` from ``the``).
+
+        >>> DeleteIndex(["the", "was", "his", "of"]).grown("th")
+        ['the']
+        """
+        return sorted(self._filed(tok))
+
     def neighbours(self, tok: str) -> list[str]:
         """The words one substitution, insertion or deletion away from ``tok``."""
         out = set()
@@ -219,24 +220,6 @@ class DeleteIndex:
                     out.add(w)
         out.discard(tok)
         return sorted(out)
-
-
-class ShortWords:
-    """Common short words, found from a token one letter shorter (a letter the OCR lost).
-
-        >>> ShortWords(["the", "was", "his", "of"]).grown("th")
-        ['the']
-    """
-
-    def __init__(self, words) -> None:
-        self._by_short: dict[str, list[str]] = {}
-        for w in set(words):
-            for i in range(len(w)):
-                self._by_short.setdefault(w[:i] + w[i + 1:], []).append(w)
-
-    def grown(self, tok: str) -> list[str]:
-        """The words that ``tok`` is with one letter lost."""
-        return sorted(self._by_short.get(tok, ()))
 
 
 class PrefixIndex:

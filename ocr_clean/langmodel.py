@@ -21,7 +21,7 @@ import math
 import sys
 from pathlib import Path
 
-from .lexicon import _write_cache, cache_dir
+from .lexicon import marshal_cached
 
 BACKOFF = 0.4            # weight of the unigram estimate when the pair is not in the table
 FLOOR = 1e-9             # probability of a word no list knows
@@ -50,13 +50,12 @@ def _tables() -> tuple[dict[str, int], dict[str, int], int, int]:
         raise LanguageDataError(f"wordsegment's word tables are missing ({exc.filename})") from None
     tag = hashlib.blake2b(f"{st1.st_size}-{st1.st_mtime_ns}-{st2.st_size}-{st2.st_mtime_ns}|"
                           f"{sys.version_info[:2]}|{marshal.version}".encode(), digest_size=8).hexdigest()
-    path = cache_dir() / f"pairs-{tag}.marshal"
-    try:
-        data = marshal.loads(path.read_bytes())
-        if isinstance(data, tuple) and len(data) == 4:
-            return data
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
+    return marshal_cached(f"pairs-{tag}.marshal", lambda: _read_tables(uni_path, bi_path),
+                          lambda got: isinstance(got, tuple) and len(got) == 4)
+
+
+def _read_tables(uni_path: Path, bi_path: Path) -> tuple[dict[str, int], dict[str, int], int, int]:
+    """wordsegment's tables read from its text files (what :func:`_tables` caches)."""
     pairs: dict[str, int] = {}
     with open(bi_path, encoding="utf-8") as fh:
         for line in fh:
@@ -74,9 +73,7 @@ def _tables() -> tuple[dict[str, int], dict[str, int], int, int]:
             if w in firsts:
                 counts[w] = k
     least = min(pairs.values()) if pairs else 1
-    data = (counts, pairs, total, least)
-    _write_cache(path, marshal.dumps(data))
-    return data
+    return counts, pairs, total, least
 
 
 class LanguageModel:
@@ -125,18 +122,9 @@ class CharModel:
     word at all.  Built once from the list and cached on disk beside the other tables."""
 
     def __init__(self, words, cache_key: str | None = None) -> None:
-        data = None
-        path = cache_dir() / f"chars-{cache_key}.marshal" if cache_key else None
-        if path is not None:
-            try:
-                data = marshal.loads(path.read_bytes())
-            except (OSError, EOFError, ValueError, TypeError):
-                data = None
-        if not (isinstance(data, tuple) and len(data) == 2):
-            data = self._count(words)
-            if path is not None:
-                _write_cache(path, marshal.dumps(data))
-        self.tri, self.ctx = data
+        self.tri, self.ctx = marshal_cached(f"chars-{cache_key}.marshal" if cache_key else None,
+                                            lambda: self._count(words),
+                                            lambda got: isinstance(got, tuple) and len(got) == 2)
 
     @staticmethod
     def _count(words) -> tuple[dict[str, float], dict[str, float]]:

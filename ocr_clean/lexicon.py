@@ -357,18 +357,32 @@ def _english_frequencies() -> dict[str, float]:
     the Python version; a missing, stale or broken cache is rebuilt from wordfreq."""
     tag = hashlib.blake2b(f"{_english_version()}|{sys.version_info[:2]}|{marshal.version}".encode(),
                           digest_size=8).hexdigest()
-    path = cache_dir() / f"english-{tag}.marshal"
-    try:
-        freqs = marshal.loads(path.read_bytes())
-        if isinstance(freqs, dict) and freqs:
-            return freqs
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
-    from wordfreq import get_frequency_dict
 
-    freqs = get_frequency_dict(*ENGLISH_LIST)
-    _write_cache(path, marshal.dumps(freqs))
-    return freqs
+    def build() -> dict[str, float]:
+        from wordfreq import get_frequency_dict
+
+        return get_frequency_dict(*ENGLISH_LIST)
+
+    return marshal_cached(f"english-{tag}.marshal", build, lambda got: isinstance(got, dict) and bool(got))
+
+
+def marshal_cached(name: str | None, build, valid):
+    """``build()``, kept on disk as ``marshal`` in :func:`cache_dir` under ``name`` (a key
+    that names what it was built from): read from there when a copy that ``valid`` accepts
+    was written before, else built and written.  A missing, stale or broken file is rebuilt;
+    ``name`` None: built, never kept."""
+    path = cache_dir() / name if name else None
+    if path is not None:
+        try:
+            got = marshal.loads(path.read_bytes())
+            if valid(got):
+                return got
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+    got = build()
+    if path is not None:
+        _write_cache(path, marshal.dumps(got))
+    return got
 
 
 def _write_cache(path: Path, data: bytes) -> None:

@@ -7,7 +7,7 @@ from ...ledger import Edit
 from ...policy import SCORED, status_for
 from ...errmodel import Candidate
 from .rules import best_reading, long_s_readings, merged_words, parted_pair
-from .tokens import HAS_DIGIT, _recase
+from .tokens import HAS_DIGIT, _recase, stray_letter
 
 
 def _rule_of(families) -> str:
@@ -31,7 +31,7 @@ class _Decide:
         f = self.freq(low)
         for a, b, other in ((prev, low, prev), (low, nxt, nxt)):
             if other and ((self.freq(other) == 0 and (self.freq(a + b) >= cfg["rare_freq"] or self._one_word(a + b)))
-                          or (len(other) == 1 and other.isalpha() and other not in "ai")):
+                          or stray_letter(other)):
                 return None                           # half of a split word (impermissibi lity, peasan s)
         if f >= cfg["anchor_freq"] and (prev is None or lm.pair_count(prev, low)) \
                 and (nxt is None or lm.pair_count(low, nxt)):
@@ -43,12 +43,7 @@ class _Decide:
         keep_score = lm.logp(prev, low, p_keep) + (lm.logp(low, nxt) if nxt else 0.0) + math.log10(cfg["intact"])
         scored = [(self.seq_score(prev, c.word, nxt) - c.cost, c) for c in self.shortlist(cands)]
         scored.sort(key=lambda x: -x[0])
-        # a word of English changed into another only on a clear margin, the wider the
-        # more common it is (he/be, far/for: real words that the pairs rarely settle)
-        need = cfg["common_margin"] if f >= cfg["anchor_freq"] else cfg["word_margin"] if f >= cfg["rare_freq"] else 0.0
-        if f >= cfg["rare_freq"] and not self._pair_seen(prev, scored[0][1].word, nxt):
-            need += cfg["unseen_pair_margin"]         # no pair shows the other word: frequency alone must carry it
-        got = best_reading(keep_score, scored, need)
+        got = best_reading(keep_score, scored, self._need(f, prev, scored[0][1].word, nxt))
         if got is None:
             return None
         best_s, best, conf = got
@@ -167,9 +162,22 @@ class _Decide:
             return False
         p_keep, _ = self.word_p(word, _recase(tok, word), sentence_start, cands)
         keep_score = lm.logp(prev, word, p_keep) + (lm.logp(word, nxt) if nxt else 0.0) + math.log10(cfg["intact"])
-        best_s = max(self.seq_score(prev, c.word, nxt) - c.cost for c in self.shortlist(cands))
-        need = cfg["common_margin"] if f >= cfg["anchor_freq"] else cfg["word_margin"] if f >= cfg["rare_freq"] else 0.0
-        return best_s > keep_score + need
+        best_s, best = max(((self.seq_score(prev, c.word, nxt) - c.cost, c) for c in self.shortlist(cands)),
+                           key=lambda x: x[0])
+        return best_s > keep_score + self._need(f, prev, best.word, nxt)
+
+    def _need(self, f: float, prev, best: str, nxt) -> float:
+        """The margin (log10) a reading ``best`` must win by over a token of English frequency
+        ``f``: none for a form no list knows; for a word of English a clear one, the wider the
+        more common it is (he/be, far/for: real words the pairs rarely settle), and wider
+        again where no word pair shows ``best`` beside a neighbour (frequency alone)."""
+        cfg = self.cfg
+        if f < cfg["rare_freq"]:
+            return 0.0
+        need = cfg["common_margin"] if f >= cfg["anchor_freq"] else cfg["word_margin"]
+        if not self._pair_seen(prev, best, nxt):
+            need += cfg["unseen_pair_margin"]
+        return need
 
     def seq_score(self, prev, words: str, nxt) -> float:
         """log10 P of ``words`` (one word, or two a space apart) between its neighbours."""

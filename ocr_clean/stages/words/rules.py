@@ -10,6 +10,7 @@ from itertools import combinations
 from typing import Callable, Sequence
 
 from ...rules import rule
+from .tokens import stray_letter
 
 
 @rule("ocr-confusion", stage="words",
@@ -126,4 +127,4 @@ def parted_pair(first: str, second: str, is_word: Callable[[str], bool]) -> bool
 
 def odd_piece(word: str, is_word: Callable[[str], bool]) -> bool:
     """No word, or a lone letter other than ``a`` and ``i`` (half of :func:`parted_pair`)."""
-    return not is_word(word) or (len(word) == 1 and word not in "ai")
+    return not is_word(word) or stray_letter(word)

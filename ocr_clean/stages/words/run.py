@@ -9,7 +9,7 @@ from ...errmodel import Candidate, ErrorModel
 from .decide import _Decide
 from .rules import long_s_readings, merged_words
 from .sites import _Sites
-from .tokens import SUFFIXES, _core, _lower, token_finder
+from .tokens import SUFFIXES, _core, _lower, stray_letter, token_finder
 
 
 class _Run(_Sites, _Decide):
@@ -141,7 +141,7 @@ class _Run(_Sites, _Decide):
                     have = {c.word for c in got}
                     got = got + [Candidate(w, g_cost, ("generic",))
                                  for w in self.stage._neighbours().neighbours(low) if w not in have]
-            if len(low) <= cfg["short_len"] and low.isalpha() and low not in ("a", "i"):   # (words of their own)
+            if len(low) <= cfg["short_len"] and low.isalpha() and (len(low) > 1 or stray_letter(low)):
                 g_cost = max(0.1, cfg["generic"] + shift)
                 have = {c.word for c in got}
                 got = got + [Candidate(w, g_cost, ("lost-letter",))

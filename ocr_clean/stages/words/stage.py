@@ -37,18 +37,17 @@ this module, the stage.
 from __future__ import annotations
 
 import bisect
-import marshal
 import weakref
 
 import regex
 
-from ...errmodel import DeleteIndex, ErrorModel, PrefixIndex, ShortWords
+from ...errmodel import DeleteIndex, ErrorModel, PrefixIndex
 from ...langmodel import CharModel, LanguageModel
 from ...ledger import QUEUED, Edit
-from ...lexicon import _write_cache, cache_dir
+from ...lexicon import marshal_cached
 from ..base import Stage, register
 from .run import _Run
-from .tokens import _word_like, load_historical, token_finder
+from .tokens import TOKEN, _word_like, load_historical
 
 @register
 class Words(Stage):
@@ -180,14 +179,14 @@ class Words(Stage):
                 w for w, f in self.lexicon.english.items() if f >= floor and len(w) >= 4 and _word_like(w))
         return got
 
-    def _short_words(self) -> "ShortWords":
+    def _short_words(self) -> DeleteIndex:
         """The common short words of English (a letter lost from them leaves a short token:
         ``th``, ``wa``, ``hi``), built on first use, once per process."""
         key = ("short", id(self.lexicon.english), self.config["anchor_freq"], self.config["short_len"])
         got = Words._shared.get(key)
         if got is None:
             floor, most = self.config["anchor_freq"], self.config["short_len"] + 1
-            got = Words._shared[key] = ShortWords(
+            got = Words._shared[key] = DeleteIndex(
                 w for w, f in self.lexicon.english.items() if f >= floor and len(w) <= most and w.isalpha())
         return got
 
@@ -219,8 +218,8 @@ class Words(Stage):
         edits = _with_joins([e for e in decisions if e is not None],
                             [run.decide_join(*site) for site in run._joins])
         for a, b in run.unreadable:                  # said in the ledger (and to a person), at its first word
-            first = token_finder(text).match(text, a)
-            end = first.end() if first else a + 1
+            word = TOKEN.match(text, a)             # (a stretch starts at a token)
+            end = word.end() if word else a + 1
             edits.append(Edit(a, end, text[a:end], "unreadable-stretch", 0.0, status=QUEUED,
                               note=f"here begin {b - a} characters where most words are known to no list "
                                    f"(a table, another language, or OCR too damaged): not corrected word by word"))
@@ -252,15 +251,6 @@ def _with_joins(edits: list[Edit], joins: list) -> list[Edit]:
 def _candidate_words(english: dict[str, float], floor: float, tag: str | None) -> list[str]:
     """The words of the English list at least ``floor`` common that look like words, sorted
     (what the walk's prefix index needs), cached on disk under ``tag`` (the list's identity)."""
-    path = cache_dir() / f"candidates-{tag}.marshal" if tag else None
-    if path is not None:
-        try:
-            got = marshal.loads(path.read_bytes())
-            if isinstance(got, list):
-                return got
-        except (OSError, EOFError, ValueError, TypeError):
-            pass
-    got = sorted(w for w, f in english.items() if f >= floor and _word_like(w))
-    if path is not None:
-        _write_cache(path, marshal.dumps(got))
-    return got
+    return marshal_cached(f"candidates-{tag}.marshal" if tag else None,
+                          lambda: sorted(w for w, f in english.items() if f >= floor and _word_like(w)),
+                          lambda got: isinstance(got, list))

@@ -18,7 +18,6 @@ from ...lexicon import beyond_ascii, dictionaries_dir, read_table, token_chars, 
 TOKEN = token_pattern("\u017f")                 # the package's token, long s among its letters
 TOKEN_CHAR = regex.compile(token_chars("\u017f"))
 HAS_DIGIT = re.compile(r"\d")
-WORD_LIKE = regex.compile(r"^[\p{L}\u017f]+(?:['\u2019]\p{L}+)*$")
 
 
 def token_finder(text: str) -> re.Pattern:
@@ -35,9 +34,17 @@ def _token_pattern(ch: str) -> re.Pattern:
     return re.compile(f"{ch}+(?:['\u2019]{ch}+)*")
 
 
+def stray_letter(w: str) -> bool:
+    """A lone letter that is no English word of its own (every one but ``a`` and ``i``).
+
+    >>> stray_letter("t"), stray_letter("a"), stray_letter("I"), stray_letter("of")
+    (True, False, False, False)
+    """
+    return len(w) == 1 and w.isalpha() and w.lower() not in "ai"
+
+
 def _word_like(w: str) -> bool:
-    """``WORD_LIKE.match(w)``, asked of every English word, without the regex engine: letters
-    with inner apostrophes."""
+    """Letters with inner apostrophes (asked of every English word: no regex engine)."""
     if w.isalpha():
         return True
     if "'" not in w and "\u2019" not in w:
