@@ -35,3 +35,19 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
 def workdir(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def screen_text(app, selector: str, width: int) -> str:
+    """What a widget of a running textual app shows, as plain text (a rich renderable drawn
+    the way the screen does, ``width`` columns)."""
+    import io
+
+    from rich.console import Console
+    from textual.widgets import Static
+
+    content = app.query_one(selector, Static).content
+    if isinstance(content, str):
+        return content
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(content)
+    return console.export_text()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from textual.widgets import Static
 from typer.testing import CliRunner
 
 from ocr_clean import Pipeline
@@ -16,21 +15,14 @@ from ocr_clean.cli import app as cli_app
 from ocr_clean.review import ReviewStore
 from ocr_clean.review.tui import ReviewApp
 
-from .conftest import raw_lines
+from .conftest import raw_lines, screen_text
 
 SIZE = (160, 45)
 FIRST, LAST = 14625, 14636       # a passage with spaced marks, split words, spaced quotes
 
 
 def text_of(app, selector: str) -> str:
-    from rich.console import Console
-
-    content = app.query_one(selector, Static).content
-    if isinstance(content, str):
-        return content
-    console = Console(width=SIZE[0], record=True, file=open("/dev/null", "w"))
-    console.print(content)
-    return console.export_text()
+    return screen_text(app, selector, SIZE[0])
 
 
 @pytest.fixture

@@ -13,21 +13,13 @@ from ocr_clean.cli.review_cmds import item_json
 from ocr_clean.review import ReviewStore
 from ocr_clean.review.tui import AlikeScreen, ReviewApp
 
-from .conftest import raw_lines
+from .conftest import raw_lines, screen_text
 
 SIZE = (160, 45)
 
 
 def text_of(app, selector: str) -> str:
-    """What a widget shows, as plain text (a rich Panel rendered the way the screen does)."""
-    from rich.console import Console
-
-    content = app.query_one(selector, Static).content
-    if isinstance(content, str):
-        return content
-    console = Console(width=SIZE[0], record=True, file=open("/dev/null", "w"))
-    console.print(content)
-    return console.export_text()
+    return screen_text(app, selector, SIZE[0])
 
 
 @pytest.fixture
