@@ -26,12 +26,28 @@ The parts, each importing only those listed before it:
 * :mod:`.run`: the calling side (:func:`clean_paths`).
 """
 from .files import clean_file, write_outputs
-from .formatted import format_key, formatted_inputs, inputs_sha256, record_decisions
 from .inputs import refuse_overwriting_inputs
 from .report import FileReport, config_record, output_paths, settings_key
-from .resume import formatted_current, is_current, read_whole_ledger, review_ids
-from .run import EXECUTORS, BatchInterrupted, clean_paths, resolve_jobs
-from .worker import DecisionMap, Task, WorkerInit, clean_task, init_worker, worker_pipeline
+
+
+def __getattr__(name: str):
+    """The parts that import the formats' readers (lxml, rapidfuzz), the review store and the
+    process pools, when first asked for: writing one cleaned text (:func:`write_outputs`)
+    does not pay for their import."""
+    if name in ("format_key", "formatted_inputs", "inputs_sha256", "record_decisions"):
+        from .formatted import format_key, formatted_inputs, inputs_sha256, record_decisions
+    elif name in ("formatted_current", "is_current", "read_whole_ledger", "review_ids"):
+        from .resume import formatted_current, is_current, read_whole_ledger, review_ids
+    elif name in ("EXECUTORS", "BatchInterrupted", "clean_paths", "resolve_jobs"):
+        from .run import EXECUTORS, BatchInterrupted, clean_paths, resolve_jobs
+    elif name in ("DecisionMap", "Task", "WorkerInit", "clean_task", "init_worker", "worker_pipeline"):
+        from .worker import DecisionMap, Task, WorkerInit, clean_task, init_worker, worker_pipeline
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = locals()[name]
+    globals()[name] = value
+    return value
+
 
 __all__ = ["EXECUTORS", "BatchInterrupted", "DecisionMap", "FileReport", "Task", "WorkerInit",
            "clean_file", "clean_paths", "clean_task", "config_record", "format_key",

@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Callable
 
 from .. import __version__
-from ..formats.run import Options as FormatOptions
+from ..formats.options import Options as FormatOptions
 from ..io import EmptyInput, InputError, atomic_write, read_text
 from ..ledger import QUEUED
 from ..pipeline import Pipeline, Result
-from .formatted import clean_formatted
 from .report import FileReport, format_of, one_line, config_record, output_paths
 
 
@@ -43,7 +42,7 @@ def clean_file(source: Path, out_dir: Path, pipeline: Pipeline, *, key: str = ""
     report = FileReport(source=source)
     try:
         if format_of(source, formats) != "txt":
-            return clean_formatted(source, out_dir, pipeline, formats or FormatOptions(), key,
+            return _clean_formatted(source, out_dir, pipeline, formats or FormatOptions(), key,
                                     decisions, report, t0, before_write)
     except InputError as exc:
         report.error = str(exc)
@@ -103,3 +102,11 @@ def clean_file(source: Path, out_dir: Path, pipeline: Pipeline, *, key: str = ""
     report.profile = header["profile"]
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _clean_formatted(*args) -> FileReport:
+    """:func:`.formatted.clean_formatted`: its readers and writers (lxml, rapidfuzz) are
+    imported only for a source in another format than plain text."""
+    from .formatted import clean_formatted
+
+    return clean_formatted(*args)

@@ -10,7 +10,7 @@ from typing import Callable
 
 from ..formats import clean_book, clean_bytes, page_files
 from ..formats.detect import PAGE_SUFFIXES
-from ..formats.run import Options as FormatOptions
+from ..formats.options import Options as FormatOptions
 from ..io import InputError, atomic_write, read_bytes
 from ..ledger import QUEUED
 from ..pipeline import Pipeline, Result

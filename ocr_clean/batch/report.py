@@ -11,7 +11,7 @@ from typing import Iterable
 from .. import __version__
 from ..config import Config
 from ..formats.detect import detect
-from ..formats.run import Options as FormatOptions
+from ..formats.options import Options as FormatOptions
 from ..lexicon import dictionaries_dir, user_word_files
 
 

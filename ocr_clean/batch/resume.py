@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from ..formats import jsonl
-from ..formats.run import Options as FormatOptions
+from ..formats.options import Options as FormatOptions
 from ..io import InputError, read_bytes, read_text
 from ..ledger import Ledger, read_ledger
 from ..policy import REVIEW_BELOW, for_review

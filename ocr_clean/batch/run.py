@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 from .. import executors
 from ..config import Config
 from ..formats.detect import collect_sources
-from ..formats.run import Options as FormatOptions
+from ..formats.options import Options as FormatOptions
 from ..io import remove_stale_temps
 from ..ledger import Edit
 from ..lexicon import data_file

@@ -11,7 +11,7 @@ from typing import Iterable
 
 from .. import executors
 from ..config import Config
-from ..formats.run import Options as FormatOptions
+from ..formats.options import Options as FormatOptions
 from ..ledger import QUEUED, REJECTED, Edit
 from ..pipeline import Pipeline, Result
 from ..review.store import ReviewStore, is_word_form

@@ -11,8 +11,21 @@ No typer, rich or textual here: the CLI calls :func:`.run.clean_bytes` / :func:`
 """
 from .detect import FORMATS, detect, page_files
 from .model import Parsed, Unit
+from .options import Options
 from .project import Change, identity_map, project
-from .run import Cleaned, Options, clean_book, clean_bytes
+
+
+def __getattr__(name: str):
+    """The run (its readers and writers import lxml) when first asked for: a plain-text
+    clean, which needs none of it, does not pay for its import."""
+    if name in ("Cleaned", "clean_book", "clean_bytes"):
+        from .run import Cleaned, clean_book, clean_bytes
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = locals()[name]
+    globals()[name] = value
+    return value
+
 
 __all__ = ["FORMATS", "Change", "Cleaned", "Options", "Parsed", "Unit", "clean_book", "clean_bytes",
            "detect", "identity_map", "page_files", "project"]

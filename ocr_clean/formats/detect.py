@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 from ..io import InputError
-from .hocr import looks_like
 
 FORMATS = ("txt", "alto", "hocr", "page", "jsonl")
 _ROOT = re.compile(rb"<(?:([\w.-]+):)?([\w.-]+)[\s>/]")
@@ -16,6 +15,12 @@ _ROOT = re.compile(rb"<(?:([\w.-]+):)?([\w.-]+)[\s>/]")
 # zero-padded number after a separator (book_0003)
 _PAGE_NAME = re.compile(r"^(?:(?:p|pg|page|img|image|scan|leaf|folio)[_-]?(\d+)|(\d+)|[\w.-]*[_-](\d{3,}))$", re.I)
 PAGE_SUFFIXES = {".txt": "txt", ".xml": "xml", ".hocr": "hocr", ".html": "hocr", ".htm": "hocr"}
+
+
+def looks_like(data: bytes) -> bool:
+    """Is ``data`` hOCR (a page of ``ocr_page`` class in HTML)?"""
+    head = data[:200000]
+    return b"ocr_page" in head and (b"<html" in head.lower() or b"<div" in head or b"<span" in head)
 
 
 def _root_start(data: bytes) -> bytes:

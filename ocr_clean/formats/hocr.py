@@ -30,11 +30,6 @@ def classes(el) -> set[str]:
     return set(c.split()) if c else set()
 
 
-def looks_like(data: bytes) -> bool:
-    head = data[:200000]
-    return b"ocr_page" in head and (b"<html" in head.lower() or b"<div" in head or b"<span" in head)
-
-
 def _parse(data: bytes, name: str):
     try:
         return parse_xml(data, name), True

@@ -25,8 +25,6 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import Levenshtein
-
 from .model import Parsed
 
 _TOKEN = re.compile(r"\S+")
@@ -225,6 +223,8 @@ def _keep_hyphen(units, us: list[int], k: int, raw: str, part: str) -> str:
 def cut(pieces: list[str], token: str) -> list[str]:
     """``token`` cut where the boundaries between ``pieces`` fall in an alignment of the
     pieces' concatenation with it."""
+    from rapidfuzz.distance import Levenshtein   # here: a plain-text clean never aligns
+
     joined = "".join(pieces)
     ops = Levenshtein.opcodes(joined, token)
     bounds, pos = [], 0

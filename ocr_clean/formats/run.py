@@ -20,21 +20,11 @@ from ..pipeline import clean_texts
 from . import alto, hocr, jsonl, page
 from .detect import detect
 from .model import Parsed, Unit
+from .options import Options
 from .project import Change, moved_points, project, removed_spans
 
 READERS = {"alto": alto.read, "hocr": hocr.read, "page": page.read}
 WRITERS = {"alto": alto.write, "hocr": hocr.write, "page": page.write}
-
-
-@dataclass
-class Options:
-    """How to read the inputs: a format forced (else detected), the JSONL fields."""
-
-    fmt: str | None = None
-    text_field: str = "text"
-    out_field: str | None = None
-    book: bool = False
-    group_by: str | None = None     # JSONL: records with the same value of this field are one collection
 
 
 @dataclass
