@@ -37,6 +37,10 @@ class _Decide:
                 and (nxt is None or lm.pair_count(low, nxt)):
             return None                               # an anchor: a common word in common pairs
         sentence_start = self._sentence_start(m)
+        if cfg["name_no_generic"] and tok[:1].isupper() and not sentence_start:
+            cands = [c for c in cands if "generic" not in c.families]   # a name sooner (Tse-tung)
+            if not cands:
+                return None
         p_keep, keep_src = self.word_p(low, tok, sentence_start, cands)
         if HAS_DIGIT.search(low):
             p_keep *= 1e-3                            # digits among letters: no printed word looks so
@@ -84,8 +88,11 @@ class _Decide:
         cands = []
         if self.freq(join) >= cfg["rare_freq"]:
             cands.append(Candidate(join, split, ("split",)))
+        # a common word beside a fragment: one letter read outside the families is too weak
+        # a reason to take the word apart (their sty -> thirsty, wo may -> woman)
+        generic = max(self.freq(l1), self.freq(l2)) < cfg["anchor_freq"]
         for c in self.candidates(join, self.stage.model, cheap=False, generic=True):
-            if c.word not in (join, l1, l2):          # (one piece alone is a deletion, not a join)
+            if c.word not in (join, l1, l2) and (generic or "generic" not in c.families):
                 cands.append(Candidate(c.word, c.cost + split, c.families + ("split",)))
         if not cands:
             return None

@@ -146,6 +146,13 @@ class _Run(_Sites, _Decide):
                 have = {c.word for c in got}
                 got = got + [Candidate(w, g_cost, ("lost-letter",))
                              for w in self.stage._short_words().grown(low) if w not in have]
+                if cfg["short_generic"]:
+                    have = {c.word for c in got}
+                    s_cost = max(0.1, cfg["short_generic_cost"] + shift)
+                    got = got + [Candidate(w, s_cost, ("generic",))
+                                 for w in self.stage._short_words().neighbours(low)
+                                 if w not in have and len(w) == len(low)]
+                    got.sort(key=lambda c: (c.cost, c.word))
             if len(cache) > 200000:
                 cache.clear()
             cache[key] = got
