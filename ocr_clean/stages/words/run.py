@@ -134,7 +134,7 @@ class _Run(_Sites, _Decide):
                        for c in model.rewrites(low, self.cands, cfg["cheap_cost"])]
             else:
                 got, _ = model.candidates(low, self.children, self.cands, max_generic=0,
-                                          max_cost=cfg["max_cost"], shift=shift)
+                                          max_cost=cfg["max_cost"] + cfg["long_cost"] * max(0, len(low) - 7), shift=shift)
                 g_cost = max(0.1, cfg["generic"] + shift)
                 if generic and cfg["generic_search"] and len(low) >= cfg["generic_min_len"] \
                         and (not got or got[0].cost > g_cost - 0.5):
