@@ -25,7 +25,10 @@ import pickle
 import re
 import sys
 import tempfile
+from itertools import compress
+from operator import add
 from pathlib import Path
+from typing import Iterable
 
 import regex
 
@@ -174,6 +177,7 @@ class BookVocab:
             self.lower[w.lower()] += n
         self.total = len(words)
         self._bigrams: collections.Counter | None = None
+        self._folded: list[str] | None = None
 
     @classmethod
     def from_text(cls, text: str) -> "BookVocab":
@@ -186,10 +190,21 @@ class BookVocab:
             self._words = book_words(self._text or "")
         return self._words
 
+    def folded(self) -> list[str]:
+        """The words in text order, in lower case (each distinct word lowered once); kept
+        until the vocabulary is revised."""
+        if self._folded is None:
+            lower_of = {w: w.lower() for w in self.counts}
+            self._folded = list(map(lower_of.__getitem__, self.words))
+        return self._folded
+
     @property
     def bigrams(self) -> collections.Counter:
+        """Every pair of adjacent words (case folded) and its uses: the costliest count
+        (a table of the book's pairs); :meth:`pair_counts` and :meth:`pairs_joining` count
+        the pairs a stage asks about without it."""
         if self._bigrams is None:
-            low = [w.lower() for w in self.words]
+            low = self.folded()
             self._bigrams = collections.Counter(zip(low, low[1:]))
         return self._bigrams
 
@@ -198,6 +213,39 @@ class BookVocab:
 
     def pair(self, a: str, b: str) -> int:
         return self.bigrams.get((a.lower(), b.lower()), 0)
+
+    def pair_counts(self, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """``bigrams[a, b]`` of each pair of ``wanted`` (words in lower case), 0 for a pair
+        the book does not write, counted at once: only the places of the pairs' first words
+        are read, and no table of every pair is made.
+
+        >>> BookVocab.from_text("The cat. the cat sat").pair_counts([("the", "cat"), ("cat", "the"), ("a", "b")])
+        {('a', 'b'): 0, ('cat', 'the'): 1, ('the', 'cat'): 2}
+        """
+        wanted = set(wanted)
+        out = dict.fromkeys(sorted(wanted), 0)
+        if not wanted:
+            return out
+        low = self.folded()
+        firsts = {a for a, _ in wanted}
+        at = list(compress(range(len(low) - 1), map(firsts.__contains__, low)))
+        pairs = zip(map(low.__getitem__, at), map(low.__getitem__, map((1).__add__, at)))
+        for pair, n in collections.Counter(filter(wanted.__contains__, pairs)).items():
+            out[pair] = n
+        return out
+
+    def pairs_joining(self, joinable: set[str] | frozenset[str]) -> collections.Counter:
+        """The pairs of adjacent words (case folded) that make a word of ``joinable`` written
+        together, with their uses (``bigrams`` of those pairs: every use of such a pair),
+        found with one concatenation a pair and no table of every pair.
+
+        >>> BookVocab.from_text("it self, It self and the itself").pairs_joining({"itself"})
+        Counter({('it', 'self'): 2})
+        """
+        low = self.folded()
+        nxt = low[1:]
+        hits = list(map(joinable.__contains__, map(add, low, nxt)))
+        return collections.Counter(zip(compress(low, hits), compress(nxt, hits)))
 
     def revise(self, text: str, removed: list[str], added: list[str]) -> None:
         """Become the vocabulary of ``text``: this one's text with the words ``removed``
@@ -220,7 +268,7 @@ class BookVocab:
             counts[w] += 1
             lower[w.lower()] += 1
         self.total += len(added) - len(removed)
-        self._text, self._words, self._bigrams = text, None, None
+        self._text, self._words, self._bigrams, self._folded = text, None, None, None
 
     def revise_edits(self, old: str, new: str, spans: list[tuple[int, int, int]]) -> None:
         """Become the vocabulary of ``new``, made from ``old`` (this one's text) by the edits

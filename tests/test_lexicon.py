@@ -1,6 +1,8 @@
 """The lexicon: the fast word finder, the English list's cache on disk, the book's vocabulary."""
 from __future__ import annotations
 
+import collections
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -57,6 +59,23 @@ def test_an_unwritable_cache_folder_still_loads(tmp_path, monkeypatch):
     assert lexicon._english_frequencies.__wrapped__()["the"] > 0.01
 
 
+def test_chosen_word_pairs_are_counted_as_the_table_of_every_pair_counts_them():
+    # the scan's own text: capitals, apostrophes, words beyond ASCII, words at the very end
+    vocab = BookVocab.from_text(raw_lines(1, 3000) + "\nÉcole the École")
+    bigrams = collections.Counter(zip(*[[w.lower() for w in vocab.words][k:] for k in (0, 1)]))
+    assert vocab.folded() == [w.lower() for w in vocab.words] and vocab.bigrams == bigrams
+    common = [p for p, _ in bigrams.most_common(40)]
+    wanted = common + [(b, a) for a, b in common] + [("école", "the"), ("the", "école"), ("no", "such"), ("école", "")]
+    got = vocab.pair_counts(wanted)
+    assert got == {p: bigrams.get(p, 0) for p in wanted}
+    assert got[("école", "the")] == 1 and got[("no", "such")] == 0 and vocab.pair_counts([]) == {}
+    # pairs that make a word written together: every use of each, and no other pair
+    joinable = {w for w, n in vocab.lower.items() if n >= 3}
+    assert vocab.pairs_joining(joinable) == collections.Counter(
+        {(a, b): n for (a, b), n in bigrams.items() if a + b in joinable})
+    assert sum(vocab.pairs_joining(joinable).values()) > 0
+
+
 def test_lexicon_knows_english_and_the_book():
     lex = Lexicon.load()
     book = BookVocab.from_text("Quarnebly quarnebly the Quarnebly")
@@ -91,6 +110,9 @@ def test_the_revised_vocabulary_is_a_new_count(raw, batches):
         vocab = doc.vocab()
         assert (vocab.counts, vocab.lower, vocab.total, vocab.words) == \
                (fresh.counts, fresh.lower, fresh.total, fresh.words)
+        # the folded words and the pairs follow the revision too (nothing kept from before)
+        assert vocab.folded() == [w.lower() for w in fresh.words]
+        assert vocab.bigrams == fresh.bigrams
 
 
 def test_the_stages_share_the_documents_vocabulary():

@@ -1,15 +1,14 @@
-"""The evidence of split_words: the book's counts (:class:`BookCounts`), the lists of short
-words and prefixes, and the score of a piece kept as it is or of a joined word
-(:class:`Evidence`, a part of the stage)."""
+"""The evidence of split_words: the book's counts (the document's ``BookVocab``, its pairs
+counted as the lexicon counts them), the lists of short words and prefixes, and the score of a
+piece kept as it is or of a joined word (:class:`Evidence`, a part of the stage)."""
 from __future__ import annotations
 
-import collections
 import math
 from functools import lru_cache
 from itertools import compress, repeat
-from operator import add, lt, or_, sub
+from operator import lt, or_, sub
 
-from ...lexicon import BookVocab, data_file, read_word_list
+from ...lexicon import data_file, read_word_list
 from .scanners import case_ok
 
 
@@ -26,48 +25,6 @@ def short_word_lists(path: str) -> tuple[frozenset, frozenset]:
     return one, two
 
 
-class BookCounts:
-    """The book's words (those of the document's ``BookVocab``: ``counts``, ``lower``, ``total``,
-    and ``count()`` and ``pair()`` as there), without its table of every word pair, the
-    costliest part: this stage only
-    asks about pairs that make a word together, so only the pairs whose joined (lower-case)
-    form the book writes whole ``min_joined`` times are counted (``joins``); any other pair is
-    counted on demand.
-    """
-
-    def __init__(self, vocab: BookVocab, min_joined: int) -> None:
-        words = vocab.words
-        self.total = vocab.total
-        self.counts, self.lower = vocab.counts, vocab.lower
-        lower_of = {w: w.lower() for w in self.counts}
-        low = list(map(lower_of.__getitem__, words))
-        nxt = low[1:]
-        self.joinable = {w for w, k in self.lower.items() if k >= min_joined}
-        hits = list(map(self.joinable.__contains__, map(add, low, nxt)))
-        self.joins = collections.Counter(zip(compress(low, hits), compress(nxt, hits)))
-        self._low, self._bigrams = low, None
-
-    @property
-    def bigrams(self) -> collections.Counter:
-        """Every word pair (``BookVocab.bigrams``), counted when first asked for."""
-        if self._bigrams is None:
-            self._bigrams = collections.Counter(zip(self._low, self._low[1:]))
-        return self._bigrams
-
-    def count(self, word: str) -> int:
-        return self.lower.get(word.lower(), 0)
-
-    def pair(self, a: str, b: str) -> int:
-        """Uses of the word pair ``a b`` (case folded), as ``BookVocab.pair``."""
-        return self.folded_pair(a.lower(), b.lower())
-
-    def folded_pair(self, a: str, b: str) -> int:
-        """Uses of the word pair ``a b``, both already lower-case (``BookVocab.bigrams[a, b]``)."""
-        if a + b in self.joinable:
-            return self.joins.get((a, b), 0)     # every use of such a pair is in joins
-        return self.bigrams.get((a, b), 0)
-
-
 class Evidence:
     """The part of :class:`~.stage.SplitWords` that weighs pieces and joined words."""
 
@@ -75,8 +32,14 @@ class Evidence:
     def _prepare(self, text: str, doc=None) -> None:
         cfg = self.config
         # pairs of pieces are asked about when they make a word the book writes known_book + 1
-        # times (the split uses) or pair_queue_count times (the pairs)
-        self.book = BookCounts(self.book_vocab(text, doc), min(cfg["known_book"] + 1, cfg["pair_queue_count"]))
+        # times (the split uses) or pair_queue_count times (the pairs): those pairs are counted
+        # at once (``joins``, every use of such a pair); the few others asked about when
+        # deciding a pair of words are counted together (``_pair_counts``), never every pair
+        self.book = book = self.book_vocab(text, doc)
+        min_joined = min(cfg["known_book"] + 1, cfg["pair_queue_count"])
+        self.joinable = {w for w, k in book.lower.items() if k >= min_joined}
+        self.joins = book.pairs_joining(self.joinable)
+        self._pair_counts: dict[tuple[str, str], int] = {}
         # book frequencies mean little in a short text: count it as at least min_book_tokens long
         self.n = max(self.book.total, cfg["min_book_tokens"])
         self.one, self.two = short_word_lists(cfg["short_words"])
@@ -85,6 +48,21 @@ class Evidence:
         self._piece: dict[str, tuple[bool, float]] = {}
         self._word: dict[str, float | None] = {}
         self._split_uses: dict[str, int] = {}
+
+    def pair(self, a: str, b: str) -> int:
+        """Uses of the word pair ``a b`` in the book (case folded), as ``BookVocab.pair``."""
+        a, b = a.lower(), b.lower()
+        if a + b in self.joinable:
+            return self.joins.get((a, b), 0)     # every use of such a pair is in joins
+        got = self._pair_counts.get((a, b))
+        if got is None:
+            got = self._pair_counts[a, b] = self.book.pair_counts([(a, b)])[a, b]
+        return got
+
+    def count_pairs(self, pairs) -> None:
+        """Count the word pairs ``pairs`` (as written) at once, for :meth:`pair` to answer."""
+        wanted = {(a.lower(), b.lower()) for a, b in pairs}
+        self._pair_counts.update(self.book.pair_counts(wanted.difference(self._pair_counts)))
 
     def book_count(self, word: str) -> int:
         """Uses of ``word`` whole in the book, in a compatible case.
@@ -193,7 +171,7 @@ class Evidence:
         counts = self.book.lower
         need = self.config["known_book"] + 1
         # joins holds every pair that makes such a word (all pairs do when need <= 0)
-        for (a, b), k in (self.book.joins if need > 0 else self.book.bigrams).items():
+        for (a, b), k in (self.joins if need > 0 else self.book.bigrams).items():
             if counts.get(a + b, 0) >= need:
                 uses[a] = uses.get(a, 0) + k
                 uses[b] = uses.get(b, 0) + k

@@ -147,12 +147,12 @@ class Decisions:
         times more often than the pair, each with that word.
 
         Only the pairs the book writes are looked at, and those that make a word it writes
-        that often are all in ``book.joins`` (a few hundred): no need to cut every frequent
+        that often are all in ``joins`` (a few hundred): no need to cut every frequent
         word of the book in two."""
         cfg = self.config
         book_lower = self.book.lower
         cands: dict[tuple[str, str], str] = {}
-        for (a, b), pair in self.book.joins.items():
+        for (a, b), pair in self.joins.items():
             w = a + b
             k = book_lower.get(w, 0)
             if k < cfg["pair_queue_count"] or len(w) < 4 or not w.isalpha():
@@ -173,30 +173,40 @@ class Decisions:
         pat = re.compile(r"(?<![\w'\u2019])(?:%s)(?![\w'\u2019])" % "|".join(
             re.escape(a) + " " + re.escape(b) for a, b in cands), re.IGNORECASE)
         spans = [(e.start, e.end) for e in done]
-        out = []
+        found = []      # (match, a, b, the word before, the word after)
         for m in pair_matches(pat, text, [a + " " + b for a, b in cands]):
             a, b = m.group().split(" ")
+            if case_ok(a + b) and not any(m.start() < y and x < m.end() for x, y in spans):
+                found.append((m, a, b, *self._neighbours(text, m.start(), m.end())))
+        # the word pairs the decisions ask about, counted together
+        self.count_pairs([p for _, a, b, before, after in found
+                          for p in ((a, b), (before, a), (before, a + b), (b, after), (a + b, after)) if all(p)])
+        out = []
+        for m, a, b, before, after in found:
             joined = a + b
-            if not case_ok(joined) or any(m.start() < y and x < m.end() for x, y in spans):
-                continue
-            whole, pair = book.count(joined), book.pair(a, b)
-            if self._context_splits(text, m.start(), m.end(), a, b, joined, book):
+            whole, pair = book.count(joined), self.pair(a, b)
+            if self._context_splits(a, b, joined, before, after):
                 continue
             out.append(Edit(m.start(), m.end(), joined, "split-word-pair", self.config["pair_confidence"], QUEUED,
                             (joined, m.group()),
                             note=f"book: {joined!r} {whole}x, {m.group()!r} {pair}x"))
         return out
 
-    def _context_splits(self, text: str, start: int, end: int, a: str, b: str, joined: str, book) -> bool:
-        """The words around the pair read it as two words (``dealt with in``, ``effort to
-        ward off``): :func:`split_word_pair` on the book's counts of the word before with
-        ``a`` and with the joined word (and of ``b`` and the joined word with the word after)."""
-        reach, least = self.config["pair_context_reach"], self.config["pair_context_uses"]
-        lm = WORD_BEFORE.search(text, max(0, start - reach), start)
+    def _neighbours(self, text: str, start: int, end: int) -> tuple[str, str]:
+        """The word before the pair ``text[start:end]`` (within ``pair_context_reach``) and
+        the word after it; "" where there is none."""
+        lm = WORD_BEFORE.search(text, max(0, start - self.config["pair_context_reach"]), start)
         rm = WORD_AFTER.match(text, end)
-        before = (book.pair(lm.group(1), a) - 1, book.pair(lm.group(1), joined)) if lm is not None else None
-        after = (book.pair(b, rm.group(1)) - 1, book.pair(joined, rm.group(1))) if rm is not None else None
-        return not split_word_pair(before, after, least)
+        return (lm.group(1) if lm is not None else ""), (rm.group(1) if rm is not None else "")
+
+    def _context_splits(self, a: str, b: str, joined: str, before: str, after: str) -> bool:
+        """The words around the pair read it as two words (``dealt with in``, ``effort to
+        ward off``): :func:`split_word_pair` on the book's counts of the word ``before`` with
+        ``a`` and with the joined word (and of ``b`` and the joined word with the word ``after``)."""
+        pair = self.pair
+        left = (pair(before, a) - 1, pair(before, joined)) if before else None
+        right = (pair(b, after) - 1, pair(joined, after)) if after else None
+        return not split_word_pair(left, right, self.config["pair_context_uses"])
 
     def _numbers(self, text: str, matches) -> list[Edit]:
         """Split years among ``matches`` (those of ``SPLIT_NUMBER`` in ``text``).  The book's
