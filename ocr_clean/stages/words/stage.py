@@ -58,7 +58,7 @@ class Words(Stage):
         "queue_threshold": 0.55,
         "intact": 0.97,
         "unknown_word": 5e-9,
-        "name_word": 3e-6,
+        "name_word": 1e-6,
         "text_prior": 1e5,
         "common_margin": 1.3,
         "word_margin": 1.0,
