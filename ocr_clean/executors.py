@@ -21,14 +21,11 @@ worker processes is started and stopped; with one (or ``RAY_ADDRESS`` /
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any, Callable
 
@@ -152,6 +149,8 @@ def _mp_context():
     inherit a lock one of them holds, so workers start from a clean "forkserver"
     process instead (or "spawn"), which re-imports the calling script: guard it.
     """
+    import multiprocessing   # here: a batch cleaned in this process never starts one
+
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
@@ -176,6 +175,9 @@ def run_process_pool(tasks: list[tuple[int, Any]], work: Work, setup: Setup, ini
     When ``stop`` is requested the books not yet started are dropped (not reported);
     when it says abandon, the workers are ended and the running books dropped too.
     """
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait   # (a pool's only)
+    from concurrent.futures.process import BrokenProcessPool
+
     stop = stop or Stop()
     pending = list(tasks)
     for attempt in (1, 2):

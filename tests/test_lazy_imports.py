@@ -24,6 +24,17 @@ def test_the_plain_text_path_imports_nothing_heavy():
     assert out == "[]"
 
 
+def test_the_command_line_imports_no_reader_nor_process_pool_for_a_text():
+    # the CLI and the batch run of plain-text books (in this process, jobs=1); sqlite3 is
+    # the review store's, which a clean uses by default
+    out = _run(
+        "import sys\n"
+        "import ocr_clean.cli\n"
+        "from ocr_clean.batch import clean_paths\n"
+        f"print(sorted(m for m in {HEAVY[:4]!r} if m in sys.modules))\n")
+    assert out == "[]"
+
+
 def test_the_lazy_names_are_the_functions_they_were():
     out = _run(
         "import inspect\n"

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from ..formats import clean_book, clean_bytes, page_files
+from ..formats import page_files
 from ..formats.detect import PAGE_SUFFIXES
 from ..formats.options import Options as FormatOptions
 from ..io import InputError, atomic_write, read_bytes
@@ -63,6 +63,8 @@ def clean_formatted(source: Path, out_dir: Path, pipeline: Pipeline, opts: Forma
                      before_write: Callable[[Result], None] | None = None) -> FileReport:
     """An ALTO, hOCR, PAGE XML or JSONL file, or a book folder of pages: cleaned by
     :mod:`ocr_clean.formats`, written in its own format under the same name(s)."""
+    from ..formats.run import clean_book, clean_bytes   # the readers and writers (lxml): only here
+
     header = {"source": os.path.relpath(source.resolve(), out_dir.resolve()),
               "source_abs": str(source.resolve()), "settings": key, "decisions": decisions,
               "format_options": format_key(opts, format_of(source, opts))}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..formats import FORMATS, Options, clean_bytes
+from ..formats import FORMATS, Options
 from ..io import MAX_BYTES, InputError, atomic_write
 
 
@@ -42,6 +42,8 @@ def clean_stdin(opts: Options, pipeline, ledger: Path | None, err) -> None:
     data = sys.stdin.buffer.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise InputError(f"stdin: more than the {MAX_BYTES / 1e6:.0f} MB limit; split the input")
+    from ..formats.run import clean_bytes   # the readers and writers (lxml): only here
+
     header = {"source": "-"}
     done = clean_bytes(data, "stdin", pipeline, opts, header)
     if ledger is not None:
