@@ -134,7 +134,7 @@ class _Run(_Sites, _Decide):
                        for c in model.rewrites(low, self.cands, cfg["cheap_cost"])]
             else:
                 got, _ = model.candidates(low, self.children, self.cands, max_generic=0,
-                                          max_cost=cfg["max_cost"] + cfg["long_cost"] * max(0, len(low) - 7), shift=shift)
+                                          max_cost=self._max_cost(low), shift=shift)
                 g_cost = max(0.1, cfg["generic"] + shift)
                 if generic and cfg["generic_search"] and len(low) >= cfg["generic_min_len"] \
                         and (not got or got[0].cost > g_cost - 0.5):
@@ -146,7 +146,7 @@ class _Run(_Sites, _Decide):
                 have = {c.word for c in got}
                 got = got + [Candidate(w, g_cost, ("lost-letter",))
                              for w in self.stage._short_words().grown(low) if w not in have]
-                if cfg["short_generic"]:
+                if cfg["short_generic"] and self.freq(low) < cfg["short_generic_below"]:
                     have = {c.word for c in got}
                     s_cost = max(0.1, cfg["short_generic_cost"] + shift)
                     got = got + [Candidate(w, s_cost, ("generic",))
@@ -163,6 +163,15 @@ class _Run(_Sites, _Decide):
         if self.learned:
             got = self.recost(got)
         return got
+
+    def _max_cost(self, low: str) -> float:
+        """The most a reading of ``low`` may cost: more for a long token in a text noisier
+        than ``clean_shift`` (long words have few neighbours; a clean text's long unknown
+        tokens are names and foreign words, not worth the wider search)."""
+        cfg = self.cfg
+        if self.shift >= cfg["clean_shift"]:
+            return cfg["max_cost"]
+        return cfg["max_cost"] + cfg["long_cost"] * max(0, len(low) - 7)
 
     def recost(self, cands):
         """The candidates with the text's own family costs: each use of a family the text's
