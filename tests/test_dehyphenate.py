@@ -71,6 +71,10 @@ def test_case(stage, case):
         assert doc.text == case["output"]
         if case.get("rule"):
             assert case["rule"] in {e.rule for e in doc.ledger}
+    if "accepted" in case:      # an open join: queued over the scan's text, accepted by a person
+        queued = [e for e in doc.ledger if e.status == "queued"]
+        assert queued and {e.rule for e in queued} == {"join-uncertain"}
+        assert replay(case["input"], doc.ledger, lambda e: e.in_output or e.status == "queued") == case["accepted"]
     # every edit can be undone: the raw text comes back exactly
     assert replay(case["input"], doc.ledger, lambda e: False) == case["input"]
 
@@ -78,9 +82,11 @@ def test_case(stage, case):
 def test_one_edit_per_line_break(stage):
     text = "a new revo\nlutionary International \nwas needed, the so\ncalled \"five\nyear plan\" \n\nNext. \n"
     doc = run(stage, text)
-    assert doc.text == 'a new revolutionary International was needed, the so-called "five-year plan"\n\nNext.\n'
-    assert len(doc.ledger) == 6
-    joins = [e for e in doc.ledger if e.rule not in ("space-join", "paragraph-break", "text-end")]
+    # alone, so/called is open: the scan's text kept (socalled), so-called queued over it
+    assert doc.text == 'a new revolutionary International was needed, the socalled "five-year plan"\n\nNext.\n'
+    assert [e.rule for e in doc.ledger.batches[0]].count("kept-as-scanned") == 1
+    assert len(doc.ledger.batches[0]) == 6 and [e.after for e in doc.ledger.batches[1]] == ["so-called"]
+    joins = [e for e in doc.ledger.batches[0] if e.rule not in ("space-join", "paragraph-break", "text-end")]
     assert [e.before for e in joins] == ["revo\nlutionary", "so\ncalled", "five\nyear"]
 
 
@@ -96,15 +102,34 @@ def test_layout_without_final_newline_and_stray_blank_lines(stage):
     assert doc.text == "First line of it.\n\nSecond.\n"
 
 
-def test_uncertain_reading_is_applied_and_reviewable(stage):
+def test_uncertain_reading_is_queued_over_the_scans_text(stage):
     # raw 1115-1116: alone, without the book, the evidence is weak both ways
     text = CASES["uncertain"]["input"]
     doc = run(stage, text)
-    (e,) = [e for e in doc.ledger if e.before == "strike\nbreakers"]
-    assert e.rule == "join-uncertain" and e.status == "applied"
+    (kept,) = [e for e in doc.ledger if e.before == "strike\nbreakers"]
+    assert (kept.rule, kept.status, kept.after) == ("kept-as-scanned", "applied", "strikebreakers")
+    (e,) = [e for e in doc.ledger if e.before == "strikebreakers"]
+    assert e.rule == "join-uncertain" and e.status == "queued" and e.batch == kept.batch + 1
     assert e.confidence < 1.0 and set(e.candidates) == {"strike-breakers", "strikebreakers"}
-    assert e.after == e.candidates[0] and e.after in doc.text
-    assert e.context and e.note
+    assert e.after == e.candidates[0] == "strike-breakers"
+    assert e.evidence["book_joined"] == 0 and e.evidence["book_hyphenated"] == 0 and e.note
+    assert "with the strikebreakers of" in doc.text and "\n" not in doc.text.rstrip("\n")
+    assert e.context.count("\u27e8strikebreakers\u2192strike-breakers\u27e9") == 1
+    # accepted: the reading; rejected: the scan's text; all undone: the raw text
+    assert "the strike-breakers of" in replay(text, doc.ledger, lambda x: x.in_output or x is e)
+    assert replay(text, doc.ledger) == doc.text
+    assert replay(text, doc.ledger, lambda x: False) == text
+
+
+def test_an_open_join_is_applied_from_the_apply_threshold(stage):
+    low = Dehyphenate({"apply_threshold": 0.5}, lexicon=stage.lexicon)
+    doc = run(low, CASES["uncertain"]["input"])
+    (e,) = [e for e in doc.ledger if e.rule == "join-uncertain"]
+    assert e.status == "applied" and "with the strike-breakers of" in doc.text
+    off = Dehyphenate({"disable": ["join-uncertain"]}, lexicon=stage.lexicon)
+    doc = run(off, CASES["uncertain"]["input"])
+    assert "with the strike breakers of" in doc.text       # a join switched off: kept apart
+    assert not [e for e in doc.ledger if e.rule in ("join-uncertain", "kept-as-scanned")]
 
 
 @pytest.fixture(scope="module")
@@ -152,12 +177,18 @@ def test_book_output_is_a_fixed_point(stage, book):
 
 
 def test_book_uncertain_edits_carry_both_readings(book):
-    unsure = [e for e in book[1].ledger if e.rule == "join-uncertain"]
-    assert unsure
+    led = book[1].ledger
+    unsure = [e for e in led if e.rule == "join-uncertain"]
+    kept = {e.raw_start: e for e in led if e.rule == "kept-as-scanned"}
+    assert {e.status for e in unsure} == {"applied", "queued"}
     for e in unsure:
-        assert e.status == "applied" and e.confidence < 1.0
-        assert len(e.candidates) >= 2 and e.after == e.candidates[0]
+        assert e.confidence < 1.0 and len(e.candidates) >= 2 and e.after == e.candidates[0]
         assert "\n" not in e.after and e.note
+        if e.status == "queued":    # over the scan's text: the same raw span, the next batch
+            k = kept[e.raw_start]
+            assert (k.raw_end, k.after, k.batch + 1) == (e.raw_end, e.before, e.batch)
+        else:                       # the reading is the scan's own text
+            assert e.after == e.before.replace("\n", "")
 
 
 # -- the shortcuts of the fast path give what the plain regexes give -------------------------

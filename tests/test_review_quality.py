@@ -64,15 +64,21 @@ def test_kept_apart_is_only_for_line_joins():
     assert kept_apart("smnmer", "summer") is None
 
 
-def test_rejecting_a_join_keeps_the_paragraph_on_one_line(tmp_path):
-    raw = raw_lines(875, 885)
+@pytest.mark.parametrize("lines, rejected, line", [
+    # applied (the likelier reading is the scan's own): refused, the words kept apart
+    ((3634, 3644), "short coming", "The greatest short coming is"),
+    # queued over the scan's text (land-holdings over landholdings): refused, the scan's text
+    ((875, 885), "landholdings", "large landholdings in general"),
+])
+def test_rejecting_a_join_keeps_the_paragraph_on_one_line(tmp_path, lines, rejected, line):
+    raw = raw_lines(*lines)
     store = ReviewStore(tmp_path / "q.sqlite", who="t")
     first = Pipeline(review=store).run(raw, name="b")
     [it] = [i for i in store.items() if i.rule == "join-uncertain"]
     done = store.decide(it.id, "rejected")
-    assert done.chosen == "land holdings"
+    assert done.chosen == rejected
     again = Pipeline(review=store).run(raw, name="b")
-    assert "large land holdings in general" in again.text
+    assert line in again.text
     assert again.text.count("\n") == first.text.count("\n")      # no paragraph split in two
 
 

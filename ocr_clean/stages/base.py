@@ -117,8 +117,20 @@ class Stage:
         edits = self.propose(doc.text, doc)
         if self.disabled:   # a rule switched off makes no edit, whichever code path proposed it
             edits = [e for e in edits if e.rule not in self.disabled]
-        doc.apply(self.name, settle(edits, self.thresholds))
+        recorded = doc.apply(self.name, settle(edits, self.thresholds))
+        more = self.follow_up(doc, recorded)
+        if more:            # a second batch, on the text the first made, decided alike
+            if self.disabled:
+                more = [e for e in more if e.rule not in self.disabled]
+            doc.apply(self.name, settle(more, self.thresholds))
         return doc
+
+    def follow_up(self, doc: Document, recorded: list[Edit]) -> list[Edit]:
+        """Edits to propose over the text the stage's first batch made (``recorded``: its
+        edits as :meth:`Document.apply` recorded them, positions in the text before it):
+        a reading that needs a stand-in text first (dehyphenate's open joins, queued over
+        the text kept as printed).  None by default."""
+        return []
 
     def __repr__(self) -> str:
         return f"<stage {self.name}>"

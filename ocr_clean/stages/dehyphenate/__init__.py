@@ -10,7 +10,7 @@ between words (``space-join``); only a line ending in one of the text's hyphen m
 (``profile.hyphens``: ``-``, ``¬``, U+00AD, U+2010, ``=``, ``⸗``) after a letter can join a word
 across it: ``con¬`` / ``sequence`` -> ``consequence`` (``¬`` and U+00AD only ever break a
 word), ``Cap-`` / ``tain`` -> ``Captain``, ``so-`` / ``called`` -> ``so-called``, decided as below;
-a doubtful one keeps the printed hyphen (``join-uncertain``, both readings, for review).
+a doubtful one keeps the scan's hyphen, the join queued for a person (``join-uncertain``).
 
 In a scan that marks a going-on word by a line WITHOUT a trailing space
 (``line_end = "continues-without-space"``, the Writings scan):
@@ -37,11 +37,18 @@ two, the book's habit with the halves counts: prefixes it glues elsewhere (``re`
 (``ness``, ``ing``) or takes after a hyphen or dash (``year`` in ``five-year``; ``the``
 after a dash).
 
-Weak evidence does not queue the edit (a queued join would leave a line break in the
-text); the likelier reading is applied with a lower confidence, rule
-``join-uncertain``, both readings in ``candidates`` and the evidence in ``note``, so a
-reviewer can flip it.  Each edit spans the two word halves and the break
-(``revo\\nlution`` -> ``revolution``), so the review shows whole words.
+Weak evidence leaves the reading to a person (rule ``join-uncertain``, both readings in
+``candidates``, the book's counts in ``evidence`` and ``note``).  A queued join cannot leave
+its line break in the text (every later stage reads one line a paragraph), so the scan's
+own reading stands in for it: the line break taken out, the rest as the scan has it
+(``kept-as-scanned``: ``re-`` / ``singing`` -> ``re-singing``; ``land`` / ``holdings`` in the
+continues-without-space habit -> ``landholdings``).  Over it, in a second batch of the stage
+(:meth:`.Dehyphenate.follow_up`), the likelier reading is proposed at the uncertain
+confidence and the confidence policy queues it (``apply_threshold`` / ``queue_threshold``):
+accepting it in review gives the reading, rejecting it the scan's; both replay from the
+ledger.  When the likelier reading is the scan's own, it is applied at the uncertain
+confidence and shown for review.  Each edit spans the two word halves and the break
+(``revo\nlution`` -> ``revolution``), so the review shows whole words.
 
 Paragraph separators become exactly ``"\\n\\n"`` (``paragraph-break``) with no
 trailing spaces, and the text ends with one ``"\\n"`` (``text-end``).

@@ -4,7 +4,8 @@ Each reading a break can get is a registered rule (:func:`ocr_clean.rules.rule`)
 name is the edit's ``rule``: ``space-join``, ``paragraph-break``, ``text-end`` (the layout),
 ``word-join``, ``soft-hyphen``, ``hyphen-restored``, ``compound``, ``range`` (a word or
 number broken across the line, joined or hyphenated) and ``join-uncertain`` (the evidence
-leaves it open: both readings for a person).  A config switches one off by name
+leaves it open: the likelier reading queued for a person over the scan's text,
+``kept-as-scanned``, when it changes that text).  A config switches one off by name
 (``[stages.dehyphenate] disable = ["hyphen-restored"]``): a join whose rule is off keeps the
 halves apart on one line (``so called``), as a join a person rejects; the layout rules off
 leave the scan's breaks.
@@ -127,8 +128,27 @@ def number_range(a: str, b: str) -> str:
     return a + "-" + b
 
 
+@rule("kept-as-scanned", stage=STAGE,
+      help="a break whose reading the evidence leaves open: the scan's text kept, only the line "
+           "break taken out (re- / singing -> re-singing; land / holdings in a scan whose lines "
+           "go on without a space -> landholdings); the likelier reading is queued over it")
+def kept_as_scanned(left: str, right: str) -> str:
+    """The two lines at the break without the break: ``left`` (the left line's end, with the
+    hyphen mark the scan has there, if any) and ``right`` (the right line's start) as the
+    scan has them.  Where a line end is read as a word going on (after a hyphen mark; any
+    line without a trailing space in a continues-without-space scan), this is the scan's own
+    reading: the text a person keeps by rejecting the queued one, every paragraph still one line.
+
+    >>> kept_as_scanned("re-", "singing"), kept_as_scanned("land", "holdings")
+    ('re-singing', 'landholdings')
+    """
+    return left + right
+
+
 @rule("join-uncertain", stage=STAGE,
-      help="a break the evidence leaves open: the likelier reading, the others as candidates for a person")
+      help="a break the evidence leaves open: the likelier reading, queued for a person over the "
+           "scan's text (kept-as-scanned), the others as candidates; applied (at the uncertain "
+           "confidence, shown for review) when it is the scan's text itself")
 def join_uncertain(a: str, b: str, choice: str, two_words: bool) -> tuple[str, ...]:
     """The readings, the likelier first; the halves as two words when the book writes them so.
 

@@ -8,12 +8,13 @@ from typing import Any
 
 
 from ...document import Document
-from ...ledger import APPLIED, Edit
+from ...ledger import APPLIED, IN_OUTPUT, Edit
+from ...policy import SCORED
 from ...profile import SOFT_MARKS, profile_of
 from ..base import Stage, register
 from .counts import BookCounts
-from .rules import (Evidence, decide, paragraph_break, punctuation_break, readings, space_join,
-                    text_end)
+from .rules import (Evidence, decide, kept_as_scanned, paragraph_break, punctuation_break, readings,
+                    space_join, text_end)
 from .scanners import BREAK_FROM_NL, RIGHT_HALF, token_at_end, tokens_at
 
 
@@ -49,6 +50,11 @@ class Dehyphenate(Stage):
         "confidence_uncertain": 0.6,
         "confidence_english": 0.9,
         "confidence_dash": 0.8,
+        # the confidence policy, for the readings the evidence leaves open (join-uncertain):
+        # applied from apply_threshold, else queued over the scan's text (kept-as-scanned)
+        # from queue_threshold, else dropped (the scan's text stays)
+        "apply_threshold": 0.7,
+        "queue_threshold": 0.0,
     }
     settings_help = {
         "good_zipf": "a half is a good word with this English Zipf frequency...",
@@ -66,6 +72,8 @@ class Dehyphenate(Stage):
         "confidence_uncertain": "confidence of a reading the evidence leaves uncertain",
         "confidence_english": "confidence of a reading decided by English frequencies or the book's counts",
         "confidence_dash": "confidence of a hyphen kept in a number range or number-word pair",
+        "apply_threshold": "an open reading (join-uncertain) of at least this confidence is applied...",
+        "queue_threshold": "...else queued for a person from this confidence (the scan's text kept)",
     }
 
     # -- the stage ----------------------------------------------------------------------
@@ -83,9 +91,37 @@ class Dehyphenate(Stage):
         edits, conts = self._breaks(text, prof)
         if conts:
             self._continuations(text, edits, conts, prof)
-        if self.disabled & JOINS:
-            edits = [_apart(text, e) if e.rule in self.disabled and e.rule in JOINS else e for e in edits]
+        off = self.disabled & JOINS
+        if off:
+            if UNCERTAIN in off:    # the scan's text kept stands for an open join
+                off = off | {STANDIN}
+            edits = [_apart(text, e) if e.rule in off else e for e in edits]
         return edits
+
+    def follow_up(self, doc: Document, recorded: list[Edit]) -> list[Edit]:
+        """The readings the evidence left open, proposed over the scan's text.
+
+        Where the likelier reading of a break changes the scan's text (``land`` /
+        ``holdings`` -> ``land-holdings`` in a scan whose lines go on without a space; ``re-``
+        / ``singing`` -> ``resinging``), :meth:`propose` keeps the scan's text, only the line
+        break taken out (``kept-as-scanned``: a sane text for the later stages, every
+        paragraph one line).  Over it, in a batch of its own, the reading is proposed at
+        the uncertain confidence (``join-uncertain``, status ``SCORED``): the confidence
+        policy queues it (or applies it, from ``apply_threshold``).  A person accepting it
+        gets the reading, rejecting it the scan's text; both replay from the ledger.
+        """
+        if not any(map(STANDIN.__eq__, map(_RULE, recorded))):
+            return []
+        conf = self.config["confidence_uncertain"]
+        out, delta = [], 0          # delta: how far the batch moved the text so far
+        for e in recorded:
+            if e.rule == STANDIN and e.status == APPLIED and e.candidates:
+                at = e.start + delta
+                out.append(Edit(at, at + len(e.after), e.candidates[0], UNCERTAIN, conf, SCORED,
+                                e.candidates, e.note, evidence=dict(e.evidence)))
+            if e.status in IN_OUTPUT:
+                delta += len(e.after) - (e.end - e.start)
+        return out
 
     def _breaks(self, text: str, prof) -> tuple[list[Edit | None], list[tuple]]:
         """An edit for every line-break run decided by its layout alone; None in the place
@@ -178,9 +214,16 @@ class Dehyphenate(Stage):
         cut = start - lstart
         if cut:
             after, cands = after[cut:], tuple([r[cut:] for r in cands])
-        return Edit(start, bstart + len(b), after, rule, conf, APPLIED, cands, note, evidence=ev)
+        end = bstart + len(b)
+        if rule == UNCERTAIN:
+            scanned = kept_as_scanned(text[start:s], text[e:end])
+            if scanned != after:     # the reading changes the scan's text: queued over it
+                return Edit(start, end, scanned, STANDIN, 1.0, APPLIED, cands, note, evidence=ev)
+        return Edit(start, end, after, rule, conf, APPLIED, cands, note, evidence=ev)
 
 
+UNCERTAIN, STANDIN = "join-uncertain", "kept-as-scanned"
+_RULE = operator.attrgetter("rule")
 # the rules that join a word broken across a line
 JOINS = frozenset({"word-join", "soft-hyphen", "hyphen-restored", "compound", "range", "join-uncertain"})
 
