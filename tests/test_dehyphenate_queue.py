@@ -9,6 +9,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from ocr_clean import Config, clean_text
 from ocr_clean.cli import app
 from ocr_clean.ledger import read_ledger, replay
 
@@ -17,18 +18,17 @@ from .conftest import raw_lines
 runner = CliRunner()
 
 # ordinary OCR (no trailing spaces; a line end is a space unless after a hyphen mark), not
-# from the book: a hyphen at the line end whose join English leaves open
-NEWSPAPER = ("The harbour board met on Tuesday evening and heard the engineer.\n"
-             "He said the greatest short-\n"
-             "coming of the new wharf was its depth, and the members agreed that\n"
-             "the work must be done again before the winter.\n")
+# from the book: a hyphen at the line end, the text writing the word once each way
+NEWSPAPER = ("The board spoke of co-operation with the town, and of cooperation with the county, and\n"
+             "the chairman hoped that such co-\n"
+             "operation would last.\n")
 
 CASES = {
     # the book's lines 875-885: its lines go on without a space; land / holdings, English
     # and the book both silent: the hyphen is likelier, the scan reads the word going on
-    "book": (lambda: raw_lines(875, 885), "landholdings", "land-holdings", "large {} in general"),
-    # the scan keeps its hyphen; English finds the joined word likelier
-    "newspaper": (lambda: NEWSPAPER, "short-coming", "shortcoming", "the greatest {} of the new wharf"),
+    "book": (lambda: raw_lines(875, 885), "landholdings", "land-holdings", "large {} in general", 0),
+    # the scan keeps its hyphen; the text's own counts are split, one each way
+    "newspaper": (lambda: NEWSPAPER, "co-operation", "cooperation", "such {} would last", 1),
 }
 
 
@@ -43,11 +43,11 @@ def run(*args, ok: bool = True):
 def cleaned(request, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("USER", "proofreader")
-    raw, scanned, reading, line = CASES[request.param]
+    raw, scanned, reading, line, count = CASES[request.param]
     (tmp_path / "raw").mkdir()
     (tmp_path / "raw" / "b.txt").write_text(raw(), encoding="utf-8")
     run("clean", "raw/", "--out", "cleaned/", "--db", "q.sqlite")
-    return tmp_path, scanned, reading, line
+    return tmp_path, scanned, reading, line, count
 
 
 def the_item(db="q.sqlite", status="open") -> dict:
@@ -57,7 +57,7 @@ def the_item(db="q.sqlite", status="open") -> dict:
 
 
 def test_an_open_join_is_queued_and_decided_both_ways(cleaned):
-    tmp, scanned, reading, line = cleaned
+    tmp, scanned, reading, line, count = cleaned
     out = tmp / "cleaned" / "b.txt"
     raw = (tmp / "raw" / "b.txt").read_text(encoding="utf-8")
     # queued: the scan's text stays, on one line; the item has both readings and the counts
@@ -68,8 +68,9 @@ def test_an_open_join_is_queued_and_decided_both_ways(cleaned):
     assert (it["stage"], it["before"], it["suggestion"]) == ("dehyphenate", scanned, reading)
     assert it["status"] == "open" and it["applied"] is False and it["confidence"] < 0.65
     assert "\u27e8" + scanned + "\u2192" + reading + "\u27e9" in it["context"]
-    assert {"book_joined", "book_hyphenated"} <= set(it["evidence"])
-    assert f"book: {reading.replace('-', '')} 0" in it["note"]
+    assert (it["evidence"]["book_joined"], it["evidence"]["book_hyphenated"]) == (count, count)
+    joined = reading.replace("-", "")
+    assert it["note"].startswith(f"book: {joined} {count}, ")      # the counts of both readings
     # explain names the rule and its evidence on the edit's line
     exp = run("explain", out, n).stdout
     assert "join-uncertain" in exp and "book_joined" in exp and "queued" in exp
@@ -96,3 +97,20 @@ def test_an_open_join_is_queued_and_decided_both_ways(cleaned):
     led = read_ledger(tmp / "cleaned" / "b.ledger.jsonl")
     [e] = [e for e in led if e.rule == "join-uncertain"]
     assert e.status == "rejected" and replay(raw, led) == text
+
+
+def test_a_join_english_knows_is_applied_for_review_not_queued():
+    """``open_join_zipf``: a printed line-end hyphen whose joined form English knows as a word
+    (short- / coming) is not truly split: the join is applied at the uncertain confidence and
+    shown for review; set above any word's frequency, the same join is queued."""
+    text = ("He said the greatest short-\n"
+            "coming of the new wharf was its depth.\n")
+    res = clean_text(text)
+    [e] = [e for e in res.ledger if e.rule == "join-uncertain"]
+    assert (e.status, e.before, e.after) == ("applied", "short-\ncoming", "shortcoming")
+    assert e in res.for_review and not res.queued
+    cfg = Config.from_dict({"stages": {"dehyphenate": {"open_join_zipf": 9.0}}})
+    res = clean_text(text, config=cfg)
+    [e] = [e for e in res.ledger if e.rule == "join-uncertain"]
+    assert (e.status, e.before, e.after) == ("queued", "short-coming", "shortcoming")
+    assert "greatest short-coming of" in res.text and res.queued == [e]

@@ -46,8 +46,9 @@ continues-without-space habit -> ``landholdings``).  Over it, in a second batch 
 (:meth:`.Dehyphenate.follow_up`), the likelier reading is proposed at the uncertain
 confidence and the confidence policy queues it (``apply_threshold`` / ``queue_threshold``):
 accepting it in review gives the reading, rejecting it the scan's; both replay from the
-ledger.  When the likelier reading is the scan's own, it is applied at the uncertain
-confidence and shown for review.  Each edit spans the two word halves and the break
+ledger.  When the likelier reading is the scan's own, or a join English knows as a word
+(``open_join_zipf``: ``deco-`` / ``rum`` -> ``decorum``; the evidence leans, it is not
+split), it is applied at the uncertain confidence and shown for review.  Each edit spans the two word halves and the break
 (``revo\nlution`` -> ``revolution``), so the review shows whole words.
 
 Paragraph separators become exactly ``"\\n\\n"`` (``paragraph-break``) with no

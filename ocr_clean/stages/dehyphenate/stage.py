@@ -55,6 +55,9 @@ class Dehyphenate(Stage):
         # from queue_threshold, else dropped (the scan's text stays)
         "apply_threshold": 0.7,
         "queue_threshold": 0.0,
+        # ...but an open join whose joined form English knows this often (Zipf) is not truly
+        # split: it is applied at the uncertain confidence (shown for review), not queued
+        "open_join_zipf": 2.0,
     }
     settings_help = {
         "good_zipf": "a half is a good word with this English Zipf frequency...",
@@ -74,6 +77,7 @@ class Dehyphenate(Stage):
         "confidence_dash": "confidence of a hyphen kept in a number range or number-word pair",
         "apply_threshold": "an open reading (join-uncertain) of at least this confidence is applied...",
         "queue_threshold": "...else queued for a person from this confidence (the scan's text kept)",
+        "open_join_zipf": "an open join whose joined word English knows this often (Zipf) is applied for review, not queued",
     }
 
     # -- the stage ----------------------------------------------------------------------
@@ -215,9 +219,12 @@ class Dehyphenate(Stage):
         if cut:
             after, cands = after[cut:], tuple([r[cut:] for r in cands])
         end = bstart + len(b)
-        if rule == UNCERTAIN:
+        if rule == UNCERTAIN and not (after == (a + b)[cut:] and
+                                      ev.get("english_zipf", -1.0) >= self.config["open_join_zipf"]):
+            # the evidence truly split (the book's counts or habits, or English barely
+            # knowing the joined word): a reading that changes the scan's text is queued over it
             scanned = kept_as_scanned(text[start:s], text[e:end])
-            if scanned != after:     # the reading changes the scan's text: queued over it
+            if scanned != after:
                 return Edit(start, end, scanned, STANDIN, 1.0, APPLIED, cands, note, evidence=ev)
         return Edit(start, end, after, rule, conf, APPLIED, cands, note, evidence=ev)
 
