@@ -222,6 +222,42 @@ class DeleteIndex:
         return sorted(out)
 
 
+class NearIndex:
+    """The words of a vocabulary within two letters of a token (misread, added or lost) that
+    share its first or its last letter: the readings a walk by the families alone cannot reach
+    when a confusion and a letter outside them meet in one token (``polios`` for ``police``).
+    Words are filed by length and first letter, and by length and last letter; a token is
+    compared (rapidfuzz, in C) with the few thousand words of its six files only.
+
+    >>> NearIndex(["police", "polite", "palace", "railway"]).near("polios")
+    ['police', 'polite']
+    """
+
+    def __init__(self, words) -> None:
+        files: dict[tuple, list[str]] = {}
+        for w in words:
+            n = len(w)
+            files.setdefault((n, w[0], 0), []).append(w)
+            files.setdefault((n, w[-1], 1), []).append(w)
+        self._files = files
+
+    def near(self, tok: str, most: int = 2) -> list[str]:
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        n = len(tok)
+        out: set[str] = set()
+        for k in range(n - most + 1, n + most):
+            for key in ((k, tok[0], 0), (k, tok[-1], 1)):
+                pool = self._files.get(key)
+                if pool:
+                    for w, _, _ in process.extract(tok, pool, scorer=Levenshtein.distance,
+                                                   score_cutoff=most, limit=None):
+                        out.add(w)
+        out.discard(tok)
+        return sorted(out)
+
+
 class PrefixIndex:
     """The starts of the words of a vocabulary, and the letters that may follow each: what
     the walk of :meth:`ErrorModel.candidates` asks at every step.  Built lazily from the

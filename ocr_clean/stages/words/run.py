@@ -5,7 +5,7 @@ from __future__ import annotations
 import collections
 import math
 
-from ...errmodel import Candidate, ErrorModel
+from ...errmodel import Candidate, ErrorModel, PrefixIndex
 from .decide import _Decide
 from .rules import long_s_readings, merged_words
 from .sites import _Sites
@@ -141,6 +141,13 @@ class _Run(_Sites, _Decide):
                     have = {c.word for c in got}
                     got = got + [Candidate(w, g_cost, ("generic",))
                                  for w in self.stage._neighbours().neighbours(low) if w not in have]
+                if not got and generic and len(low) >= cfg["mixed_min_len"]:
+                    # nothing by the families alone nor one letter outside them: a confusion
+                    # and a letter outside them together (polios -> police, railwsj -> railway)
+                    near = self.stage._near_words().near(low, cfg["mixed_distance"])
+                    if near:
+                        got, _ = model.candidates(low, PrefixIndex(near), set(near), max_generic=1,
+                                                  max_cost=self._max_cost(low), shift=shift)
             if len(low) <= cfg["short_len"] and low.isalpha() and (len(low) > 1 or stray_letter(low)):
                 g_cost = max(0.1, cfg["generic"] + shift)
                 have = {c.word for c in got}

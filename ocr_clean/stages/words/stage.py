@@ -41,7 +41,7 @@ import weakref
 
 import regex
 
-from ...errmodel import DeleteIndex, ErrorModel, PrefixIndex
+from ...errmodel import DeleteIndex, ErrorModel, NearIndex, PrefixIndex
 from ...langmodel import CharModel, LanguageModel
 from ...ledger import QUEUED, Edit
 from ...lexicon import marshal_cached
@@ -69,6 +69,9 @@ class Words(Stage):
         "generic": 3.0,
         "generic_search": True,
         "generic_min_len": 5,
+        "mixed_min_len": 6,
+        "mixed_distance": 2,
+        "near_min_freq": 1e-6,
         "generic_min_freq": 1e-6,
         "max_cost": 4.5,
         "long_cost": 0.6,
@@ -123,6 +126,9 @@ class Words(Stage):
         "generic": "cost of a letter misread outside the model's families",
         "generic_search": "also search readings with one such letter...",
         "generic_min_len": "...in tokens this long",
+        "mixed_min_len": "a token this long that neither finds a reading may take a confusion and a letter outside the families together",
+        "mixed_distance": "...among the words this many letters from it (first or last letter the same)",
+        "near_min_freq": "...and at least this frequent",
         "generic_min_freq": "...among the English words at least this frequent (four letters or more)",
         "max_cost": "the most a reading may cost in all",
         "long_cost": "...and this much more for each letter of a token past seven, in a text not clean (long words have few neighbours)",
@@ -186,6 +192,17 @@ class Words(Stage):
         if got is None:
             floor = self.config["generic_min_freq"]
             got = Words._shared[key] = DeleteIndex(
+                w for w, f in self.lexicon.english.items() if f >= floor and len(w) >= 4 and _word_like(w))
+        return got
+
+    def _near_words(self) -> NearIndex:
+        """The commoner words of English filed for the two-letter search of a token nothing
+        else reads (built on first use, once per process)."""
+        key = ("near", id(self.lexicon.english), self.config["near_min_freq"])
+        got = Words._shared.get(key)
+        if got is None:
+            floor = self.config["near_min_freq"]
+            got = Words._shared[key] = NearIndex(
                 w for w, f in self.lexicon.english.items() if f >= floor and len(w) >= 4 and _word_like(w))
         return got
 
