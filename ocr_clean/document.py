@@ -14,9 +14,11 @@ from __future__ import annotations
 import bisect
 import operator
 import re
+import sys
+from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Iterable, Protocol
+from typing import Any, Callable, ClassVar, Iterable, Protocol, Sequence
 
 from .ledger import APPLIED, IN_OUTPUT, Edit, Ledger
 
@@ -24,6 +26,8 @@ _NEWLINE = re.compile("\n")
 CONTEXT = 80  # characters of context kept either side of a queued edit
 LINE_CONTEXT = 300  # at most this much of the output line either side of an item for review
 _BY_POSITION = operator.attrgetter("start", "end")
+_intern = sys.intern
+_PIECES = 4096    # the pieces of a batch's new text joined in chunks of this many
 
 
 class Vocabulary(Protocol):
@@ -57,11 +61,11 @@ class Document:
     # Offset map from the current text to the raw text: segment starts in the current
     # text, with the raw span each segment comes from.  Copied segments have equal
     # lengths; a segment made by an edit maps wholly onto the raw span it replaced.
-    _cur: list[int] = field(default_factory=list, repr=False)
-    _raw0: list[int] = field(default_factory=list, repr=False)
-    _raw1: list[int] = field(default_factory=list, repr=False)
+    _cur: Sequence[int] = field(default_factory=list, repr=False)
+    _raw0: Sequence[int] = field(default_factory=list, repr=False)
+    _raw1: Sequence[int] = field(default_factory=list, repr=False)
     _copied: list[bool] = field(default_factory=list, repr=False)
-    _line_starts: list[int] = field(default_factory=list, repr=False)
+    _line_starts: Sequence[int] = field(default_factory=list, repr=False)
     _vocab: Any = field(default=None, repr=False)
     _count: Callable[[str], Any] | None = field(default=None, repr=False)
     # When a batch makes more than one edit in this many characters, the vocabulary is counted
@@ -72,7 +76,8 @@ class Document:
         if not self.text:
             self.text = self.raw
         self._cur, self._raw0, self._raw1, self._copied = [0], [0], [len(self.raw)], [True]
-        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.raw)]
+        # (machine integers: a text of 100,000 short lines has 100,000 of them)
+        self._line_starts = array("q", [0] + [m.end() for m in _NEWLINE.finditer(self.raw)])
 
     @classmethod
     def rebuild(cls, raw: str, ledger: Ledger, name: str = "") -> "Document":
@@ -236,11 +241,19 @@ class Document:
         raw_span = _raw_spans(self._cur, self._raw0, self._raw1, self._copied, n)
         parts, new_map, copy_span, put = _new_text(text, self._cur, self._raw0, self._raw1, self._copied)
         kept: list[Edit] = []
-        spans: list[tuple[int, int, int]] = []     # the edits made, for the vocabulary
+        # the edits made, for the vocabulary: only when it is counted and would be revised
+        # (a batch of many edits for the text's length has it counted again instead)
+        spans: list[tuple[int, int, int]] | None = (
+            [] if self._vocab is not None and len(edits) * self.recount_share <= n else None)
+        made = 0
+        chunks: list[str] = []      # the new text so far, joined every few thousand pieces
         pos = 0
         for e in edits:
             start, end, after = e.start, e.end, e.after
-            e.before = before = text[start:end]
+            before = text[start:end]
+            if end - start < 4:          # a line break, a space: one shared string, not one an edit
+                before = _intern(before)
+            e.before = before
             if before == after and e.status == APPLIED:
                 continue
             e.stage, e.batch = stage, batch
@@ -261,17 +274,29 @@ class Document:
             e.run_status, e.run_after = status, after
             kept.append(e)
             if status in IN_OUTPUT:
-                spans.append((start, end, len(after)))
+                made += 1
+                if spans is not None:
+                    spans.append((start, end, len(after)))
                 if start > pos:
                     copy_span(pos, start)
                 put(after, r_start, r_end)
                 pos = end
+                if len(parts) > _PIECES:    # (100,000 line joins: 200,000 short pieces at once)
+                    chunks.append("".join(parts))
+                    parts.clear()
         if n > pos:
             copy_span(pos, n)
         self.ledger.add_batch(stage, kept)
-        self.text = "".join(parts)
-        if spans:
-            self._revise_vocab(text, self.text, spans)
+        chunks.append("".join(parts))
+        self.text = "".join(chunks) if len(chunks) > 1 else chunks[0]
+        del chunks, parts
+        if made and self._vocab is not None:
+            if spans is None and made * self.recount_share <= n:
+                spans = [(x.start, x.end, len(x.after)) for x in kept if x.status in IN_OUTPUT]
+            if spans is None:
+                self._vocab = None      # many edits for the text's length: counted again when asked
+            else:
+                self._revise_vocab(text, self.text, spans)
         if not new_map[0]:                         # an empty text: one segment at the raw end
             new_map = [0], [len(self.raw)], [len(self.raw)], [False]
         self._cur, self._raw0, self._raw1, self._copied = new_map
@@ -346,9 +371,9 @@ def _new_text(text: str, o_cur: list[int], o_raw0: list[int], o_raw1: list[int],
     replaced).  The old map is read in one left-to-right pass at ``seg``, the segment of the
     text being copied (``seg_next``: where the next one starts, past the text after the last)."""
     parts: list[str] = []
-    cur: list[int] = []
-    raw0: list[int] = []
-    raw1: list[int] = []
+    # the offsets in arrays of machine integers: a map has about two segments an edit (100,000
+    # short lines: 200,000), and in lists each offset was an int object besides its slot
+    cur, raw0, raw1 = array("q"), array("q"), array("q")
     copied: list[bool] = []
     n = len(text)
     nseg = len(o_cur)

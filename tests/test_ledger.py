@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import random
 
+import pytest
+
 from hypothesis import given, settings, strategies as st
 
 from ocr_clean.document import Document
@@ -128,3 +130,31 @@ def test_a_ledger_line_is_what_json_writes(after, before, note, context, run_aft
     line = edit_line(e)
     assert line == _encode(e.to_dict(compact=True))
     assert Edit.from_dict(json.loads(line)).to_dict() == Edit.from_dict(e.to_dict(compact=True)).to_dict()
+
+
+def test_an_edit_without_evidence_shares_one_read_only_empty_mapping():
+    """Layout edits record no evidence: they share NO_EVIDENCE (100,000 line joins, not
+    100,000 empty dicts); it reads as an empty dict, is written as none, cannot be filled by
+    mistake, and copies, pickles and loads back as itself."""
+    import copy
+    import doctest
+    import pickle
+
+    from ocr_clean import ledger as ledger_mod
+    from ocr_clean.ledger import NO_EVIDENCE
+
+    assert doctest.testmod(ledger_mod).failed == 0
+    a, b = Edit(0, 1, " ", "space-join"), Edit(2, 3, " ", "space-join")
+    assert a.evidence is b.evidence is NO_EVIDENCE and a.evidence == {}
+    with pytest.raises(TypeError):
+        a.evidence["x"] = 1
+    with pytest.raises(TypeError):
+        a.evidence.update(x=1)
+    assert b.evidence == {} and "evidence" not in a.to_dict(compact=True)
+    assert a.to_dict()["evidence"] == {} and type(a.to_dict()["evidence"]) is dict
+    assert pickle.loads(pickle.dumps(a)).evidence is NO_EVIDENCE
+    assert copy.deepcopy(a).evidence is NO_EVIDENCE
+    doc = Document("ab\ncd lx")
+    doc.apply("t", [Edit(2, 3, " ", "space-join"), Edit(6, 7, "m", "glyph", 0.5, evidence={"n": 2})])
+    back = Ledger.load_jsonl(doc.ledger.to_jsonl().splitlines())
+    assert [e.evidence for e in back] == [{}, {"n": 2}] and back.batches[0][0].evidence is NO_EVIDENCE
