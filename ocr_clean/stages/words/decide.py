@@ -28,6 +28,8 @@ class _Decide:
 
     def decide(self, m, tok: str, low: str, prev, nxt, cands):
         cfg, lm = self.cfg, self.lm
+        if self._after_hyphen(m.start()):
+            return None                               # the second half of a word broken at a hyphen (in- structed)
         f = self.freq(low)
         for a, b, other in ((prev, low, prev), (low, nxt, nxt)):
             if other and ((self.freq(other) == 0 and (self.freq(a + b) >= cfg["rare_freq"] or self._one_word(a + b)))
@@ -92,7 +94,8 @@ class _Decide:
         # a reason to take the word apart (their sty -> thirsty, wo may -> woman)
         generic = max(self.freq(l1), self.freq(l2)) < cfg["anchor_freq"]
         for c in self.candidates(join, self.stage.model, cheap=False, generic=True):
-            if c.word not in (join, l1, l2) and (generic or "generic" not in c.families):
+            if c.word not in (join, l1, l2) and (generic or "generic" not in c.families) \
+                    and c.families.count("generic") < 2:
                 cands.append(Candidate(c.word, c.cost + split, c.families + ("split",)))
         if not cands:
             return None
@@ -128,6 +131,12 @@ class _Decide:
         }
         return Edit(m1.start(), m2.end(), after, parted_pair.rule.name, round(conf, 4), SCORED,
                     tuple(_recase(tok, c.word) for _, c in scored[:4]) + kept, note, evidence=evidence)
+
+    def _after_hyphen(self, start: int) -> bool:
+        """Does the token at ``start`` follow a word and a hyphen with a space or a line end
+        between (``in- structed``): the rest of a word, not a word to read alone?"""
+        text = self.text
+        return start >= 3 and text[start - 1] in " \n" and text[start - 2] == "-" and text[start - 3].isalpha()
 
     def _one_word(self, joined: str) -> bool:
         """Do two pieces read together look like one long word of English no list holds

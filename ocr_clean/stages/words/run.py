@@ -148,6 +148,9 @@ class _Run(_Sites, _Decide):
                     if near:
                         got, _ = model.candidates(low, PrefixIndex(near), set(near), max_generic=1,
                                                   max_cost=self._max_cost(low), shift=shift)
+                        if not got and len(low) >= cfg["two_min_len"]:
+                            got, _ = model.candidates(low, PrefixIndex(near), set(near), max_generic=2,
+                                                      max_cost=self._max_cost(low) + g_cost, shift=shift)
             if len(low) <= cfg["short_len"] and low.isalpha() and (len(low) > 1 or stray_letter(low)):
                 g_cost = max(0.1, cfg["generic"] + shift)
                 have = {c.word for c in got}
