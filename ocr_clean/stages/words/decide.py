@@ -28,8 +28,8 @@ class _Decide:
 
     def decide(self, m, tok: str, low: str, prev, nxt, cands):
         cfg, lm = self.cfg, self.lm
-        if self._after_hyphen(m.start()):
-            return None                               # the second half of a word broken at a hyphen (in- structed)
+        if self._at_hyphen(m.start(), m.start() + len(tok)):
+            return None                               # half of a word broken at a hyphen (in- structed, cer- tain)
         f = self.freq(low)
         for a, b, other in ((prev, low, prev), (low, nxt, nxt)):
             if other and ((self.freq(other) == 0 and (self.freq(a + b) >= cfg["rare_freq"] or self._one_word(a + b)))
@@ -132,11 +132,13 @@ class _Decide:
         return Edit(m1.start(), m2.end(), after, parted_pair.rule.name, round(conf, 4), SCORED,
                     tuple(_recase(tok, c.word) for _, c in scored[:4]) + kept, note, evidence=evidence)
 
-    def _after_hyphen(self, start: int) -> bool:
-        """Does the token at ``start`` follow a word and a hyphen with a space or a line end
-        between (``in- structed``): the rest of a word, not a word to read alone?"""
+    def _at_hyphen(self, start: int, end: int) -> bool:
+        """Is the token at ``start:end`` one half of a word broken at a hyphen with a space or a
+        line end after it (``in- structed``, ``cer- tain``): a piece, not a word to read alone?"""
         text = self.text
-        return start >= 3 and text[start - 1] in " \n" and text[start - 2] == "-" and text[start - 3].isalpha()
+        if start >= 3 and text[start - 1] in " \n" and text[start - 2] == "-" and text[start - 3].isalpha():
+            return True
+        return end + 2 < len(text) and text[end] == "-" and text[end + 1] in " \n" and text[end + 2].isalpha()
 
     def _one_word(self, joined: str) -> bool:
         """Do two pieces read together look like one long word of English no list holds
