@@ -114,3 +114,37 @@ def test_a_join_english_knows_is_applied_for_review_not_queued():
     [e] = [e for e in res.ledger if e.rule == "join-uncertain"]
     assert (e.status, e.before, e.after) == ("queued", "short-coming", "shortcoming")
     assert "greatest short-coming of" in res.text and res.queued == [e]
+
+
+async def test_the_review_screen_shows_and_decides_a_queued_join(tmp_path):
+    """``ocr-clean review`` (textual's pilot): the queued join with both readings and the
+    text's counts on screen, not marked as already in the text; Enter accepts it, and the
+    next clean with the queue gives the reading."""
+    from ocr_clean import Pipeline
+    from ocr_clean.review import ReviewStore
+    from ocr_clean.review.tui import ReviewApp
+
+    from .conftest import screen_text
+
+    raw = raw_lines(875, 885)
+    db = tmp_path / "q.sqlite"
+    with ReviewStore(db, who="t") as s:
+        first = Pipeline(review=s).run(raw, name="book")
+    assert "large landholdings in general" in first.text
+    app = ReviewApp(ReviewStore(db, who="t"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        it = app.current
+        assert (it.rule, it.before, it.suggestion, it.applied) == ("join-uncertain", "landholdings",
+                                                                  "land-holdings", False)
+        ev = screen_text(app, "#evidence", 160)
+        assert "book: landholdings 0, land-holdings 0" in ev and "book_joined" in ev
+        assert "ALREADY IN THE TEXT" not in screen_text(app, "#where", 160)
+        await pilot.press("enter")
+        await pilot.pause()
+    with ReviewStore(db) as s:
+        [done] = [i for i in s.items(status="decided") if i.rule == "join-uncertain"]
+        assert (done.status, done.chosen) == ("accepted", "land-holdings")
+        again = Pipeline(review=s).run(raw, name="book")
+    assert "large land-holdings in general" in again.text
+    assert again.text.count("\n") == first.text.count("\n")
