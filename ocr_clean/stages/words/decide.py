@@ -93,9 +93,8 @@ class _Decide:
         # a common word beside a fragment: one letter read outside the families is too weak
         # a reason to take the word apart (their sty -> thirsty, wo may -> woman)
         generic = max(self.freq(l1), self.freq(l2)) < cfg["anchor_freq"]
-        for c in self.candidates(join, self.stage.model, cheap=False, generic=True):
-            if c.word not in (join, l1, l2) and (generic or "generic" not in c.families) \
-                    and c.families.count("generic") < 2:
+        for c in self.candidates(join, self.stage.model, cheap=False, generic=True, mixed=False):
+            if c.word not in (join, l1, l2) and (generic or "generic" not in c.families):
                 cands.append(Candidate(c.word, c.cost + split, c.families + ("split",)))
         if not cands:
             return None

@@ -115,7 +115,7 @@ class _Run(_Sites, _Decide):
                         best = fr
         return best * self.cfg["derived_share"]
 
-    def candidates(self, low: str, model: ErrorModel, cheap: bool, generic: bool = True):
+    def candidates(self, low: str, model: ErrorModel, cheap: bool, generic: bool = True, mixed: bool = True):
         """The candidate words of ``low``: by the model's families alone first; a generic
         edit is tried only when no family reading is cheap (the walk with generic edits costs
         most).  Shared by every text the process cleans (the walk depends on the token only)."""
@@ -125,7 +125,8 @@ class _Run(_Sites, _Decide):
         # far, in a noisy one it reaches readings of two and three confusions
         shift = round(self.shift, 1)
         generic = generic and self.shift < cfg["clean_shift"]
-        key = (low, cheap, generic, shift)
+        mixed = mixed and generic
+        key = (low, cheap, generic, shift, mixed)
         cache = self.stage._cands_cache
         got = cache.get(key)
         if got is None:
@@ -141,7 +142,7 @@ class _Run(_Sites, _Decide):
                     have = {c.word for c in got}
                     got = got + [Candidate(w, g_cost, ("generic",))
                                  for w in self.stage._neighbours().neighbours(low) if w not in have]
-                if not got and generic and len(low) >= cfg["mixed_min_len"]:
+                if not got and mixed and len(low) >= cfg["mixed_min_len"]:
                     # nothing by the families alone nor one letter outside them: a confusion
                     # and a letter outside them together (polios -> police, railwsj -> railway)
                     near = self.stage._near_words().near(low, cfg["mixed_distance"])
