@@ -207,3 +207,19 @@ def test_one_rule_of_the_stage_can_be_switched_off():
     off = Pipeline(Config.from_dict({"stages": {"words": {"disable": ["long-s"]}}})).run(text)
     assert "firft" in off.text and "the first" not in off.text and " the " in off.text
     assert not [e for e in off.edits if e.rule == "long-s"]
+
+
+def test_tokens_found_once_are_the_pattern_s_own_matches():
+    """The words stage finds a text's tokens as strings and places (``Tokens``), not as match
+    objects: the same tokens, at the same places, as the pattern's own matches."""
+    from ocr_clean.stages.words.tokens import Tokens, token_finder
+
+    raw = Path(__file__).resolve().parent.parent / "raw" / "writings-1930-31.txt"
+    texts = ["It's  a cat-dog. Isn’t it? don''t 'quoted' end'", "Café naïve l'été\n\nœuvre 12th 1½",
+             "", "   ", raw.read_text(encoding="utf-8")[:200_000]]
+    for text in texts:
+        toks = Tokens(text)
+        want = list(token_finder(text).finditer(text))
+        assert toks.groups == [m.group() for m in want]
+        assert toks.starts == [m.start() for m in want]
+        assert [toks[k].span() for k in range(len(toks))] == [m.span() for m in want]

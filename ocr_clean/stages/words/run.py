@@ -9,7 +9,7 @@ from ...errmodel import Candidate, ErrorModel, PrefixIndex
 from .decide import _Decide
 from .rules import long_s_readings, merged_words
 from .sites import _Sites
-from .tokens import SUFFIXES, _core, _lower, stray_letter, token_finder
+from .tokens import SUFFIXES, Tokens, _core, _lower, stray_letter
 
 
 class _Run(_Sites, _Decide):
@@ -22,8 +22,8 @@ class _Run(_Sites, _Decide):
         # the words the cache model counts: the collection's when the text belongs to one (a
         # short text gets a book's worth of evidence), else the text's own
         self.vocab = stage.collection_vocab(doc) or stage.book_vocab(text, doc)
-        self.toks = list(token_finder(text).finditer(text))      # every token, read once
-        self.groups = [m.group() for m in self.toks]
+        self.toks = Tokens(text)                      # every token, read once
+        self.groups = self.toks.groups
         self.types = collections.Counter(self.groups)
         self.long_s = self._long_s()
         coll = stage.collection_vocab(doc)

@@ -3,7 +3,6 @@ stretches too unreadable to correct word by word; the spans a person still has t
 from __future__ import annotations
 
 import bisect
-import operator
 
 from ...errmodel import ErrorModel
 from ...ledger import APPLIED
@@ -11,7 +10,6 @@ from .rules import odd_piece, parted_pair, unreadable_runs
 from .tokens import _glued, _lower
 
 
-_START = operator.methodcaller("start")        # a token's place, for bisection over the tokens
 
 
 class _Sites:
@@ -47,7 +45,7 @@ class _Sites:
         self.unreadable = self._unreadable(toks, groups)
         if self.unreadable:
             inside = self._in_spans(self.unreadable)
-            readable = {g for m, g in zip(toks, groups) if not inside(m.start())}
+            readable = {g for s, g in zip(toks.starts, groups) if not inside(s)}
         else:
             inside, readable = None, None
         live: dict[str, tuple[str, str]] = {}
@@ -161,15 +159,14 @@ class _Sites:
         least = share * (n // 5)
         if sum(self.types[t] for t in unknown) < least:
             return []                                 # too few unknown words for any window
-        bad_at = [m.start() for m, g in zip(toks, groups) if g in unknown]
-        start = _START
+        bad_at = [s for s, g in zip(toks.starts, groups) if g in unknown]
         spans: list[tuple[int, int]] = []
         text, a = self.text, 0
         while a < len(text):                          # paragraph by paragraph (never across a blank line)
             b = text.find("\n\n", a)
             b = len(text) if b < 0 else b
             if bisect.bisect_left(bad_at, b) - bisect.bisect_left(bad_at, a) >= least:
-                i, j = bisect.bisect_left(toks, a, key=start), bisect.bisect_left(toks, b, key=start)
+                i, j = bisect.bisect_left(toks.starts, a), bisect.bisect_left(toks.starts, b)
                 self._judge([toks[k] for k in range(i, j) if groups[k] in cores], unknown, spans)
             a = b + 2
         return spans

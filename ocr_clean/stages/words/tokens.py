@@ -34,6 +34,42 @@ def _token_pattern(ch: str) -> re.Pattern:
     return re.compile(f"{ch}+(?:['\u2019]{ch}+)*")
 
 
+class Tokens:
+    """Every token of a text, found once: ``groups`` (the strings, in order) and ``starts``
+    (their offsets); ``tokens[k]`` is the match object of the k-th, made only when asked for
+    (most tokens are only ever looked at as strings: match objects for all of them cost more
+    than finding them).
+
+    >>> t = Tokens("It's  a cat-dog.")
+    >>> t.groups, t.starts, t[3].span()
+    (["It's", 'a', 'cat', 'dog'], [0, 6, 8, 12], (12, 15))
+    """
+
+    __slots__ = ("text", "pattern", "groups", "starts")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pattern = token_finder(text)
+        self.groups = self.pattern.findall(text)
+        starts = []
+        find, pos = text.find, 0
+        for g in self.groups:                 # between two tokens stand no token characters:
+            pos = find(g, pos)                # the first place a token's string is found is its own
+            starts.append(pos)
+            pos += len(g)
+        self.starts = starts
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+    def __getitem__(self, k: int):
+        if k < 0:
+            k += len(self.groups)
+        if not 0 <= k < len(self.groups):
+            raise IndexError(k)
+        return self.pattern.match(self.text, self.starts[k])
+
+
 def stray_letter(w: str) -> bool:
     """A lone letter that is no English word of its own (every one but ``a`` and ``i``).
 
