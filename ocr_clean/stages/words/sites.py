@@ -83,6 +83,20 @@ class _Sites:
         return sites
 
     def stable(self, decisions: list) -> list:
+        """The decisions less those that would not stand a second clean (see :meth:`_settle`);
+        where two sure readings of neighbours only stand together (``thb tim`` -> ``the time``),
+        both are taken, and the whole checked again (``settle_rounds`` times at most)."""
+        for _ in range(self.cfg["settle_rounds"]):
+            joint: dict = {}
+            out = self._settle(decisions, joint)
+            if not joint:
+                return out
+            decisions = list(out)
+            for j, e in joint.items():
+                decisions[j] = e
+        return self._settle(decisions, None)
+
+    def _settle(self, decisions: list, joint: dict | None) -> list:
         """The decisions less those that would not stand a second clean: a reading that makes
         a neighbouring form change in turn (``con ect`` -> ``con act`` -> ``can act``) is
         no fixed point, and the raw text stays (cleaning a cleaned text must change nothing)."""
@@ -108,7 +122,11 @@ class _Sites:
                 was = decisions[j]
                 if again is not None and (was is None or (self.stage.would_apply(again.confidence)
                                                           and not self.stage.would_apply(was.confidence))):
-                    out[k] = None                     # the neighbour would change (or be applied) in turn
+                    if joint is not None and self.stage.would_apply(e.confidence) \
+                            and self.stage.would_apply(again.confidence):
+                        joint[j] = again              # read together: both misread (thb tim -> the time)
+                    else:
+                        out[k] = None                 # the neighbour would change (or be applied) in turn
                     break
         return out
 
