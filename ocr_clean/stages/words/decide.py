@@ -40,7 +40,9 @@ class _Decide:
             return None                               # an anchor: a common word in common pairs
         sentence_start = self._sentence_start(m)
         if cfg["name_no_generic"] and tok[:1].isupper() and not sentence_start:
-            cands = [c for c in cands if "generic" not in c.families]   # a name sooner (Tse-tung)
+            # a name sooner (Tse-tung), unless the text is noisy and the reading a common word
+            floor = cfg["name_generic_freq"] if self.shift < cfg["clean_shift"] and len(low) >= 5 else 2.0
+            cands = [c for c in cands if "generic" not in c.families or self.freq(c.word) >= floor]
             if not cands:
                 return None
         p_keep, keep_src = self.word_p(low, tok, sentence_start, cands)
