@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from ...ledger import Edit
 from ...policy import SCORED, status_for
 from ...errmodel import Candidate
 from .rules import best_reading, long_s_readings, merged_words, parted_pair
 from .tokens import HAS_DIGIT, _recase, stray_letter
+
+
+_UNSEEN = object()       # (a key the memo of weighed tokens does not hold yet)
 
 
 def _rule_of(families) -> str:
@@ -27,9 +31,26 @@ class _Decide:
     """The deciding half of a run (mixed into :class:`~ocr_clean.stages.words.run._Run`)."""
 
     def decide(self, m, tok: str, low: str, prev, nxt, cands):
-        cfg, lm = self.cfg, self.lm
-        if self._at_hyphen(m.start(), m.start() + len(tok)):
+        """The reading of the token ``tok`` at ``m`` between ``prev`` and ``nxt`` (lower case,
+        None where a mark or a line stands between), or None to keep it.  The same token
+        between the same neighbours (and as much at a sentence start) is weighed once a pass:
+        the verdict is the same wherever it stands."""
+        start = m.start()
+        if self._at_hyphen(start, start + len(tok)):
             return None                               # half of a word broken at a hyphen (in- structed, cer- tain)
+        sentence_start = self._sentence_start(m)
+        key = (tok, prev, nxt, sentence_start)
+        memo = self._memo
+        got = memo.get(key, _UNSEEN)
+        if got is _UNSEEN:
+            got = memo[key] = self._weigh(tok, low, prev, nxt, cands, sentence_start)
+        if got is None:
+            return None
+        return replace(got, start=start, end=start + len(tok), evidence=dict(got.evidence))
+
+    def _weigh(self, tok: str, low: str, prev, nxt, cands, sentence_start: bool):
+        """:meth:`decide` at offset 0 (the caller moves the edit where the token stands)."""
+        cfg, lm = self.cfg, self.lm
         f = self.freq(low)
         for a, b, other in ((prev, low, prev), (low, nxt, nxt)):
             if other and ((self.freq(other) == 0 and (self.freq(a + b) >= cfg["rare_freq"] or self._one_word(a + b)))
@@ -38,7 +59,6 @@ class _Decide:
         if f >= cfg["anchor_freq"] and (prev is None or lm.pair_count(prev, low)) \
                 and (nxt is None or lm.pair_count(low, nxt)):
             return None                               # an anchor: a common word in common pairs
-        sentence_start = self._sentence_start(m)
         if cfg["name_no_generic"] and tok[:1].isupper() and not sentence_start:
             # a name sooner (Tse-tung), unless the text is noisy and the reading a common word
             floor = cfg["name_generic_freq"] if self.shift < cfg["clean_shift"] and len(low) >= 5 else 2.0
@@ -79,7 +99,7 @@ class _Decide:
             "margin": round(best_s - keep_score, 2),
         }
         kept = () if self.stage.would_apply(conf) else (tok,)   # a queued fix offers the raw text too
-        return Edit(m.start(), m.start() + len(tok), after, _rule_of(best.families), round(conf, 4), SCORED,
+        return Edit(0, len(tok), after, _rule_of(best.families), round(conf, 4), SCORED,
                     cand_words + kept, note, evidence=evidence)
 
     def decide_join(self, m1, m2, l1: str, l2: str, prev, nxt):

@@ -45,6 +45,7 @@ class _Run(_Sites, _Decide):
         self._joins: list = []
         self.unreadable: list[tuple[int, int]] = []
         self._types: dict = {}
+        self._memo: dict = {}                         # (token, neighbours, sentence start) -> verdict, a pass
 
     # -- habits of the text --------------------------------------------------------------
     def _long_s(self) -> bool:

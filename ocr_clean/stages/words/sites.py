@@ -23,6 +23,7 @@ class _Sites:
         the first pass, kept for the second).  On the second pass (``first`` given) a site
         none of whose candidates uses a family the text has re-weighted keeps its decision."""
         self._types = {}
+        self._memo = {}                               # (the costs may have changed: weigh again)
         if self._sites is None:
             self._sites = self._find_sites(model)
         learned = self.learned
