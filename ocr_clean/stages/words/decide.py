@@ -60,9 +60,11 @@ class _Decide:
                 and (nxt is None or lm.pair_count(low, nxt)):
             return None                               # an anchor: a common word in common pairs
         if cfg["name_no_generic"] and tok[:1].isupper() and not sentence_start:
-            # a name sooner (Tse-tung), unless the text is noisy and the reading a common word
-            floor = cfg["name_generic_freq"] if self.shift < cfg["clean_shift"] and len(low) >= 5 else 2.0
-            cands = [c for c in cands if "generic" not in c.families or self.freq(c.word) >= floor]
+            # a name sooner (Tse-tung), unless the text is noisy, the token long and the reading
+            # a common word (CHBI8TMAS -> CHRISTMAS)
+            common = self.shift < cfg["clean_shift"] and len(low) >= 5
+            cands = [c for c in cands if "generic" not in c.families
+                     or (common and self.freq(c.word) >= cfg["name_generic_freq"])]
             if not cands:
                 return None
         p_keep, keep_src = self.word_p(low, tok, sentence_start, cands)

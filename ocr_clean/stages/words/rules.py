@@ -128,4 +128,3 @@ def parted_pair(first: str, second: str, is_word: Callable[[str], bool]) -> bool
 def odd_piece(word: str, is_word: Callable[[str], bool]) -> bool:
     """No word, or a lone letter other than ``a`` and ``i`` (half of :func:`parted_pair`)."""
     return not is_word(word) or stray_letter(word)
-

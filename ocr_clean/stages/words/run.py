@@ -131,30 +131,21 @@ class _Run(_Sites, _Decide):
         cache = self.stage._cands_cache
         got = cache.get(key)
         if got is None:
+            g_cost = max(0.1, cfg["generic"] + shift)
             if cheap:
                 got = [Candidate(c.word, max(0.1, c.cost + shift), c.families)
                        for c in model.rewrites(low, self.cands, cfg["cheap_cost"])]
             else:
                 got, _ = model.candidates(low, self.children, self.cands, max_generic=0,
                                           max_cost=self._max_cost(low), shift=shift)
-                g_cost = max(0.1, cfg["generic"] + shift)
                 if generic and cfg["generic_search"] and len(low) >= cfg["generic_min_len"] \
                         and (not got or got[0].cost > g_cost - 0.5):
                     have = {c.word for c in got}
                     got = got + [Candidate(w, g_cost, ("generic",))
                                  for w in self.stage._neighbours().neighbours(low) if w not in have]
                 if not got and mixed and len(low) >= cfg["mixed_min_len"]:
-                    # nothing by the families alone nor one letter outside them: a confusion
-                    # and a letter outside them together (polios -> police, railwsj -> railway)
-                    near = self.stage._near_words().near(low, cfg["mixed_distance"])
-                    if near:
-                        got, _ = model.candidates(low, PrefixIndex(near), set(near), max_generic=1,
-                                                  max_cost=self._max_cost(low), shift=shift)
-                        if not got and len(low) >= cfg["two_min_len"]:
-                            got, _ = model.candidates(low, PrefixIndex(near), set(near), max_generic=2,
-                                                      max_cost=self._max_cost(low) + g_cost, shift=shift)
+                    got = self._mixed_readings(low, model, shift, g_cost)
             if len(low) <= cfg["short_len"] and low.isalpha() and (len(low) > 1 or stray_letter(low)):
-                g_cost = max(0.1, cfg["generic"] + shift)
                 have = {c.word for c in got}
                 got = got + [Candidate(w, g_cost, ("lost-letter",))
                              for w in self.stage._short_words().grown(low) if w not in have]
@@ -174,6 +165,22 @@ class _Run(_Sites, _Decide):
                    for c in got]
         if self.learned:
             got = self.recost(got)
+        return got
+
+    def _mixed_readings(self, low: str, model: ErrorModel, shift: float, g_cost: float) -> list:
+        """The readings of a token that neither the families alone nor one letter outside them
+        read: a confusion and a letter outside them together (``railwsj`` -> ``railway``), or
+        in a long token two letters outside them (``develofied`` -> ``developed``), among the
+        few English words near it (:class:`~ocr_clean.errmodel.NearIndex`)."""
+        cfg = self.cfg
+        near = self.stage._near_words().near(low, cfg["mixed_distance"])
+        if not near:
+            return []
+        starts, words = PrefixIndex(near), set(near)
+        got, _ = model.candidates(low, starts, words, max_generic=1, max_cost=self._max_cost(low), shift=shift)
+        if not got and len(low) >= cfg["two_min_len"]:
+            got, _ = model.candidates(low, starts, words, max_generic=2,
+                                      max_cost=self._max_cost(low) + g_cost, shift=shift)
         return got
 
     def _max_cost(self, low: str) -> float:

@@ -10,8 +10,6 @@ from .rules import odd_piece, parted_pair, unreadable_runs
 from .tokens import _glued, _lower
 
 
-
-
 class _Sites:
     """The finding half of a run (mixed into :class:`~ocr_clean.stages.words.run._Run`)."""
 

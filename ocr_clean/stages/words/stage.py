@@ -49,6 +49,11 @@ from ..base import Stage, register
 from .run import _Run
 from .tokens import TOKEN, _word_like, load_historical
 
+def _long_word(w: str) -> bool:
+    """A word of four letters or more, letters and inner apostrophes only."""
+    return len(w) >= 4 and _word_like(w)
+
+
 @register
 class Words(Stage):
     name = "words"
@@ -185,43 +190,36 @@ class Words(Stage):
         self.historical = [(regex.compile(p), r, n) for p, r, n in load_historical()]
 
     def warm(self) -> None:
-        """The English candidates, their prefixes, the word pairs and the one-letter index."""
+        """The English candidates, their prefixes, the word pairs and the word indexes."""
         self._english()
         self._neighbours()
+        self._near_words()
         self._short_words()
 
-    def _neighbours(self) -> DeleteIndex:
-        """The one-letter neighbours of tokens among the commoner words of English (built
-        on first use, once per process)."""
-        key = ("neighbours", id(self.lexicon.english), self.config["generic_min_freq"])
+    def _index(self, kind, cls, floor_key: str, keep) -> object:
+        """An index of the words of English at least ``config[floor_key]`` common that
+        ``keep(word)`` accepts, built on first use, once per process."""
+        floor = self.config[floor_key]
+        key = (kind, id(self.lexicon.english), floor, self.config["short_len"])
         got = Words._shared.get(key)
         if got is None:
-            floor = self.config["generic_min_freq"]
-            got = Words._shared[key] = DeleteIndex(
-                w for w, f in self.lexicon.english.items() if f >= floor and len(w) >= 4 and _word_like(w))
+            got = Words._shared[key] = cls(w for w, f in self.lexicon.english.items() if f >= floor and keep(w))
         return got
+
+    def _neighbours(self) -> DeleteIndex:
+        """The one-letter neighbours of tokens among the commoner words of English."""
+        return self._index("neighbours", DeleteIndex, "generic_min_freq", _long_word)
 
     def _near_words(self) -> NearIndex:
         """The commoner words of English filed for the two-letter search of a token nothing
-        else reads (built on first use, once per process)."""
-        key = ("near", id(self.lexicon.english), self.config["near_min_freq"])
-        got = Words._shared.get(key)
-        if got is None:
-            floor = self.config["near_min_freq"]
-            got = Words._shared[key] = NearIndex(
-                w for w, f in self.lexicon.english.items() if f >= floor and len(w) >= 4 and _word_like(w))
-        return got
+        else reads."""
+        return self._index("near", NearIndex, "near_min_freq", _long_word)
 
     def _short_words(self) -> DeleteIndex:
         """The common short words of English (a letter lost from them leaves a short token:
-        ``th``, ``wa``, ``hi``), built on first use, once per process."""
-        key = ("short", id(self.lexicon.english), self.config["anchor_freq"], self.config["short_len"])
-        got = Words._shared.get(key)
-        if got is None:
-            floor, most = self.config["anchor_freq"], self.config["short_len"] + 1
-            got = Words._shared[key] = DeleteIndex(
-                w for w, f in self.lexicon.english.items() if f >= floor and len(w) <= most and w.isalpha())
-        return got
+        ``th``, ``wa``, ``hi``)."""
+        most = self.config["short_len"] + 1
+        return self._index("short", DeleteIndex, "anchor_freq", lambda w: len(w) <= most and w.isalpha())
 
     # -- shared English data (built once per process) ----------------------------------------
     def _english(self):
