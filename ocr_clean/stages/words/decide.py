@@ -8,7 +8,7 @@ from ...ledger import Edit
 from ...policy import SCORED, status_for
 from ...errmodel import Candidate
 from .rules import best_reading, long_s_readings, merged_words, parted_pair
-from .tokens import HAS_DIGIT, _recase, stray_letter
+from .tokens import HAS_DIGIT, _recase, digit_misread, stray_letter
 
 
 _UNSEEN = object()       # (a key the memo of weighed tokens does not hold yet)
@@ -46,7 +46,18 @@ class _Decide:
             got = memo[key] = self._weigh(tok, low, prev, nxt, cands, sentence_start)
         if got is None:
             return None
-        return replace(got, start=start, end=start + len(tok), evidence=dict(got.evidence))
+        after = got.after
+        if tok[:1].isdigit() and after[:1].islower() and (sentence_start or self._among_capitals(start, start + len(tok))):
+            after = after[:1].upper() + after[1:]     # a digit stands as high as a capital (8ir John -> Sir John)
+        return replace(got, start=start, end=start + len(tok), after=after, evidence=dict(got.evidence))
+
+    def _among_capitals(self, start: int, end: int) -> bool:
+        """Does the word before or after ``start:end`` (a space apart) begin with a capital?"""
+        text = self.text
+        before = text[max(0, start - 30):start]
+        after = text[end:end + 30]
+        return (before.endswith(" ") and before.rstrip().rsplit(" ", 1)[-1][:1].isupper()) or \
+            (after.startswith(" ") and after.lstrip()[:1].isupper())
 
     def _weigh(self, tok: str, low: str, prev, nxt, cands, sentence_start: bool):
         """:meth:`decide` at offset 0 (the caller moves the edit where the token stands)."""
@@ -59,6 +70,8 @@ class _Decide:
         if f >= cfg["anchor_freq"] and (prev is None or lm.pair_count(prev, low)) \
                 and (nxt is None or lm.pair_count(low, nxt)):
             return None                               # an anchor: a common word in common pairs
+        if digit_misread(low) and any(w and w[:1].isdigit() for w in (prev, nxt)):
+            return None                               # beside a number: a figure of a table sooner (11 3jd 12)
         if cfg["name_no_generic"] and tok[:1].isupper() and not sentence_start:
             # a name sooner (Tse-tung), unless the text is noisy, the token long and the reading
             # a common word (CHBI8TMAS -> CHRISTMAS)

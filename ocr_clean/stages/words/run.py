@@ -9,7 +9,7 @@ from ...errmodel import Candidate, ErrorModel, PrefixIndex
 from .decide import _Decide
 from .rules import long_s_readings, merged_words
 from .sites import _Sites
-from .tokens import SUFFIXES, Tokens, _core, _lower, stray_letter
+from .tokens import SUFFIXES, Tokens, _core, _lower, digit_misread, reads_digit, stray_letter
 
 
 class _Run(_Sites, _Decide):
@@ -266,9 +266,10 @@ class _Run(_Sites, _Decide):
         """Every token form of the text worth a look -> (the part to correct, its lower case)."""
         if self._cores is None:
             max_len = self.cfg["max_token"]
+            digits = self.cfg["digit_misreads"] and not self._digit_markers()
             out = {}
             for tok in self.types:
-                core = _core(tok, max_len)
+                core = _core(tok, max_len, digits)
                 if core is not None:
                     out[tok] = (core, _lower(core))
             self._cores = out
@@ -297,6 +298,10 @@ class _Run(_Sites, _Decide):
                 cands = self._with_long_s(low, cands)
             if f < cfg["rare_freq"] and len(low) >= 4 and low.isalpha() and self.shift < cfg["clean_shift"]:
                 cands = cands + self.splits(low, common_only=f > 0)
+            if cands and digit_misread(low):          # a digit misread for a letter is read, never dropped
+                short = len(low) <= cfg["short_len"]      # (and a short one only as a common word: 6tb, 4go)
+                cands = [c for c in cands if reads_digit(low, c.word)
+                         and (not short or self.freq(c.word) >= cfg["digit_short_freq"])]
             if modern and cands:                      # a rare word of English is never modernised
                 kept = {m for m, _ in modern}         # (shew, connexion), but may be a misreading (tile)
                 cands = [c for c in cands if c.word not in kept]

@@ -109,22 +109,63 @@ SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "er", "ers", "est", "ness", "ment
             "ic", "al", "ally", "ity", "ize", "ized", "ise", "ised", "ation", "ations", "less", "ful", "ship")
 
 
-def _core(tok: str, max_len: int) -> str | None:
+def _core(tok: str, max_len: int, digits: bool = False) -> str | None:
     """The part of a token the stage may correct, or None: the word before a clitic
     (``republic's`` -> ``republic``); not numbers or a number and its unit (``6d``, ``10th``),
     not a word with digits at its end or a capital after a small letter (a flattened footnote
-    marker: ``Kuomintang6``, ``leadershipY``), not an acronym (``USA``), not a long run."""
+    marker: ``Kuomintang6``, ``leadershipY``), not an acronym (``USA``), not a long run.
+    With ``digits`` (a text whose profile shows no footnote markers glued to words), a word
+    with one digit misread for a letter at its start or its end is taken too (``8ir``,
+    ``hi3``: :func:`digit_misread`)."""
     core = tok
     for q in ("'", "\u2019"):
         if q in core:
             core = core.split(q, 1)[0]
-    if len(core) < 1 or len(core) > max_len or core[:1].isdigit() or not any(c.isalpha() for c in core):
+    if len(core) < 1 or len(core) > max_len or not any(c.isalpha() for c in core):
         return None
-    if TAIL_DIGITS.search(core) or MIXED_CASE.search(core):
+    if core[:1].isdigit() or TAIL_DIGITS.search(core):
+        if not (digits and digit_misread(core)):
+            return None
+    if MIXED_CASE.search(core):
         return None
     if core.isupper() and len(core) <= 3 and len(core) > 1:
         return None
     return core
+
+
+LEAD_DIGIT = regex.compile(r"\d(\p{Ll}{2,})")
+# what stands after a number as printed (ordinals, measures, money, book sizes): never a misread
+NUMBER_SUFFIXES = frozenset("st nd rd th lb lbs oz ozs ft yd yds in cwt qr qrs hrs min mins sec secs mo mos "
+                            "vo to am pm per dwt".split())
+TAIL_DIGIT = regex.compile(r"\p{L}{2,}\d")
+
+
+def digit_misread(core: str) -> bool:
+    """A word with one digit at its start or end where a letter was printed (``8ir`` for
+    ``Sir``, ``6mall``, ``hi3`` for ``his``), as a number and its unit (``10th``, ``5lbs``)
+    or a word and a footnote marker (``revolution6``) never look: one digit, small letters
+    after a leading one, two letters at least beside it.  Its readings must read the digit as
+    a letter (:func:`reads_digit`), never drop it.
+
+    >>> [digit_misread(t) for t in ("8ir", "hi3", "6mall", "10th", "6d", "1st", "a1so", "12mo", "8cc")]
+    [True, True, True, False, False, False, False, False, False]
+    """
+    lead = LEAD_DIGIT.fullmatch(core)
+    if lead:
+        letters = lead.group(1)
+        return letters not in NUMBER_SUFFIXES and _has_vowel(letters)
+    return bool(TAIL_DIGIT.fullmatch(core)) and _has_vowel(core)
+
+
+def _has_vowel(letters: str) -> bool:
+    """Letters of a word hold a vowel (``ss5``, ``8cc`` are figures misread, not words)."""
+    return any(c in "aeiouyAEIOUY" for c in letters)
+
+
+def reads_digit(low: str, word: str) -> bool:
+    """Does the reading ``word`` of a token with a digit misread at an end (:func:`digit_misread`)
+    read that digit as a letter, not drop it?  It keeps the token's length, or grows it."""
+    return len(word) >= len(low)
 
 
 CLOSERS = ".,;:'\"\u2019\u201d)]"
