@@ -293,6 +293,7 @@ def measure_dashes(text: str) -> Habit:
 _ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
 _LONGEST_WORD = 24          # longer runs of letters are no words to read again
 _LONG_S_SAMPLE = 200_000    # characters read for the habit: a long s is on every page
+_LONG_S_WORD = re.compile(r"[A-Za-z\u017f]*\u017f[A-Za-z\u017f]*")
 
 
 def measure_long_s(text: str, is_word=None) -> Habit:
@@ -313,10 +314,14 @@ def measure_long_s(text: str, is_word=None) -> Habit:
                 hits += 1
                 break
             i = lw.find("f", i + 1)
-    ev = {"f_word_types": len(types), "read_with_s": hits}
-    if len(types) < 10:
+    # words the OCR read with the long s itself (ſome): the page shows the habit just as well
+    # (and a text cleaned once, its f read as ſ, keeps the habit it was cleaned by)
+    printed = set(_LONG_S_WORD.findall(text, 0, _LONG_S_SAMPLE))
+    ev = {"f_word_types": len(types), "read_with_s": hits, "long_s_words": len(printed)}
+    hits += len(printed)
+    if len(types) + len(printed) < 10:
         return Habit(False, 0.0, ev, "neutral")
-    share = hits / len(types)
+    share = hits / (len(types) + len(printed))
     found = hits >= 5 and share >= 0.05
     return Habit(found, round(min(1.0, hits / 30) if found else min(1.0, len(types) / 200), 3), ev)
 

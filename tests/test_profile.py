@@ -331,3 +331,14 @@ def test_a_collection_lends_its_habits_to_texts_too_short_to_show_them():
     # a habit the text shows itself is its own
     assert prof.line_end.source in ("neutral", "measured", "collection")
     assert together[0].document.profile.quotes.source == "neutral"
+
+
+def test_words_read_with_the_long_s_itself_show_the_habit():
+    from ocr_clean.lexicon import Lexicon
+
+    lex = Lexicon.load()
+    printed = LONG_S.replace("faid", "\u017faid").replace("firft", "fir\u017ft").replace("Houfe", "Hou\u017fe") \
+        .replace("confider", "con\u017fider").replace("ftate", "\u017ftate")
+    prof = measure(printed, is_word=lex.is_english)
+    assert prof.long_s.value is True and prof.long_s.evidence["long_s_words"] >= 5
+    assert measure("The house was set on the hill. " * 20, is_word=lex.is_english).long_s.value is False

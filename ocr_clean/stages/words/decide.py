@@ -8,7 +8,7 @@ from ...ledger import Edit
 from ...policy import SCORED, status_for
 from ...errmodel import Candidate
 from .rules import best_reading, long_s_readings, merged_words, parted_pair
-from .tokens import HAS_DIGIT, _recase, digit_misread, stray_letter
+from .tokens import HAS_DIGIT, LONG_S, _recase, as_printed_long_s, digit_misread, stray_letter
 
 
 _UNSEEN = object()       # (a key the memo of weighed tokens does not hold yet)
@@ -95,6 +95,8 @@ class _Decide:
         if " " not in best.word and self._doubted(best.word, tok, prev, nxt, sentence_start):
             return None                               # the reading would itself be corrected: no fixed point
         after = _recase(tok, best.word)
+        if "long-s" in best.families and self.long_s_letter == LONG_S:
+            after = as_printed_long_s(tok, after)     # the letter the page shows (fome -> ſome)
         if after == tok:
             return None
         best_f = math.prod(self.freq(w) for w in best.word.split(" "))

@@ -9,7 +9,7 @@ from ...errmodel import Candidate, ErrorModel, PrefixIndex
 from .decide import _Decide
 from .rules import long_s_readings, merged_words
 from .sites import _Sites
-from .tokens import SUFFIXES, Tokens, _core, _lower, digit_misread, reads_digit, stray_letter
+from .tokens import LONG_S, SUFFIXES, Tokens, _core, _lower, digit_misread, reads_digit, stray_letter
 
 
 class _Run(_Sites, _Decide):
@@ -26,6 +26,11 @@ class _Run(_Sites, _Decide):
         self.groups = self.toks.groups
         self.types = collections.Counter(self.groups)
         self.long_s = self._long_s()
+        # a long s read as f is written as the page shows it (ſ) where the profile found the
+        # habit over the text, as today's s where a few words only suggest it (a short text,
+        # or a later print whose OCR confuses f and s)
+        letter = self.cfg["long_s_letter"]
+        self.long_s_letter = letter if letter != "auto" else LONG_S if self._long_s_measured() else "s"
         coll = stage.collection_vocab(doc)
         if coll is not None:                          # measured once for the whole collection
             self.noise = stage._collection_noise.get(coll)
@@ -59,6 +64,11 @@ class _Run(_Sites, _Decide):
         n = 0
         max_len = self.cfg["max_token"]
         for tok in self.types:
+            if LONG_S in tok:                         # read with the long s itself: the page shows it
+                n += 1
+                if n >= self.cfg["long_s_min"]:
+                    return True
+                continue
             low = _lower(tok)
             if "f" not in low or len(low) > max_len or self.freq(low) > 0:
                 continue
@@ -69,6 +79,12 @@ class _Run(_Sites, _Decide):
             if n >= self.cfg["long_s_min"]:
                 return True
         return False
+
+    def _long_s_measured(self) -> bool:
+        """Did the scan profile find long s read as f over the text (measured or set, not a
+        default for a text too short to tell)?"""
+        habit = getattr(getattr(self.doc, "profile", None), "long_s", None)
+        return habit is not None and habit.source != "neutral" and bool(habit.value)
 
     def _noise(self, counts) -> float:
         """The text's share of small-letter words no English list knows (at least 0.1%): how

@@ -45,9 +45,10 @@ from ...errmodel import DeleteIndex, ErrorModel, NearIndex, PrefixIndex
 from ...langmodel import CharModel, LanguageModel
 from ...ledger import QUEUED, Edit
 from ...lexicon import marshal_cached
+from ...settings import ConfigError
 from ..base import Stage, register
 from .run import _Run
-from .tokens import TOKEN, _word_like, load_historical
+from .tokens import LONG_S, TOKEN, _word_like, load_historical
 
 def _long_word(w: str) -> bool:
     """A word of four letters or more, letters and inner apostrophes only."""
@@ -85,6 +86,7 @@ class Words(Stage):
         "digit_misreads": True,
         "digit_short_freq": 1e-4,
         "long_s_cost": 0.6,
+        "long_s_letter": "auto",
         "long_s_min": 2,
         "historical_min": 1e-5,
         "historical_max": 1e-5,
@@ -148,6 +150,7 @@ class Words(Stage):
         "digit_short_freq": "...read, in a token of short_len characters or fewer, only as a word this common (8he, not 6tb)",
         "long_s_cost": "cost of f for s in a text that shows long s",
         "long_s_min": "words that only long s explains, for the text to show it",
+        "long_s_letter": "a long s the OCR read as f is written as: \u017f (as printed), s (as spelled today), or auto: \u017f where the scan profile found the habit over the text, else s",
         "historical_min": "a period spelling stands for an English word this common",
         "historical_max": "a word of English rarer than this may be a period spelling (never changed into today's)",
         "merge_cost": "cost of a space the OCR lost between two words",
@@ -188,6 +191,9 @@ class Words(Stage):
     def __init__(self, config=None, lexicon=None) -> None:
         super().__init__(config, lexicon)
         cfg = self.config
+        if cfg["long_s_letter"] not in ("auto", LONG_S, "s"):
+            raise ConfigError(f"[stages.words] long_s_letter must be \"auto\", \"{LONG_S}\" (as printed) or \"s\" "
+                              f"(as spelled today), not {cfg['long_s_letter']!r}")
         self.model = ErrorModel.load(generic=cfg["generic"], max_cost=cfg["max_cost"])
         self._cands_cache: dict = {}
         self._collection_noise: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

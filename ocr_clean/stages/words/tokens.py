@@ -89,8 +89,29 @@ def _word_like(w: str) -> bool:
     return all(parts) and all(p.isalpha() for p in parts)
 
 
+LONG_S = "\u017f"
+
+
 def _lower(tok: str) -> str:
-    return tok.lower().replace("\u2019", "'")
+    """The form a token is looked up by: lower case, the typographer's apostrophe plain, and
+    a long s as the s it is today (``ſome`` is the word ``some``, as printed)."""
+    return tok.lower().replace("\u2019", "'").replace(LONG_S, "s")
+
+
+def as_printed_long_s(tok: str, after: str) -> str:
+    """``after``, a reading of ``tok`` that reads some of its small f as s (long s misread),
+    with those letters written as the long s the page shows (``fome`` -> ``ſome``).  Only where
+    the reading keeps the token's length (the letters stand at the same places); never at a
+    word's end (no long s stands there).
+
+    >>> as_printed_long_s("Veffels", "Vessels"), as_printed_long_s("thefe", "these"), as_printed_long_s("ftaff", "staff")
+    ('Veſſels', 'theſe', 'ſtaff')
+    """
+    if len(tok) != len(after):
+        return after
+    last = len(after) - 1
+    return "".join(LONG_S if a == "s" and t == "f" and i < last and after[i + 1].isalpha() else a
+                   for i, (t, a) in enumerate(zip(tok, after)))
 
 
 def _recase(tok: str, word: str) -> str:
