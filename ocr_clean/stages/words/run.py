@@ -233,6 +233,8 @@ class _Run(_Sites, _Decide):
         else:
             base, src = self.cfg["unknown_word"] * self.clean_odds * self.shape(low, cands), "unknown"
         n = self.vocab.count(low) - 1 if self.vocab is not None else 0
+        if n > 0 and self.long_s and any(c.families == ("long-s",) * len(c.families) for c in cands[:3]):
+            n = 0                                     # a text that reads long s as f does so every time (feized x2)
         if n > 0 and cands:
             count = self.vocab.count
             explained = self.cfg["habit_odds"] * sum(count(c.word) * math.pow(10.0, -c.cost)
