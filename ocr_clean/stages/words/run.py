@@ -233,8 +233,8 @@ class _Run(_Sites, _Decide):
         else:
             base, src = self.cfg["unknown_word"] * self.clean_odds * self.shape(low, cands), "unknown"
         n = self.vocab.count(low) - 1 if self.vocab is not None else 0
-        if n > 0 and self.long_s and any(c.families == ("long-s",) * len(c.families) for c in cands[:3]):
-            n = 0                                     # a text that reads long s as f does so every time (feized x2)
+        if n > 0 and self._habit_reading(cands):
+            n = 0                                     # the habit repeats its misreadings (feized x2, Juno x5)
         if n > 0 and cands:
             count = self.vocab.count
             explained = self.cfg["habit_odds"] * sum(count(c.word) * math.pow(10.0, -c.cost)
@@ -243,6 +243,14 @@ class _Run(_Sites, _Decide):
         if n > 0:
             src += f", text x{n + 1}"
         return self.adapt(base, n), src
+
+    def _habit_reading(self, cands) -> bool:
+        """Is one of the likeliest readings the work of the text's own habits alone: long s read
+        as f in a text that shows it, or the families its sure fixes show often (the second
+        pass)?  A form so read gets no credit as a word of the text for its repeats: an OCR
+        habit repeats its misreadings (``feized`` twice, ``Juno`` in every date of a list)."""
+        learned, long_s = self.learned, self.long_s
+        return any(all(f in learned or (long_s and f == "long-s") for f in c.families) for c in cands[:3])
 
     def shape(self, low: str, cands) -> float:
         """How much less likely ``low`` is a word no list knows, for letters that English
