@@ -81,6 +81,14 @@ def test_core_leaves_markers_numbers_and_acronyms_alone(tok, core):
     assert _core(tok, 30) == core
 
 
+@pytest.mark.parametrize("tok,core", [
+    ("dowB", "dowB"), ("whicL", "whicL"), ("8ir", "8ir"), ("hi3", "hi3"), ("6mall", "6mall"),
+    ("10th", None), ("6d", None), ("5lbs", None), ("4to", None), ("1st", None), ("8cc", None), ("USA", None),
+])
+def test_in_a_text_without_markers_a_digit_or_capital_may_be_a_misread_letter(tok, core):
+    assert _core(tok, 30, markers=False) == core
+
+
 @pytest.mark.parametrize("tok,word,out", [("Tbe", "the", "The"), ("TBE", "the", "THE"), ("tbe", "the", "the")])
 def test_recase_keeps_the_tokens_case(tok, word, out):
     assert _recase(tok, word) == out

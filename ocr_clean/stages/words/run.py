@@ -292,10 +292,10 @@ class _Run(_Sites, _Decide):
         """Every token form of the text worth a look -> (the part to correct, its lower case)."""
         if self._cores is None:
             max_len = self.cfg["max_token"]
-            digits = self.cfg["digit_misreads"] and not self._digit_markers()
+            markers = not self.cfg["unmarked_misreads"] or self._digit_markers()
             out = {}
             for tok in self.types:
-                core = _core(tok, max_len, digits)
+                core = _core(tok, max_len, markers)
                 if core is not None:
                     out[tok] = (core, _lower(core))
             self._cores = out

@@ -130,14 +130,14 @@ SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "er", "ers", "est", "ness", "ment
             "ic", "al", "ally", "ity", "ize", "ized", "ise", "ised", "ation", "ations", "less", "ful", "ship")
 
 
-def _core(tok: str, max_len: int, digits: bool = False) -> str | None:
+def _core(tok: str, max_len: int, markers: bool = True) -> str | None:
     """The part of a token the stage may correct, or None: the word before a clitic
     (``republic's`` -> ``republic``); not numbers or a number and its unit (``6d``, ``10th``),
-    not a word with digits at its end or a capital after a small letter (a flattened footnote
-    marker: ``Kuomintang6``, ``leadershipY``), not an acronym (``USA``), not a long run.
-    With ``digits`` (a text whose profile shows no footnote markers glued to words), a word
-    with one digit misread for a letter at its start or its end is taken too (``8ir``,
-    ``hi3``: :func:`digit_misread`)."""
+    not an acronym (``USA``), not a long run; and where the text may hold footnote markers
+    glued to words (``markers``), not a word with digits at its end or a capital after a
+    small letter (a flattened marker: ``Kuomintang6``, ``leadershipY``).  In a text whose
+    profile shows no such markers, those are misread letters: a digit at a word's start or
+    end (``8ir``, ``hi3``: :func:`digit_misread`), a capital inside it (``dowB``, ``whicL``)."""
     core = tok
     for q in ("'", "\u2019"):
         if q in core:
@@ -145,9 +145,9 @@ def _core(tok: str, max_len: int, digits: bool = False) -> str | None:
     if len(core) < 1 or len(core) > max_len or not any(c.isalpha() for c in core):
         return None
     if core[:1].isdigit() or TAIL_DIGITS.search(core):
-        if not (digits and digit_misread(core)):
+        if markers or not digit_misread(core):
             return None
-    if MIXED_CASE.search(core):
+    if markers and MIXED_CASE.search(core):
         return None
     if core.isupper() and len(core) <= 3 and len(core) > 1:
         return None
