@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Iterable, Protocol, Sequence
 
 from .ledger import APPLIED, IN_OUTPUT, Edit, Ledger
+from .ledger_batch import Batch
 
 _NEWLINE = re.compile("\n")
 CONTEXT = 80  # characters of context kept either side of a queued edit
@@ -71,6 +72,9 @@ class Document:
     # When a batch makes more than one edit in this many characters, the vocabulary is counted
     # again when next asked for rather than revised edit by edit.
     recount_share: ClassVar[int] = 400
+    # Plain edits (line joins and the like: applied, sure, nothing recorded but where) are
+    # kept packed in the ledger's batches; false: every edit kept as an object (tests compare).
+    pack_plain: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         if not self.text:
@@ -226,11 +230,12 @@ class Document:
         return a, max(a, b)
 
     # -- editing --------------------------------------------------------------------------
-    def apply(self, stage: str, edits: Iterable[Edit]) -> list[Edit]:
+    def apply(self, stage: str, edits: Iterable[Edit]) -> Batch:
         """Record a stage's edits in the ledger and apply those that belong in the output.
 
         Edits are positioned in the current text and must not overlap.  Returns the
-        recorded edits (sorted by position).
+        recorded edits (sorted by position): the batch the ledger keeps, its plain edits
+        packed (:mod:`ocr_clean.ledger_batch`; ``pack_plain`` false: every edit an object).
         """
         edits = sorted(edits, key=_BY_POSITION)
         text = self.text
@@ -240,7 +245,8 @@ class Document:
         name, decide, line_starts = self.name, self.decide, self._line_starts
         raw_span = _raw_spans(self._cur, self._raw0, self._raw1, self._copied, n)
         parts, new_map, copy_span, put = _new_text(text, self._cur, self._raw0, self._raw1, self._copied)
-        kept: list[Edit] = []
+        kept = Batch(stage, batch, name)
+        take = kept.take if self.pack_plain else None
         # the edits made, for the vocabulary: only when it is counted and would be revised
         # (a batch of many edits for the text's length has it counted again instead)
         spans: list[tuple[int, int, int]] | None = (
@@ -256,34 +262,24 @@ class Document:
             e.before = before
             if before == after and e.status == APPLIED:
                 continue
-            e.stage, e.batch = stage, batch
             r_start, r_end = raw_span(start, end)
-            e.raw_start, e.raw_end = r_start, r_end
             ln = bisect_right(line_starts, r_start) - 1
-            e.raw_line, e.raw_col = ln + 1, r_start - line_starts[ln] + 1
-            e.id = e.make_id(name)
-            if decide is not None:
-                decided = decide(e)
-                if decided is not None:
-                    e.status, e.after = decided
-                before, after = e.before, e.after
-            status = e.status
-            if status not in IN_OUTPUT or e.confidence < 1.0:
-                lo, hi = max(0, start - CONTEXT), min(n, end + CONTEXT)
-                e.context = text[lo:start] + "\u27e8" + before + "\u2192" + after + "\u27e9" + text[end:hi]
-            e.run_status, e.run_after = status, after
-            kept.append(e)
-            if status in IN_OUTPUT:
-                made += 1
-                if spans is not None:
-                    spans.append((start, end, len(after)))
-                if start > pos:
-                    copy_span(pos, start)
-                put(after, r_start, r_end)
-                pos = end
-                if len(parts) > _PIECES:    # (100,000 line joins: 200,000 short pieces at once)
-                    chunks.append("".join(parts))
-                    parts.clear()
+            line, col = ln + 1, r_start - line_starts[ln] + 1
+            # a plain edit (a line join...) packed as a row of numbers, unless asked about
+            if decide is not None or take is None or not take(e, start, end, r_start, r_end, line, col):
+                after = self._record(e, kept, batch, r_start, r_end, line, col, text, take is not None)
+                if after is None:
+                    continue
+            made += 1
+            if spans is not None:
+                spans.append((start, end, len(after)))
+            if start > pos:
+                copy_span(pos, start)
+            put(after, r_start, r_end)
+            pos = end
+            if len(parts) > _PIECES:    # (100,000 line joins: 200,000 short pieces at once)
+                chunks.append("".join(parts))
+                parts.clear()
         if n > pos:
             copy_span(pos, n)
         self.ledger.add_batch(stage, kept)
@@ -292,7 +288,7 @@ class Document:
         del chunks, parts
         if made and self._vocab is not None:
             if spans is None and made * self.recount_share <= n:
-                spans = [(x.start, x.end, len(x.after)) for x in kept if x.status in IN_OUTPUT]
+                spans = kept.edit_spans()
             if spans is None:
                 self._vocab = None      # many edits for the text's length: counted again when asked
             else:
@@ -301,6 +297,32 @@ class Document:
             new_map = [0], [len(self.raw)], [len(self.raw)], [False]
         self._cur, self._raw0, self._raw1, self._copied = new_map
         return kept
+
+    def _record(self, e: Edit, kept: Batch, batch: int, r_start: int, r_end: int, line: int,
+                col: int, text: str, pack: bool) -> str | None:
+        """Fill in the fields of ``e`` the ledger keeps (after asking the decider) and keep it
+        in ``kept`` (packed, when plain and the decider had no word on it); returns the text
+        it puts in the output, None when it is not in the output."""
+        e.stage, e.batch = kept.stage, batch
+        e.raw_start, e.raw_end = r_start, r_end
+        e.raw_line, e.raw_col = line, col
+        e.id = e.make_id(self.name)
+        before, after = e.before, e.after
+        if self.decide is not None:
+            decided = self.decide(e)
+            if decided is not None:
+                e.status, e.after = decided
+                before, after = e.before, e.after
+            elif pack and kept.take(e, e.start, e.end, r_start, r_end, line, col):
+                return after
+        status = e.status
+        if status not in IN_OUTPUT or e.confidence < 1.0:
+            start, end = e.start, e.end
+            lo, hi = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
+            e.context = text[lo:start] + "\u27e8" + before + "\u2192" + after + "\u27e9" + text[end:hi]
+        e.run_status, e.run_after = status, after
+        kept.add(e)
+        return after if status in IN_OUTPUT else None
 
 
 def _check_positions(stage: str, edits: list[Edit], n: int) -> None:

@@ -252,6 +252,13 @@ class Ledger:
     def __len__(self) -> int:
         return sum(len(b) for b in self.batches)
 
+    def loose(self) -> Iterator[Edit]:
+        """Every edit but the plain ones a batch keeps packed (``ledger_batch.Batch``: applied,
+        confidence 1, so never queued nor for review), without unpacking them."""
+        for batch in self.batches:
+            loose = getattr(batch, "loose_edits", None)
+            yield from (batch if loose is None else loose())
+
     def by_status(self, *statuses: str) -> list[Edit]:
         return [e for e in self if e.status in statuses]
 
@@ -283,7 +290,9 @@ class Ledger:
         """One edit a line (fields at their default left out); an optional first line
         ``{"header": {...}}`` names the source."""
         parts = [] if header is None else [_encode({"header": header})]
-        parts.extend(map(edit_line, self))
+        for batch in self.batches:     # a packed batch writes its rows' lines without unpacking
+            lines = getattr(batch, "jsonl_lines", None)
+            parts.extend(map(edit_line, batch) if lines is None else lines())
         return "\n".join(parts) + "\n" if parts else ""
 
     def dump_jsonl(self, fh, header: dict | None = None) -> None:

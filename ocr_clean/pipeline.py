@@ -55,13 +55,15 @@ class Result:
 
     @property
     def queued(self) -> list[Edit]:
-        return [e for e in self.document.ledger if e.status == QUEUED]
+        return [e for e in self.document.ledger.loose() if e.status == QUEUED]
 
     @property
     def for_review(self) -> list[Edit]:
         """What a person should see: the queued edits, and applied ones the stage was unsure of
-        (confidence below the pipeline config's ``review_below``)."""
-        return for_review(self.document.ledger, self.review_below)
+        (confidence below the pipeline config's ``review_below``).  (The packed plain edits,
+        of confidence 1, are never among them unless ``review_below`` is above 1.)"""
+        led = self.document.ledger
+        return for_review(led.loose() if self.review_below <= 1.0 else led, self.review_below)
 
 
 _GC = {"runs": 0, "was_on": False}
@@ -212,7 +214,7 @@ def set_aside_superseded(ledger: Ledger) -> int:
     >>> set_aside_superseded(led), led.batches[0][0].status
     (1, 'rejected')
     """
-    queued = sorted((e for e in ledger if e.status == QUEUED and e.raw_end > e.raw_start),
+    queued = sorted((e for e in ledger.loose() if e.status == QUEUED and e.raw_end > e.raw_start),
                     key=lambda e: e.raw_start)
     if not queued:
         return 0
@@ -222,7 +224,7 @@ def set_aside_superseded(ledger: Ledger) -> int:
     for b, batch in enumerate(ledger.batches):
         if b <= first:
             continue
-        for e in batch:
+        for e in _rewriters(batch, starts):
             if e.status not in IN_OUTPUT or e.raw_end <= e.raw_start:
                 continue
             i = bisect_left(starts, e.raw_start)
@@ -234,6 +236,22 @@ def set_aside_superseded(ledger: Ledger) -> int:
                     n += 1
                 i += 1
     return n
+
+
+def _rewriters(batch, starts: list[int]) -> list[Edit]:
+    """The edits of ``batch`` that may rewrite a queued edit's raw text (those whose raw span
+    holds one of the raw ``starts``, sorted), in the batch's order; a packed batch's rows are
+    looked at as numbers, and only those that hold one made edits of (the batch stays packed)."""
+    rows = getattr(batch, "output_rows", None)
+    rows = rows() if rows is not None else None
+    if rows is None:
+        return batch
+    hits = []
+    for i, (r0, r1) in enumerate(rows):
+        k = bisect_left(starts, r0)
+        if k < len(starts) and starts[k] < r1:
+            hits.append(batch.unpacked_row(i))
+    return sorted([*batch.loose_edits(), *hits], key=lambda e: (e.start, e.end))
 
 
 def clean_text(text: str, *, config: Config | None = None, skip: Iterable[str] = (),

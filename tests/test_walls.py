@@ -93,7 +93,8 @@ def test_only_the_cli_and_the_review_ui_know_typer_rich_textual():
 
 def test_the_model_imports_nothing_else_of_ours():
     assert OURS["ocr_clean.ledger"] == set()
-    assert OURS["ocr_clean.document"] <= {"ocr_clean.ledger"}
+    assert OURS["ocr_clean.ledger_batch"] <= {"ocr_clean.ledger"}
+    assert OURS["ocr_clean.document"] <= {"ocr_clean.ledger", "ocr_clean.ledger_batch"}
 
 
 def test_only_the_stages_package_reaches_into_a_stage():

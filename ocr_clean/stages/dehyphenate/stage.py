@@ -2,13 +2,16 @@
 becomes (:mod:`.rules`, from the book's counts in :mod:`.counts`) and proposes the edits."""
 from __future__ import annotations
 
+import bisect
 import collections
+import itertools
 import operator
 from typing import Any
 
 
 from ...document import Document
-from ...ledger import APPLIED, IN_OUTPUT, Edit
+from ...ledger import APPLIED, Edit
+from ...ledger_batch import loose_edits, output_spans
 from ...policy import SCORED
 from ...profile import SOFT_MARKS, profile_of
 from ..base import Stage, register
@@ -114,17 +117,20 @@ class Dehyphenate(Stage):
         policy queues it (or applies it, from ``apply_threshold``).  A person accepting it
         gets the reading, rejecting it the scan's text; both replay from the ledger.
         """
-        if not any(map(STANDIN.__eq__, map(_RULE, recorded))):
+        loose = loose_edits(recorded)     # (a stand-in has candidates: never a packed row)
+        if not any(map(STANDIN.__eq__, map(_RULE, loose))):
             return []
         conf = self.config["confidence_uncertain"]
-        out, delta = [], 0          # delta: how far the batch moved the text so far
-        for e in recorded:
+        # how far the batch moved the text before each edit in the output (by position)
+        spans = output_spans(recorded)
+        keys = [(s, t) for s, t, _ in spans]
+        moved = list(itertools.accumulate((n - (t - s) for s, t, n in spans), initial=0))
+        out = []
+        for e in loose:
             if e.rule == STANDIN and e.status == APPLIED and e.candidates:
-                at = e.start + delta
+                at = e.start + moved[bisect.bisect_left(keys, (e.start, e.end))]
                 out.append(Edit(at, at + len(e.after), e.candidates[0], UNCERTAIN, conf, SCORED,
                                 e.candidates, e.note, evidence=dict(e.evidence)))
-            if e.status in IN_OUTPUT:
-                delta += len(e.after) - (e.end - e.start)
         return out
 
     def _breaks(self, text: str, prof) -> tuple[list[Edit | None], list[tuple]]:

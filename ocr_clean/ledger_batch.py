@@ -1,0 +1,375 @@
+"""One batch of the ledger, its many plain edits kept packed.
+
+A text of 100,000 short lines gets 100,000 line joins from dehyphenate, all alike: the same
+rule, the same text before (" \\n") and after (" "), applied, confidence 1, nothing else
+recorded.  As :class:`~ocr_clean.ledger.Edit` objects each cost ~400 bytes (the object, six
+int objects for its offsets, its id string); :class:`Batch` keeps such *plain* edits as rows
+of machine integers (48 bytes each) beside the batch's other edits.  Read as edits (a loop,
+an index), a row is a view (``_Row``, an Edit whose fields come from the row); changing a
+field of it makes it an edit of its own, which the batch keeps in the row's place, so no
+change is lost.  A list operation that changes the batch (append, sort, ...) unpacks it.
+
+The ledger's file is the same either way: :meth:`Batch.jsonl_lines` writes the packed rows'
+lines as :func:`~ocr_clean.ledger.edit_line` would their edits', and a row's id is made from
+the same fields as :meth:`Edit.make_id` made it when the stage ran.
+
+A plain edit: an :class:`Edit` (not a subclass) applied with confidence 1.0, no candidates,
+note, context or evidence of its own, int offsets, and its rule, text before and text after
+one of at most 256 kinds in the batch.
+
+>>> b = Batch("s", 0, "doc")
+>>> e = Edit(3, 5, " ", "space-join", before=" \\n")
+>>> b.take(e, 3, 5, 3, 5, 1, 4), len(b), b.packed
+(True, 1, 1)
+>>> [(x.start, x.rule, x.stage, x.raw_col, x.id == x.make_id("doc")) for x in b]
+[(3, 'space-join', 's', 4, True)]
+>>> x = b[0]; x.status = "rejected"; b[0] is x, b[0].status, b.packed
+(True, 'rejected', 1)
+"""
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import operator
+import weakref
+from array import array
+from dataclasses import fields
+from typing import Iterator
+
+from .ledger import APPLIED, IN_OUTPUT, NO_EVIDENCE, Edit, edit_line
+
+_BY_POSITION = operator.attrgetter("start", "end")
+_quote = json.encoder.encode_basestring     # a JSON string, non-ASCII kept (as the ledger writes)
+_MAX_KINDS = 256
+_PURGE = 4096     # views remembered before the table is first looked through
+# a packed row: seven machine integers in the batch's flat array, in this order
+_KIND, _START, _END, _RAW0, _RAW1, _LINE, _COL = range(7)
+_W = 7
+
+
+def is_plain(e: Edit) -> bool:
+    """Can ``e`` be kept as a packed row (everything but its offsets shared by its kind)?"""
+    return (type(e) is Edit and e.status == APPLIED and type(e.confidence) is float
+            and e.confidence == 1.0 and not e.candidates and not e.note and not e.context
+            and e.evidence is NO_EVIDENCE and type(e.start) is int and type(e.end) is int
+            and type(e.rule) is str and type(e.after) is str)
+
+
+class Batch:
+    """The edits of one batch, in position order: a sequence of :class:`Edit` (index it, loop
+    over it, change it as a list), its plain edits kept as packed rows."""
+
+    __slots__ = ("_edits", "_own", "_live", "_purge_at", "_kinds", "_kind_of", "_rows", "stage",
+                 "batch", "name")
+
+    def __init__(self, stage: str = "", batch: int = -1, name: str = "", edits=()) -> None:
+        self._edits: list[Edit] = list(edits)   # the edits kept as objects (all, once unpacked)
+        self._own: dict[int, Edit] = {}         # packed rows changed since: their own edits
+        # the views of rows someone holds: the same object on every read while it lives
+        self._live: dict[int, weakref.ref] = {}
+        self._purge_at = _PURGE
+        self.stage, self.batch, self.name = stage, batch, name
+        self._kinds: list[tuple[str, str, str]] = []          # (rule, before, after)
+        self._kind_of: dict[tuple[str, str, str], int] = {}
+        self._rows: array | None = array("q")                 # _W integers a row; None: unpacked
+
+    # -- filling (Document.apply) ------------------------------------------------------------
+    def add(self, e: Edit) -> None:
+        """Keep ``e`` as it is (its fields filled in by the document)."""
+        self._edits.append(e)
+
+    def take(self, e: Edit, start: int, end: int, raw_start: int, raw_end: int,
+             raw_line: int, raw_col: int) -> bool:
+        """Keep the plain edit ``e`` (text before in ``e.before``) as a packed row; False, and
+        nothing kept, when it is not plain or its kind would be one too many."""
+        if (e.evidence is not NO_EVIDENCE or e.status != APPLIED or e.confidence != 1.0
+                or e.candidates or e.note or e.context or type(e) is not Edit
+                or type(e.confidence) is not float or type(start) is not int
+                or type(end) is not int or type(e.rule) is not str or type(e.after) is not str):
+            return False       # (is_plain, written out: it is asked of every edit)
+        key = (e.rule, e.before, e.after)
+        k = self._kind_of.get(key)
+        if k is None:
+            if len(self._kinds) >= _MAX_KINDS or self._rows is None:
+                return False
+            k = self._kind_of[key] = len(self._kinds)
+            self._kinds.append(key)
+        self._rows.extend((k, start, end, raw_start, raw_end, raw_line, raw_col))
+        return True
+
+    # -- read without unpacking ------------------------------------------------------------
+    @property
+    def packed(self) -> int:
+        """How many edits are kept as packed rows (0 once unpacked)."""
+        return 0 if self._rows is None else len(self._rows) // _W
+
+    def __len__(self) -> int:
+        return len(self._edits) + self.packed
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def loose_edits(self) -> list[Edit]:
+        """The edits kept as objects, in order: every edit but the packed rows still as they
+        were recorded (applied with confidence 1: never queued, never for review)."""
+        if not self._own:
+            return self._edits
+        return sorted([*self._edits, *self._own.values()], key=_BY_POSITION)
+
+    def _row_tuples(self) -> Iterator[tuple]:
+        """The packed rows: (kind, start, end, raw_start, raw_end, raw_line, raw_col)."""
+        return zip(*[iter(self._rows)] * _W)
+
+    def edit_spans(self) -> list[tuple[int, int, int]]:
+        """(start, end, length of the text after) of the edits in the output, in order."""
+        if self._own:
+            return [(e.start, e.end, len(e.after)) for e in self if e.status in IN_OUTPUT]
+        spans = [(e.start, e.end, len(e.after)) for e in self._edits if e.status in IN_OUTPUT]
+        if self.packed:
+            size = [len(after) for _, _, after in self._kinds]
+            spans += [(s, t, size[k]) for k, s, t, *_ in self._row_tuples()]
+            spans.sort()
+        return spans
+
+    def output_rows(self) -> list[tuple[int, int]] | None:
+        """(raw_start, raw_end) of the packed rows, all in the output; None when there are
+        none or one was changed since (then read the batch as edits)."""
+        if self._own or not self.packed:
+            return None
+        rows = self._rows
+        return list(zip(rows[_RAW0::_W], rows[_RAW1::_W]))
+
+    def unpacked_row(self, i: int) -> Edit:
+        """A new Edit of packed row ``i`` (the batch stays packed)."""
+        r = object.__new__(_Row)
+        r._b, r._i = self, i
+        return _edit_of(*[getattr(r, f) for f in _FIELDS])
+
+    def jsonl_lines(self) -> Iterator[str]:
+        """Each edit's line of the ledger file (:func:`~ocr_clean.ledger.edit_line`), in order."""
+        if not self.packed:
+            yield from map(edit_line, self._edits)
+            return
+        stage, batch, name = _quote(self.stage), self.batch, self.name
+        heads, keys = [], []
+        for rule, before, after in self._kinds:
+            heads.append((f',"after":{_quote(after)}' if after else "") + f',"rule":{_quote(rule)}'
+                         + (f',"before":{_quote(before)}' if before else "")
+                         + f',"stage":{stage},"batch":{batch},"raw_start":')
+            keys.append((f"{name}\x1f{self.stage}\x1f{rule}\x1f", f"\x1f{before}\x1f{after}"))
+        blake, own, rows = hashlib.blake2b, self._own, self._rows
+        for x in self._in_order():
+            if type(x) is not int:
+                yield edit_line(x)
+            elif x in own:
+                yield edit_line(own[x])
+            else:
+                k, s, t, r0, r1, ln, col = rows[x * _W:x * _W + _W]
+                pre, post = keys[k]
+                ident = blake(f"{pre}{r0}{post}".encode("utf-8"), digest_size=8).hexdigest()
+                yield (f'{{"start":{s},"end":{t}{heads[k]}{r0},"raw_end":{r1}'
+                       + (f',"raw_line":{ln}' if ln else "") + (f',"raw_col":{col}' if col else "")
+                       + f',"id":"{ident}"}}')
+
+    def _in_order(self) -> Iterator[Edit | int]:
+        """The batch in order: each loose edit, and each packed row as its index."""
+        rows, n = self._rows, self.packed
+        i = 0
+        for e in self._edits:
+            key = (e.start, e.end)
+            while i < n and (rows[i * _W + _START], rows[i * _W + _END]) < key:
+                yield i
+                i += 1
+            yield e
+        yield from range(i, n)
+
+    # -- the list of edits ------------------------------------------------------------------
+    def __iter__(self) -> Iterator[Edit]:
+        """Every edit, in order: a packed row as a view of it (a new one each time, until it is
+        changed: then it is an edit of its own, the same object on every later read)."""
+        if not self.packed:
+            return iter(self._edits)
+        return self._views()
+
+    def _views(self) -> Iterator[Edit]:
+        own, live, new, ref = self._own, self._live, object.__new__, weakref.ref
+        for x in self._in_order():
+            if type(x) is not int:
+                yield x
+            elif own and x in own:
+                yield own[x]
+            else:
+                w = live.get(x)
+                r = w and w()
+                if r is None:
+                    r = new(_Row)
+                    r._b, r._i = self, x
+                    live[x] = ref(r)
+                    if len(live) > self._purge_at:
+                        self._purge()
+                yield r
+
+    def _purge(self) -> None:
+        """Forget the views nobody holds any more (the table of views stays as small as the
+        number held, and is looked through again only when it has doubled)."""
+        live = self._live
+        for x in [x for x, w in live.items() if w() is None]:
+            del live[x]
+        self._purge_at = max(_PURGE, 2 * len(live))
+
+    def _all(self) -> list[Edit]:
+        """The batch unpacked, for good: a list of edits (to be changed as a list)."""
+        if self._rows is not None:
+            if self.packed:
+                for view in [w() for w in self._live.values()]:
+                    if view is not None and view._b is self:
+                        view._make_own()    # a view someone holds: that edit, in its place
+                self._edits = [x if type(x) is not int else self._own.get(x) or self.unpacked_row(x)
+                               for x in self._in_order()]
+            self._own, self._kinds, self._kind_of, self._rows = {}, [], {}, None
+            self._live = {}
+        return self._edits
+
+    def __reversed__(self) -> Iterator[Edit]:
+        return reversed(list(self))
+
+    def __getitem__(self, i):
+        return list(self)[i] if self.packed else self._edits[i]
+
+    def __setitem__(self, i, value) -> None:
+        self._all()[i] = value
+
+    def __delitem__(self, i) -> None:
+        del self._all()[i]
+
+    def __contains__(self, e) -> bool:
+        return any(x is e or x == e for x in self)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Batch):
+            other = list(other)
+        return isinstance(other, list) and list(self) == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __add__(self, other) -> list[Edit]:
+        return list(self) + list(other)
+
+    def __radd__(self, other) -> list[Edit]:
+        return list(other) + list(self)
+
+    def __repr__(self) -> str:
+        return f"Batch({list(self)!r})"
+
+    def __reduce__(self):
+        return (_unpickle, (self.stage, self.batch, self.name, self._all()))
+
+    def __copy__(self) -> "Batch":
+        return Batch(self.stage, self.batch, self.name, self._all())
+
+    def __getattr__(self, attr: str):
+        """The other list methods (append, extend, index, count, sort, pop, ...), unpacked."""
+        if attr.startswith("__") or attr in Batch.__slots__:
+            raise AttributeError(attr)
+        return getattr(self._all(), attr)
+
+
+_FIELDS = tuple(f.name for f in fields(Edit))
+_SLOT = {f: Edit.__dict__[f] for f in _FIELDS}
+
+
+def _edit_of(*values) -> Edit:
+    return Edit(*values)
+
+
+class _Row(Edit):
+    """A packed row read as an :class:`Edit`: its fields read from the batch's row (``_b``,
+    ``_i``); the first change of any field makes it an edit of its own (its fields copied
+    in, kept by the batch in the row's place), so that a change is never lost.  Equal to an
+    Edit of the same fields; copies and pickles as a plain Edit."""
+
+    __slots__ = ("_b", "_i", "__weakref__")
+
+    def __init__(self, *args, **kwargs) -> None:    # (dataclasses.replace of a view)
+        self._b = None
+        super().__init__(*args, **kwargs)
+
+    def _make_own(self) -> None:
+        b, i = self._b, self._i
+        values = [getattr(self, f) for f in _FIELDS]
+        self._b = None
+        for f, v in zip(_FIELDS, values):
+            _SLOT[f].__set__(self, v)
+        if b._rows is not None:
+            b._own[i] = self
+            b._live.pop(i, None)
+
+    def __eq__(self, other):
+        if not isinstance(other, Edit):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in _FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self):
+        return (_edit_of, tuple(getattr(self, f) for f in _FIELDS))
+
+
+def _field(name: str) -> property:
+    """The property of field ``name`` of a :class:`_Row`: of the row while it is a view."""
+    slot = _SLOT[name]
+    col = {"start": _START, "end": _END, "raw_start": _RAW0, "raw_end": _RAW1,
+           "raw_line": _LINE, "raw_col": _COL}.get(name)
+    part = {"rule": 0, "before": 1, "after": 2, "run_after": 2}.get(name)
+    const = {"confidence": 1.0, "status": APPLIED, "candidates": (), "note": "", "context": "",
+             "run_status": APPLIED, "evidence": NO_EVIDENCE}
+    if col is not None:
+        def get(self):
+            b = self._b
+            return slot.__get__(self) if b is None else b._rows[self._i * _W + col]
+    elif part is not None:
+        def get(self):
+            b = self._b
+            return slot.__get__(self) if b is None else b._kinds[b._rows[self._i * _W]][part]
+    elif name in const:
+        value = const[name]
+
+        def get(self):
+            return value if self._b is not None else slot.__get__(self)
+    elif name == "id":               # made as the document made it
+        def get(self):
+            b = self._b
+            return slot.__get__(self) if b is None else Edit.make_id(self, b.name)
+    else:                            # stage, batch: the batch's
+        def get(self):
+            b = self._b
+            return slot.__get__(self) if b is None else getattr(b, name)
+
+    def put(self, value) -> None:
+        if self._b is not None:
+            self._make_own()
+        slot.__set__(self, value)
+
+    return property(get, put)
+
+
+for _name in _FIELDS:
+    setattr(_Row, _name, _field(_name))
+
+
+def loose_edits(batch) -> list[Edit]:
+    """The edits of a recorded batch kept as objects (of a list of edits: all of them)."""
+    return batch.loose_edits() if isinstance(batch, Batch) else batch
+
+
+def output_spans(batch) -> list[tuple[int, int, int]]:
+    """(start, end, length of the text after) of a batch's edits in the output, in order,
+    without unpacking it."""
+    if isinstance(batch, Batch):
+        return batch.edit_spans()
+    return [(e.start, e.end, len(e.after)) for e in batch if e.status in IN_OUTPUT]
+
+
+def _unpickle(stage: str, batch: int, name: str, edits: list[Edit]) -> Batch:
+    return Batch(stage, batch, name, edits)
