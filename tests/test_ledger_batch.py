@@ -1,0 +1,97 @@
+"""A batch's plain edits kept packed (ocr_clean.ledger_batch): the same ledger, text, file and
+answers as when every edit is an object, and a packed row read as an edit behaves as one."""
+from __future__ import annotations
+
+import copy
+import pickle
+
+import pytest
+
+from ocr_clean import Pipeline
+from ocr_clean.document import Document
+from ocr_clean.ledger import APPLIED, QUEUED, REJECTED, Edit, Ledger, edit_line, replay
+from ocr_clean.ledger_batch import Batch, is_plain
+from ocr_clean.pipeline import set_aside_superseded
+
+from .conftest import raw_lines
+
+_FIELDS = [f for f in Edit.__dataclass_fields__]
+
+
+def _fields(edits) -> list[tuple]:
+    return [tuple(getattr(e, f) for f in _FIELDS) for e in edits]
+
+
+@pytest.fixture(scope="module")
+def runs() -> tuple:
+    """The same text (real scan lines, and the same lines cut short: many line joins) cleaned
+    with plain edits packed and with every edit an object."""
+    raw = raw_lines(1, 400) + "\n".join(w for w in raw_lines(2000, 2300).split() if w) + "\n"
+    pipe = Pipeline()
+    packed = pipe.run(raw, "book")
+    try:
+        Document.pack_plain = False
+        loose = pipe.run(raw, "book")
+    finally:
+        Document.pack_plain = True
+    return raw, packed, loose
+
+
+def test_packing_changes_nothing_a_reader_of_the_ledger_sees(runs):
+    raw, packed, loose = runs
+    rows = sum(b.packed for b in packed.ledger.batches if isinstance(b, Batch))
+    assert rows > 300, "the text should have many plain edits to pack"
+    assert not any(isinstance(b, Batch) and b.packed for b in loose.ledger.batches)
+    assert packed.text == loose.text
+    assert packed.ledger.to_jsonl({"name": "x"}) == loose.ledger.to_jsonl({"name": "x"})
+    assert len(packed.ledger) == len(loose.ledger)
+    assert _fields(packed.ledger) == _fields(loose.ledger)
+    assert list(packed.ledger) == list(loose.ledger)
+    assert _fields(packed.queued) == _fields(loose.queued)
+    assert _fields(packed.for_review) == _fields(loose.for_review)
+    assert packed.ledger.summary() == loose.ledger.summary()
+    assert _fields(packed.ledger.explain(1, 60)) == _fields(loose.ledger.explain(1, 60))
+    for include in (None, lambda e: False, lambda e: e.rule != "space-join"):
+        assert replay(raw, packed.ledger, include) == replay(raw, loose.ledger, include)
+    assert replay(raw, packed.ledger, lambda e: False) == raw
+    # ... and read back from its file, the ledger is the same again
+    back = Ledger.load_jsonl(packed.ledger.to_jsonl().splitlines())
+    assert _fields(back) == _fields(Ledger.load_jsonl(loose.ledger.to_jsonl().splitlines()))
+
+
+def test_a_packed_row_read_as_an_edit_is_an_edit():
+    doc = Document("one \ntwo \nthree \nfour\n", name="d")
+    batch = doc.apply("joins", [Edit(3, 5, " ", "space-join"), Edit(8, 10, " ", "space-join"),
+                                Edit(15, 17, " ", "space-join", 0.5, QUEUED)])
+    assert batch.packed == 2 and len(batch) == 3 and doc.text == "one two three \nfour\n"
+    first = batch[0]
+    assert (first.start, first.end, first.before, first.after, first.stage, first.raw_line,
+            first.raw_col, first.status) == (3, 5, " \n", " ", "joins", 1, 4, APPLIED)
+    assert first.id == first.make_id("d") and first.run_after == " " and is_plain(batch[1]) is False
+    # the same object while held; a change is kept (the row becomes an edit of its own)
+    assert batch[0] is first and any(x is first for x in doc.ledger)
+    first.status = REJECTED
+    assert batch[0] is first and batch[0].status == REJECTED and batch.packed == 2
+    assert replay(doc.raw, doc.ledger) == "one \ntwo three \nfour\n"
+    assert replay(doc.raw, doc.ledger, lambda e: e.in_output or e is first) == "one two three \nfour\n"
+    lines = list(batch.jsonl_lines())
+    assert lines == [edit_line(e) for e in batch] and '"status":"rejected"' in lines[0]
+    # copies, pickles and list changes give plain edits of the same fields
+    assert _fields(pickle.loads(pickle.dumps(batch))) == _fields(batch)
+    assert _fields([copy.copy(batch[1])]) == _fields([batch[1]]) and type(copy.copy(batch[1])) is Edit
+    held = batch[1]
+    batch.append(Edit(19, 19, "!", "x"))
+    assert batch.packed == 0 and len(batch) == 4 and batch[1] is held and batch[0] is first
+
+
+def test_set_aside_reads_packed_rows_without_unpacking_them():
+    doc = Document("a b\nc d\ne f\n")
+    # queued: over the space in "a b", over the second line end
+    doc.apply("s", [Edit(1, 2, "", "x", 0.5, QUEUED), Edit(7, 8, "", "y", 0.5, QUEUED)])
+    batch = doc.apply("joins", [Edit(0, 2, "A ", "rewrite"), Edit(3, 4, " ", "space-join"),
+                                Edit(7, 8, " ", "space-join")])
+    assert batch.packed == 3
+    assert set_aside_superseded(doc.ledger) == 2
+    first, second = doc.ledger.batches[0]
+    assert first.status == second.status == REJECTED and batch.packed == 3
+    assert "joins:rewrite" in first.note and "joins:space-join" in second.note
