@@ -51,6 +51,7 @@ class _Run(_Sites, _Decide):
         self.unreadable: list[tuple[int, int]] = []
         self._types: dict = {}
         self._memo: dict = {}                         # (token, neighbours, sentence start) -> verdict, a pass
+        self._own_cands: dict = {}                    # candidates() key -> its list at this text's shift
 
     # -- habits of the text --------------------------------------------------------------
     def _long_s(self) -> bool:
@@ -144,6 +145,9 @@ class _Run(_Sites, _Decide):
         generic = generic and self.shift < cfg["clean_shift"]
         mixed = mixed and generic
         key = (low, cheap, generic, shift, mixed)
+        got = self._own_cands.get(key)                # this text's, its shift's rest paid
+        if got is not None:
+            return self.recost(got) if self.learned else got
         cache = self.stage._cands_cache
         got = cache.get(key)
         if got is None:
@@ -179,6 +183,7 @@ class _Run(_Sites, _Decide):
         if abs(rest) > 1e-9:
             got = [Candidate(c.word, max(0.1 * len(c.families), c.cost + rest * len(c.families)), c.families)
                    for c in got]
+        self._own_cands[key] = got
         if self.learned:
             got = self.recost(got)
         return got
