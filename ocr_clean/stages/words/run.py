@@ -321,8 +321,9 @@ class _Run(_Sites, _Decide):
         if modern and f == 0:
             if self.long_s and "f" in low:            # a period spelling, but long s is an OCR error
                 cands = self._with_long_s(low, [])
-        elif f >= cfg["candidate_min_freq"] and len(low) > cfg["realword_max_len"]:
-            pass                                      # a longer word of English: its own reading
+        elif len(low) > cfg["realword_max_len"] and f >= (cfg["rare_freq"] if self.shift < 0 else cfg["candidate_min_freq"]):
+            pass                                      # a longer word of English: its own reading (in a text
+                                                      # noisier than noise_ref, a rare one is searched: groat, milos)
         else:
             cands = self.candidates(low, model, cheap=f >= cfg["rare_freq"], generic=f == 0)
             if self.long_s and "f" in low:

@@ -180,7 +180,7 @@ class Words(Stage):
         "clean_shift": "a text this much cleaner than noise_ref (log10) keeps its capitalized unknown words as names",
         "habit_odds": "a form's uses count as a word's only beyond this many times the misreadings its candidates explain",
         "triage_odds": "a word of English is an anchor when its candidates are all this much rarer (log10, cost included)",
-        "realword_max_len": "a word of English longer than this is taken as printed (real-word errors are sought in short words)",
+        "realword_max_len": "a word of English longer than this is taken as printed (real-word errors are sought in short words); in a text noisier than noise_ref, only one at least rare_freq common",
         "noise_ref": "share of unknown small-letter words at which the confusion costs hold as written",
         "shift_max": "the most a clean text raises each confusion's cost (log10)",
         "shift_min": "the most a noisy text lowers it",
