@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Iterable, Protocol, Sequence
 
 from .ledger import APPLIED, IN_OUTPUT, Edit, Ledger
-from .ledger_batch import Batch
+from .ledger_batch import Batch, PlainEdits, in_order
 
 _NEWLINE = re.compile("\n")
 CONTEXT = 80  # characters of context kept either side of a queued edit
@@ -230,23 +230,29 @@ class Document:
         return a, max(a, b)
 
     # -- editing --------------------------------------------------------------------------
-    def apply(self, stage: str, edits: Iterable[Edit]) -> Batch:
+    def apply(self, stage: str, edits: Iterable[Edit | PlainEdits]) -> Batch:
         """Record a stage's edits in the ledger and apply those that belong in the output.
 
         Edits are positioned in the current text and must not overlap.  Returns the
         recorded edits (sorted by position): the batch the ledger keeps, its plain edits
         packed (:mod:`ocr_clean.ledger_batch`; ``pack_plain`` false: every edit an object).
+        Many plain edits of one kind may come as one :class:`PlainEdits`.
         """
-        edits = sorted(edits, key=_BY_POSITION)
+        edits = list(edits)
+        plain = [p for p in edits if type(p) is PlainEdits]
+        if plain:
+            edits = [e for e in edits if type(e) is not PlainEdits]
+        edits.sort(key=_BY_POSITION)
         text = self.text
         n = len(text)
-        _check_positions(stage, edits, n)
+        _check_positions(stage, in_order(edits, plain) if plain else edits, n, plain)
         batch = len(self.ledger.batches)
-        name, decide, line_starts = self.name, self.decide, self._line_starts
+        decide, line_starts = self.decide, self._line_starts
         raw_span = _raw_spans(self._cur, self._raw0, self._raw1, self._copied, n)
         parts, new_map, copy_span, put = _new_text(text, self._cur, self._raw0, self._raw1, self._copied)
-        kept = Batch(stage, batch, name)
-        take = kept.take if self.pack_plain else None
+        kept = Batch(stage, batch, self.name)
+        pack = self.pack_plain and decide is None
+        take, take_row = kept.take, kept.take_row
         # the edits made, for the vocabulary: only when it is counted and would be revised
         # (a batch of many edits for the text's length has it counted again instead)
         spans: list[tuple[int, int, int]] | None = (
@@ -254,20 +260,30 @@ class Document:
         made = 0
         chunks: list[str] = []      # the new text so far, joined every few thousand pieces
         pos = 0
-        for e in edits:
-            start, end, after = e.start, e.end, e.after
+        for e in (in_order(edits, plain) if plain else edits):
+            if type(e) is tuple:         # a row of a PlainEdits: (start, end, which)
+                start, end, k = e
+                e, rule, after = None, plain[k].rule, plain[k].after
+            else:
+                start, end, after = e.start, e.end, e.after
             before = text[start:end]
             if end - start < 4:          # a line break, a space: one shared string, not one an edit
                 before = _intern(before)
-            e.before = before
-            if before == after and e.status == APPLIED:
+            if e is not None:
+                e.before = before
+                if before == after and e.status == APPLIED:
+                    continue
+            elif before == after:
                 continue
             r_start, r_end = raw_span(start, end)
             ln = bisect_right(line_starts, r_start) - 1
             line, col = ln + 1, r_start - line_starts[ln] + 1
-            # a plain edit (a line join...) packed as a row of numbers, unless asked about
-            if decide is not None or take is None or not take(e, start, end, r_start, r_end, line, col):
-                after = self._record(e, kept, batch, r_start, r_end, line, col, text, take is not None)
+            # a plain edit (a line join...) is packed as a row of numbers, unless asked about
+            if not pack or not (take(e, start, end, r_start, r_end, line, col) if e is not None
+                                else take_row(rule, before, after, start, end, r_start, r_end, line, col)):
+                if e is None:
+                    e = Edit(start, end, after, rule, before=before)
+                after = self._record(e, kept, batch, r_start, r_end, line, col, text, self.pack_plain)
                 if after is None:
                     continue
             made += 1
@@ -287,16 +303,21 @@ class Document:
         self.text = "".join(chunks) if len(chunks) > 1 else chunks[0]
         del chunks, parts
         if made and self._vocab is not None:
-            if spans is None and made * self.recount_share <= n:
-                spans = kept.edit_spans()
-            if spans is None:
-                self._vocab = None      # many edits for the text's length: counted again when asked
-            else:
-                self._revise_vocab(text, self.text, spans)
+            self._follow_batch(text, kept, made, spans)
         if not new_map[0]:                         # an empty text: one segment at the raw end
             new_map = [0], [len(self.raw)], [len(self.raw)], [False]
         self._cur, self._raw0, self._raw1, self._copied = new_map
         return kept
+
+    def _follow_batch(self, old: str, kept: Batch, made: int, spans: list | None) -> None:
+        """Have the vocabulary follow a batch that made ``made`` edits (``spans``: theirs, when
+        collected), or drop it to be counted again when asked (many edits for the length)."""
+        if spans is None and made * self.recount_share <= len(old):
+            spans = kept.edit_spans()
+        if spans is None:
+            self._vocab = None
+        else:
+            self._revise_vocab(old, self.text, spans)
 
     def _record(self, e: Edit, kept: Batch, batch: int, r_start: int, r_end: int, line: int,
                 col: int, text: str, pack: bool) -> str | None:
@@ -325,17 +346,20 @@ class Document:
         return after if status in IN_OUTPUT else None
 
 
-def _check_positions(stage: str, edits: list[Edit], n: int) -> None:
-    """Edits of one batch (sorted by position) lie inside the text of ``n`` characters and
-    do not overlap (two insertions at one place overlap too), else :class:`EditConflict`."""
+def _check_positions(stage: str, edits: Iterable, n: int, plain: list[PlainEdits] = ()) -> None:
+    """Edits of one batch (sorted by position; a row of ``plain`` as (start, end, which))
+    lie inside the text of ``n`` characters and do not overlap (two insertions at one place
+    overlap too), else :class:`EditConflict`."""
     prev_end = -1
     prev_point = None
     for e in edits:
-        start, end = e.start, e.end
+        start, end = (e[0], e[1]) if type(e) is tuple else (e.start, e.end)
         if start < 0 or end > n or start > end:
-            raise EditConflict(f"{stage}:{e.rule} edit {start}:{end} outside text of {n}")
+            rule = plain[e[2]].rule if type(e) is tuple else e.rule
+            raise EditConflict(f"{stage}:{rule} edit {start}:{end} outside text of {n}")
         if start < prev_end or (start == end and prev_point == start):
-            raise EditConflict(f"{stage}:{e.rule} edit at {start} overlaps the previous one")
+            rule = plain[e[2]].rule if type(e) is tuple else e.rule
+            raise EditConflict(f"{stage}:{rule} edit at {start} overlaps the previous one")
         prev_end = end
         prev_point = start if start == end else None
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import itertools
 import json
 import operator
 import weakref
@@ -42,6 +43,7 @@ from .ledger import APPLIED, IN_OUTPUT, NO_EVIDENCE, Edit, edit_line
 _BY_POSITION = operator.attrgetter("start", "end")
 _quote = json.encoder.encode_basestring     # a JSON string, non-ASCII kept (as the ledger writes)
 _MAX_KINDS = 256
+_PAST = (float("inf"),)   # after every position
 _PURGE = 4096     # views remembered before the table is first looked through
 # a packed row: seven machine integers in the batch's flat array, in this order
 _KIND, _START, _END, _RAW0, _RAW1, _LINE, _COL = range(7)
@@ -88,7 +90,13 @@ class Batch:
                 or type(e.confidence) is not float or type(start) is not int
                 or type(end) is not int or type(e.rule) is not str or type(e.after) is not str):
             return False       # (is_plain, written out: it is asked of every edit)
-        key = (e.rule, e.before, e.after)
+        return self.take_row(e.rule, e.before, e.after, start, end, raw_start, raw_end, raw_line, raw_col)
+
+    def take_row(self, rule: str, before: str, after: str, start: int, end: int, raw_start: int,
+                 raw_end: int, raw_line: int, raw_col: int) -> bool:
+        """Keep a plain edit given by its fields as a packed row (False: its kind would be
+        one too many)."""
+        key = (rule, before, after)
         k = self._kind_of.get(key)
         if k is None:
             if len(self._kinds) >= _MAX_KINDS or self._rows is None:
@@ -356,6 +364,66 @@ def _field(name: str) -> property:
 
 for _name in _FIELDS:
     setattr(_Row, _name, _field(_name))
+
+
+class PlainEdits:
+    """Many plain edits of one kind proposed at once (a stage's line joins): ``after`` in place
+    of the text at each span of ``spans`` (start, end pairs, in order, not overlapping), by the
+    rule ``rule``, applied with confidence 1.0: in a stage's proposals, what an ``Edit(start,
+    end, after, rule)`` for each span would be, without making an object of each
+    (:meth:`Document.apply` keeps them as packed rows).
+
+    >>> p = PlainEdits("space-join", " ")
+    >>> p.add(3, 5); p.add(9, 11)
+    >>> [(e.start, e.end, e.after, e.rule) for e in as_edits([p])]
+    [(3, 5, ' ', 'space-join'), (9, 11, ' ', 'space-join')]
+    """
+
+    __slots__ = ("rule", "after", "spans")
+    status = APPLIED
+    confidence = 1.0
+
+    def __init__(self, rule: str, after: str) -> None:
+        self.rule, self.after = rule, after
+        self.spans = array("q")
+
+    def add(self, start: int, end: int) -> None:
+        self.spans.extend((start, end))
+
+    def __len__(self) -> int:
+        return len(self.spans) // 2
+
+    def pairs(self) -> Iterator[tuple[int, int]]:
+        return zip(*[iter(self.spans)] * 2)
+
+    def edits(self) -> list[Edit]:
+        after, rule = self.after, self.rule
+        return [Edit(s, t, after, rule) for s, t in self.pairs()]
+
+
+def as_edits(proposals) -> list[Edit]:
+    """A stage's proposals as Edit objects, each :class:`PlainEdits` as its edits, in order
+    of position (``proposals``' own order when it holds no PlainEdits)."""
+    if not any(type(p) is PlainEdits for p in proposals):
+        return list(proposals)
+    out = [e for p in proposals for e in (p.edits() if type(p) is PlainEdits else (p,))]
+    out.sort(key=_BY_POSITION)
+    return out
+
+
+def in_order(edits: list[Edit], plain: list[PlainEdits]) -> Iterator:
+    """The edits (sorted) and the rows of ``plain`` as (start, end, which), in order of position."""
+    rows = [zip(p.spans[0::2], p.spans[1::2], itertools.repeat(k)) for k, p in enumerate(plain)]
+    rows = heapq.merge(*rows) if len(rows) > 1 else rows[0]
+    m, i = len(edits), 0
+    nxt = (edits[0].start, edits[0].end, -1) if m else _PAST
+    for r in rows:
+        while r > nxt:
+            yield edits[i]
+            i += 1
+            nxt = (edits[i].start, edits[i].end, -1) if i < m else _PAST
+        yield r
+    yield from edits[i:]
 
 
 def loose_edits(batch) -> list[Edit]:

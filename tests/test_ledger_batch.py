@@ -8,9 +8,9 @@ import pickle
 import pytest
 
 from ocr_clean import Pipeline
-from ocr_clean.document import Document
+from ocr_clean.document import Document, EditConflict
 from ocr_clean.ledger import APPLIED, QUEUED, REJECTED, Edit, Ledger, edit_line, replay
-from ocr_clean.ledger_batch import Batch, is_plain
+from ocr_clean.ledger_batch import Batch, PlainEdits, as_edits, is_plain
 from ocr_clean.pipeline import set_aside_superseded
 
 from .conftest import raw_lines
@@ -95,3 +95,53 @@ def test_set_aside_reads_packed_rows_without_unpacking_them():
     first, second = doc.ledger.batches[0]
     assert first.status == second.status == REJECTED and batch.packed == 3
     assert "joins:rewrite" in first.note and "joins:space-join" in second.note
+
+
+def _plain_and_edits() -> tuple[str, list]:
+    text = "one \ntwo \nthree-\nfour \nfive\n\nsix \nseven\n"
+    joins = PlainEdits("space-join", " ")
+    for i in (3, 8, 21, 32):
+        joins.add(i, i + 2)
+    return text, [Edit(15, 17, "", "word-join"), joins, Edit(27, 29, "\n\n", "paragraph-break", 0.9)]
+
+
+def test_plain_edits_apply_as_their_edits_would():
+    text, props = _plain_and_edits()
+    assert [(e.start, e.rule) for e in as_edits(props)] == [
+        (3, "space-join"), (8, "space-join"), (15, "word-join"), (21, "space-join"),
+        (27, "paragraph-break"), (32, "space-join")]
+    one, two = Document(text, name="t"), Document(text, name="t")
+    batch = one.apply("dehyphenate", props)
+    two.pack_plain = False
+    two.apply("dehyphenate", as_edits(props))
+    assert one.text == two.text == "one two threefour five\n\nsix seven\n"
+    assert batch.packed == 5 and _fields(one.ledger) == _fields(two.ledger)
+    assert one.ledger.to_jsonl() == two.ledger.to_jsonl()
+    assert one.offset_map() == two.offset_map()
+
+
+def test_a_decider_is_asked_about_each_plain_edit():
+    text, props = _plain_and_edits()
+    asked = []
+
+    def decide(e):
+        asked.append((e.start, e.rule))
+        return (REJECTED, e.after) if e.start == 8 else None
+
+    doc = Document(text, name="t")
+    doc.decide = decide
+    batch = doc.apply("dehyphenate", props)
+    assert sorted(asked) == [(3, "space-join"), (8, "space-join"), (15, "word-join"),
+                             (21, "space-join"), (32, "space-join")]   # (the break is no change)
+    assert doc.text == "one two \nthreefour five\n\nsix seven\n"
+    assert batch.packed == 4 and [e.status for e in batch].count(REJECTED) == 1
+
+
+@pytest.mark.parametrize("bad", [(2, 4), (30, 33), (40, 41)])
+def test_a_plain_edit_that_overlaps_or_leaves_the_text_is_refused(bad):
+    text, props = _plain_and_edits()
+    props[1].add(*bad)          # (rows out of order, over another edit, past the end)
+    doc = Document(text)
+    with pytest.raises(EditConflict):
+        doc.apply("dehyphenate", props)
+    assert doc.text == text and not doc.ledger.batches

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 from ..document import Document
 from ..ledger import APPLIED, Edit
+from ..ledger_batch import PlainEdits
 from ..lexicon import BookVocab, data_file
 from ..policy import SCORED, Thresholds, settle, status_for
 from ..rules import Rule, check_disabled, rule_settings, rules_of
@@ -90,6 +91,12 @@ class Stage:
     def propose(self, text: str, doc: Document) -> list[Edit]:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def proposals(self, text: str, doc: Document) -> list[Edit | PlainEdits]:
+        """What :meth:`propose` proposes, as the stage hands it to the document: a stage with
+        many plain edits of one kind (dehyphenate's line joins) gives them as one
+        :class:`~ocr_clean.ledger_batch.PlainEdits` (``as_edits`` of it is ``propose``'s list)."""
+        return self.propose(text, doc)
+
     def book_vocab(self, text: str, doc: Document | None):
         """The book's own words in ``text`` (``lexicon.BookVocab``): the document's count when
         ``text`` is its current text (counted once and revised as the stages edit, so shared
@@ -114,7 +121,7 @@ class Stage:
     def __call__(self, doc: Document) -> Document:
         """Run the stage on ``doc``: its proposals, less those of rules switched off, decided
         by the confidence policy (:func:`ocr_clean.policy.settle`), applied to the document."""
-        edits = self.propose(doc.text, doc)
+        edits = self.proposals(doc.text, doc)
         if self.disabled:   # a rule switched off makes no edit, whichever code path proposed it
             edits = [e for e in edits if e.rule not in self.disabled]
         recorded = doc.apply(self.name, settle(edits, self.thresholds))

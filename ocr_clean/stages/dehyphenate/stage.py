@@ -11,7 +11,7 @@ from typing import Any
 
 from ...document import Document
 from ...ledger import APPLIED, Edit
-from ...ledger_batch import loose_edits, output_spans
+from ...ledger_batch import PlainEdits, as_edits, loose_edits, output_spans
 from ...policy import SCORED
 from ...profile import SOFT_MARKS, profile_of
 from ..base import Stage, register
@@ -85,24 +85,33 @@ class Dehyphenate(Stage):
 
     # -- the stage ----------------------------------------------------------------------
     def propose(self, text: str, doc: Document | None = None) -> list[Edit]:
-        """One edit per line-break run, in text order.
+        """One edit per line-break run, in text order (:meth:`proposals`, as Edit objects)."""
+        return as_edits(self.proposals(text, doc))
+
+    def proposals(self, text: str, doc: Document | None = None) -> list[Edit | PlainEdits]:
+        """One edit per line-break run: the space joins as one :class:`PlainEdits` (100,000
+        short lines: 100,000 joins, no object each), the others as Edits in text order.
 
         Fast because the run is found from its newline (``BREAK_FROM_NL``, a C-speed scan),
         the common case (a line ending with one space: two breaks in three) is told apart by
-        that scan (group 1) and costs one positional ``Edit``, and the tokens at a
+        that scan (group 1) and costs one row of ``joins``, and the tokens at a
         continuation break are read once (:func:`.scanners.tokens_at`): they are the halves
         that are no evidence (``fragments``, counted in C) and they hold the halves the
         decision needs.
         """
         prof = profile_of(text, doc)
-        edits, conts = self._breaks(text, prof)
+        joins = PlainEdits("space-join", " ")
+        edits, conts = self._breaks(text, prof, joins)
         if conts:
             self._continuations(text, edits, conts, prof)
+        edits = [e for e in edits if type(e) is not int]    # (a join's end: it is in joins)
         off = self.disabled & JOINS
         if off:
             if UNCERTAIN in off:    # the scan's text kept stands for an open join
                 off = off | {STANDIN}
             edits = [_apart(text, e) if e.rule in off else e for e in edits]
+        if joins:
+            edits.append(joins)
         return edits
 
     def follow_up(self, doc: Document, recorded: list[Edit]) -> list[Edit]:
@@ -133,11 +142,12 @@ class Dehyphenate(Stage):
                                 e.candidates, e.note, evidence=dict(e.evidence)))
         return out
 
-    def _breaks(self, text: str, prof) -> tuple[list[Edit | None], list[tuple]]:
-        """An edit for every line-break run decided by its layout alone; None in the place
-        of each continuation (a line that ended without a space), listed in ``conts``."""
-        edits: list[Edit | None] = []   # one per line-break run; None: a continuation, decided below
-        append = edits.append
+    def _breaks(self, text: str, prof, joins: PlainEdits) -> tuple[list[Edit | int | None], list[tuple]]:
+        """An edit for every line-break run decided by its layout alone (a space join: a row
+        of ``joins``, and its end in the list); None in the place of each continuation (a
+        line that ended without a space), listed in ``conts``."""
+        edits: list[Edit | int | None] = []   # one per line-break run; None: a continuation, decided below
+        append, join = edits.append, joins.spans.extend
         conts = []           # (index in edits, start, end, line start, the tokens at the break)
         n = len(text)
         m = None
@@ -150,14 +160,16 @@ class Dehyphenate(Stage):
             nl, e = m.span()
             more = m.lastindex               # 1: the commonest space-join; 2: 2+ newlines
             if more == 1:                    # (space_join: a line that ended with a space)
-                append(Edit(nl - 1, e, " ", "space-join"))
+                join((nl - 1, e))
+                append(e)
                 continue
             s = nl
             while s and text[s - 1] in " \t":      # the run starts with the line's trailing spaces
                 s -= 1
             inner = s and e < n and not more       # a break inside a paragraph
             if inner and space_join(s < nl, ordinary, text[s - 1] in marks and s > 1 and text[s - 2].isalnum()):
-                append(Edit(s, e, " ", "space-join"))
+                join((s, e))
+                append(e)
             elif e >= n:
                 append(Edit(s, e, text_end(), "text-end"))
             elif more or s == 0:            # 2+ newlines, or the text starts with one
@@ -181,7 +193,8 @@ class Dehyphenate(Stage):
         decided: dict = {}     # (a, b, hyphen_line) -> the readings decided: pairs recur
         for i, s, e, ls, ltok, lend, rtok in conts:
             # never into the previous edit (a one-word line)
-            prev_end = edits[i - 1].end if i else 0
+            prev = edits[i - 1] if i else 0
+            prev_end = prev if type(prev) is int else prev.end
             edits[i] = self._continuation(text, s, e, ls, ltok, lend, rtok, prev_end, ctx, decided,
                                           prof.hyphen_marks, prof.dash)
 
