@@ -14,11 +14,12 @@ Nothing here knows a text or a stage: :class:`ErrorModel` is data plus the walk.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .lexicon import dictionaries_dir, read_table
+# the indexes the walk and the words stage search (the stage imports them from here)
+from .wordindex import ANY_KID, DeleteIndex, NearIndex, PrefixIndex, letter_bit  # noqa: F401
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -61,12 +62,16 @@ class ErrorModel:
     max_steps: int = 20000          # walk steps per token (a cap: a token past it is not searched)
     _by_start: dict[str, list[Confusion]] = field(default_factory=dict, repr=False)
     _shifts: dict = field(default_factory=dict, repr=False)
+    _site_memo: dict = field(default_factory=dict, repr=False)
+    _rewrite_memo: dict = field(default_factory=dict, repr=False)
+    _reach: int = field(default=1, repr=False)
 
     def __post_init__(self) -> None:
         by: dict[str, list[Confusion]] = {}
         for c in self.confusions:
             by.setdefault(c.seen[:1], []).append(c)
         self._by_start = by
+        self._reach = max((len(c.seen) for c in self.confusions), default=1)
 
     @classmethod
     def load(cls, path: Path | None = None, **kw) -> "ErrorModel":
@@ -75,72 +80,50 @@ class ErrorModel:
     def candidates(self, tok: str, children: "PrefixIndex", words, *, max_cost: float | None = None,
                    max_generic: int | None = None, shift: float = 0.0) -> tuple[list[Candidate], bool]:
         """The words of ``words`` that ``tok`` (lower case) may be a misreading of, cheapest
-        first, and whether the walk was cut short by ``max_steps``.  ``children`` maps every
-        start of a word of ``words`` (the empty string included) to the letters that may
-        follow it (:class:`PrefixIndex`).  ``shift`` is added to the cost of every confusion
-        used (a noisy text makes each likelier, a clean one less; never below 0.1)."""
+        first, and whether the walk was cut short by ``max_steps``.  ``children`` is the
+        :class:`PrefixIndex` of the words of ``words`` (every start of one, the empty string
+        included, and the letters that may follow it).  ``shift`` is added to the cost of every
+        confusion used (a noisy text makes each likelier, a clean one less; never below 0.1).
+
+        The walk is depth-first over (position in the token, start of a word, generic edits
+        used), a state expanded again only when reached more cheaply; a start of a word is a
+        node of the index's trie of ints (:meth:`PrefixIndex.kids`), so a step builds no string.
+        """
         limit = self.max_cost if max_cost is None else max_cost
         gen_max = self.max_generic if max_generic is None else max_generic
         generic = max(0.1, self.generic + shift)
-        by_start = self._shifted(shift)
-        n = len(tok)
-        # the confusions whose seen letters stand at each position of the token, found once
-        at = [[(len(c.seen), c.printed, c_cost, c.family) for c, c_cost in by_start.get(ch, ())
-               if c_cost <= limit and tok.startswith(c.seen, i)] for i, ch in enumerate(tok)]
-        best: dict[str, tuple[float, tuple[str, ...]]] = {}
-        steps = 0
-        # depth-first: (position in tok, candidate so far, cost, generic edits used, families)
-        stack: list[tuple[int, str, float, int, tuple[str, ...]]] = [(0, "", 0.0, 0, ())]
-        get = children.get
-        known = children._follow                    # the starts already asked for (most, once warm)
-        seen: dict[tuple[int, str, int], float] = {}
-        while stack:
-            steps += 1
-            if steps > self.max_steps:
-                return _ranked(best), True
-            i, cand, cost, g, fams = stack.pop()
-            state = (i, cand, g)
-            old_cost = seen.get(state)
-            if old_cost is not None and old_cost <= cost:
-                continue
-            seen[state] = cost
-            follow = known.get(cand)
-            if follow is None:
-                follow = get(cand, "")
-            spend = g < gen_max and cost + generic <= limit
-            if i == n:
-                if fams and cand in words:
-                    old = best.get(cand)
-                    if old is None or cost < old[0]:
-                        best[cand] = (cost, fams)
-                if spend:                                   # a letter lost at the end
-                    c2, fam2 = cost + generic, fams + ("generic",)
-                    for letter in follow:
-                        nc = cand + letter
-                        if nc in words:
-                            old = best.get(nc)
-                            if old is None or c2 < old[0]:
-                                best[nc] = (c2, fam2)
-                continue
-            ch = tok[i]
-            if ch in follow:
-                stack.append((i + 1, cand + ch, cost, g, fams))
-            for k, p, c_cost, family in at[i]:
-                if c_cost + cost <= limit:
-                    if not p:
-                        stack.append((i + k, cand, cost + c_cost, g, fams + (family,)))
-                    elif p[0] in follow and (len(p) == 1 or p[-1] in get(cand + p[:-1], "")):
-                        stack.append((i + k, cand + p, cost + c_cost, g, fams + (family,)))
-            if spend:
-                c2, fam2 = cost + generic, fams + ("generic",)
-                stack.append((i + 1, cand, c2, g + 1, fam2))              # a letter added by the OCR
-                for letter in follow:
-                    if letter != ch:
-                        nc = cand + letter
-                        stack.append((i + 1, nc, c2, g + 1, fam2))        # a letter misread
-                        stack.append((i, nc, c2, g + 1, fam2))            # a letter lost
-        return _ranked(best), False
+        sites = self._sites(tok, shift, limit)
+        if gen_max <= 0:
+            best, cut = _walk_exact(tok, sites, children, words, limit, self.max_steps)
+        else:
+            best, cut = _walk_generic(tok, sites, children, words, limit, self.max_steps, gen_max, generic)
+        return _ranked(best), cut
 
+    def _sites(self, tok: str, shift: float, limit: float) -> list[tuple]:
+        """The confusions whose seen letters stand at each position of ``tok``, those whose
+        shifted cost is within ``limit``: (seen length, first printed letter, the other printed
+        letters, shifted cost, (family,), the first printed letter's bit or ANY_KID) each.  Which stand at a position depends on the
+        token's next letters only (a seen is at most ``_reach`` long): the lists are kept by
+        those letters, shift and limit, and shared by every token."""
+        key = (round(shift, 2), limit)
+        memo = self._site_memo.get(key)
+        if memo is None:
+            if len(self._site_memo) > 1000:
+                self._site_memo.clear()
+            memo = self._site_memo[key] = {}
+        reach = self._reach
+        out = []
+        for i in range(len(tok)):
+            window = tok[i:i + reach]
+            got = memo.get(window)
+            if got is None:
+                got = memo[window] = tuple(
+                    (len(c.seen), c.printed[:1], c.printed[1:], c_cost, (c.family,),
+                     letter_bit(c.printed[0]) if c.printed else ANY_KID)
+                    for c, c_cost in self._shifted(shift).get(window[0], ())
+                    if c_cost <= limit and window.startswith(c.seen))
+            out.append(got)
+        return out
 
     def _shifted(self, shift: float) -> dict[str, list[tuple[Confusion, float]]]:
         """The confusions by the first letter they are seen at, each with its cost shifted."""
@@ -155,14 +138,25 @@ class ErrorModel:
         """The words of ``words`` that one confusion of the model turns ``tok`` into (the cheap
         search of a token that is itself a common word: no walk, one look-up per site)."""
         best: dict[str, tuple[float, tuple[str, ...]]] = {}
-        for i, ch in enumerate(tok):
-            for c in self._by_start.get(ch, ()):
-                if c.cost <= max_cost and tok.startswith(c.seen, i):
-                    w = tok[:i] + c.printed + tok[i + len(c.seen):]
-                    if w != tok and w in words:
-                        old = best.get(w)
-                        if old is None or c.cost < old[0]:
-                            best[w] = (c.cost, (c.family,))
+        memo = self._rewrite_memo.get(max_cost)
+        if memo is None:
+            if len(self._rewrite_memo) > 100:
+                self._rewrite_memo.clear()
+            memo = self._rewrite_memo[max_cost] = {}
+        reach = self._reach
+        for i in range(len(tok)):
+            window = tok[i:i + reach]
+            here = memo.get(window)
+            if here is None:                # the confusions seen at the start of these letters
+                here = memo[window] = tuple((len(c.seen), c.printed, c.cost, (c.family,))
+                                            for c in self._by_start.get(window[0], ())
+                                            if c.cost <= max_cost and window.startswith(c.seen))
+            for k, printed, cost, family in here:
+                w = tok[:i] + printed + tok[i + k:]
+                if w != tok and w in words:
+                    old = best.get(w)
+                    if old is None or cost < old[0]:
+                        best[w] = (cost, family)
         return _ranked(best)
 
 
@@ -172,127 +166,165 @@ def _ranked(best: dict[str, tuple[float, tuple[str, ...]]]) -> list[Candidate]:
     return out
 
 
-class DeleteIndex:
-    """The words of a vocabulary one letter away from a token (a letter misread, added or
-    lost), found SymSpell's way: every word is filed under each of its one-letter deletions,
-    so a token's neighbours are a handful of look-ups instead of a search.  Built on first use."""
+def _walk_exact(tok: str, sites, index: "PrefixIndex", words, limit: float, max_steps: int):
+    """The walk of :meth:`ErrorModel.candidates` without generic edits: each step copies the
+    token's letter or applies a confusion standing there.  Returns (best, cut): word ->
+    (cost, families) of the first cheapest path to it.
 
-    def __init__(self, words) -> None:
-        self.words = set(words)
-        idx: dict[str, object] = {}
-        for w in self.words:
-            for i in range(len(w)):
-                d = w[:i] + w[i + 1:]
-                v = idx.get(d)
-                if v is None:
-                    idx[d] = w
-                elif isinstance(v, str):
-                    if v != w:
-                        idx[d] = [v, w]
-                elif w not in v:
-                    v.append(w)
-        self._idx = idx
-
-    def _filed(self, key: str) -> list[str]:
-        v = self._idx.get(key)
-        return [] if v is None else [v] if isinstance(v, str) else v
-
-    def grown(self, tok: str) -> list[str]:
-        """The words that ``tok`` is with one letter lost (``th`` from ``the``).
-
-        >>> DeleteIndex(["the", "was", "his", "of"]).grown("th")
-        ['the']
-        """
-        return sorted(self._filed(tok))
-
-    def neighbours(self, tok: str) -> list[str]:
-        """The words one substitution, insertion or deletion away from ``tok``."""
-        out = set()
-        n = len(tok)
-        for w in self._filed(tok):              # the OCR lost a letter
-            out.add(w)
-        for i in range(n):
-            d = tok[:i] + tok[i + 1:]
-            if d in self.words:                  # the OCR added a letter
-                out.add(d)
-            for w in self._filed(d):             # a letter misread (same place)
-                if len(w) == n and sum(a != b for a, b in zip(w, tok)) == 1:
-                    out.add(w)
-        out.discard(tok)
-        return sorted(out)
-
-
-class NearIndex:
-    """The words of a vocabulary within two letters of a token (misread, added or lost) that
-    share its first or its last letter: the readings a walk by the families alone cannot reach
-    when a confusion and a letter outside them meet in one token (``polios`` for ``police``).
-    Words are filed by length and first letter, and by length and last letter; a token is
-    compared (rapidfuzz, in C) with the few thousand words of its six files only.
-
-    >>> NearIndex(["police", "polite", "palace", "railway"]).near("polios")
-    ['police', 'polite']
-    """
-
-    def __init__(self, words) -> None:
-        files: dict[tuple, list[str]] = {}
-        for w in words:
-            n = len(w)
-            files.setdefault((n, w[0], 0), []).append(w)
-            files.setdefault((n, w[-1], 1), []).append(w)
-        self._files = files
-
-    def near(self, tok: str, most: int = 2) -> list[str]:
-        from rapidfuzz import process
-        from rapidfuzz.distance import Levenshtein
-
-        n = len(tok)
-        out: set[str] = set()
-        for k in range(n - most + 1, n + most):
-            for key in ((k, tok[0], 0), (k, tok[-1], 1)):
-                pool = self._files.get(key)
-                if pool:
-                    for w, _, _ in process.extract(tok, pool, scorer=Levenshtein.distance,
-                                                   score_cutoff=most, limit=None):
-                        out.add(w)
-        out.discard(tok)
-        return sorted(out)
+    A state that can do nothing (none of its start's next letters is one it could read at
+    its place in the token, and no confusion there deletes) is counted as the step it would
+    take but never stacked; such a state changes nothing else, so the walk stays the plain
+    depth-first walk of :func:`_walk_generic`, step for step.  If the steps pass
+    ``max_steps``, that walk is run instead, to be cut where it is cut."""
+    n = len(tok)
+    width = n + 1
+    kids_of, expand, text, masks = index._kids, index.expand, index._text, index._mask
+    # the letters a state at each place could read (the token's own, the first printed letter
+    # of each confusion standing there; ANY_KID where one deletes): every state at the end reads
+    need = [letter_bit(ch) for ch in tok]
+    for i, here in enumerate(sites):
+        for site in here:
+            need[i] |= site[5]
+    need.append(-1)
+    best: dict[str, tuple[float, tuple[str, ...]]] = {}
+    seen: dict[int, float] = {}
+    get = seen.get
+    stack: list[tuple[int, int, float, tuple[str, ...]]] = [(0, 0, 0.0, ())]
+    pop, push = stack.pop, stack.append
+    steps = 0
+    while stack:
+        steps += 1
+        if steps > max_steps:
+            break
+        i, node, cost, fams = pop()
+        key = node * width + i
+        old = get(key)
+        if old is not None and old <= cost:
+            continue
+        seen[key] = cost
+        kids = kids_of[node]
+        if kids is None:
+            kids = expand(node)
+        if i == n:
+            if fams:
+                cand = text[node]
+                if cand in words:
+                    old = best.get(cand)
+                    if old is None or cost < old[0]:
+                        best[cand] = (cost, fams)
+            continue
+        nxt = kids.get(tok[i])
+        if nxt is not None:
+            m = masks[nxt]
+            if m is None:
+                expand(nxt)
+                m = masks[nxt]
+            if m & need[i + 1]:
+                push((i + 1, nxt, cost, fams))
+            else:
+                steps += 1
+        for k, first, rest, c_cost, family, _ in sites[i]:
+            if c_cost + cost <= limit:
+                if first:
+                    to = kids.get(first)
+                    if to is None:
+                        continue
+                    if rest:
+                        to = _follow(to, rest, kids_of, expand)
+                        if to is None:
+                            continue
+                else:
+                    to = node
+                m = masks[to]
+                if m is None:
+                    expand(to)
+                    m = masks[to]
+                if m & need[i + k]:
+                    push((i + k, to, cost + c_cost, fams + family))
+                else:
+                    steps += 1
+    if steps > max_steps:
+        return _walk_generic(tok, sites, index, words, limit, max_steps, 0, 0.0)
+    return best, False
 
 
-class PrefixIndex:
-    """The starts of the words of a vocabulary, and the letters that may follow each: what
-    the walk of :meth:`ErrorModel.candidates` asks at every step.  Built lazily from the
-    sorted words (a start is looked up by bisection the first time it is asked for, then
-    remembered), so a process pays only for the starts its tokens reach."""
+def _walk_generic(tok: str, sites, index: "PrefixIndex", words, limit: float, max_steps: int,
+                  gen_max: int, generic: float):
+    """The walk of :meth:`ErrorModel.candidates` that may also spend up to ``gen_max``
+    generic edits (a letter misread, added or lost, each at ``generic``)."""
+    n = len(tok)
+    width, depth = n + 1, gen_max + 1
+    kids_of, expand, text = index._kids, index.expand, index._text
+    best: dict[str, tuple[float, tuple[str, ...]]] = {}
+    seen: dict[int, float] = {}
+    stack: list[tuple[int, int, float, int, tuple[str, ...]]] = [(0, 0, 0.0, 0, ())]
+    pop, push = stack.pop, stack.append
+    steps = 0
+    while stack:
+        steps += 1
+        if steps > max_steps:
+            return best, True
+        i, node, cost, g, fams = pop()
+        key = (node * width + i) * depth + g
+        old = seen.get(key)
+        if old is not None and old <= cost:
+            continue
+        seen[key] = cost
+        kids = kids_of[node]
+        if kids is None:
+            kids = expand(node)
+        spend = g < gen_max and cost + generic <= limit
+        if i == n:
+            if fams:
+                _better(best, text[node], words, cost, fams)
+            if spend:                                       # a letter lost at the end
+                c2, fam2 = cost + generic, fams + ("generic",)
+                for child in kids.values():
+                    _better(best, text[child], words, c2, fam2)
+            continue
+        ch = tok[i]
+        nxt = kids.get(ch)
+        if nxt is not None:
+            push((i + 1, nxt, cost, g, fams))
+        for k, first, rest, c_cost, family, _ in sites[i]:
+            if c_cost + cost <= limit:
+                if first:
+                    to = kids.get(first)
+                    if to is not None and rest:
+                        to = _follow(to, rest, kids_of, expand)
+                    if to is None:
+                        continue
+                else:
+                    to = node
+                push((i + k, to, cost + c_cost, g, fams + family))
+        if spend:
+            c2, g2, fam2 = cost + generic, g + 1, fams + ("generic",)
+            push((i + 1, node, c2, g2, fam2))                    # a letter added by the OCR
+            for letter, child in kids.items():
+                if letter != ch:
+                    push((i + 1, child, c2, g2, fam2))          # a letter misread
+                    push((i, child, c2, g2, fam2))              # a letter lost
+    return best, False
 
-    def __init__(self, words, presorted: bool = False) -> None:
-        self.words = list(words) if presorted else sorted(words)
-        self._follow: dict[str, str] = {}
 
-    def get(self, prefix: str, default: str = "") -> str:
-        got = self._follow.get(prefix)
-        if got is None:
-            got = self._follow[prefix] = self._letters_after(prefix)
-        return got if got else default
+def _follow(to: int, letters: str, kids_of: list, expand) -> int | None:
+    """The node reached from node ``to`` by ``letters``, None when no word starts so."""
+    for letter in letters:
+        more = kids_of[to]
+        if more is None:
+            more = expand(to)
+        to = more.get(letter)
+        if to is None:
+            return None
+    return to
 
-    def __contains__(self, prefix: str) -> bool:
-        words = self.words
-        i = bisect_left(words, prefix)
-        return i < len(words) and words[i].startswith(prefix)
 
-    def _letters_after(self, prefix: str) -> str:
-        words, k = self.words, len(prefix)
-        i = bisect_left(words, prefix)
-        n = len(words)
-        out = []
-        while i < n and words[i].startswith(prefix):
-            w = words[i]
-            if len(w) == k:
-                i += 1
-                continue
-            ch = w[k]
-            out.append(ch)
-            i = bisect_left(words, prefix + chr(ord(ch) + 1), i)
-        return "".join(out)
+def _better(best: dict, cand: str, words, cost: float, fams: tuple[str, ...]) -> None:
+    """Keep ``cand`` at ``cost`` when it is a word and no cheaper path reached it yet."""
+    if cand in words:
+        old = best.get(cand)
+        if old is None or cost < old[0]:
+            best[cand] = (cost, fams)
 
 
 def odds(cost: float) -> float:

@@ -25,6 +25,8 @@ from .lexicon import marshal_cached
 
 BACKOFF = 0.4            # weight of the unigram estimate when the pair is not in the table
 FLOOR = 1e-9             # probability of a word no list knows
+UNSEEN = math.log10(1 / 28.0)   # a letter trigram whose two first letters no word shows
+_log10 = math.log10
 
 
 class LanguageDataError(RuntimeError):
@@ -95,17 +97,31 @@ class LanguageModel:
         pw = self.p(word) if p_word is None else p_word
         if not prev:
             return pw
-        n = self.pairs.get(prev + " " + word)
         c_prev = self.first_counts.get(prev)
-        if n is not None and c_prev:
+        if not c_prev:                      # a word that starts no pair: the pair table says nothing
+            return BACKOFF * pw
+        n = self.pairs.get(prev + " " + word)
+        if n is not None:
             return n / c_prev
         est = BACKOFF * pw
-        if c_prev:
-            return min(est, self.least / c_prev)
-        return est
+        return min(est, self.least / c_prev)
 
     def logp(self, prev: str | None, word: str, p_word: float | None = None) -> float:
-        return math.log10(self.cond(prev, word, p_word))
+        """log10 of :meth:`cond` (the words stage asks it for every reading it weighs: written
+        out here, not through ``cond``, and with the unigram floor inline)."""
+        if p_word is None:
+            f = self.freq(word)
+            p_word = FLOOR if FLOOR > f else f                 # max(f, FLOOR)
+        if not prev:
+            return _log10(p_word)
+        c_prev = self.first_counts.get(prev)
+        if not c_prev:
+            return _log10(BACKOFF * p_word)
+        n = self.pairs.get(prev + " " + word)
+        if n is not None:
+            return _log10(n / c_prev)
+        est, most = BACKOFF * p_word, self.least / c_prev
+        return _log10(most if most < est else est)         # min(est, most)
 
 
 class CharModel:
@@ -144,12 +160,11 @@ class CharModel:
 
     def logp(self, word: str) -> float:
         """log10 of the string ``word`` (lower case) as a word form."""
-        tri, ctx = self.tri, self.ctx
+        tri, ctx = self.tri.get, self.ctx.get
         s = "^^" + word + "$"
         total = 0.0
-        unseen = math.log10(1 / 28.0)
         for i in range(len(s) - 2):
             t = s[i:i + 3]
-            p = tri.get(t)
-            total += p if p is not None else ctx.get(t[:2], unseen)
+            p = tri(t)
+            total += p if p is not None else ctx(t[:2], UNSEEN)
         return total
