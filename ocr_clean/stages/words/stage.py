@@ -77,7 +77,7 @@ class Words(Stage):
         "generic_min_len": 5,
         "mixed_min_len": 6,
         "mixed_distance": 2,
-        "two_min_len": 8,
+        "two_min_len": 7,
         "near_min_freq": 1e-6,
         "generic_min_freq": 1e-6,
         "max_cost": 4.5,
