@@ -164,9 +164,10 @@ TAIL_DIGIT = regex.compile(r"\p{L}{2,}\d")
 def digit_misread(core: str) -> bool:
     """A word with one digit at its start or end where a letter was printed (``8ir`` for
     ``Sir``, ``6mall``, ``hi3`` for ``his``), as a number and its unit (``10th``, ``5lbs``)
-    or a word and a footnote marker (``revolution6``) never look: one digit, small letters
-    after a leading one, two letters at least beside it.  Its readings must read the digit as
-    a letter (:func:`reads_digit`), never drop it.
+    and a run of misread figures (``8cc``) never look: one digit, small letters after a leading
+    one, two letters at least beside it, a vowel among them.  (A word and its footnote marker,
+    ``revolution6``, looks the same: only a text whose profile shows no such markers asks.)
+    Its readings must read the digit as a letter (:func:`reads_digit`), never drop it.
 
     >>> [digit_misread(t) for t in ("8ir", "hi3", "6mall", "10th", "6d", "1st", "a1so", "12mo", "8cc")]
     [True, True, True, False, False, False, False, False, False]
