@@ -102,13 +102,19 @@ class _Run(_Sites, _Decide):
 
     def modern_forms(self, low: str) -> list[tuple[str, str]]:
         """(today's word, rule) for each period spelling rule that turns ``low`` into a word
-        of English at least ``historical_min`` common."""
-        out = []
-        for pat, rep, name in self.stage.historical:
-            if pat.search(low):
-                modern = pat.sub(rep, low, count=1)
-                if modern != low and len(modern) >= 3 and self.freq(modern) >= self.cfg["historical_min"]:
-                    out.append((modern, name))
+        of English at least ``historical_min`` common (the same for every text: kept by the stage)."""
+        cache = self.stage._modern_cache
+        out = cache.get(low)
+        if out is None:
+            out = []
+            for pat, rep, name in self.stage.historical:
+                if pat.search(low):
+                    modern = pat.sub(rep, low, count=1)
+                    if modern != low and len(modern) >= 3 and self.freq(modern) >= self.cfg["historical_min"]:
+                        out.append((modern, name))
+            if len(cache) > 200000:
+                cache.clear()
+            cache[low] = out
         return out
 
     # -- candidates ----------------------------------------------------------------------

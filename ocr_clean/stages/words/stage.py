@@ -196,6 +196,7 @@ class Words(Stage):
                               f"(as spelled today), not {cfg['long_s_letter']!r}")
         self.model = ErrorModel.load(generic=cfg["generic"], max_cost=cfg["max_cost"])
         self._cands_cache: dict = {}
+        self._modern_cache: dict = {}             # word form -> its period-spelling readings
         self._collection_noise: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self.historical = [(regex.compile(p), r, n) for p, r, n in load_historical()]
 
