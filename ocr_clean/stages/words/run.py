@@ -335,7 +335,10 @@ class _Run(_Sites, _Decide):
             if self.long_s and "f" in low:
                 cands = self._with_long_s(low, cands)
             if f < cfg["rare_freq"] and len(low) >= 4 and low.isalpha() and self.shift < cfg["clean_shift"]:
-                cands = cands + self.splits(low, common_only=f > 0)
+                split = self.splits(low, common_only=f > 0)
+                if not split and f == 0:
+                    split = self.glued_readings(low, model)
+                cands = cands + split
             if cands and digit_misread(low):          # a digit misread for a letter is read, never dropped
                 short = len(low) <= cfg["short_len"]      # (and a short one only as a common word: 6tb, 4go)
                 cands = [c for c in cands if reads_digit(low, c.word)
@@ -349,6 +352,24 @@ class _Run(_Sites, _Decide):
                     cands = None
         self._types[low] = cands or None
         return cands or None
+
+    def glued_readings(self, low: str, model: ErrorModel) -> list:
+        """Two words the OCR ran together, the longer misread (``subjeclof`` -> ``subject of``,
+        ``thecontment`` -> ``the continent``): one of English's commonest short words
+        (``glued_word_freq``) at an end, the rest of at least four letters no word itself,
+        read by the families alone; each reading costs a lost space besides."""
+        cfg = self.cfg
+        cost = cfg["merge_cost"]
+        out = []
+        for w in self.stage._glue_words():
+            for rest, first in ((low[:-len(w)], False), (low[len(w):], True)) if len(low) - len(w) >= 4 else ():
+                if not (low.startswith(w) if first else low.endswith(w)) or self.freq(rest) > 0:
+                    continue
+                for c in self.candidates(rest, model, cheap=False, generic=False)[:3]:
+                    if " " not in c.word:
+                        pair = w + " " + c.word if first else c.word + " " + w
+                        out.append(Candidate(pair, c.cost + cost, c.families + ("merged",)))
+        return out
 
     def splits(self, low: str, common_only: bool = False) -> list:
         """Two words the OCR ran together (``inthe``, ``tobring``): every cut into two English

@@ -91,6 +91,7 @@ class Words(Stage):
         "historical_min": 1e-5,
         "historical_max": 1e-5,
         "merge_cost": 1.5,
+        "glued_word_freq": 1e-3,
         "split_cost": 1.5,
         "join_margin": 1.0,
         "join_short_freq": 1e-4,
@@ -154,6 +155,7 @@ class Words(Stage):
         "historical_min": "a period spelling stands for an English word this common",
         "historical_max": "a word of English rarer than this may be a period spelling (never changed into today's)",
         "merge_cost": "cost of a space the OCR lost between two words",
+        "glued_word_freq": "a word this common, of two or three letters, may be glued to a misread one (subjeclof -> subject of)",
         "split_cost": "cost of a space the OCR put inside a word",
         "join_short_freq": "a word of four letters or fewer read from two tokens must be this common",
         "join_margin": "log10 odds a word read from two tokens must win by over the two kept",
@@ -225,6 +227,17 @@ class Words(Stage):
         """The commoner words of English filed for the two-letter search of a token nothing
         else reads."""
         return self._index("near", NearIndex, "near_min_freq", _long_word)
+
+    def _glue_words(self) -> tuple:
+        """English's commonest words of two or three letters (``glued_word_freq``), commonest first."""
+        key = ("glue", id(self.lexicon.english), self.config["glued_word_freq"])
+        got = Words._shared.get(key)
+        if got is None:
+            floor = self.config["glued_word_freq"]
+            got = Words._shared[key] = tuple(sorted((w for w, f in self.lexicon.english.items()
+                                                     if 2 <= len(w) <= 3 and w.isalpha() and f >= floor),
+                                                    key=lambda w: -self.lexicon.english[w]))
+        return got
 
     def _short_words(self) -> DeleteIndex:
         """The common short words of English (a letter lost from them leaves a short token:
