@@ -92,37 +92,37 @@ class ErrorModel:
         limit = self.max_cost if max_cost is None else max_cost
         gen_max = self.max_generic if max_generic is None else max_generic
         generic = max(0.1, self.generic + shift)
-        sites = self._sites(tok, shift, limit)
+        sites = self._sites(tok, shift)
         if gen_max <= 0:
             best, cut = _walk_exact(tok, sites, children, words, limit, self.max_steps)
         else:
             best, cut = _walk_generic(tok, sites, children, words, limit, self.max_steps, gen_max, generic)
         return _ranked(best), cut
 
-    def _sites(self, tok: str, shift: float, limit: float) -> list[tuple]:
-        """The confusions whose seen letters stand at each position of ``tok``, those whose
-        shifted cost is within ``limit``: (seen length, first printed letter, the other printed
-        letters, shifted cost, (family,), the first printed letter's bit or ANY_KID) each.  Which stand at a position depends on the
+    def _sites(self, tok: str, shift: float) -> list[tuple]:
+        """The confusions whose seen letters stand at each position of ``tok``: (seen length,
+        first printed letter, the other printed letters, shifted cost, (family,), the first
+        printed letter's bit or ANY_KID) each.  Which stand at a position depends on the
         token's next letters only (a seen is at most ``_reach`` long): the lists are kept by
-        those letters, shift and limit, and shared by every token."""
-        key = (round(shift, 2), limit)
-        memo = self._site_memo.get(key)
-        if memo is None:
-            if len(self._site_memo) > 1000:
-                self._site_memo.clear()
-            memo = self._site_memo[key] = {}
+        those letters and the shift, and shared by every token.  (A confusion dearer than the
+        walk's limit is in the list too: the walk never takes it, as each step checks the cost.)"""
+        key = round(shift, 2)
+        got = self._site_memo.get(key)
+        if got is None or len(got[0]) > 100000:
+            by_start = self._shifted(shift)
+            entries = {ch: [(c.seen, (len(c.seen), c.printed[:1], c.printed[1:], c_cost, (c.family,),
+                                      letter_bit(c.printed[0]) if c.printed else ANY_KID))
+                            for c, c_cost in cs] for ch, cs in by_start.items()}
+            got = self._site_memo[key] = ({}, entries)
+        memo, entries = got
         reach = self._reach
         out = []
         for i in range(len(tok)):
             window = tok[i:i + reach]
-            got = memo.get(window)
-            if got is None:
-                got = memo[window] = tuple(
-                    (len(c.seen), c.printed[:1], c.printed[1:], c_cost, (c.family,),
-                     letter_bit(c.printed[0]) if c.printed else ANY_KID)
-                    for c, c_cost in self._shifted(shift).get(window[0], ())
-                    if c_cost <= limit and window.startswith(c.seen))
-            out.append(got)
+            here = memo.get(window)
+            if here is None:
+                here = memo[window] = tuple(e for seen, e in entries.get(window[0], ()) if window.startswith(seen))
+            out.append(here)
         return out
 
     def _shifted(self, shift: float) -> dict[str, list[tuple[Confusion, float]]]:
