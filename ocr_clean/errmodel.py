@@ -87,25 +87,28 @@ class ErrorModel:
 
         The walk is depth-first over (position in the token, start of a word, generic edits
         used), a state expanded again only when reached more cheaply; a start of a word is a
-        node of the index's trie of ints (:meth:`PrefixIndex.kids`), so a step builds no string.
+        node of the index's trie of ints (:meth:`PrefixIndex.expand`), so a step builds no string.
         """
         limit = self.max_cost if max_cost is None else max_cost
         gen_max = self.max_generic if max_generic is None else max_generic
         generic = max(0.1, self.generic + shift)
-        sites = self._sites(tok, shift)
+        places = self._sites(tok, shift)
         if gen_max <= 0:
-            best, cut = _walk_exact(tok, sites, children, words, limit, self.max_steps)
+            best, cut = _walk_exact(tok, places, children, words, limit, self.max_steps)
         else:
-            best, cut = _walk_generic(tok, sites, children, words, limit, self.max_steps, gen_max, generic)
+            best, cut = _walk_generic(tok, [p[0] for p in places], children, words, limit, self.max_steps,
+                                      gen_max, generic)
         return _ranked(best), cut
 
     def _sites(self, tok: str, shift: float) -> list[tuple]:
-        """The confusions whose seen letters stand at each position of ``tok``: (seen length,
-        first printed letter, the other printed letters, shifted cost, (family,), the first
-        printed letter's bit or ANY_KID) each.  Which stand at a position depends on the
-        token's next letters only (a seen is at most ``_reach`` long): the lists are kept by
+        """What the walk needs to know of each position of ``tok``: (the confusions whose seen
+        letters stand there, the bits of their first printed letters, those bits and the
+        token's letter's, {a node's bits & those: the confusions whose letter may follow the
+        node}).  A confusion is (seen length, first printed letter, the other printed letters,
+        shifted cost, (family,), its first printed letter's bit or ANY_KID).  All of it depends
+        on the token's next letters only (a seen is at most ``_reach`` long): it is kept by
         those letters and the shift, and shared by every token.  (A confusion dearer than the
-        walk's limit is in the list too: the walk never takes it, as each step checks the cost.)"""
+        walk's limit is in it too: the walk never takes it, as each step checks the cost.)"""
         key = round(shift, 2)
         got = self._site_memo.get(key)
         if got is None or len(got[0]) > 100000:
@@ -119,10 +122,14 @@ class ErrorModel:
         out = []
         for i in range(len(tok)):
             window = tok[i:i + reach]
-            here = memo.get(window)
-            if here is None:
-                here = memo[window] = tuple(e for seen, e in entries.get(window[0], ()) if window.startswith(seen))
-            out.append(here)
+            place = memo.get(window)
+            if place is None:
+                here = tuple(e for seen, e in entries.get(window[0], ()) if window.startswith(seen))
+                bits = 0
+                for e in here:
+                    bits |= e[5]
+                place = memo[window] = (here, bits, bits | letter_bit(window[0]), {})
+            out.append(place)
         return out
 
     def _shifted(self, shift: float) -> dict[str, list[tuple[Confusion, float]]]:
@@ -166,26 +173,23 @@ def _ranked(best: dict[str, tuple[float, tuple[str, ...]]]) -> list[Candidate]:
     return out
 
 
-def _walk_exact(tok: str, sites, index: "PrefixIndex", words, limit: float, max_steps: int):
+def _walk_exact(tok: str, places, index: "PrefixIndex", words, limit: float, max_steps: int):
     """The walk of :meth:`ErrorModel.candidates` without generic edits: each step copies the
-    token's letter or applies a confusion standing there.  Returns (best, cut): word ->
-    (cost, families) of the first cheapest path to it.
+    token's letter or applies a confusion standing there (``places``: see
+    :meth:`ErrorModel._sites`).  Returns (best, cut): word -> (cost, families) of the first
+    cheapest path to it.
 
     A state that can do nothing (none of its start's next letters is one it could read at
     its place in the token, and no confusion there deletes) is counted as the step it would
     take but never stacked; such a state changes nothing else, so the walk stays the plain
     depth-first walk of :func:`_walk_generic`, step for step.  If the steps pass
-    ``max_steps``, that walk is run instead, to be cut where it is cut."""
+    ``max_steps``, that walk is run instead, to be cut where it is cut.  A state tries only
+    the confusions whose first letter may follow its start (by the bits: in their order)."""
     n = len(tok)
     width = n + 1
     kids_of, expand, text, masks = index._kids, index.expand, index._text, index._mask
-    # the letters a state at each place could read (the token's own, the first printed letter
-    # of each confusion standing there; ANY_KID where one deletes): every state at the end reads
-    need = [letter_bit(ch) for ch in tok]
-    for i, here in enumerate(sites):
-        for site in here:
-            need[i] |= site[5]
-    need.append(-1)
+    sites, site_bits, need, subs = (list(column) for column in zip(*places)) if places else ([], [], [], [])
+    need.append(-1)                 # the letters a state could read at each place: at the end, any
     best: dict[str, tuple[float, tuple[str, ...]]] = {}
     seen: dict[int, float] = {}
     get = seen.get
@@ -207,11 +211,7 @@ def _walk_exact(tok: str, sites, index: "PrefixIndex", words, limit: float, max_
             kids = expand(node)
         if i == n:
             if fams:
-                cand = text[node]
-                if cand in words:
-                    old = best.get(cand)
-                    if old is None or cost < old[0]:
-                        best[cand] = (cost, fams)
+                _better(best, text[node], words, cost, fams)
             continue
         nxt = kids.get(tok[i])
         if nxt is not None:
@@ -223,7 +223,13 @@ def _walk_exact(tok: str, sites, index: "PrefixIndex", words, limit: float, max_
                 push((i + 1, nxt, cost, fams))
             else:
                 steps += 1
-        for k, first, rest, c_cost, family, _ in sites[i]:
+        hit = masks[node] & site_bits[i]
+        if not hit:
+            continue
+        here = subs[i].get(hit)
+        if here is None:
+            here = subs[i][hit] = tuple(site for site in sites[i] if site[5] & hit)
+        for k, first, rest, c_cost, family, _ in here:
             if c_cost + cost <= limit:
                 if first:
                     to = kids.get(first)
