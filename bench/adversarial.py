@@ -3,13 +3,17 @@
     .venv/bin/python bench/adversarial.py              # every input, about 1 MB each (5 MB: one line)
     .venv/bin/python bench/adversarial.py --scale 0.25 # smaller inputs, a quick look
     .venv/bin/python bench/adversarial.py --only letters
+    .venv/bin/python bench/adversarial.py --only short_lines --repeat 5   # the best of 5 runs each
 
 Each input is generated here (nothing is read but the book) and cleaned by ``Pipeline().run``
 in a fresh Python process, so its peak memory (maxrss) is its own; the process first builds
 the pipeline and cleans a tiny text, and that baseline (time and memory) is taken off, so the
 figures are the cost of the input itself.  The book (``raw/writings-1930-31.txt``) is measured
 the same way; every input's seconds per MB and extra MB per MB of input are divided by the
-book's: the bar (issue 13) is a ratio of at most 2 for each.
+book's: the bar (issue 13) is a ratio of at most 2 for each.  Time is taken both as wall
+seconds and as CPU seconds of the process (``time.process_time``); on a shared machine the
+wall time says as much about the other programs as about ours, so the bar is judged on CPU
+seconds, the fastest of ``--repeat`` runs (the other programs only ever add time).
 
 The inputs (the worst cases found for the stages, issue 13 item 5):
 
@@ -95,49 +99,60 @@ def child(name: str, scale: float) -> None:
     pipe = Pipeline().warm()      # the process's shared tables and indexes, loaded once
     pipe.run("A small text to warm up, with a lnost decisive word.\n")
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     res = pipe.run(text, name=name)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     skipped = sum(1 for e in res.ledger if e.rule.endswith("too-long"))
-    print(json.dumps({"name": name, "mb": len(text.encode("utf-8")) / 1e6, "seconds": seconds,
+    print(json.dumps({"name": name, "mb": len(text.encode("utf-8")) / 1e6, "seconds": seconds, "cpu": cpu,
                       "peak_mb": peak, "extra_mb": max(0.0, peak - base_rss), "skipped": skipped,
                       "timings": res.timings}))
 
 
-def measure(name: str, scale: float) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", name, "--scale", str(scale)],
-                         capture_output=True, text=True, check=True, cwd=ROOT)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def measure(name: str, scale: float, repeat: int = 1) -> dict:
+    """The figures of ``repeat`` fresh processes: the least of each (seconds, CPU, memory)."""
+    runs = []
+    for _ in range(max(1, repeat)):
+        out = subprocess.run([sys.executable, __file__, "--child", name, "--scale", str(scale)],
+                             capture_output=True, text=True, check=True, cwd=ROOT)
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    best = min(runs, key=lambda r: r["cpu"])
+    for key in ("seconds", "cpu", "peak_mb", "extra_mb"):
+        best[key] = min(r[key] for r in runs)
+    return best
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--only", action="append", choices=NAMES)
+    ap.add_argument("--repeat", type=int, default=1, help="fresh runs of each input (the least kept)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         child(args.child, args.scale)
         return
-    book = measure("book", 1.0)
-    s_mb = book["seconds"] / book["mb"]
+    book = measure("book", 1.0, args.repeat)
+    s_mb, c_mb = book["seconds"] / book["mb"], book["cpu"] / book["mb"]
     m_mb = max(book["extra_mb"], 1.0) / book["mb"]
-    print(f"book: {book['mb']:.2f} MB, {book['seconds']:.2f} s ({s_mb:.2f} s/MB), "
-          f"peak {book['peak_mb']:.0f} MB (+{book['extra_mb']:.0f} MB, {m_mb:.1f} MB/MB); load {os.getloadavg()[0]:.1f}")
-    print(f"{'input':<12} {'MB':>6} {'s':>7} {'s/MB':>7} {'x book':>7} {'peak MB':>8} {'+MB/MB':>7} {'x book':>7}"
-          f"  slowest stage")
+    print(f"book: {book['mb']:.2f} MB, {book['seconds']:.2f} s ({s_mb:.2f} s/MB), CPU {book['cpu']:.2f} s "
+          f"({c_mb:.2f} s/MB), peak {book['peak_mb']:.0f} MB (+{book['extra_mb']:.0f} MB, {m_mb:.1f} MB/MB); "
+          f"load {os.getloadavg()[0]:.1f}; the least of {max(1, args.repeat)} run(s) each")
+    print(f"{'input':<12} {'MB':>6} {'s':>7} {'x book':>7} {'CPU s':>7} {'x book':>7} {'peak MB':>8} "
+          f"{'+MB/MB':>7} {'x book':>7}  slowest stage")
     worst = 0.0
     for name in args.only or NAMES:
-        r = measure(name, args.scale)
+        r = measure(name, args.scale, args.repeat)
         t_ratio = r["seconds"] / r["mb"] / s_mb
+        c_ratio = r["cpu"] / r["mb"] / c_mb
         m_ratio = r["extra_mb"] / r["mb"] / m_mb
-        worst = max(worst, t_ratio, m_ratio)
+        worst = max(worst, c_ratio, m_ratio)
         stage = max(r["timings"], key=r["timings"].get)
-        print(f"{name:<12} {r['mb']:>6.2f} {r['seconds']:>7.2f} {r['seconds'] / r['mb']:>7.2f} {t_ratio:>7.2f} "
+        print(f"{name:<12} {r['mb']:>6.2f} {r['seconds']:>7.2f} {t_ratio:>7.2f} {r['cpu']:>7.2f} {c_ratio:>7.2f} "
               f"{r['peak_mb']:>8.0f} {r['extra_mb'] / r['mb']:>7.1f} {m_ratio:>7.2f}  {stage} {r['timings'][stage]:.2f} s"
               + (f"; {r['skipped']} token(s) skipped" if r["skipped"] else ""))
-    print(f"worst ratio to the book: {worst:.2f} ({'within' if worst <= BAR else 'ABOVE'} the bar of {BAR:.0f}x)")
+    print(f"worst ratio to the book (CPU time, memory): {worst:.2f} "
+          f"({'within' if worst <= BAR else 'ABOVE'} the bar of {BAR:.0f}x)")
 
 
 if __name__ == "__main__":
