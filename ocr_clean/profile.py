@@ -293,7 +293,11 @@ def measure_dashes(text: str) -> Habit:
 _ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
 _LONGEST_WORD = 24          # longer runs of letters are no words to read again
 _LONG_S_SAMPLE = 200_000    # characters read for the habit: a long s is on every page
-_LONG_S_WORD = re.compile(r"[A-Za-z\u017f]*\u017f[A-Za-z\u017f]*")
+# a run of letters holding a long s, whole: looked for from the run's start only, its letters
+# before the first long s without it (a long run of letters without one fails in one pass, not
+# again from each of its letters: linear, where [A-Za-z\u017f]*\u017f[A-Za-z\u017f]* was
+# quadratic in a run's length; the same matches)
+_LONG_S_WORD = re.compile(r"(?<![A-Za-z\u017f])[A-Za-z]*\u017f[A-Za-z\u017f]*")
 
 
 def measure_long_s(text: str, is_word=None) -> Habit:

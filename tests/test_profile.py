@@ -4,6 +4,8 @@ and the profile in the ledger header, ``ocr-clean clean -v`` and ``ocr-clean exp
 from __future__ import annotations
 
 import json
+import random
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from ocr_clean import Pipeline, clean_text
 from ocr_clean.cli import app
 from ocr_clean.config import Config, ConfigError
 from ocr_clean.profile import CONTINUES, ORDINARY, ProfileError, ScanProfile, check_overrides, measure
+from ocr_clean.profile import _LONG_S_WORD
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw" / "writings-1930-31.txt"
@@ -342,3 +345,15 @@ def test_words_read_with_the_long_s_itself_show_the_habit():
     prof = measure(printed, is_word=lex.is_english)
     assert prof.long_s.value is True and prof.long_s.evidence["long_s_words"] >= 5
     assert measure("The house was set on the hill. " * 20, is_word=lex.is_english).long_s.value is False
+
+
+def test_long_s_words_are_found_as_before_in_linear_time():
+    """The runs of letters holding a long s, as the earlier (quadratic) pattern found them;
+    long runs without one (the adversarial 'letters' input) cost one pass each."""
+    quadratic = re.compile(r"[A-Za-z\u017f]*\u017f[A-Za-z\u017f]*")
+    rng = random.Random(5)
+    for _ in range(300):
+        text = "".join(rng.choice("ab\u017f \n-.Z\u00e9") for _ in range(rng.randint(0, 40)))
+        end = rng.randint(0, len(text))
+        assert _LONG_S_WORD.findall(text, 0, end) == quadratic.findall(text, 0, end)
+    assert _LONG_S_WORD.findall("x" * 200_000 + " ſome and Thurſday") == ["ſome", "Thurſday"]
