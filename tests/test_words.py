@@ -260,3 +260,16 @@ def test_long_s_letter_is_checked():
     from ocr_clean.settings import ConfigError
     with pytest.raises(ConfigError, match="long_s_letter"):
         Pipeline(Config.from_dict({"stages": {"words": {"long_s_letter": "x"}}}))
+
+
+def test_glued_numbers_are_markers_only_where_a_notes_section_answers_them():
+    # a book cut into pages: the pages' glued numbers point to its notes; read as markers
+    body = ("The revolution6 began in the spring, and the party7 met at once. " * 3).strip()
+    notes = "\n".join(f"{k}. See the letter of the committee, page {k}." for k in range(1, 12))
+    pages = [body + "\n"] * 6 + [notes + "\n"]
+    out = clean_texts(pages)
+    assert "revolution6" in out[0].text and "party7" in out[0].text
+    # a run of newspapers: figures glued to words and no notes section; misread letters
+    news = [f"The vessel arrived on the {k}th with hi3 cargo of wool, and the crew2 of ten men were paid." for k in range(12)]
+    out = clean_texts(news)
+    assert all("his cargo" in r.text for r in out)

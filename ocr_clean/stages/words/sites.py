@@ -10,6 +10,9 @@ from .rules import odd_piece, parted_pair, unreadable_runs
 from .tokens import _glued, _lower
 
 
+MARKERS_PER_NOTE = 10      # glued numbers a note entry may stand for, in a text with footnote markers
+
+
 class _Sites:
     """The finding half of a run (mixed into :class:`~ocr_clean.stages.words.run._Run`)."""
 
@@ -206,10 +209,18 @@ class _Sites:
 
     def _digit_markers(self) -> bool:
         """Does the text's profile show footnote markers printed as numbers glued to words
-        (flattened superscripts: ``revolution.lo`` is marker 10 misread, the footnotes stage's)?"""
+        (flattened superscripts: ``revolution.lo`` is marker 10 misread, the footnotes stage's)?
+        Measured, that takes the notes they point to as well: a note entry for every
+        ``MARKERS_PER_NOTE`` glued numbers at least (a run of newspapers glues figures to words
+        and has no notes section; a book's glued numbers are its markers)."""
         prof = getattr(self.doc, "profile", None)
         habit = getattr(prof, "footnote_markers", None)
-        return habit is not None and habit.value == "digits" and habit.confidence >= 0.5
+        if habit is None or habit.value != "digits" or habit.confidence < 0.5:
+            return False
+        ev = habit.evidence or {}
+        if "digit_markers" not in ev:                 # set by a [scan] table, not measured
+            return True
+        return ev.get("note_entries", 0) * MARKERS_PER_NOTE >= ev["digit_markers"]
 
     def _pending(self):
         """A test of whether a span of the text holds a fix an earlier stage queued for a
