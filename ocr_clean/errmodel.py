@@ -103,8 +103,7 @@ class ErrorModel:
     def _sites(self, tok: str, shift: float) -> list[tuple]:
         """What the walk needs to know of each position of ``tok``: (the confusions whose seen
         letters stand there, the bits of their first printed letters, those bits and the
-        token's letter's, {a node's bits & those: the confusions whose letter may follow the
-        node}).  A confusion is (seen length, first printed letter, the other printed letters,
+        token's letter's).  A confusion is (seen length, first printed letter, the other printed letters,
         shifted cost, (family,), its first printed letter's bit or ANY_KID).  All of it depends
         on the token's next letters only (a seen is at most ``_reach`` long): it is kept by
         those letters and the shift, and shared by every token.  (A confusion dearer than the
@@ -128,7 +127,7 @@ class ErrorModel:
                 bits = 0
                 for e in here:
                     bits |= e[5]
-                place = memo[window] = (here, bits, bits | letter_bit(window[0]), {})
+                place = memo[window] = (here, bits, bits | letter_bit(window[0]))
             out.append(place)
         return out
 
@@ -183,12 +182,12 @@ def _walk_exact(tok: str, places, index: "PrefixIndex", words, limit: float, max
     its place in the token, and no confusion there deletes) is counted as the step it would
     take but never stacked; such a state changes nothing else, so the walk stays the plain
     depth-first walk of :func:`_walk_generic`, step for step.  If the steps pass
-    ``max_steps``, that walk is run instead, to be cut where it is cut.  A state tries only
-    the confusions whose first letter may follow its start (by the bits: in their order)."""
+    ``max_steps``, that walk is run instead, to be cut where it is cut.  A state whose start
+    no confusion's first letter may follow (by the bits) tries none."""
     n = len(tok)
     width = n + 1
     kids_of, expand, text, masks = index._kids, index.expand, index._text, index._mask
-    sites, site_bits, need, subs = (list(column) for column in zip(*places)) if places else ([], [], [], [])
+    sites, site_bits, need = (list(column) for column in zip(*places)) if places else ([], [], [])
     need.append(-1)                 # the letters a state could read at each place: at the end, any
     best: dict[str, tuple[float, tuple[str, ...]]] = {}
     seen: dict[int, float] = {}
@@ -223,13 +222,9 @@ def _walk_exact(tok: str, places, index: "PrefixIndex", words, limit: float, max
                 push((i + 1, nxt, cost, fams))
             else:
                 steps += 1
-        hit = masks[node] & site_bits[i]
-        if not hit:
+        if not masks[node] & site_bits[i]:         # no confusion here reads a letter that may follow
             continue
-        here = subs[i].get(hit)
-        if here is None:
-            here = subs[i][hit] = tuple(site for site in sites[i] if site[5] & hit)
-        for k, first, rest, c_cost, family, _ in here:
+        for k, first, rest, c_cost, family, _ in sites[i]:
             if c_cost + cost <= limit:
                 if first:
                     to = kids.get(first)

@@ -123,7 +123,7 @@ class PrefixIndex:
         # _text[node] is its start, _span[node] the words that begin so (a slice of
         # ``words``), _kids[node] its {letter: node} (None until asked for)
         self._text: list[str] = [""]
-        self._span: list[tuple[int, int]] = [(0, len(self.words))]
+        self._span: list[tuple[int, int] | None] = [(0, len(self.words))]
         self._kids: list[dict[str, int] | None] = [None]
         self._mask: list[int | None] = [None]    # ANY_KID | the letter_bit of each kid, once expanded
         self._lock = threading.Lock()
@@ -139,6 +139,7 @@ class PrefixIndex:
                 prefix = text[node]
                 k = len(prefix)
                 lo, hi = span[node]
+                span[node] = None                               # (not needed again)
                 while lo < hi and len(words[lo]) == k:          # the start itself is a word
                     lo += 1
                 kids = {}
