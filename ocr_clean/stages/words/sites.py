@@ -229,7 +229,7 @@ class _Sites:
         doc = self.doc
         if doc is None or doc.text is not self.text:
             return None
-        spans = sorted((e.raw_start, e.raw_end) for e in doc.ledger if e.status != APPLIED)
+        spans = sorted((e.raw_start, e.raw_end) for e in doc.ledger.loose() if e.status != APPLIED)
         if not spans:
             return None
         starts = [a for a, _ in spans]
