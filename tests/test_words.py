@@ -273,3 +273,15 @@ def test_glued_numbers_are_markers_only_where_a_notes_section_answers_them():
     news = [f"The vessel arrived on the {k}th with hi3 cargo of wool, and the crew2 of ten men were paid." for k in range(12)]
     out = clean_texts(news)
     assert all("his cargo" in r.text for r in out)
+
+
+def test_a_family_is_learned_as_a_habit_only_where_its_fixes_are_a_share_of_the_text():
+    from ocr_clean.ledger import Edit
+    from ocr_clean.stages.words.run import _Run
+    stage = Words()
+    stage.lexicon = Pipeline().stages[0].lexicon
+    fixes = [Edit(0, 3, "the", "ocr-confusion", 0.99, note="a/e cost 0.5") for _ in range(4)]
+    short = _Run(stage, "The men went to the town. " * 20, None)
+    assert "a/e" in short.learn(fixes)             # four fixes in 120 words: the OCR's habit
+    long = _Run(stage, "The men went to the town. " * 2000, None)
+    assert long.learn(fixes) == {}                 # four in 12,000 words: no habit of the text

@@ -296,8 +296,9 @@ class _Run(_Sites, _Decide):
                     if fam and fam != "generic":
                         counts[fam] = counts.get(fam, 0) + 1
         families = {c.family for c in self.stage.model.confusions}
-        return {fam: 0.5 * math.log10(n) for fam, n in counts.items()
-                if n >= self.cfg["learn_min"] and fam in families}
+        least = max(self.cfg["learn_min"], self.cfg["learn_share"] * len(self.toks))   # a habit of the text, not a few
+        return {fam: 0.5 * math.log10(n) for fam, n in counts.items()                 # fixes in a long one
+                if n >= least and fam in families}
 
     def cores(self) -> dict[str, tuple[str, str]]:
         """Every token form of the text worth a look -> (the part to correct, its lower case)."""
