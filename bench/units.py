@@ -34,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1, help="passes timed: the first, and the fastest of the others")
     ap.add_argument("--profile", type=int, default=0, help="print this many functions of a cProfile")
     args = ap.parse_args(argv)
+    if not args.data.is_file():
+        print(f"no units to time: {args.data} is not a file (give a HIPE-style JSONL file)", file=sys.stderr)
+        return 2
     sys.path.insert(0, str(ROOT))
     from ocr_clean import Pipeline
     from ocr_clean.config import Config
