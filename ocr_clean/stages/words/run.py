@@ -359,17 +359,22 @@ class _Run(_Sites, _Decide):
         ``thecontment`` -> ``the continent``): one of English's commonest short words
         (``glued_word_freq``) at an end, the rest of at least four letters no word itself,
         read by the families alone; each reading costs a lost space besides."""
-        cfg = self.cfg
-        cost = cfg["merge_cost"]
+        cost = self.cfg["merge_cost"]
         out = []
         for w in self.stage._glue_words():
-            for rest, first in ((low[:-len(w)], False), (low[len(w):], True)) if len(low) - len(w) >= 4 else ():
-                if not (low.startswith(w) if first else low.endswith(w)) or self.freq(rest) > 0:
+            if len(low) - len(w) < 4:
+                continue
+            ends = []                                 # (the rest, the pair with its reading)
+            if low.endswith(w):
+                ends.append((low[:-len(w)], lambda read: read + " " + w))
+            if low.startswith(w):
+                ends.append((low[len(w):], lambda read: w + " " + read))
+            for rest, pair in ends:
+                if self.freq(rest) > 0:
                     continue
                 for c in self.candidates(rest, model, cheap=False, generic=False)[:3]:
                     if " " not in c.word:
-                        pair = w + " " + c.word if first else c.word + " " + w
-                        out.append(Candidate(pair, c.cost + cost, c.families + ("merged",)))
+                        out.append(Candidate(pair(c.word), c.cost + cost, c.families + ("merged",)))
         return out
 
     def splits(self, low: str, common_only: bool = False) -> list:
