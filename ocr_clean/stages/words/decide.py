@@ -33,12 +33,13 @@ class _Decide:
     def decide(self, m, tok: str, low: str, prev, nxt, cands):
         """The reading of the token ``tok`` at ``m`` between ``prev`` and ``nxt`` (lower case,
         None where a mark or a line stands between), or None to keep it.  The same token
-        between the same neighbours (and as much at a sentence start) is weighed once a pass:
-        the verdict is the same wherever it stands."""
+        between the same neighbours (and as much at a sentence start, which only a capital or a
+        digit cares about) is weighed once a pass: the verdict is the same wherever it stands."""
         start = m.start()
         if self._at_hyphen(start, start + len(tok)):
             return None                               # half of a word broken at a hyphen (in- structed, cer- tain)
-        sentence_start = self._sentence_start(m)
+        first = tok[:1]
+        sentence_start = (first.isupper() or first.isdigit()) and self._sentence_start(m)
         key = (tok, prev, nxt, sentence_start)
         memo = self._memo
         got = memo.get(key, _UNSEEN)
