@@ -48,7 +48,7 @@ class _Decide:
         if got is None:
             return None
         after = got.after
-        if tok[:1].isdigit() and after[:1].islower() and (sentence_start or self._among_capitals(start, start + len(tok))):
+        if first.isdigit() and after[:1].islower() and (sentence_start or self._among_capitals(start, start + len(tok))):
             after = after[:1].upper() + after[1:]     # a digit stands as high as a capital (8ir John -> Sir John)
         return replace(got, start=start, end=start + len(tok), after=after, evidence=dict(got.evidence))
 

@@ -232,14 +232,9 @@ class Words(Stage):
 
     def _glue_words(self) -> tuple:
         """English's commonest words of two or three letters (``glued_word_freq``), commonest first."""
-        key = ("glue", id(self.lexicon.english), self.config["glued_word_freq"])
-        got = Words._shared.get(key)
-        if got is None:
-            floor = self.config["glued_word_freq"]
-            got = Words._shared[key] = tuple(sorted((w for w, f in self.lexicon.english.items()
-                                                     if 2 <= len(w) <= 3 and w.isalpha() and f >= floor),
-                                                    key=lambda w: -self.lexicon.english[w]))
-        return got
+        english = self.lexicon.english
+        return self._index("glue", lambda words: tuple(sorted(words, key=lambda w: -english[w])),
+                           "glued_word_freq", lambda w: 2 <= len(w) <= 3 and w.isalpha())
 
     def _short_words(self) -> DeleteIndex:
         """The common short words of English (a letter lost from them leaves a short token:
