@@ -73,6 +73,8 @@ class _Decide:
             return None                               # an anchor: a common word in common pairs
         if digit_misread(low) and any(w and w[:1].isdigit() for w in (prev, nxt)):
             return None                               # beside a number: a figure of a table sooner (11 3jd 12)
+        if len(low) <= 2 and f < cfg["rare_freq"] and prev and prev[:1].isdigit():
+            return None                               # after a number: a unit or a fraction misread (1 Ih), not a word
         if cfg["name_no_generic"] and tok[:1].isupper() and not sentence_start:
             # a name sooner (Tse-tung), unless the text is noisy, the token long and the reading
             # a common word (CHBI8TMAS -> CHRISTMAS)
