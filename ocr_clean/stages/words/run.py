@@ -333,6 +333,8 @@ class _Run(_Sites, _Decide):
                                                       # noisier than noise_ref, a rare one is searched: groat, milos)
         else:
             cands = self.candidates(low, model, cheap=f >= cfg["rare_freq"], generic=f == 0)
+            if 0 < f < cfg["anchor_freq"] and self.shift < 0 and len(low) <= cfg["realword_max_len"]:
+                cands = self._common_readings(low, model, cands)
             if self.long_s and "f" in low:
                 cands = self._with_long_s(low, cands)
             if f < cfg["rare_freq"] and len(low) >= 4 and low.isalpha() and self.shift < cfg["clean_shift"]:
@@ -353,6 +355,19 @@ class _Run(_Sites, _Decide):
                     cands = None
         self._types[low] = cands or None
         return cands or None
+
+    def _common_readings(self, low: str, model: ErrorModel, cands: list) -> list:
+        """``cands`` with the readings of a short word of English that the families reach by
+        more than one confusion, among English's commonest words only (``common_reach_freq``):
+        in a text noisier than ``noise_ref``, ``boon``, ``ho``, ``lu`` and ``nil`` are sooner
+        ``been``, ``be``, ``in`` and ``all`` misread than words of their own (the context decides)."""
+        have = {c.word for c in cands}
+        least, freq = self.cfg["common_reach_freq"], self.freq
+        far = [c for c in self.candidates(low, model, cheap=False, generic=False)
+               if c.word not in have and freq(c.word) >= least]
+        if not far:
+            return cands
+        return sorted(cands + far, key=lambda c: (c.cost, c.word))
 
     def glued_readings(self, low: str, model: ErrorModel) -> list:
         """Two words the OCR ran together, the longer misread (``subjeclof`` -> ``subject of``,
