@@ -240,11 +240,13 @@ class _Decide:
 
     def seq_score(self, prev, words: str, nxt) -> float:
         """log10 P of ``words`` (one word, or two a space apart) between its neighbours."""
-        lm = self.lm
-        parts = words.split(" ")
+        lm, p_words = self.lm, self._p_words
         s, p = 0.0, prev
-        for w in parts:
-            n = self.vocab.count(w) if self.vocab is not None else 0
-            s += lm.logp(p, w, self.adapt(max(self.freq(w), 1e-9), n))
+        for w in words.split(" "):
+            p_w = p_words.get(w)
+            if p_w is None:                           # (the same all the run: the text's counts do not change)
+                n = self.vocab.count(w) if self.vocab is not None else 0
+                p_w = p_words[w] = self.adapt(max(self.freq(w), 1e-9), n)
+            s += lm.logp(p, w, p_w)
             p = w
         return s + (lm.logp(p, nxt) if nxt else 0.0)

@@ -18,7 +18,9 @@ class _Run(_Sites, _Decide):
     def __init__(self, stage, text: str, doc) -> None:
         self.stage, self.text, self.cfg, self.doc = stage, text, stage.config, doc
         self.cands, self.children, self.lm, self.chars = stage._english()
-        self.freq = stage.lexicon.freq
+        # every word the stage asks about is lower case already (the token's _lower form, the
+        # English candidates, its neighbours): no .lower() for each of a million look-ups
+        self.freq = stage.lexicon.freq_lower
         # the words the cache model counts: the collection's when the text belongs to one (a
         # short text gets a book's worth of evidence), else the text's own
         self.vocab = stage.collection_vocab(doc) or stage.book_vocab(text, doc)
@@ -51,6 +53,8 @@ class _Run(_Sites, _Decide):
         self.unreadable: list[tuple[int, int]] = []
         self._types: dict = {}
         self._memo: dict = {}                         # (token, neighbours, sentence start) -> verdict, a pass
+        self._word_ps: dict = {}                      # word_p's verdicts, a pass (see word_p)
+        self._p_words: dict = {}                      # word -> its probability in this text (seq_score)
         self._own_cands: dict = {}                    # candidates() key -> its list at this text's shift
 
     # -- habits of the text --------------------------------------------------------------
@@ -232,7 +236,16 @@ class _Run(_Sites, _Decide):
         """Probability of ``low`` as a word of its own (the token itself not counted), and
         where it comes from.  The text's uses of the form count as evidence only beyond what
         misreadings of its candidates would explain (``tho`` 200 times beside ``the`` 5,000
-        times is the OCR's habit, not a word of the text)."""
+        times is the OCR's habit, not a word of the text).  The same form with the same
+        candidates (the same list: a pass's) is weighed once a pass."""
+        key = (low, tok[:1].isupper() and not sentence_start, id(cands))
+        got = self._word_ps.get(key)
+        if got is not None and got[0] is cands:
+            return got[1]
+        got = self._word_ps[key] = (cands, self._word_p(low, tok, sentence_start, cands))
+        return got[1]
+
+    def _word_p(self, low: str, tok: str, sentence_start: bool, cands) -> tuple[float, str]:
         f = self.freq(low)
         d = self.derived(low) if f == 0 else 0.0
         if f > 0:

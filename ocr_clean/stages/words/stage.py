@@ -253,7 +253,7 @@ class Words(Stage):
             tag = f"{self.lexicon.source_key}-{floor:g}-v1" if self.lexicon.source_key else None   # (v: the format)
             ordered = _candidate_words(self.lexicon.english, floor, tag)
             cands = set(ordered)
-            got = (cands, PrefixIndex(ordered, presorted=True), LanguageModel(self.lexicon.freq),
+            got = (cands, PrefixIndex(ordered, presorted=True), LanguageModel(self.lexicon.freq_lower),
                    CharModel(ordered, tag))
             Words._shared[key] = got
         return got
