@@ -6,7 +6,7 @@ import bisect
 import itertools
 import re
 
-from .patterns import _ABBREV, _BLANK_RUN, _Block, _Gap, _LINE, _LIST_ITEM, _LIST_ITEM_LINE, _PARAGRAPH
+from .patterns import _FIRST_CHAR, _ABBREV, _BLANK_RUN, _Block, _Gap, _LINE, _LIST_ITEM, _LIST_ITEM_LINE, _PARAGRAPH
 
 
 class _Decisions:
@@ -34,11 +34,14 @@ class _Decisions:
         gaps: dict[int, _Gap] = {}
         info: dict[int, tuple[int, list[_Block]]] = {}   # (blank lines, removed blocks)
         no_info = (0, [])                                # ... between adjacent lines
-        block_at, indented, first = self.block_at, self.indented, self._first
+        block_at, indented, first, memo = self.block_at, self.indented, self._first, self._first_memo
+        if 4 * len(todo) > len(content):
+            known = _FIRST_CHAR.get
+            memo[:] = [known(s[:1]) if m is None else m for s, m in zip(strip, memo)]
         for x in todo:
             a, b = content[x], content[x + 1]
-            if b - a == 1 and first(b) == "l" and b not in indented and a not in kept_last \
-                    and b not in kept_first:
+            if b - a == 1 and (memo[b] or first(b)) == "l" and b not in indented \
+                    and a not in kept_last and b not in kept_first:
                 # next to each other, the second line goes on in lower case: one paragraph
                 # (_decide_one's answer, _LINE, which needs no entry)
                 continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from .patterns import _AFTER_JUNK, _LETTER_ITEM, _SENT_END, _SOFT_END, _WORD
+from .patterns import _AFTER_JUNK, _LETTER_ITEM, _SENT_END, _SOFT_END, _first_class
 
 
 class _Measure:
@@ -78,6 +78,9 @@ class _Measure:
         return got
 
     def _first_of(self, i: int) -> str:
+        got = _first_class(self.strip[i])     # (most lines start with their letter: no pattern)
+        if got is not None:                   # (and a letter item starts with junk)
+            return got
         m = _AFTER_JUNK.match(self.strip[i])
         if m is None:
             return "o"
@@ -113,11 +116,14 @@ class _Measure:
     def _capwords_of(self, i: int) -> bool:
         if not self._short(i, "very_short_ratio"):
             return False
-        words = _WORD.findall(self.strip[i])
+        words = self.strip[i].split()          # (str.split and the pattern \S+ agree)
         if not words or len(words) > 6:
             return False
         for w in words:
-            m = _AFTER_JUNK.match(w)
-            if m and m.group(1).islower():
+            got = _first_class(w)
+            if got is None:
+                m = _AFTER_JUNK.match(w)
+                got = "l" if m and m.group(1).islower() else "o"
+            if got == "l":
                 return False
-        return not self._ends_joiner(i)
+        return words[-1].lower() not in self.t.joiners     # (not _ends_joiner(i))

@@ -15,6 +15,23 @@ _SOFT_END = re.compile(r"""[,;]\s*["'\u2019\u201d)\]]*\s*$""")
 # the first character after stray marks (none: the text is all marks)
 _JUNK = r"""\s.,;:·'"\u2018\u2019\u201c\u201d(\["""
 _AFTER_JUNK = re.compile(f"[{_JUNK}]*([^{_JUNK}])")
+# the class of a first character that is not junk (what _AFTER_JUNK's group would be): 'l'
+# lower case, 'U' upper case or a digit, 'o' other; filled as characters are met
+_FIRST_CHAR: dict[str, str] = {}
+
+
+def _first_class(s: str) -> str | None:
+    """The class of ``s``'s first character when it is not junk (no mark or space before it:
+    what :data:`_AFTER_JUNK` would find there), else None (ask the pattern).
+
+    >>> _first_class("the"), _first_class("The"), _first_class("1930"), _first_class("(a)")
+    ('l', 'U', 'U', None)
+    """
+    c = s[:1]
+    got = _FIRST_CHAR.get(c)
+    if got is None and c and _AFTER_JUNK.match(c):
+        got = _FIRST_CHAR[c] = "l" if c.islower() else "U" if c.isupper() or c.isdigit() else "o"
+    return got
 _LIST_ITEM = re.compile(r"^\(?(\d{1,3})\s?[.)]\s+\S")
 _LETTER_ITEM = re.compile(r"""^["'\s]*\(\s?[a-z]\s?\)\s""")    # (a) (b) ( c)
 _WORD = re.compile(r"\S+")
