@@ -22,13 +22,14 @@ from typing import Any, Callable, ClassVar, Iterable, Protocol, Sequence
 
 from .ledger import APPLIED, IN_OUTPUT, Edit, Ledger
 from .ledger_batch import Batch, PlainEdits, in_order
+from .offset_map import Stretch, new_text, raw_spans, row_runner, stretches
 
 _NEWLINE = re.compile("\n")
 CONTEXT = 80  # characters of context kept either side of a queued edit
 LINE_CONTEXT = 300  # at most this much of the output line either side of an item for review
 _BY_POSITION = operator.attrgetter("start", "end")
 _intern = sys.intern
-_PIECES = 4096    # the pieces of a batch's new text joined in chunks of this many
+_PIECES = 4096    # the pieces of a batch's new text joined in chunks of this many (offset_map's too)
 
 
 class Vocabulary(Protocol):
@@ -75,6 +76,9 @@ class Document:
     # Plain edits (line joins and the like: applied, sure, nothing recorded but where) are
     # kept packed in the ledger's batches; false: every edit kept as an object (tests compare).
     pack_plain: ClassVar[bool] = True
+    # The packed rows of a batch's one PlainEdits applied by stretches between its other edits
+    # (offset_map.row_runner); false: one by one, as the rows of several (tests compare).
+    by_stretches: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         if not self.text:
@@ -238,51 +242,54 @@ class Document:
         packed (:mod:`ocr_clean.ledger_batch`; ``pack_plain`` false: every edit an object).
         Many plain edits of one kind may come as one :class:`PlainEdits`.
         """
-        edits = list(edits)
-        plain = [p for p in edits if type(p) is PlainEdits]
-        if plain:
-            edits = [e for e in edits if type(e) is not PlainEdits]
-        edits.sort(key=_BY_POSITION)
+        edits, plain = _edits_and_plain(edits)
         text = self.text
         n = len(text)
         _check_positions(stage, in_order(edits, plain) if plain else edits, n, plain)
         batch = len(self.ledger.batches)
-        decide, line_starts = self.decide, self._line_starts
-        raw_span = _raw_spans(self._cur, self._raw0, self._raw1, self._copied, n)
-        parts, new_map, copy_span, put = _new_text(text, self._cur, self._raw0, self._raw1, self._copied)
+        parts, new_map, copy_span, put, size = new_text(text, self._cur, self._raw0, self._raw1, self._copied)
         kept = Batch(stage, batch, self.name)
-        pack = self.pack_plain and decide is None
-        take, take_row = kept.take, kept.take_row
+        pack = self.pack_plain and self.decide is None
+        take, line_starts = kept.take, self._line_starts
         # the edits made, for the vocabulary: only when it is counted and would be revised
         # (a batch of many edits for the text's length has it counted again instead)
         spans: list[tuple[int, int, int]] | None = (
             [] if self._vocab is not None and len(edits) * self.recount_share <= n else None)
+        raw_span = raw_spans(self._cur, self._raw0, self._raw1, self._copied, n)
+        row = self._row_applier(text, kept, raw_span, copy_span, put, spans, pack)
+        source = in_order(edits, plain) if plain else edits
+        if pack and len(plain) == 1 and self.by_stretches:     # (100,000 line joins)
+            source = stretches(edits, plain[0])
+            run = row_runner(text, plain[0], (self._cur, self._raw0, self._copied), new_map, parts,
+                             size, kept, line_starts, spans, row)
         made = 0
         chunks: list[str] = []      # the new text so far, joined every few thousand pieces
         pos = 0
-        for e in (in_order(edits, plain) if plain else edits):
+        for e in source:
+            if len(parts) > _PIECES:    # (100,000 line joins: 200,000 short pieces at once)
+                chunks.append("".join(parts))
+                parts.clear()
+            if type(e) is Stretch:
+                pos, k = run(e, pos)
+                made += k
+                continue
             if type(e) is tuple:         # a row of a PlainEdits: (start, end, which)
                 start, end, k = e
-                e, rule, after = None, plain[k].rule, plain[k].after
-            else:
-                start, end, after = e.start, e.end, e.after
+                pos, k = row(start, end, plain[k].rule, plain[k].after, text[start:end], pos)
+                made += k
+                continue
+            start, end, after = e.start, e.end, e.after
             before = text[start:end]
             if end - start < 4:          # a line break, a space: one shared string, not one an edit
                 before = _intern(before)
-            if e is not None:
-                e.before = before
-                if before == after and e.status == APPLIED:
-                    continue
-            elif before == after:
+            e.before = before
+            if before == after and e.status == APPLIED:
                 continue
             r_start, r_end = raw_span(start, end)
             ln = bisect_right(line_starts, r_start) - 1
             line, col = ln + 1, r_start - line_starts[ln] + 1
             # a plain edit (a line join...) is packed as a row of numbers, unless asked about
-            if not pack or not (take(e, start, end, r_start, r_end, line, col) if e is not None
-                                else take_row(rule, before, after, start, end, r_start, r_end, line, col)):
-                if e is None:
-                    e = Edit(start, end, after, rule, before=before)
+            if not pack or not take(e, start, end, r_start, r_end, line, col):
                 after = self._record(e, kept, batch, r_start, r_end, line, col, text, self.pack_plain)
                 if after is None:
                     continue
@@ -293,9 +300,6 @@ class Document:
                 copy_span(pos, start)
             put(after, r_start, r_end)
             pos = end
-            if len(parts) > _PIECES:    # (100,000 line joins: 200,000 short pieces at once)
-                chunks.append("".join(parts))
-                parts.clear()
         if n > pos:
             copy_span(pos, n)
         self.ledger.add_batch(stage, kept)
@@ -308,6 +312,36 @@ class Document:
             new_map = [0], [len(self.raw)], [len(self.raw)], [False]
         self._cur, self._raw0, self._raw1, self._copied = new_map
         return kept
+
+    def _row_applier(self, text: str, kept: Batch, raw_span, copy_span, put, spans: list | None,
+                     pack: bool):
+        """``row(start, end, rule, after, before, pos) -> (pos, made)``: apply one plain edit of
+        a batch (a row of its PlainEdits, ``before`` its text) after the edit that ended at
+        ``pos``: kept as a packed row of ``kept`` (``pack``) or recorded as an Edit."""
+        line_starts, batch = self._line_starts, len(self.ledger.batches)
+        take_row, record, as_edits = kept.take_row, self._record, self.pack_plain
+
+        def row(start: int, end: int, rule: str, after: str, before: str, pos: int) -> tuple[int, int]:
+            if before == after:
+                return pos, 0
+            if end - start < 4:          # a line break, a space: one shared string, not one an edit
+                before = _intern(before)
+            r_start, r_end = raw_span(start, end)
+            ln = bisect_right(line_starts, r_start) - 1
+            line, col = ln + 1, r_start - line_starts[ln] + 1
+            if not pack or not take_row(rule, before, after, start, end, r_start, r_end, line, col):
+                after = record(Edit(start, end, after, rule, before=before), kept, batch, r_start, r_end,
+                               line, col, text, as_edits)
+                if after is None:
+                    return pos, 0
+            if spans is not None:
+                spans.append((start, end, len(after)))
+            if start > pos:
+                copy_span(pos, start)
+            put(after, r_start, r_end)
+            return end, 1
+
+        return row
 
     def _follow_batch(self, old: str, kept: Batch, made: int, spans: list | None) -> None:
         """Have the vocabulary follow a batch that made ``made`` edits (``spans``: theirs, when
@@ -346,6 +380,16 @@ class Document:
         return after if status in IN_OUTPUT else None
 
 
+def _edits_and_plain(proposed: Iterable[Edit | PlainEdits]) -> tuple[list[Edit], list[PlainEdits]]:
+    """A batch's edits, sorted by position, and its PlainEdits."""
+    edits = list(proposed)
+    plain = [p for p in edits if type(p) is PlainEdits]
+    if plain:
+        edits = [e for e in edits if type(e) is not PlainEdits]
+    edits.sort(key=_BY_POSITION)
+    return edits, plain
+
+
 def _check_positions(stage: str, edits: Iterable, n: int, plain: list[PlainEdits] = ()) -> None:
     """Edits of one batch (sorted by position; a row of ``plain`` as (start, end, which))
     lie inside the text of ``n`` characters and do not overlap (two insertions at one place
@@ -362,124 +406,3 @@ def _check_positions(stage: str, edits: Iterable, n: int, plain: list[PlainEdits
             raise EditConflict(f"{stage}:{rule} edit at {start} overlaps the previous one")
         prev_end = end
         prev_point = start if start == end else None
-
-
-def _raw_spans(o_cur: list[int], o_raw0: list[int], o_raw1: list[int], o_copied: list[bool],
-               n: int) -> Callable[[int, int], tuple[int, int]]:
-    """``raw_span(start, end)`` of the edits of a batch, asked in the order of their positions,
-    from the offset map before the batch: the old map is read in one left-to-right pass at
-    ``k``, the segment of the last raw offset looked up; ``k_next`` is where the next segment
-    starts (past the text after the last one).  The first segment starts at 0."""
-    nseg = len(o_cur)
-    past = n + 1
-    k = 0
-    k_next = o_cur[1] if nseg > 1 else past
-
-    def raw_offset(p: int) -> int:
-        """:meth:`Document.raw_offset` (``p`` never goes back)."""
-        nonlocal k, k_next
-        if p >= k_next:
-            k = bisect_right(o_cur, p, k) - 1
-            k_next = o_cur[k + 1] if k + 1 < nseg else past
-        if o_copied[k]:
-            r = o_raw0[k] + (p - o_cur[k])
-            return r if r < o_raw1[k] else o_raw1[k]
-        return o_raw0[k]
-
-    def raw_span(start: int, end: int) -> tuple[int, int]:
-        """The raw span of the edit ``start:end``: its first character's raw offset, and
-        the end of its last one (not the start of the next)."""
-        r_start = raw_offset(start)
-        if end == start:
-            return r_start, r_start
-        if end < k_next:              # one segment (the usual case): no more lookups
-            if not o_copied[k]:
-                return r_start, r_start + 1
-            shift, cap = o_raw0[k] - o_cur[k], o_raw1[k]
-            r_last, r_end = end - 1 + shift, end + shift
-            r_last = r_last if r_last < cap else cap
-            r_end = r_end if r_end < cap else cap
-        else:
-            r_last, r_end = raw_offset(end - 1), raw_offset(end)
-        r_last += 1
-        if r_end < r_start:
-            r_end = r_start
-        return r_start, r_end if r_end >= r_last else r_last
-
-    return raw_span
-
-
-def _new_text(text: str, o_cur: list[int], o_raw0: list[int], o_raw1: list[int], o_copied: list[bool]):
-    """The new text of a batch and its offset map, made left to right by :meth:`Document.apply`:
-    ``(parts, (cur, raw0, raw1, copied), copy_span, put)``, the pieces of the new text and its
-    map filled by ``copy_span(a, b)`` (the text between edits, with its map) and
-    ``put(after, r_start, r_end)`` (an edit's text, one segment standing for the raw span it
-    replaced).  The old map is read in one left-to-right pass at ``seg``, the segment of the
-    text being copied (``seg_next``: where the next one starts, past the text after the last)."""
-    parts: list[str] = []
-    # the offsets in arrays of machine integers: a map has about two segments an edit (100,000
-    # short lines: 200,000), and in lists each offset was an int object besides its slot
-    cur, raw0, raw1 = array("q"), array("q"), array("q")
-    copied: list[bool] = []
-    n = len(text)
-    nseg = len(o_cur)
-    past = n + 1
-    seg = out_len = 0
-    seg_next = o_cur[1] if nseg > 1 else past
-    cur_append, raw0_append, raw1_append = cur.append, raw0.append, raw1.append
-    copied_append, parts_append = copied.append, parts.append
-
-    def copy_span(a: int, b: int) -> None:
-        """Carry the map of text[a:b] (unchanged, ``a < b``) into the new text: the
-        segments at the two ends cut to the span, those wholly inside it shifted in bulk
-        (a copied segment's raw span is as long as the segment itself, so only its start
-        in the current text moves)."""
-        nonlocal seg, seg_next, out_len
-        if a >= seg_next:
-            seg = bisect_right(o_cur, a, seg) - 1     # the segment holding ``a``
-            seg_next = o_cur[seg + 1] if seg + 1 < nseg else past
-        if b <= seg_next:
-            # a:b inside one segment (most spans between two edits): one piece
-            cur_append(out_len)
-            if o_copied[seg]:
-                r0 = o_raw0[seg] + (a - o_cur[seg])
-                raw0_append(r0); raw1_append(r0 + (b - a)); copied_append(True)
-            else:
-                raw0_append(o_raw0[seg]); raw1_append(o_raw1[seg]); copied_append(False)
-            out_len += b - a
-            parts_append(text[a:b])
-            return
-        stop = bisect_left(o_cur, b, seg + 1)        # the segments seg..stop-1 meet a:b
-        shift = out_len - a                          # current offset -> new offset
-        p = a
-        while p < b:
-            q = o_cur[seg + 1] if seg + 1 < nseg else n
-            if p == o_cur[seg] and q <= b and seg + 1 < stop - 1:
-                # seg and those after it up to the last but one lie wholly inside a:b
-                j = stop - 1
-                cur.extend([c + shift for c in o_cur[seg:j]])
-                raw0.extend(o_raw0[seg:j]); raw1.extend(o_raw1[seg:j]); copied.extend(o_copied[seg:j])
-                seg, p = j, o_cur[j]
-                continue
-            if q > b:
-                q = b
-            cur.append(p + shift)
-            if o_copied[seg]:
-                r0 = o_raw0[seg] + (p - o_cur[seg])
-                raw0.append(r0); raw1.append(r0 + (q - p)); copied.append(True)
-            else:
-                raw0.append(o_raw0[seg]); raw1.append(o_raw1[seg]); copied.append(False)
-            p = q
-            if p < b:
-                seg += 1
-        out_len += b - a
-        seg_next = o_cur[seg + 1] if seg + 1 < nseg else past
-        parts.append(text[a:b])
-
-    def put(after: str, r_start: int, r_end: int) -> None:
-        nonlocal out_len
-        cur_append(out_len); raw0_append(r_start); raw1_append(r_end); copied_append(False)
-        parts_append(after)
-        out_len += len(after)
-
-    return parts, (cur, raw0, raw1, copied), copy_span, put

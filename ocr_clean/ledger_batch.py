@@ -106,6 +106,15 @@ class Batch:
         self._rows.extend((k, start, end, raw_start, raw_end, raw_line, raw_col))
         return True
 
+    def row_sink(self):
+        """``(kind_of, put_row)`` for filling the batch fast: ``kind_of((rule, before, after))``
+        the number of a kind met already (else None: :meth:`take_row` makes it), ``put_row``
+        keeps a row of seven integers (its kind, start, end, raw_start, raw_end, raw_line,
+        raw_col); ``(None, None)`` once unpacked."""
+        if self._rows is None:
+            return None, None
+        return self._kind_of.get, self._rows.extend
+
     # -- read without unpacking ------------------------------------------------------------
     @property
     def packed(self) -> int:
