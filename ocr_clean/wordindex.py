@@ -80,17 +80,27 @@ class NearIndex:
     Words are filed by length and first letter, and by length and last letter; a token is
     compared (rapidfuzz, in C) with the few thousand words of its six files only.
 
+    With ``by_ends=False`` the words are filed by length alone and a token is compared with
+    every word two letters longer or shorter at most (for a small vocabulary, such as
+    English's commonest words, where a misread first and last letter are worth finding).
+
     >>> NearIndex(["police", "polite", "palace", "railway"]).near("polios")
     ['police', 'polite']
+    >>> NearIndex(["from", "and", "when"]).near("trmn"), NearIndex(["from", "and", "when"], by_ends=False).near("trmn")
+    ([], ['from'])
     """
 
-    def __init__(self, words) -> None:
+    def __init__(self, words, by_ends: bool = True) -> None:
         files: dict[tuple, list[str]] = {}
         for w in words:
             n = len(w)
-            files.setdefault((n, w[0], 0), []).append(w)
-            files.setdefault((n, w[-1], 1), []).append(w)
+            if by_ends:
+                files.setdefault((n, w[0], 0), []).append(w)
+                files.setdefault((n, w[-1], 1), []).append(w)
+            else:
+                files.setdefault((n, "", 2), []).append(w)
         self._files = files
+        self._by_ends = by_ends
 
     def near(self, tok: str, most: int = 2) -> list[str]:
         from rapidfuzz import process
@@ -99,7 +109,7 @@ class NearIndex:
         n = len(tok)
         out: set[str] = set()
         for k in range(n - most + 1, n + most):
-            for key in ((k, tok[0], 0), (k, tok[-1], 1)):
+            for key in ((k, tok[0], 0), (k, tok[-1], 1)) if self._by_ends else ((k, "", 2),):
                 pool = self._files.get(key)
                 if pool:
                     for w, _, _ in process.extract(tok, pool, scorer=Levenshtein.distance,

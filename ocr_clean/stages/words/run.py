@@ -355,6 +355,9 @@ class _Run(_Sites, _Decide):
                 if not split and f == 0:
                     split = self.glued_readings(low, model)
                 cands = cands + split
+            if f == 0 and cfg["far_min_len"] <= len(low) <= cfg["far_max_len"] and low.isalpha() \
+                    and self.shift < cfg["clean_shift"]:
+                cands = self.far_readings(low, cands)
             if cands and digit_misread(low):          # a digit misread for a letter is read, never dropped
                 short = len(low) <= cfg["short_len"]      # (and a short one only as a common word: 6tb, 4go)
                 cands = [c for c in cands if reads_digit(low, c.word)
@@ -381,6 +384,25 @@ class _Run(_Sites, _Decide):
         if not far:
             return cands
         return sorted(cands + far, key=lambda c: (c.cost, c.word))
+
+    def far_readings(self, low: str, cands: list) -> list:
+        """``cands`` with English's commonest words two letters from ``low`` at most (misread,
+        added or lost; ``far_common_freq``), each at two letters' generic cost: in a noisy text a
+        short token no list knows is most often a common word badly misread (``wacn`` -> ``when``,
+        ``trmn`` -> ``from``, ``nokt`` -> ``next``); the word pairs decide among them.  Kept per
+        process, by token (the search depends on the token only)."""
+        memo = self.stage._far_cache
+        near = memo.get(low)
+        if near is None:
+            if len(memo) > 100000:
+                memo.clear()
+            near = memo[low] = self.stage._common_words().near(low)
+        if not near:
+            return cands
+        have = {c.word for c in cands}
+        cost = 2 * max(0.1, self.cfg["generic"] + self.shift)
+        far = [Candidate(w, cost, ("generic", "generic")) for w in near if w not in have]
+        return sorted(cands + far, key=lambda c: (c.cost, c.word)) if far else cands
 
     def glued_readings(self, low: str, model: ErrorModel) -> list:
         """Two words the OCR ran together, the longer misread (``subjeclof`` -> ``subject of``,

@@ -121,6 +121,9 @@ class Words(Stage):
         "triage_odds": 3.0,
         "realword_max_len": 4,
         "common_reach_freq": 1e-3,
+        "far_common_freq": 1e-4,
+        "far_min_len": 4,
+        "far_max_len": 6,
         "noise_ref": 0.03,
         "shift_max": 1.5,
         "shift_min": -0.5,
@@ -187,6 +190,9 @@ class Words(Stage):
         "triage_odds": "a word of English is an anchor when its candidates are all this much rarer (log10, cost included)",
         "realword_max_len": "a word of English longer than this is taken as printed (real-word errors are sought in short words); in a text noisier than noise_ref, only one at least rare_freq common",
         "common_reach_freq": "in a text noisier than noise_ref, a short word of English rarer than anchor_freq may be a misreading of a word this common that several confusions reach (boon -> been, ho -> be)",
+        "far_common_freq": "in a text noisier than clean_shift, an unknown token of far_min_len to far_max_len letters may be a word this common two letters away (each letter at the generic cost: wacn -> when, trmn -> from)",
+        "far_min_len": "the shortest token searched so",
+        "far_max_len": "the longest",
         "noise_ref": "share of unknown small-letter words at which the confusion costs hold as written",
         "shift_max": "the most a clean text raises each confusion's cost (log10)",
         "shift_min": "the most a noisy text lowers it",
@@ -203,6 +209,7 @@ class Words(Stage):
         self.model = ErrorModel.load(generic=cfg["generic"], max_cost=cfg["max_cost"])
         self._cands_cache: dict = {}
         self._modern_cache: dict = {}             # word form -> its period-spelling readings
+        self._far_cache: dict = {}                # unknown token -> the commonest words two letters away
         self._collection_noise: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self.historical = [(regex.compile(p), r, n) for p, r, n in load_historical()]
 
@@ -212,6 +219,7 @@ class Words(Stage):
         self._neighbours()
         self._near_words()
         self._short_words()
+        self._common_words()
 
     def _index(self, kind, cls, floor_key: str, keep) -> object:
         """An index of the words of English at least ``config[floor_key]`` common that
@@ -231,6 +239,12 @@ class Words(Stage):
         """The commoner words of English filed for the two-letter search of a token nothing
         else reads."""
         return self._index("near", NearIndex, "near_min_freq", _long_word)
+
+    def _common_words(self) -> NearIndex:
+        """English's commonest words (``far_common_freq``), filed for the two-letter search of
+        an unknown token in a noisy text (:meth:`~ocr_clean.stages.words.run._Run.far_readings`)."""
+        return self._index("common", lambda words: NearIndex(words, by_ends=False), "far_common_freq",
+                           lambda w: len(w) >= 2 and w.isalpha())
 
     def _glue_words(self) -> tuple:
         """English's commonest words of two or three letters (``glued_word_freq``), commonest first."""
