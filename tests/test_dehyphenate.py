@@ -19,7 +19,7 @@ from ocr_clean.profile import CONTINUES, measure
 from ocr_clean.stages import REGISTRY
 from ocr_clean.stages.dehyphenate import Dehyphenate
 from ocr_clean.stages.dehyphenate.counts import BookCounts
-from ocr_clean.stages.dehyphenate.scanners import (BREAK_FROM_NL, TOKEN, TOKEN_AT_END, count_tokens, tokens_at,
+from ocr_clean.stages.dehyphenate.scanners import (BREAK_FROM_NL, TOKEN, TOKEN_AT_END, breaks_from_nl, count_tokens, tokens_at,
                                                     word_char)
 
 HERE = Path(__file__).resolve().parent
@@ -254,25 +254,33 @@ def test_separate_is_the_count_in_the_lowered_text(text, a, b):
     assert book.separate("so", "called") == _separate_in_lowered_text(text, "so", "called")
 
 
-def test_break_runs_and_the_commonest_space_join():
-    """BREAK_FROM_NL finds the runs the plain pattern finds; its group 1 only where the run
-    is a space-join that starts one character before its newline."""
+@pytest.mark.parametrize("marks, ordinary", [("-", False), ("-", True), ("-\u00ac", True), ("", True)])
+def test_break_runs_and_the_commonest_space_joins(marks, ordinary):
+    """The break pattern finds the runs the plain pattern finds; its group 1 only where the run
+    is a space-join that starts one character before its newline, its group 2 (ordinary OCR)
+    only where the run is a bare line end that the stage joins with a space (not a hyphen mark
+    after a letter or digit: ``str.isalnum``, which ``_`` is not), group 3 where it holds 2+."""
     import random
+    pattern = breaks_from_nl(marks, ordinary)
+    assert (pattern is BREAK_FROM_NL) == (not ordinary)
     plain = re.compile(r"\n(?:([ \t]*\n)+)?[ \t]*")
     rnd = random.Random(7)
-    for _ in range(3000):
-        text = "".join(rnd.choice("ab \t\n\n-.") for _ in range(rnd.randrange(0, 16)))
-        got, want = list(BREAK_FROM_NL.finditer(text)), list(plain.finditer(text))
+    for _ in range(4000):
+        text = "".join(rnd.choice("ab \t\n\n-.\u00ac_\u00e91") for _ in range(rnd.randrange(0, 16)))
+        got, want = list(pattern.finditer(text)), list(plain.finditer(text))
         assert [m.span() for m in got] == [m.span() for m in want]
         for m, w in zip(got, want):
-            assert (m.lastindex == 2) == bool(w.lastindex)
+            assert (m.lastindex == 3) == bool(w.lastindex)
             nl, e = w.span()
             s = nl
             while s and text[s - 1] in " \t":
                 s -= 1
             space_join = s < nl and s and e < len(text) and not w.lastindex
+            bare_join = (ordinary and s == nl and s and e < len(text) and not w.lastindex
+                         and not (text[s - 1] in marks and s > 1 and text[s - 2].isalnum()))
             if m.lastindex == 1:
                 assert space_join and s == nl - 1
+            assert (m.lastindex == 2) == bool(bare_join)
 
 
 def test_a_join_rule_switched_off_keeps_the_halves_apart_on_one_line():

@@ -26,12 +26,31 @@ def token_at_end(marks: str) -> regex.Pattern:
         pat = _TOKEN_AT_END[marks] = regex.compile(rf"(?r){_PART}(?:-{_PART})*(?=[{cls}]?\Z)")
     return pat
 # Every run of line-break whitespace, ``[ \t]*\n(?:[ \t]*\n)*[ \t]*``: a paragraph separator
-# when it holds 2+ newlines.  Matched from its first newline (group 2: the further newlines),
+# when it holds 2+ newlines.  Matched from its first newline (group 3: the further newlines),
 # which the engine finds fast; the spaces before it are taken by hand.  Group 1 marks the
 # commonest run, told apart by the engine: one space or tab after a character of the line,
 # one newline, a character of the next line after its spaces (a space-join starting one
 # character before the newline).  (Plain ``re``: ASCII only.)
-BREAK_FROM_NL = re.compile(r"\n(?:(?<=[^ \t\n][ \t]\n)([ \t]*)(?=[^ \t\n])|(?:([ \t]*\n)+)?[ \t]*)")
+# In ordinary OCR (a bare line end is a break between words), group 2 marks the commonest run
+# there: one newline right after a character of the line that is not a hyphen mark after a
+# letter or digit, a character of the next line after its spaces (a space-join from the newline);
+# group 3: the further newlines.  Elsewhere group 2 never matches (see ``breaks_from_nl``).
+BREAK_FROM_NL = re.compile(r"\n(?:(?<=[^ \t\n][ \t]\n)([ \t]*)(?=[^ \t\n])|(?!)()|(?:([ \t]*\n)+)?[ \t]*)")
+_BREAKS: dict[str, re.Pattern] = {}
+
+
+def breaks_from_nl(marks: str, ordinary: bool) -> re.Pattern:
+    """``BREAK_FROM_NL``, in ordinary OCR with group 2 for the bare line ends that are not a
+    hyphen mark (one of ``marks``) after a letter or digit (``str.isalnum``: ``[^\\W_]``)."""
+    if not ordinary:
+        return BREAK_FROM_NL
+    pat = _BREAKS.get(marks)
+    if pat is None:
+        cls = "".join(re.escape(m) for m in marks)
+        no_mark = rf"(?<![^\W_][{cls}]\n)" if marks else ""
+        pat = _BREAKS[marks] = re.compile(r"\n(?:(?<=[^ \t\n][ \t]\n)([ \t]*)(?=[^ \t\n])|(?<=[^ \t\n]\n)"
+                                          + no_mark + r"([ \t]*)(?=[^ \t\n])|(?:([ \t]*\n)+)?[ \t]*)")
+    return pat
 # The word half at either side of a break (letters, digits, inner apostrophes): one part of a
 # TOKEN.  At a break the halves are the last part of the TOKEN_AT_END and the first part of the
 # TOKEN there; RIGHT_HALF reads the right one after a hyphen the scan moved to the next line.

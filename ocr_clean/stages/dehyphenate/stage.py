@@ -18,7 +18,7 @@ from ..base import Stage, register
 from .counts import BookCounts
 from .rules import (Evidence, decide, kept_as_scanned, paragraph_break, punctuation_break, readings,
                     space_join, text_end)
-from .scanners import BREAK_FROM_NL, RIGHT_HALF, token_at_end, tokens_at
+from .scanners import RIGHT_HALF, breaks_from_nl, token_at_end, tokens_at
 
 
 @register
@@ -93,8 +93,8 @@ class Dehyphenate(Stage):
         short lines: 100,000 joins, no object each), the others as Edits in text order.
 
         Fast because the run is found from its newline (``BREAK_FROM_NL``, a C-speed scan),
-        the common case (a line ending with one space: two breaks in three) is told apart by
-        that scan (group 1) and costs one row of ``joins``, and the tokens at a
+        the common cases (a line ending with one space: two breaks in three; in ordinary OCR
+        a bare line end) are told apart by that scan (groups 1, 2) and cost one row of ``joins``, and the tokens at a
         continuation break are read once (:func:`.scanners.tokens_at`): they are the halves
         that are no evidence (``fragments``, counted in C) and they hold the halves the
         decision needs.
@@ -156,11 +156,11 @@ class Dehyphenate(Stage):
         # ordinary OCR: a bare line end is a break between words; only a hyphen mark after a
         # letter or digit can join a word across it
         ordinary = not prof.continues_without_space
-        for m in BREAK_FROM_NL.finditer(text):
+        for m in breaks_from_nl(marks, ordinary).finditer(text):
             nl, e = m.span()
-            more = m.lastindex               # 1: the commonest space-join; 2: 2+ newlines
-            if more == 1:                    # (space_join: a line that ended with a space)
-                join((nl - 1, e))
+            more = m.lastindex               # 1, 2: the commonest space-joins; 3: 2+ newlines
+            if more and more < 3:            # (space_join: a line that ended with a space, or
+                join((nl - 1 if more == 1 else nl, e))     # in ordinary OCR a bare line end)
                 append(e)
                 continue
             s = nl
