@@ -35,6 +35,7 @@ import json
 import operator
 import weakref
 from array import array
+from bisect import bisect_left
 from dataclasses import fields
 from typing import Iterator
 
@@ -149,13 +150,18 @@ class Batch:
             spans.sort()
         return spans
 
-    def output_rows(self) -> list[tuple[int, int]] | None:
-        """(raw_start, raw_end) of the packed rows, all in the output; None when there are
-        none or one was changed since (then read the batch as edits)."""
+    def rows_holding(self, offsets: list[int]) -> list[int] | None:
+        """The indices of the packed rows whose raw span holds one of the raw ``offsets``
+        (sorted), found with maps over the rows (no loop in Python); None when there are
+        none or one was changed since (then read the batch as edits).  A row holds an offset
+        ``p`` when ``raw_start <= p < raw_end``; all rows are in the output."""
         if self._own or not self.packed:
             return None
         rows = self._rows
-        return list(zip(rows[_RAW0::_W], rows[_RAW1::_W]))
+        # the first offset at or after each row's raw start (past them all: never held)
+        after = [*offsets, _PAST[0]]
+        first = map(after.__getitem__, map(bisect_left, itertools.repeat(offsets), rows[_RAW0::_W]))
+        return list(itertools.compress(itertools.count(), map(operator.lt, first, rows[_RAW1::_W])))
 
     def unpacked_row(self, i: int) -> Edit:
         """A new Edit of packed row ``i`` (the batch stays packed)."""

@@ -242,16 +242,11 @@ def _rewriters(batch, starts: list[int]) -> list[Edit]:
     """The edits of ``batch`` that may rewrite a queued edit's raw text (those whose raw span
     holds one of the raw ``starts``, sorted), in the batch's order; a packed batch's rows are
     looked at as numbers, and only those that hold one made edits of (the batch stays packed)."""
-    rows = getattr(batch, "output_rows", None)
-    rows = rows() if rows is not None else None
-    if rows is None:
+    holding = getattr(batch, "rows_holding", None)
+    hits = holding(starts) if holding is not None else None
+    if hits is None:
         return batch
-    hits = []
-    for i, (r0, r1) in enumerate(rows):
-        k = bisect_left(starts, r0)
-        if k < len(starts) and starts[k] < r1:
-            hits.append(batch.unpacked_row(i))
-    return sorted([*batch.loose_edits(), *hits], key=lambda e: (e.start, e.end))
+    return sorted([*batch.loose_edits(), *map(batch.unpacked_row, hits)], key=lambda e: (e.start, e.end))
 
 
 def clean_text(text: str, *, config: Config | None = None, skip: Iterable[str] = (),

@@ -145,3 +145,20 @@ def test_a_plain_edit_that_overlaps_or_leaves_the_text_is_refused(bad):
     with pytest.raises(EditConflict):
         doc.apply("dehyphenate", props)
     assert doc.text == text and not doc.ledger.batches
+
+
+def test_rows_holding_are_the_rows_whose_raw_span_holds_an_offset():
+    """Batch.rows_holding (maps over the rows) against a plain loop, on random rows (empty raw
+    spans, spans sharing ends, offsets before, between and after them)."""
+    import random
+    rnd = random.Random(3)
+    for _ in range(200):
+        batch, at = Batch("s", 0, "doc"), 0
+        for i in range(rnd.randrange(0, 30)):
+            at += rnd.randrange(0, 4)
+            r0, r1 = at, at + rnd.randrange(0, 3)
+            assert batch.take_row("space-join", "\n", " ", i * 2, i * 2 + 1, r0, r1, 1, 1)
+        offsets = sorted(rnd.sample(range(-2, at + 5), rnd.randrange(0, min(8, at + 7))))
+        plain = [i for i, e in enumerate(batch)
+                 if any(e.raw_start <= p < e.raw_end for p in offsets)]
+        assert batch.rows_holding(offsets) == (plain if batch.packed else None)
