@@ -454,5 +454,32 @@ def output_spans(batch) -> list[tuple[int, int, int]]:
     return [(e.start, e.end, len(e.after)) for e in batch if e.status in IN_OUTPUT]
 
 
+def moved_before(batch, keys: list[tuple[int, int]]) -> list[int]:
+    """For each ``(start, end)`` of ``keys``, how far a recorded batch's edits in the output
+    that come before it (by start, end) moved the text: the sum of their ``len(after) - (end -
+    start)``.  A packed batch's rows are summed with maps over their numbers (no edit made)."""
+    if not isinstance(batch, Batch) or batch._own or not batch.packed:
+        return _moved_before(output_spans(batch), keys)
+    loose = _moved_before([(e.start, e.end, len(e.after)) for e in batch._edits if e.status in IN_OUTPUT], keys)
+    rows = batch._rows
+    starts, ends, kinds = rows[_START::_W], rows[_END::_W], rows[_KIND::_W]
+    size = [len(after) for _, _, after in batch._kinds]
+    grow = list(itertools.accumulate(map(operator.sub, map(size.__getitem__, kinds),
+                                         map(operator.sub, ends, starts)), initial=0))
+    out, m = [], len(starts)
+    for (s, t), before in zip(keys, loose):
+        r = bisect_left(starts, s)          # the rows before (s, t)
+        while r < m and starts[r] == s and ends[r] < t:
+            r += 1
+        out.append(before + grow[r])
+    return out
+
+
+def _moved_before(spans: list[tuple[int, int, int]], keys: list[tuple[int, int]]) -> list[int]:
+    at = [(s, t) for s, t, _ in spans]
+    moved = list(itertools.accumulate((n - (t - s) for s, t, n in spans), initial=0))
+    return [moved[bisect_left(at, k)] for k in keys]
+
+
 def _unpickle(stage: str, batch: int, name: str, edits: list[Edit]) -> Batch:
     return Batch(stage, batch, name, edits)

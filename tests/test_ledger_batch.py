@@ -162,3 +162,35 @@ def test_rows_holding_are_the_rows_whose_raw_span_holds_an_offset():
         plain = [i for i, e in enumerate(batch)
                  if any(e.raw_start <= p < e.raw_end for p in offsets)]
         assert batch.rows_holding(offsets) == (plain if batch.packed else None)
+
+
+def test_moved_before_is_the_sum_over_the_edits_before():
+    """ledger_batch.moved_before (a packed batch's rows summed with maps) against the sum over
+    the batch read as edits: random rows of several kinds, loose edits among them (an insertion
+    at a row's start, a queued edit), keys before, at and between them."""
+    import random
+    from ocr_clean.ledger_batch import moved_before
+    rnd = random.Random(5)
+    for _ in range(150):
+        text = "".join(rnd.choice("ab \n") for _ in range(rnd.randrange(1, 60)))
+        doc = Document(text)
+        edits, joins, pos = [], PlainEdits("space-join", " "), 0
+        while pos < len(text):
+            r = rnd.random()
+            end = min(len(text), pos + rnd.randrange(0, 3))
+            if r < 0.4:
+                joins.add(pos, end)
+            elif r < 0.5:
+                edits.append(Edit(pos, pos, "<", "mark"))
+                if end > pos:
+                    joins.add(pos, end)
+            elif r < 0.6:
+                edits.append(Edit(pos, end, "xyz"[:rnd.randrange(0, 4)], "w", rnd.choice([1.0, 0.5]),
+                                  rnd.choice([APPLIED, QUEUED])))
+            pos = end + 1
+        batch = doc.apply("s", [*edits, joins])
+        keys = sorted({(a, a + rnd.randrange(0, 3)) for a in range(0, len(text) + 1, 2)})
+        plain = [sum(len(e.after) - (e.end - e.start) for e in batch
+                     if e.status in (APPLIED,) and (e.start, e.end) < k) for k in keys]
+        assert moved_before(batch, keys) == plain
+        assert moved_before(list(batch), keys) == plain

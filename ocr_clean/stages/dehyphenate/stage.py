@@ -2,16 +2,14 @@
 becomes (:mod:`.rules`, from the book's counts in :mod:`.counts`) and proposes the edits."""
 from __future__ import annotations
 
-import bisect
 import collections
-import itertools
 import operator
 from typing import Any
 
 
 from ...document import Document
 from ...ledger import APPLIED, Edit
-from ...ledger_batch import PlainEdits, as_edits, loose_edits, output_spans
+from ...ledger_batch import PlainEdits, as_edits, loose_edits, moved_before
 from ...policy import SCORED
 from ...profile import SOFT_MARKS, profile_of
 from ..base import Stage, register
@@ -130,16 +128,14 @@ class Dehyphenate(Stage):
         if not any(map(STANDIN.__eq__, map(_RULE, loose))):
             return []
         conf = self.config["confidence_uncertain"]
-        # how far the batch moved the text before each edit in the output (by position)
-        spans = output_spans(recorded)
-        keys = [(s, t) for s, t, _ in spans]
-        moved = list(itertools.accumulate((n - (t - s) for s, t, n in spans), initial=0))
+        standins = [e for e in loose if e.rule == STANDIN and e.status == APPLIED and e.candidates]
+        # how far the batch moved the text before each of them (by position)
+        moved = moved_before(recorded, [(e.start, e.end) for e in standins])
         out = []
-        for e in loose:
-            if e.rule == STANDIN and e.status == APPLIED and e.candidates:
-                at = e.start + moved[bisect.bisect_left(keys, (e.start, e.end))]
-                out.append(Edit(at, at + len(e.after), e.candidates[0], UNCERTAIN, conf, SCORED,
-                                e.candidates, e.note, evidence=dict(e.evidence)))
+        for e, by in zip(standins, moved):
+            at = e.start + by
+            out.append(Edit(at, at + len(e.after), e.candidates[0], UNCERTAIN, conf, SCORED,
+                            e.candidates, e.note, evidence=dict(e.evidence)))
         return out
 
     def _breaks(self, text: str, prof, joins: PlainEdits) -> tuple[list[Edit | int | None], list[tuple]]:
