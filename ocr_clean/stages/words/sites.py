@@ -123,8 +123,10 @@ class _Sites:
                 again = self.decide(m, core, low, word if side == "prev" else prev,
                                     word if side == "next" else nxt, cands)
                 was = decisions[j]
-                if again is not None and (was is None or (self.stage.would_apply(again.confidence)
-                                                          and not self.stage.would_apply(was.confidence))):
+                # only a neighbour that would then be changed breaks the fixed point: one queued
+                # for a person keeps its raw text (tu tho -> tu the: tu -> to is a question)
+                if again is not None and self.stage.would_apply(again.confidence) \
+                        and (was is None or not self.stage.would_apply(was.confidence)):
                     if joint is not None and self.stage.would_apply(e.confidence) \
                             and self.stage.would_apply(again.confidence):
                         joint[j] = again              # read together: both misread (thb tim -> the time)
