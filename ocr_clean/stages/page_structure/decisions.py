@@ -6,7 +6,8 @@ import bisect
 import itertools
 import re
 
-from .patterns import _FIRST_CHAR, _ABBREV, _BLANK_RUN, _Block, _Gap, _LINE, _LIST_ITEM, _LIST_ITEM_LINE, _PARAGRAPH
+from .patterns import (_ABBREV, _BLANK_RUN, _Block, _FIRST_CHAR, _first_class, _Gap, _LINE, _LIST_ITEM,
+                       _LIST_ITEM_LINE, _PARAGRAPH)
 
 
 class _Decisions:
@@ -37,7 +38,7 @@ class _Decisions:
         block_at, indented, first, memo = self.block_at, self.indented, self._first, self._first_memo
         if 4 * len(todo) > len(content):
             known = _FIRST_CHAR.get
-            memo[:] = [known(s[:1]) if m is None else m for s, m in zip(strip, memo)]
+            memo[:] = [(known(s[:1]) or _first_class(s)) if m is None else m for s, m in zip(strip, memo)]
         for x in todo:
             a, b = content[x], content[x + 1]
             if b - a == 1 and (memo[b] or first(b)) == "l" and b not in indented \
