@@ -262,3 +262,80 @@ def test_ascii_lower_counts_as_a_loop_would(s):
 def test_spaced_text_is_the_profiles_line_end_habit(text, spaced):
     # the trailing-space habit comes from the scan profile (ocr_clean.profile), measured once
     assert stage_state(text).spaced is spaced
+
+
+def _plain_page_chain(st: PageStructure, cands: list[tuple]) -> list[tuple[int, int]]:
+    """_page_chain as first written: every one of the last MAX_BACK readings tried."""
+    from ocr_clean.stages.page_structure.patterns import MAX_BACK
+    lpp = st._lines_per_page()
+    exact = [(c, st._values(c[3])[0]) for c in cands if "?" not in c[3]]
+    m = len(exact)
+    best, prev = [0.0] * m, [-1] * m
+    for j in range(m):
+        cj, vj = exact[j]
+        wj = 0.5 if cj[2] == "head-noslash" else (3.0 if cj[2] == "head" else 1.0) + (1.0 if cj[4] else 0.0)
+        bj, pj = wj, -1
+        for i2 in range(max(0, j - MAX_BACK), j):
+            vi = exact[i2][1]
+            if vi >= vj:
+                continue
+            dl = (cj[0] - exact[i2][0][0]) / lpp
+            if abs((vj - vi) - dl) <= 3 + 0.35 * dl and best[i2] + wj > bj:
+                bj, pj = best[i2] + wj, i2
+        best[j], prev[j] = bj, pj
+    chain = []
+    if m:
+        j = max(range(m), key=lambda x: best[x])
+        while j >= 0:
+            chain.append((exact[j][0][0], exact[j][1]))
+            j = prev[j]
+    return chain[::-1]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_page_chain_looks_at_the_readings_by_value_as_at_all_of_them(seed):
+    """_page_chain tries as predecessors only the readings of the window whose value is close
+    enough: the same chain as trying every one, on random readings (pages in order with gaps,
+    repeats, wildcards, years, numbers of a list; several page lengths)."""
+    import random
+    rnd = random.Random(seed)
+    st = stage_state("text\n")
+    for lpp in (40, 12.5, 3):
+        st.lpp = lpp
+        line, page, cands = 0, rnd.randrange(1, 50), []
+        for _ in range(rnd.randrange(50, 400)):
+            line += rnd.randrange(1, 90)
+            r = rnd.random()
+            page = page + 1 if r < 0.5 else page + rnd.randrange(-3, 8) if r < 0.8 else rnd.randrange(1, 2000)
+            num = str(max(0, page)) if rnd.random() > 0.1 else str(page)[:-1] + "?"
+            kind = rnd.choice(["head", "number", "number", "head-noslash"])
+            cands.append((line, line, kind, num, rnd.random() < 0.5))
+        assert st._page_chain(cands) == _plain_page_chain(st, cands)
+
+
+def test_first_letters_read_at_once_are_the_lines_own():
+    """With most lines short, _decide reads every line's first letter at once (a table of the
+    first characters met): each is what _first_of reads of the line alone."""
+    lines = ["The", "war", "(a) item", "\u2018quoted", "", "1930", "\u00e9t\u00e9", "\u00c9cole", "...x",
+             "\u0661 arabic", "\u1e9e", "\u2160 roman", "x"] * 30
+    st = stage_state("\n".join(lines) + "\n")
+    memo = st._first_memo
+    assert sum(m is not None for m in memo) > len(lines) // 2
+    for i, m in enumerate(memo):
+        if m is not None:
+            assert m == st._first_of(i), lines[i]
+
+
+@pytest.mark.parametrize("line", ["THE HEAD", "New York, 1930", "the end", "(a) Item", "A b", "\u2018Moscow\u2019",
+                                  "Leon Trotsky and", "One Two Three Four Five Six", "1 2 3 4 5 6 7", ". .",
+                                  "\u00c9cole \u00e9t\u00e9", "\u00c9cole Normale", "To", "x"])
+def test_capwords_as_the_plain_definition(line):
+    """_capwords_of splits with str.split and reads a word's first letter from the table of
+    first characters: the same as the pattern \\S+ and the junk pattern on every word."""
+    from ocr_clean.stages.page_structure.patterns import _AFTER_JUNK
+    st = stage_state("\n".join([line, "a full line of text, long enough to count  "] * 20) + "\n")
+    words = re.findall(r"\S+", line)
+    want = (st._short(0, "very_short_ratio") and 0 < len(words) <= 6
+            and not any((m := _AFTER_JUNK.match(w)) and m.group(1).islower() for w in words)
+            and words[-1].lower() not in st.t.joiners)
+    assert st._capwords_of(0) == bool(want)

@@ -38,6 +38,8 @@ class _Heads:
 
     @staticmethod
     def _values(num: str) -> list[int]:
+        if "?" not in num:            # (most readings: one value)
+            return [int(num)] if num else []
         vals = [""]
         for c in num:
             vals = [v + d for v in vals for d in ("0123456789" if c == "?" else c)]
@@ -202,6 +204,9 @@ class _Heads:
         prev = [-1] * m
         first_line = [c[0] for c, _v in exact]
         value = [v for _c, v in exact]
+        # the last MAX_BACK readings as (value, index), sorted: those that may come before a
+        # reading are found by value (the readings come in line order)
+        window: list[tuple[int, int]] = []
         for j in range(m):
             (cj, vj) = exact[j]
             wj = (3.0 if cj[2] == "head" else 1.0) + (1.0 if cj[4] else 0.0)
@@ -211,7 +216,19 @@ class _Heads:
             # number follows one of the pages just before it, and a text of many short lines
             # of numbers would otherwise take time growing with the square of their count
             lj, bj, pj = cj[0], wj, -1
-            for i2 in range(max(0, j - MAX_BACK), j):
+            lo = max(0, j - MAX_BACK)
+            if j:
+                if lo:
+                    del window[bisect.bisect_left(window, (value[lo - 1], lo - 1))]
+                bisect.insort(window, (value[j - 1], j - 1))
+            fit = range(lo, j)
+            if lpp > 0 and j:
+                # a fit has vj - vi <= 3 + 1.35 * dl, and dl is at most that of the first
+                # line of the window: only the readings whose value is that close (and less)
+                least = vj - 3 - 1.35 * ((lj - first_line[lo]) / lpp) - 1e-6
+                fit = sorted(i for _v, i in window[bisect.bisect_left(window, (least,)):
+                                                   bisect.bisect_left(window, (vj,))])
+            for i2 in fit:
                 vi = value[i2]
                 if vi >= vj:
                     continue
