@@ -151,7 +151,7 @@ class _Decisions:
         if fb == "U" and (a == 0 or self.blank[a - 1]) and self._short(a) and not self._short(b) \
                 and not self._sent_end(a) and not self._soft_end(a) and not self._ends_joiner(a):
             return _Gap("\n\n", "short-line-break", 0.75)   # a heading, then full lines
-        if self._capwords(b) and (self._sent_end(a) or self._soft_end(a) or self._capwords(a)) \
+        if (self._sent_end(a) or self._soft_end(a) or self._capwords(a)) and self._capwords(b) \
                 and any(c.isalpha() for c in self.strip[b]) \
                 and not re.search(r"[.!?][\"'\u201d]?$", self.strip[b]):
             nxt = b + 1

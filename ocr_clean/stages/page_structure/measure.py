@@ -58,7 +58,10 @@ class _Measure:
         return got
 
     def _soft_end(self, i: int) -> bool:
-        return bool(_SOFT_END.search(self.strip[i]))
+        got = self._soft_memo[i]
+        if got is None:
+            got = self._soft_memo[i] = bool(_SOFT_END.search(self.strip[i]))
+        return got
 
     def _word_cont(self, i: int) -> bool:
         """The raw line ends without a space after a letter or hyphen: the word goes on."""

@@ -86,6 +86,7 @@ class PageStructure(_Measure, _Heads, _FootNotes, _Decisions, _Edits, Stage):
         # the line tests asked more than once, kept by line (None: not asked yet)
         self._first_memo: list[str | None] = [None] * n
         self._end_memo: list[bool | None] = [None] * n
+        self._soft_memo: list[bool | None] = [None] * n
         self._capwords_memo: list[bool | None] = [None] * n
         # the scan ends a line with a space unless a word goes on: trust that sign only
         # in a text that has it (not in text whose lines were joined already)
