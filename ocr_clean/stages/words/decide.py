@@ -195,8 +195,8 @@ class _Decide:
         n = self.cfg["shortlist"]
         if len(cands) <= n:
             return cands
-        freq = self.freq
-        pre = sorted(cands, key=lambda c: c.cost - math.log10(max(freq(c.word.split(" ")[0]), 1e-12)))
+        logf = self.stage.log_freq
+        pre = sorted(cands, key=lambda c: c.cost - logf(c.word))
         return pre[:n]
 
     def _pair_seen(self, prev, words: str, nxt) -> bool:

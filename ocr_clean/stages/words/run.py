@@ -56,6 +56,8 @@ class _Run(_Sites, _Decide):
         self._word_ps: dict = {}                      # word_p's verdicts, a pass (see word_p)
         self._p_words: dict = {}                      # word -> its probability in this text (seq_score)
         self._own_cands: dict = {}                    # candidates() key -> its list at this text's shift
+        self._recosts: dict = {}                      # ... -> (learned, that list recosted by it)
+        self._splits: dict = {}                       # (form, common only) -> splits()
 
     # -- habits of the text --------------------------------------------------------------
     def _long_s(self) -> bool:
@@ -157,7 +159,7 @@ class _Run(_Sites, _Decide):
         key = (low, cheap, generic, shift, mixed)
         got = self._own_cands.get(key)                # this text's, its shift's rest paid
         if got is not None:
-            return self.recost(got) if self.learned else got
+            return self._recosted(key, got) if self.learned else got
         cache = self.stage._cands_cache
         got = cache.get(key)
         if got is None:
@@ -195,8 +197,17 @@ class _Run(_Sites, _Decide):
                    for c in got]
         self._own_cands[key] = got
         if self.learned:
-            got = self.recost(got)
+            got = self._recosted(key, got)
         return got
+
+    def _recosted(self, key, got):
+        """:meth:`recost` of the candidates of ``key``, once for each ``learned`` (a pass)."""
+        old = self._recosts.get(key)
+        if old is not None and old[0] is self.learned:
+            return old[1]
+        out = self.recost(got)
+        self._recosts[key] = (self.learned, out)
+        return out
 
     def _mixed_readings(self, low: str, model: ErrorModel, shift: float, g_cost: float) -> list:
         """The readings of a token that neither the families alone nor one letter outside them
@@ -367,7 +378,8 @@ class _Run(_Sites, _Decide):
                 cands = [c for c in cands if c.word not in kept]
             if f > 0 and cands:
                 floor = math.log10(f) - cfg["triage_odds"]
-                if all(math.log10(max(self.freq(c.word.split(" ")[0]), 1e-12)) - c.cost < floor for c in cands):
+                logf = self.stage.log_freq
+                if all(logf(c.word) - c.cost < floor for c in cands):
                     cands = None
         self._types[low] = cands or None
         return cands or None
@@ -431,10 +443,14 @@ class _Run(_Sites, _Decide):
         """Two words the OCR ran together (``inthe``, ``tobring``): every cut into two English
         words that the pair table knows as a pair (for a form English itself knows, however
         rarely, only a very common pair: ``inthe`` but not ``therewith``)."""
-        least = self.cfg["common_pair"] if common_only else 1
-        cost = self.cfg["merge_cost"]
-        return [Candidate(a + " " + b, cost, ("merged",))
+        got = self._splits.get((low, common_only))
+        if got is None:                               # (asked again on the second pass)
+            least = self.cfg["common_pair"] if common_only else 1
+            cost = self.cfg["merge_cost"]
+            got = self._splits[low, common_only] = [
+                Candidate(a + " " + b, cost, ("merged",))
                 for a, b in merged_words(low, self.cands.__contains__, self.lm.pair_count, least)]
+        return got
 
     def _with_long_s(self, low: str, cands):
         """``cands`` with the readings of ``low`` that read some f as s at the cost a long-s

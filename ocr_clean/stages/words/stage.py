@@ -37,6 +37,7 @@ this module, the stage.
 from __future__ import annotations
 
 import bisect
+import math
 import weakref
 
 import regex
@@ -210,8 +211,20 @@ class Words(Stage):
         self._cands_cache: dict = {}
         self._modern_cache: dict = {}             # word form -> its period-spelling readings
         self._far_cache: dict = {}                # unknown token -> the commonest words two letters away
+        self._log_freqs: dict = {}                # candidate word -> log_freq
         self._collection_noise: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self.historical = [(regex.compile(p), r, n) for p, r, n in load_historical()]
+
+    def log_freq(self, word: str) -> float:
+        """log10 of the English frequency of a candidate's (first) word, at least 1e-12: what
+        the stage ranks and triages candidates by (kept once a process: the same words come
+        up in every text)."""
+        got = self._log_freqs.get(word)
+        if got is None:
+            if len(self._log_freqs) > 200000:
+                self._log_freqs.clear()
+            got = self._log_freqs[word] = math.log10(max(self.lexicon.freq_lower(word.split(" ")[0]), 1e-12))
+        return got
 
     def warm(self) -> None:
         """The English candidates, their prefixes, the word pairs and the word indexes."""

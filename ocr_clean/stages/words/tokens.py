@@ -130,6 +130,7 @@ SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "er", "ers", "est", "ness", "ment
             "ic", "al", "ally", "ity", "ize", "ized", "ise", "ised", "ation", "ations", "less", "ful", "ship")
 
 
+@functools.lru_cache(maxsize=1 << 16)             # (the same forms in every text of a collection)
 def _core(tok: str, max_len: int, markers: bool = True) -> str | None:
     """The part of a token the stage may correct, or None: the word before a clitic
     (``republic's`` -> ``republic``); not numbers or a number and its unit (``6d``, ``10th``),
