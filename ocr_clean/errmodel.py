@@ -103,7 +103,7 @@ class ErrorModel:
     def _sites(self, tok: str, shift: float) -> list[tuple]:
         """What the walk needs to know of each position of ``tok``: (the confusions whose seen
         letters stand there, the bits of their first printed letters, those bits and the
-        token's letter's).  A confusion is (seen length, first printed letter, the other printed letters,
+        token's letter's, the least shifted cost among those confusions).  A confusion is (seen length, first printed letter, the other printed letters,
         shifted cost, (family,), its first printed letter's bit or ANY_KID).  All of it depends
         on the token's next letters only (a seen is at most ``_reach`` long): it is kept by
         those letters and the shift, and shared by every token.  (A confusion dearer than the
@@ -127,7 +127,8 @@ class ErrorModel:
                 bits = 0
                 for e in here:
                     bits |= e[5]
-                place = memo[window] = (here, bits, bits | letter_bit(window[0]))
+                least = min((e[3] for e in here), default=math.inf)
+                place = memo[window] = (here, bits, bits | letter_bit(window[0]), least)
             out.append(place)
         return out
 
@@ -183,22 +184,23 @@ def _walk_exact(tok: str, places, index: "PrefixIndex", words, limit: float, max
     take but never stacked; such a state changes nothing else, so the walk stays the plain
     depth-first walk of :func:`_walk_generic`, step for step.  If the steps pass
     ``max_steps``, that walk is run instead, to be cut where it is cut.  A state whose start
-    no confusion's first letter may follow (by the bits) tries none."""
-    n = len(tok)
-    width = n + 1
+    no confusion's first letter may follow (by the bits) tries none; one that no confusion
+    here or after is cheap enough for copies the rest of the token (:func:`_copy_tail`)."""
+    n, width = len(tok), len(tok) + 1
     kids_of, expand, text, masks = index._kids, index.expand, index._text, index._mask
-    sites, site_bits, need = (list(column) for column in zip(*places)) if places else ([], [], [])
+    sites, site_bits, need, tail = (list(column) for column in zip(*places)) if places else ([], [], [], [])
     need.append(-1)                 # the letters a state could read at each place: at the end, any
+    for j in range(n - 2, -1, -1):  # the least a confusion costs at a place or any after it
+        if tail[j + 1] < tail[j]:
+            tail[j] = tail[j + 1]
     best: dict[str, tuple[float, tuple[str, ...]]] = {}
     seen: dict[int, float] = {}
     get = seen.get
     stack: list[tuple[int, int, float, tuple[str, ...]]] = [(0, 0, 0.0, ())]
     pop, push = stack.pop, stack.append
     steps = 0
-    while stack:
+    while stack and steps < max_steps:
         steps += 1
-        if steps > max_steps:
-            break
         i, node, cost, fams = pop()
         key = node * width + i
         old = get(key)
@@ -211,6 +213,9 @@ def _walk_exact(tok: str, places, index: "PrefixIndex", words, limit: float, max
         if i == n:
             if fams:
                 _better(best, text[node], words, cost, fams)
+            continue
+        if cost + tail[i] > limit:          # no confusion cheap enough here or after: copy the rest
+            steps = _copy_tail(tok, i, kids, cost, fams, index, need, seen, best, words, steps, max_steps)
             continue
         nxt = kids.get(tok[i])
         if nxt is not None:
@@ -244,9 +249,43 @@ def _walk_exact(tok: str, places, index: "PrefixIndex", words, limit: float, max
                     push((i + k, to, cost + c_cost, fams + family))
                 else:
                     steps += 1
-    if steps > max_steps:
+    if stack or steps > max_steps:                  # (states left: the next step would pass the cap)
         return _walk_generic(tok, sites, index, words, limit, max_steps, 0, 0.0)
     return best, False
+
+
+def _copy_tail(tok: str, i: int, kids: dict, cost: float, fams: tuple, index: "PrefixIndex", need: list,
+               seen: dict, best: dict, words, steps: int, max_steps: int) -> int:
+    """What :func:`_walk_exact` does from a state at place ``i`` (its children ``kids``) where
+    no confusion is cheap enough for what is left of the limit, here or after: it only copies
+    the token's letters, each copy popped as soon as it is pushed.  Done in place: the same
+    steps counted (returned), the same states marked ``seen``, the word at the end kept."""
+    n, width = len(tok), len(tok) + 1
+    kids_of, expand, masks = index._kids, index.expand, index._mask
+    while True:
+        nxt = kids.get(tok[i])
+        if nxt is None:
+            return steps
+        m = masks[nxt]
+        if m is None:
+            expand(nxt)
+            m = masks[nxt]
+        steps += 1                      # (the copy's step: stacked and popped next, or counted only)
+        if not m & need[i + 1] or steps > max_steps:
+            return steps
+        i += 1
+        key = nxt * width + i
+        old = seen.get(key)
+        if old is not None and old <= cost:
+            return steps
+        seen[key] = cost
+        kids = kids_of[nxt]
+        if kids is None:
+            kids = expand(nxt)
+        if i == n:
+            if fams:
+                _better(best, index._text[nxt], words, cost, fams)
+            return steps
 
 
 def _walk_generic(tok: str, sites, index: "PrefixIndex", words, limit: float, max_steps: int,

@@ -268,3 +268,63 @@ def test_freq_lower_is_freq_of_a_lower_case_word():
     for w in ("the", "naïve", "zork", "absent", ""):
         assert lex.freq_lower(w) == lex.freq(w)
     assert lex.freq("The") == lex.freq_lower("the") == 0.05
+
+
+def _least_uncut(cut_at, hi: int = 1 << 16) -> int:
+    """The least cap a walk is not cut at (``cut_at(cap)``: is it cut?)."""
+    lo = 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if cut_at(mid):
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@pytest.mark.parametrize("limit, shift", [(1.2, 0.0), (2.0, 0.3), (2.5, 1.5), (4.5, -0.5)])
+def test_a_walk_past_its_last_affordable_confusion_takes_the_references_steps(limit, shift):
+    """Where no confusion at the token's remaining places is cheap enough, the fast walk
+    copies the rest of the token in place (no stacking): it counts every copy as the
+    reference's step and marks the same states seen, so it is cut at exactly the reference's
+    cap, and finds the same words, families and costs (low limits and high shifts make such
+    tails common; a token reached by two paths meets its own marks)."""
+    rng = random.Random(11)
+    words = _vocab(rng, 150) | {"mill", "hill", "rnill", "iii", "them", "tlie", "lie"}
+    ordered = sorted(words)
+    toks = [_token(rng, ordered) for _ in range(30)] + ["rnill", "tliem", "iiiill", "cclle", "thc'ee"]
+    for tok in toks:
+        def model(cap):
+            return ErrorModel(SMALL, generic=2.0, max_cost=limit, max_steps=cap, max_generic=0)
+
+        def fast_cut(cap):
+            return model(cap).candidates(tok, PrefixIndex(ordered, presorted=True), words, shift=shift)[1]
+
+        def ref_cut(cap):
+            return ref_candidates(model(cap), tok, words, shift=shift)[1]
+
+        steps = _least_uncut(ref_cut, 4096)
+        assert _least_uncut(fast_cut, 4096) == steps, tok
+        for cap in (steps - 1, steps, 20000):
+            m = model(max(cap, 1))
+            assert m.candidates(tok, PrefixIndex(ordered, presorted=True), words, shift=shift) == \
+                ref_candidates(m, tok, words, shift=shift), (tok, cap)
+
+
+def test_a_tie_met_in_a_copied_tail_keeps_the_references_path():
+    """Two paths of one cost to one state (``a`` -> ``x`` then ``b`` copied, against ``ab``
+    -> ``xb``), the one popped first copying its tail in place: the reading keeps that path's
+    family, as in the reference, and the walk is cut at the reference's cap."""
+    table = [Confusion("ab", "xb", 1.0, "ab/xb"), Confusion("a", "x", 1.0, "a/x")]
+    words = {"xbcd", "xbce"}
+    ordered = sorted(words)
+
+    def model(cap):
+        return ErrorModel(table, generic=2.0, max_cost=1.2, max_steps=cap, max_generic=0)
+
+    steps = _least_uncut(lambda cap: ref_candidates(model(cap), "abcd", words)[1], 64)
+    fast = _least_uncut(lambda cap: model(cap).candidates("abcd", PrefixIndex(ordered, presorted=True), words)[1], 64)
+    assert fast == steps
+    got = model(20000).candidates("abcd", PrefixIndex(ordered, presorted=True), words)
+    assert got == ref_candidates(model(20000), "abcd", words)
+    assert [c.families for c in got[0]] == [("a/x",)]       # the path popped first (pushed last) is kept
