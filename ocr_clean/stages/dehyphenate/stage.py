@@ -102,7 +102,7 @@ class Dehyphenate(Stage):
         edits, conts = self._breaks(text, prof, joins)
         if conts:
             self._continuations(text, edits, conts, prof)
-        edits = [e for e in edits if type(e) is not int]    # (a join's end: it is in joins)
+        edits = [e for e in edits if type(e) is not int]    # (a join's end, or a break kept as it is)
         off = self.disabled & JOINS
         if off:
             if UNCERTAIN in off:    # the scan's text kept stands for an open join
@@ -140,8 +140,9 @@ class Dehyphenate(Stage):
 
     def _breaks(self, text: str, prof, joins: PlainEdits) -> tuple[list[Edit | int | None], list[tuple]]:
         """An edit for every line-break run decided by its layout alone (a space join: a row
-        of ``joins``, and its end in the list); None in the place of each continuation (a
-        line that ended without a space), listed in ``conts``."""
+        of ``joins``, and its end in the list; a paragraph break that is one already: only its
+        end, no edit); None in the place of each continuation (a line that ended without a
+        space), listed in ``conts``."""
         edits: list[Edit | int | None] = []   # one per line-break run; None: a continuation, decided below
         append, join = edits.append, joins.spans.extend
         conts = []           # (index in edits, start, end, line start, the tokens at the break)
@@ -169,7 +170,11 @@ class Dehyphenate(Stage):
             elif e >= n:
                 append(Edit(s, e, text_end(), "text-end"))
             elif more or s == 0:            # 2+ newlines, or the text starts with one
-                append(Edit(s, e, paragraph_break(s == 0), "paragraph-break"))
+                after = paragraph_break(s == 0)
+                if e - s == len(after) and text.startswith(after, s):
+                    append(e)               # (a paragraph break already: nothing to change)
+                else:
+                    append(Edit(s, e, after, "paragraph-break"))
             else:
                 ls = text.rfind("\n", 0, s) + 1
                 conts.append((len(edits), s, e, ls, *tokens_at(text, s, e, ls, at_end)))
