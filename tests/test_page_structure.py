@@ -191,7 +191,7 @@ def stage_state(text: str, config: dict | None = None) -> PageStructure:
     return st
 
 
-@pytest.mark.parametrize("text", [ODD_TEXT, "\n\n x\n", "only\n"])
+@pytest.mark.parametrize("text", [ODD_TEXT, "\n\n x\n", "only\n", " first line led\nsecond\n  third", " x"])
 def test_whole_text_scans_find_the_lines_a_loop_would(text):
     st = stage_state(text)
     lines = text.split("\n")

@@ -10,6 +10,10 @@ from .patterns import (_ABBREV, _BLANK_RUN, _Block, _FIRST_CHAR, _first_class, _
                        _LIST_ITEM_LINE, _PARAGRAPH)
 
 
+# the short-line breaks, made once (a _Gap is never changed, only replaced)
+_SHORT_85, _SHORT_80, _SHORT_75 = (_Gap("\n\n", "short-line-break", c) for c in (0.85, 0.8, 0.75))
+
+
 class _Decisions:
     """Deciding the gap between each two content lines."""
 
@@ -56,9 +60,12 @@ class _Decisions:
                 nb = sum(1 for k in range(a + 1, b) if blank[k])
                 bl = [block_at[k] for k in range(a + 1, b) if k in block_at]
                 info[x] = (nb, bl)
-            gaps[x] = self._decide_one(a, b, nb, bl)
             if a in kept_last or b in kept_first:
                 gaps[x] = _Gap("\n\n", "footnote-break", 0.9)
+                continue
+            got = self._decide_one(a, b, nb, bl)
+            if got is not _LINE:       # (a pair kept in one paragraph needs no entry)
+                gaps[x] = got
         self._list_item_breaks(content, gaps, info)
         self._moved_breaks(content, gaps, info)
         return gaps
@@ -93,7 +100,7 @@ class _Decisions:
         for x, (nb, bl) in info.items():
             if not 1 <= x < len(content) - 1:
                 continue
-            g = gaps[x]
+            g = gaps.get(x, _LINE)
             if g.sep != "\n" or nb == 0 or bl or g.rule != "mid-sentence-blank":
                 continue
             w, a = content[x - 1], content[x]
@@ -145,18 +152,18 @@ class _Decisions:
         if self._word_cont(a) or self._hyphen(a) or fb == "l":
             return _LINE
         if fb == "U" and self._short(a) and (self._sent_end(a) or self._soft_end(a)):
-            return _Gap("\n\n", "short-line-break", 0.85)
+            return _SHORT_85
         if fb == "U" and self._capwords(a):
-            return _Gap("\n\n", "short-line-break", 0.75)
+            return _SHORT_75
         if fb == "U" and (a == 0 or self.blank[a - 1]) and self._short(a) and not self._short(b) \
                 and not self._sent_end(a) and not self._soft_end(a) and not self._ends_joiner(a):
-            return _Gap("\n\n", "short-line-break", 0.75)   # a heading, then full lines
+            return _SHORT_75   # a heading, then full lines
         if (self._sent_end(a) or self._soft_end(a) or self._capwords(a)) and self._capwords(b) \
                 and any(c.isalpha() for c in self.strip[b]) \
                 and not re.search(r"[.!?][\"'\u201d]?$", self.strip[b]):
             nxt = b + 1
             if nxt >= self.n or self.blank[nxt] or nxt in self.block_at:
-                return _Gap("\n\n", "short-line-break", 0.8)
+                return _SHORT_80
         if self._sent_end(a) and self._short(b) and not self._sent_end(b) \
                 and not self._soft_end(b) and not self._word_cont(b) and not self._hyphen(b) \
                 and not self._ends_joiner(b) and fb == "U":
@@ -164,7 +171,7 @@ class _Decisions:
             while nxt < self.n and self.blank[nxt]:
                 nxt += 1
             if nxt < self.n and self._first(nxt) == "U":
-                return _Gap("\n\n", "short-line-break", 0.75)   # a heading
+                return _SHORT_75   # a heading
         return _LINE
 
     def _alone(self, a: int) -> bool:

@@ -14,11 +14,14 @@ class _Measure:
     # -- measuring ---------------------------------------------------------------------------
     def _lines_where(self, pattern: re.Pattern) -> list[int]:
         """The lines (indexes, ascending) where ``pattern``, which starts with the newline
-        before a line, matches: one scan of the whole text at C speed, so that Python looks
-        only at those few lines.  The text is scanned with a newline put before it, so the
-        match's start is the offset of its line in the text."""
-        starts = self.starts
-        return [bisect.bisect_left(starts, m.start()) for m in pattern.finditer(self.padded)]
+        before a line and stays in that line, matches: one scan of the whole text at C speed,
+        so that Python looks only at those few lines.  A match's newline is the one before
+        its line's start; the first line (no newline before it) is tried on its own."""
+        starts, text = self.starts, self.text
+        first_end = text.find("\n")
+        found = [0] if pattern.match("\n" + (text if first_end < 0 else text[:first_end])) else []
+        found += [bisect.bisect_left(starts, m.start() + 1) for m in pattern.finditer(text)]
+        return found
 
     def _widths(self) -> list[float]:
         """The typical width of full lines around each line: the median length of the lines

@@ -40,7 +40,8 @@ _LOWER = re.compile(r"[^\W\d_A-Z]")   # a letter that is not an ASCII capital
 _DIGITS = frozenset("0123456789")   # str.isdigit() also takes superscripts, which int() refuses
 MAX_BACK = 40       # page-number readings a reading's predecessor is looked for among (see _page_chain)
 # whole-text scans that find the few lines worth a closer look (see _lines_where): each starts
-# with the newline before its line (a literal, which the regex engine finds at C speed); a
+# with the newline before its line (a literal, which the regex engine finds at C speed) and
+# stays in that line; a
 # blank line is whitespace only (str.strip and re's \s agree on what whitespace is)
 _LEAD_LINE = re.compile(r"\n[^\S\n]+\S")                  # text after leading space
 # the lines where _LIST_ITEM matches (after the line's leading space, which strip drops)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import itertools
 import operator
+from array import array
 from typing import Any
 
 from ...document import Document
@@ -60,11 +61,13 @@ class PageStructure(_Measure, _Heads, _FootNotes, _Decisions, _Edits, Stage):
         lines = text.split("\n")
         n = len(lines)
         # line k starts after the k earlier lines and their newlines
-        starts = list(map(operator.add, itertools.accumulate(map(len, lines[:-1]), initial=0),
-                          range(n)))
+        # (offsets and line numbers in arrays of machine integers: 100,000 short lines would
+        # make each list of them 3 MB of int objects)
+        starts = array("q", map(operator.add, itertools.accumulate(map(len, lines[:-1]), initial=0),
+                                range(n)))
         strip = list(map(str.strip, lines))
         blank = list(map(operator.not_, strip))
-        self.padded, self.starts = "\n" + text, starts
+        self.text, self.starts = text, starts
         # a line's leading space marks a page start, or (the profile says) a paragraph
         self.indent_lines: list[int] = []
         self.lead_lines = self._lines_where(_LEAD_LINE)
@@ -113,12 +116,12 @@ class PageStructure(_Measure, _Heads, _FootNotes, _Decisions, _Edits, Stage):
         flows = list(map(operator.not_, blank))   # the lines that are not blank nor removed
         for k in block_at:
             flows[k] = False
-        content = list(itertools.compress(range(n), flows))
+        content = array("q", itertools.compress(range(n), flows))
         if not content and nonblank:
             # every line would go as a head or a page number: there is no page for them to be
             # the heads of, so they are the text (never remove all of it)
             blocks, self.block_at = [], {}
-            content = list(itertools.compress(range(n), map(operator.not_, blank)))
+            content = array("q", itertools.compress(range(n), map(operator.not_, blank)))
         if not content:   # nothing but blank lines
             edits: list[Edit] = []
             self._clear(edits, text, starts, 0, 0, "blank-run")
