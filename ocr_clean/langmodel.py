@@ -124,6 +124,37 @@ class LanguageModel:
         return _log10(most if most < est else est)         # min(est, most)
 
 
+    def logp_between(self, prev: str | None, word: str, p_word: float, nxt: str | None) -> float:
+        """``logp(prev, word, p_word) + logp(word, nxt)`` (the second 0 without ``nxt``), the
+        same sums in one call: the words stage weighs every reading between its neighbours so."""
+        first, pairs = self.first_counts, self.pairs
+        if not prev:
+            s = _log10(p_word)
+        else:
+            c_prev = first.get(prev)
+            if not c_prev:
+                s = _log10(BACKOFF * p_word)
+            else:
+                n = pairs.get(prev + " " + word)
+                if n is not None:
+                    s = _log10(n / c_prev)
+                else:
+                    est, most = BACKOFF * p_word, self.least / c_prev
+                    s = _log10(most if most < est else est)
+        if not nxt:
+            return s + 0.0
+        c_w = first.get(word)
+        if not c_w:
+            f = self.freq(nxt)
+            return s + _log10(BACKOFF * (FLOOR if FLOOR > f else f))
+        n = pairs.get(word + " " + nxt)
+        if n is not None:
+            return s + _log10(n / c_w)
+        f = self.freq(nxt)
+        est, most = BACKOFF * (FLOOR if FLOOR > f else f), self.least / c_w
+        return s + _log10(most if most < est else est)
+
+
 class CharModel:
     """How much a string looks like an English word: letter trigrams of the word forms of an
     English list (each form counted once, so names and rare words weigh as much as common

@@ -328,3 +328,20 @@ def test_a_tie_met_in_a_copied_tail_keeps_the_references_path():
     got = model(20000).candidates("abcd", PrefixIndex(ordered, presorted=True), words)
     assert got == ref_candidates(model(20000), "abcd", words)
     assert [c.families for c in got[0]] == [("a/x",)]       # the path popped first (pushed last) is kept
+
+
+def test_a_reading_between_its_neighbours_is_the_two_pair_probabilities_summed():
+    """``logp_between`` (the words stage's one call for a reading in its context) is
+    ``logp(prev, word, p) + logp(word, nxt)`` to the last bit, with and without neighbours,
+    for words the pair table holds, words that start no pair and words no list knows."""
+    table = {"the": 0.05, "of": 0.03, "war": 1e-4, "peace": 5e-5, "zorp": 0.0}
+    lm = LanguageModel(lambda w: table.get(w, 0.0))
+    firsts = sorted(lm.first_counts, key=lm.first_counts.get)[-40:]
+    rng = random.Random(5)
+    words = firsts + ["the", "of", "war", "peace", "zorp", "qqxv", "ofthe"]
+    for _ in range(400):
+        prev, word, nxt = (rng.choice(words + [None, ""]) for _ in range(3))
+        word = word or "war"
+        p = rng.choice([1e-9, 3e-7, 0.02, lm.p(word)])
+        want = lm.logp(prev, word, p) + (lm.logp(word, nxt) if nxt else 0.0)
+        assert lm.logp_between(prev, word, p, nxt) == want, (prev, word, nxt, p)

@@ -78,9 +78,7 @@ class _Decide:
         if cfg["name_no_generic"] and tok[:1].isupper() and not sentence_start:
             # a name sooner (Tse-tung), unless the text is noisy, the token long and the reading
             # a common word (CHBI8TMAS -> CHRISTMAS)
-            common = self.shift < cfg["clean_shift"] and len(low) >= 5
-            cands = [c for c in cands if "generic" not in c.families
-                     or (common and self.freq(c.word) >= cfg["name_generic_freq"])]
+            cands = self.once_a_pass(("named", low), cands, lambda: self._as_name(low, cands))
             if not cands:
                 return None
         p_keep, keep_src = self.word_p(low, tok, sentence_start, cands)
@@ -188,6 +186,13 @@ class _Decide:
         return len(joined) >= self.cfg["fragment_min_len"] and joined.isalpha() and \
             self.chars.logp(joined) / (len(joined) + 1) >= self.cfg["fragment_shape"]
 
+    def _as_name(self, low: str, cands) -> list:
+        """The readings of a capitalized token inside a sentence (see :meth:`_weigh`)."""
+        cfg = self.cfg
+        common = self.shift < cfg["clean_shift"] and len(low) >= 5
+        return [c for c in cands if "generic" not in c.families
+                or (common and self.freq(c.word) >= cfg["name_generic_freq"])]
+
     def shortlist(self, cands) -> list:
         """The ``shortlist`` candidates likeliest without context (English frequency less
         cost): the ones worth weighing in context (a pair can lift a word by a few decades,
@@ -196,8 +201,7 @@ class _Decide:
         if len(cands) <= n:
             return cands
         logf = self.stage.log_freq
-        pre = sorted(cands, key=lambda c: c.cost - logf(c.word))
-        return pre[:n]
+        return self.once_a_pass(("shortlist",), cands, lambda: sorted(cands, key=lambda c: c.cost - logf(c.word))[:n])
 
     def _pair_seen(self, prev, words: str, nxt) -> bool:
         """Does the pair table hold ``words`` beside one of its neighbours (``hut`` may be
@@ -241,6 +245,12 @@ class _Decide:
     def seq_score(self, prev, words: str, nxt) -> float:
         """log10 P of ``words`` (one word, or two a space apart) between its neighbours."""
         lm, p_words = self.lm, self._p_words
+        if " " not in words:                          # (one word: the commonest ask, in one call)
+            p_w = p_words.get(words)
+            if p_w is None:
+                n = self.vocab.count(words) if self.vocab is not None else 0
+                p_w = p_words[words] = self.adapt(max(self.freq(words), 1e-9), n)
+            return lm.logp_between(prev, words, p_w, nxt)
         s, p = 0.0, prev
         for w in words.split(" "):
             p_w = p_words.get(w)

@@ -53,7 +53,7 @@ class _Run(_Sites, _Decide):
         self.unreadable: list[tuple[int, int]] = []
         self._types: dict = {}
         self._memo: dict = {}                         # (token, neighbours, sentence start) -> verdict, a pass
-        self._word_ps: dict = {}                      # word_p's verdicts, a pass (see word_p)
+        self._pass_memo: dict = {}                    # a pass's verdicts on a form and its candidates (once_a_pass)
         self._p_words: dict = {}                      # word -> its probability in this text (seq_score)
         self._own_cands: dict = {}                    # candidates() key -> its list at this text's shift
         self._recosts: dict = {}                      # ... -> (learned, that list recosted by it)
@@ -249,11 +249,16 @@ class _Run(_Sites, _Decide):
         misreadings of its candidates would explain (``tho`` 200 times beside ``the`` 5,000
         times is the OCR's habit, not a word of the text).  The same form with the same
         candidates (the same list: a pass's) is weighed once a pass."""
-        key = (low, tok[:1].isupper() and not sentence_start, id(cands))
-        got = self._word_ps.get(key)
-        if got is not None and got[0] is cands:
-            return got[1]
-        got = self._word_ps[key] = (cands, self._word_p(low, tok, sentence_start, cands))
+        name = tok[:1].isupper() and not sentence_start
+        return self.once_a_pass(("word_p", low, name), cands, lambda: self._word_p(low, tok, sentence_start, cands))
+
+    def once_a_pass(self, key: tuple, cands, compute):
+        """``compute()``, a verdict on ``key`` and the list ``cands`` (this very list: a
+        pass's candidates of a form are one list, kept all the pass), found once a pass."""
+        key += (id(cands),)
+        got = self._pass_memo.get(key)
+        if got is None or got[0] is not cands:
+            got = self._pass_memo[key] = (cands, compute())
         return got[1]
 
     def _word_p(self, low: str, tok: str, sentence_start: bool, cands) -> tuple[float, str]:

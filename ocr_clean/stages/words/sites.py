@@ -25,7 +25,7 @@ class _Sites:
         none of whose candidates uses a family the text has re-weighted keeps its decision."""
         self._types = {}
         self._memo = {}                               # (the costs may have changed: weigh again)
-        self._word_ps = {}
+        self._pass_memo = {}
         if self._sites is None:
             self._sites = self._find_sites(model)
         learned = self.learned
