@@ -371,8 +371,7 @@ class _Run(_Sites, _Decide):
                 if not split and f == 0:
                     split = self.glued_readings(low, model)
                 cands = cands + split
-            if f == 0 and cfg["far_min_len"] <= len(low) <= cfg["far_max_len"] and low.isalpha() \
-                    and self.shift < cfg["clean_shift"]:
+            if low.isalpha() and self._far_searched(low, f):
                 cands = self.far_readings(low, cands)
             if cands and digit_misread(low):          # a digit misread for a letter is read, never dropped
                 short = len(low) <= cfg["short_len"]      # (and a short one only as a common word: 6tb, 4go)
@@ -401,6 +400,16 @@ class _Run(_Sites, _Decide):
         if not far:
             return cands
         return sorted(cands + far, key=lambda c: (c.cost, c.word))
+
+    def _far_searched(self, low: str, f: float) -> bool:
+        """Is ``low`` (of English frequency ``f``) searched for the commonest words two letters
+        away?  An unknown token of ``far_min_len`` to ``far_max_len`` letters in a text that is
+        not clean; in a noisy one (noisier than ``noise_ref``) also a short rare word of English
+        (``short_generic_below``; three letters and up): ``tbr``, ``ihn``, ``tua`` -> ``the``."""
+        cfg, n = self.cfg, len(low)
+        if f == 0:
+            return cfg["far_min_len"] <= n <= cfg["far_max_len"] and self.shift < cfg["clean_shift"]
+        return f < cfg["short_generic_below"] and 3 <= n <= cfg["short_len"] and self.shift < 0
 
     def far_readings(self, low: str, cands: list) -> list:
         """``cands`` with English's commonest words two letters from ``low`` at most (misread,
