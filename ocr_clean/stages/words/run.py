@@ -393,13 +393,9 @@ class _Run(_Sites, _Decide):
         more than one confusion, among English's commonest words only (``common_reach_freq``):
         in a text noisier than ``noise_ref``, ``boon``, ``ho``, ``lu`` and ``nil`` are sooner
         ``been``, ``be``, ``in`` and ``all`` misread than words of their own (the context decides)."""
-        have = {c.word for c in cands}
         least, freq = self.cfg["common_reach_freq"], self.freq
-        far = [c for c in self.candidates(low, model, cheap=False, generic=False)
-               if c.word not in have and freq(c.word) >= least]
-        if not far:
-            return cands
-        return sorted(cands + far, key=lambda c: (c.cost, c.word))
+        return _added(cands, (c for c in self.candidates(low, model, cheap=False, generic=False)
+                              if freq(c.word) >= least))
 
     def _far_searched(self, low: str, f: float) -> bool:
         """Is ``low`` (of English frequency ``f``) searched for the commonest words two letters
@@ -423,12 +419,8 @@ class _Run(_Sites, _Decide):
             if len(memo) > 100000:
                 memo.clear()
             near = memo[low] = self.stage._common_words().near(low)
-        if not near:
-            return cands
-        have = {c.word for c in cands}
         cost = 2 * max(0.1, self.cfg["generic"] + self.shift)
-        far = [Candidate(w, cost, ("generic", "generic")) for w in near if w not in have]
-        return sorted(cands + far, key=lambda c: (c.cost, c.word)) if far else cands
+        return _added(cands, (Candidate(w, cost, ("generic", "generic")) for w in near))
 
     def glued_readings(self, low: str, model: ErrorModel) -> list:
         """Two words the OCR ran together, the longer misread (``subjeclof`` -> ``subject of``,
@@ -476,3 +468,10 @@ class _Run(_Sites, _Decide):
             if old is None or old.cost > cost * r:
                 best[word] = Candidate(word, cost * r, ("long-s",) * r)
         return sorted(best.values(), key=lambda c: (c.cost, c.word))
+
+
+def _added(cands: list, more) -> list:
+    """``cands`` and those of ``more`` whose word is not among them yet, cheapest first."""
+    have = {c.word for c in cands}
+    more = [c for c in more if c.word not in have]
+    return sorted(cands + more, key=lambda c: (c.cost, c.word)) if more else cands
