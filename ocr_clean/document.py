@@ -66,7 +66,7 @@ class Document:
     _cur: Sequence[int] = field(default_factory=list, repr=False)
     _raw0: Sequence[int] = field(default_factory=list, repr=False)
     _raw1: Sequence[int] = field(default_factory=list, repr=False)
-    _copied: list[bool] = field(default_factory=list, repr=False)
+    _copied: Sequence[int] = field(default_factory=bytearray, repr=False)
     _line_starts: Sequence[int] = field(default_factory=list, repr=False)
     _vocab: Any = field(default=None, repr=False)
     _count: Callable[[str], Any] | None = field(default=None, repr=False)
@@ -83,7 +83,7 @@ class Document:
     def __post_init__(self) -> None:
         if not self.text:
             self.text = self.raw
-        self._cur, self._raw0, self._raw1, self._copied = [0], [0], [len(self.raw)], [True]
+        self._cur, self._raw0, self._raw1, self._copied = [0], [0], [len(self.raw)], bytearray(b"\x01")
         # (machine integers: a text of 100,000 short lines has 100,000 of them)
         self._line_starts = array("q", [0] + [m.end() for m in _NEWLINE.finditer(self.raw)])
 
@@ -138,7 +138,7 @@ class Document:
         last to the end of the text).  A copied segment is raw text, character for character;
         one made by an edit (``copied`` false) stands wholly for the raw span it replaced.
         Writers that put a cleaned text back into its source (``ocr_clean.formats``) read it."""
-        return list(zip(self._cur, self._raw0, self._raw1, self._copied))
+        return list(zip(self._cur, self._raw0, self._raw1, map(bool, self._copied)))
 
     def current_span(self, raw_start: int, raw_end: int) -> tuple[int, int]:
         """The span of the current text that the raw span ``raw_start:raw_end`` became (after
@@ -309,7 +309,7 @@ class Document:
         if made and self._vocab is not None:
             self._follow_batch(text, kept, made, spans)
         if not new_map[0]:                         # an empty text: one segment at the raw end
-            new_map = [0], [len(self.raw)], [len(self.raw)], [False]
+            new_map = [0], [len(self.raw)], [len(self.raw)], bytearray(1)
         self._cur, self._raw0, self._raw1, self._copied = new_map
         return kept
 

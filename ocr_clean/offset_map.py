@@ -71,7 +71,7 @@ def new_text(text: str, o_cur: list[int], o_raw0: list[int], o_raw1: list[int], 
     parts: list[str] = []
     # offsets in arrays of machine integers: 100,000 short lines make 200,000 segments
     cur, raw0, raw1 = array("q"), array("q"), array("q")
-    copied: list[bool] = []
+    copied = bytearray()      # (whether each segment is copied: one byte each, not a list slot)
     n = len(text)
     nseg = len(o_cur)
     past = n + 1
