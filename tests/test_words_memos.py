@@ -128,3 +128,22 @@ def test_another_list_of_the_same_form_is_weighed_for_itself(noisy_run):
         want = fewer if len(fewer) <= n else sorted(fewer, key=lambda c: c.cost - stage.log_freq(c.word))[:n]
         assert run.shortlist(fewer) == want
     assert asked
+
+
+@pytest.mark.parametrize("learned", [False, True])
+def test_the_commonest_readings_of_a_short_word_are_those_of_its_whole_list(noisy_run, learned):
+    """The readings of a short word among English's commonest words, kept by the stage and
+    paid the text's shift (and learned costs) one by one, are what filtering the word's whole
+    candidate list at the text's costs gives."""
+    stage, run = noisy_run
+    if not learned:
+        run = _Run(stage, NOISY, None)
+    from ocr_clean.stages.words.run import _added
+    least = run.cfg["common_reach_freq"]
+    for low in ("ho", "lu", "nil", "boon", "tbe", "bave", "sbe", "wbo", "bis"):
+        cands = run.candidates(low, stage.model, cheap=True)
+        whole = [c for c in run.candidates(low, stage.model, cheap=False, generic=False)
+                 if stage.lexicon.freq(c.word) >= least]
+        for have in (cands, []):
+            assert run._common_readings(low, stage.model, have) == _added(have, whole), low
+    assert bool(run.learned) == learned

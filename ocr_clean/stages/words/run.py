@@ -160,6 +160,25 @@ class _Run(_Sites, _Decide):
         got = self._own_cands.get(key)                # this text's, its shift's rest paid
         if got is not None:
             return self._recosted(key, got) if self.learned else got
+        got = self._own_cands[key] = self._rest_paid(self._walked(low, model, key))
+        if self.learned:
+            got = self._recosted(key, got)
+        return got
+
+    def _rest_paid(self, got):
+        """Candidates kept for the text's shift rounded (to tenths, so that texts of about the
+        same noise share them) at the text's own: each use pays the rest."""
+        rest = self.shift - round(self.shift, 1)
+        if abs(rest) > 1e-9:
+            got = [Candidate(c.word, max(0.1 * len(c.families), c.cost + rest * len(c.families)), c.families)
+                   for c in got]
+        return got
+
+    def _walked(self, low: str, model: ErrorModel, key: tuple) -> list:
+        """The candidates of :meth:`candidates`'s ``key`` at the shift rounded, kept by the
+        stage for every text (the walk depends on the token only)."""
+        cfg = self.cfg
+        _, cheap, generic, shift, mixed = key
         cache = self.stage._cands_cache
         got = cache.get(key)
         if got is None:
@@ -191,13 +210,6 @@ class _Run(_Sites, _Decide):
             if len(cache) > 200000:
                 cache.clear()
             cache[key] = got
-        rest = self.shift - shift                     # the walk's shift was rounded: each use pays the rest
-        if abs(rest) > 1e-9:
-            got = [Candidate(c.word, max(0.1 * len(c.families), c.cost + rest * len(c.families)), c.families)
-                   for c in got]
-        self._own_cands[key] = got
-        if self.learned:
-            got = self._recosted(key, got)
         return got
 
     def _recosted(self, key, got):
@@ -394,8 +406,15 @@ class _Run(_Sites, _Decide):
         in a text noisier than ``noise_ref``, ``boon``, ``ho``, ``lu`` and ``nil`` are sooner
         ``been``, ``be``, ``in`` and ``all`` misread than words of their own (the context decides)."""
         least, freq = self.cfg["common_reach_freq"], self.freq
-        return _added(cands, (c for c in self.candidates(low, model, cheap=False, generic=False)
-                              if freq(c.word) >= least))
+        key = (low, False, False, round(self.shift, 1), False)     # (candidates(cheap=False, generic=False))
+        memo = self.stage._common_cache                # those common enough, kept by the stage: a short
+        common = memo.get((key, least))                # word's many readings are not each paid the rest
+        if common is None:                             # of the shift (and recosted) to keep a few
+            if len(memo) > 100000:
+                memo.clear()
+            common = memo[key, least] = [c for c in self._walked(low, model, key) if freq(c.word) >= least]
+        common = self._rest_paid(common)
+        return _added(cands, self.recost(common) if self.learned else common)
 
     def _far_searched(self, low: str, f: float) -> bool:
         """Is ``low`` (of English frequency ``f``) searched for the commonest words two letters

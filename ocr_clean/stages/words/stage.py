@@ -211,6 +211,7 @@ class Words(Stage):
         self._cands_cache: dict = {}
         self._modern_cache: dict = {}             # word form -> its period-spelling readings
         self._far_cache: dict = {}                # unknown token -> the commonest words two letters away
+        self._common_cache: dict = {}             # (candidates key, least) -> its readings that common
         self._log_freqs: dict = {}                # candidate word -> log_freq
         self._collection_noise: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self.historical = [(regex.compile(p), r, n) for p, r, n in load_historical()]
