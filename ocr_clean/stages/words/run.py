@@ -156,7 +156,9 @@ class _Run(_Sites, _Decide):
         shift = round(self.shift, 1)
         generic = generic and self.shift < cfg["clean_shift"]
         mixed = mixed and generic
-        key = (low, cheap, generic, shift, mixed)
+        # (the walk's limit depends on which side of clean_shift the exact shift falls: part of
+        # the key, or two texts whose shifts round alike would share one list, the first's)
+        key = (low, cheap, generic, shift, mixed, self.shift >= cfg["clean_shift"])
         got = self._own_cands.get(key)                # this text's, its shift's rest paid
         if got is not None:
             return self._recosted(key, got) if self.learned else got
@@ -178,7 +180,7 @@ class _Run(_Sites, _Decide):
         """The candidates of :meth:`candidates`'s ``key`` at the shift rounded, kept by the
         stage for every text (the walk depends on the token only)."""
         cfg = self.cfg
-        _, cheap, generic, shift, mixed = key
+        _, cheap, generic, shift, mixed, _ = key
         cache = self.stage._cands_cache
         got = cache.get(key)
         if got is None:
@@ -406,7 +408,8 @@ class _Run(_Sites, _Decide):
         in a text noisier than ``noise_ref``, ``boon``, ``ho``, ``lu`` and ``nil`` are sooner
         ``been``, ``be``, ``in`` and ``all`` misread than words of their own (the context decides)."""
         least, freq = self.cfg["common_reach_freq"], self.freq
-        key = (low, False, False, round(self.shift, 1), False)     # (candidates(cheap=False, generic=False))
+        key = (low, False, False, round(self.shift, 1), False,     # (candidates(cheap=False, generic=False))
+               self.shift >= self.cfg["clean_shift"])
         memo = self.stage._common_cache                # those common enough, kept by the stage: a short
         common = memo.get((key, least))                # word's many readings are not each paid the rest
         if common is None:                             # of the shift (and recosted) to keep a few
