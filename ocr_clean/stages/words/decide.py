@@ -247,16 +247,17 @@ class _Decide:
         lm, p_words = self.lm, self._p_words
         if " " not in words:                          # (one word: the commonest ask, in one call)
             p_w = p_words.get(words)
-            if p_w is None:
-                n = self.vocab.count(words) if self.vocab is not None else 0
-                p_w = p_words[words] = self.adapt(max(self.freq(words), 1e-9), n)
-            return lm.logp_between(prev, words, p_w, nxt)
+            return lm.logp_between(prev, words, self._p_word(words) if p_w is None else p_w, nxt)
         s, p = 0.0, prev
         for w in words.split(" "):
             p_w = p_words.get(w)
-            if p_w is None:                           # (the same all the run: the text's counts do not change)
-                n = self.vocab.count(w) if self.vocab is not None else 0
-                p_w = p_words[w] = self.adapt(max(self.freq(w), 1e-9), n)
-            s += lm.logp(p, w, p_w)
+            s += lm.logp(p, w, self._p_word(w) if p_w is None else p_w)
             p = w
         return s + (lm.logp(p, nxt) if nxt else 0.0)
+
+    def _p_word(self, w: str) -> float:
+        """The probability of the word ``w`` in this text, kept all the run (the text's counts
+        do not change)."""
+        n = self.vocab.count(w) if self.vocab is not None else 0
+        p_w = self._p_words[w] = self.adapt(max(self.freq(w), 1e-9), n)
+        return p_w

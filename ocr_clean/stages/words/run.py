@@ -109,8 +109,7 @@ class _Run(_Sites, _Decide):
     def modern_forms(self, low: str) -> list[tuple[str, str]]:
         """(today's word, rule) for each period spelling rule that turns ``low`` into a word
         of English at least ``historical_min`` common (the same for every text: kept by the stage)."""
-        cache = self.stage._modern_cache
-        out = cache.get(low)
+        out = self.stage._modern_cache.get(low)
         if out is None:
             out = []
             for pat, rep, name in self.stage.historical:
@@ -118,9 +117,7 @@ class _Run(_Sites, _Decide):
                     modern = pat.sub(rep, low, count=1)
                     if modern != low and len(modern) >= 3 and self.freq(modern) >= self.cfg["historical_min"]:
                         out.append((modern, name))
-            if len(cache) > 200000:
-                cache.clear()
-            cache[low] = out
+            _keep(self.stage._modern_cache, low, out)
         return out
 
     # -- candidates ----------------------------------------------------------------------
@@ -153,12 +150,8 @@ class _Run(_Sites, _Decide):
         # every confusion costs its own cost plus the text's shift (tenths, so that texts
         # of about the same noise share the walks): in a clean text the walk need not look as
         # far, in a noisy one it reaches readings of two and three confusions
-        shift = round(self.shift, 1)
         generic = generic and self.shift < cfg["clean_shift"]
-        mixed = mixed and generic
-        # (the walk's limit depends on which side of clean_shift the exact shift falls: part of
-        # the key, or two texts whose shifts round alike would share one list, the first's)
-        key = (low, cheap, generic, shift, mixed, self.shift >= cfg["clean_shift"])
+        key = self._cands_key(low, cheap, generic, mixed and generic)
         got = self._own_cands.get(key)                # this text's, its shift's rest paid
         if got is not None:
             return self._recosted(key, got) if self.learned else got
@@ -166,6 +159,13 @@ class _Run(_Sites, _Decide):
         if self.learned:
             got = self._recosted(key, got)
         return got
+
+    def _cands_key(self, low: str, cheap: bool, generic: bool, mixed: bool) -> tuple:
+        """The key a token's candidates are kept by: the token, the search asked, the text's
+        shift in tenths, and which side of ``clean_shift`` the exact shift falls (the walk's
+        limit depends on it: without it two texts whose shifts round alike would share the
+        first one's list)."""
+        return (low, cheap, generic, round(self.shift, 1), mixed, self.shift >= self.cfg["clean_shift"])
 
     def _rest_paid(self, got):
         """Candidates kept for the text's shift rounded (to tenths, so that texts of about the
@@ -209,9 +209,7 @@ class _Run(_Sites, _Decide):
                                  for w in self.stage._short_words().neighbours(low)
                                  if w not in have and len(w) == len(low)]
                     got.sort(key=lambda c: (c.cost, c.word))
-            if len(cache) > 200000:
-                cache.clear()
-            cache[key] = got
+            _keep(cache, key, got)
         return got
 
     def _recosted(self, key, got):
@@ -408,14 +406,11 @@ class _Run(_Sites, _Decide):
         in a text noisier than ``noise_ref``, ``boon``, ``ho``, ``lu`` and ``nil`` are sooner
         ``been``, ``be``, ``in`` and ``all`` misread than words of their own (the context decides)."""
         least, freq = self.cfg["common_reach_freq"], self.freq
-        key = (low, False, False, round(self.shift, 1), False,     # (candidates(cheap=False, generic=False))
-               self.shift >= self.cfg["clean_shift"])
+        key = self._cands_key(low, False, False, False)              # (candidates(cheap=False, generic=False))
         memo = self.stage._common_cache                # those common enough, kept by the stage: a short
         common = memo.get((key, least))                # word's many readings are not each paid the rest
         if common is None:                             # of the shift (and recosted) to keep a few
-            if len(memo) > 100000:
-                memo.clear()
-            common = memo[key, least] = [c for c in self._walked(low, model, key) if freq(c.word) >= least]
+            common = _keep(memo, (key, least), [c for c in self._walked(low, model, key) if freq(c.word) >= least])
         common = self._rest_paid(common)
         return _added(cands, self.recost(common) if self.learned else common)
 
@@ -435,12 +430,9 @@ class _Run(_Sites, _Decide):
         short token no list knows is most often a common word badly misread (``wacn`` -> ``when``,
         ``trmn`` -> ``from``, ``nokt`` -> ``next``); the word pairs decide among them.  Kept per
         process, by token (the search depends on the token only)."""
-        memo = self.stage._far_cache
-        near = memo.get(low)
+        near = self.stage._far_cache.get(low)
         if near is None:
-            if len(memo) > 100000:
-                memo.clear()
-            near = memo[low] = self.stage._common_words().near(low)
+            near = _keep(self.stage._far_cache, low, self.stage._common_words().near(low))
         cost = 2 * max(0.1, self.cfg["generic"] + self.shift)
         return _added(cands, (Candidate(w, cost, ("generic", "generic")) for w in near))
 
@@ -497,3 +489,12 @@ def _added(cands: list, more) -> list:
     have = {c.word for c in cands}
     more = [c for c in more if c.word not in have]
     return sorted(cands + more, key=lambda c: (c.cost, c.word)) if more else cands
+
+
+def _keep(memo: dict, key, value, most: int = 200000):
+    """``value``, kept in the process-wide ``memo`` under ``key`` (emptied when it holds
+    ``most``: the memos of a stage stay bounded however many texts a process cleans)."""
+    if len(memo) >= most:
+        memo.clear()
+    memo[key] = value
+    return value
