@@ -10,6 +10,8 @@ from ...errmodel import Candidate
 from .rules import best_reading, long_s_readings, merged_words, parted_pair
 from .tokens import HAS_DIGIT, LONG_S, _recase, as_printed_long_s, digit_misread, stray_letter
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
 
 _UNSEEN = object()       # (a key the memo of weighed tokens does not hold yet)
 
@@ -120,10 +122,12 @@ class _Decide:
         return Edit(0, len(tok), after, _rule_of(best.families), round(conf, 4), SCORED,
                     cand_words + kept, note, evidence=evidence)
 
-    def decide_join(self, m1, m2, l1: str, l2: str, prev, nxt):
+    def decide_join(self, m1, m2, l1: str, l2: str, prev, nxt, loose: bool = False):
         """Two tokens one space apart read as one word: its readings (the joined form itself
-        when it is a word, and the error model's readings of it), each costing a space the
-        OCR put in, weighed against the two tokens kept as they stand."""
+        when it is a word, the error model's readings of it, each costing a space the OCR put
+        in, and the words with a letter where the space stands), weighed against the two
+        tokens kept as they stand.  A ``loose`` pair (both pieces words, one rare) has no
+        search: only the joined form and the lost letter."""
         cfg, lm = self.cfg, self.lm
         join = l1 + l2
         split = cfg["split_cost"]
@@ -133,9 +137,10 @@ class _Decide:
         # a common word beside a fragment: one letter read outside the families is too weak
         # a reason to take the word apart (their sty -> thirsty, wo may -> woman)
         generic = max(self.freq(l1), self.freq(l2)) < cfg["anchor_freq"]
-        for c in self.candidates(join, self.stage.model, cheap=False, generic=True, mixed=False):
+        for c in () if loose else self.candidates(join, self.stage.model, cheap=False, generic=True, mixed=False):
             if c.word not in (join, l1, l2) and (generic or "generic" not in c.families):
                 cands.append(Candidate(c.word, c.cost + split, c.families + ("split",)))
+        cands.extend(self._gap_letter(l1, l2, cands))
         if not cands:
             return None
         t1, t2 = m1.group(), m2.group()
@@ -170,6 +175,20 @@ class _Decide:
         }
         return Edit(m1.start(), m2.end(), after, parted_pair.rule.name, round(conf, 4), SCORED,
                     tuple(_recase(tok, c.word) for _, c in scored[:4]) + kept, note, evidence=evidence)
+
+    def _gap_letter(self, l1: str, l2: str, cands: list) -> list:
+        """The words the two pieces are when the space between them stands where a letter was
+        printed and the OCR saw only the gap (``w lling`` -> ``willing``, ``ni ht`` -> ``night``,
+        ``hims lf`` -> ``himself``): each a word of English at least ``rare_freq`` common, at
+        ``gap_letter_cost``."""
+        cost, least, freq = self.cfg["gap_letter_cost"], self.cfg["rare_freq"], self.freq
+        have = {c.word for c in cands}
+        out = []
+        for ch in _LETTERS:
+            word = l1 + ch + l2
+            if word not in have and freq(word) >= least:
+                out.append(Candidate(word, cost, ("gap-letter",)))
+        return out
 
     def _at_hyphen(self, start: int, end: int) -> bool:
         """Is the token at ``start:end`` one half of a word broken at a hyphen with a space or a

@@ -139,11 +139,14 @@ class _Sites:
         """The pairs of neighbouring tokens one space apart that may be one word the OCR
         parted, and misread besides (``hui ricane``, ``b ing``, ``nomlnat on``): one of the two
         is no word or a lone letter (:func:`~.rules.parted_pair`), and the two joined are not too
-        long.  Each with the words beside it (lower case, None where a mark stands between)."""
+        long.  Each with the words beside it (lower case, None where a mark stands between), and
+        whether the pair is only *loosely* parted: a piece is a word, but one rarer than
+        ``piece_freq`` (``short_piece_freq`` for two letters: ``ni ht``, ``hims lf``); such a pair
+        is read only as it stands joined or with the space a lost letter, never by a search."""
         text, cfg = self.text, self.cfg
         max_len = cfg["max_token"]
-        known = self._known_word
-        odd = {t for t in self.types if t.isalpha() and odd_piece(t.lower(), known)}
+        known, common = self._known_word, self._common_piece
+        odd = {t for t in self.types if t.isalpha() and odd_piece(t.lower(), common)}
         out: list = []
         last = len(toks) - 1
         for k in range(last):
@@ -158,17 +161,23 @@ class _Sites:
             if not (t2.islower() or (t1.isupper() and t2.isupper() and len(t1) > 1)):
                 continue                              # a capital after the space: a name, a new sentence
             l1, l2 = t1.lower(), t2.lower()
-            if not parted_pair(l1, l2, known):
+            if not parted_pair(l1, l2, common):
                 continue
             if (inside and (inside(m1.start()) or inside(m2.start()))) or (pending and pending(m1.start(), m2.end())):
                 continue
             prev = _lower(toks[k - 1].group()) if k and self._adjacent(toks[k - 1], m1) else None
             nxt = _lower(toks[k + 2].group()) if k + 1 < last and self._adjacent(m2, toks[k + 2]) else None
-            out.append((m1, m2, l1, l2, prev, nxt))
+            out.append((m1, m2, l1, l2, prev, nxt, not parted_pair(l1, l2, known)))
         return out
 
     def _known_word(self, low: str) -> bool:
         return self.freq(low) > 0
+
+    def _common_piece(self, low: str) -> bool:
+        """A piece that stands as a word of its own: one English knows at least ``piece_freq``
+        (two letters: ``short_piece_freq``)."""
+        least = self.cfg["short_piece_freq"] if len(low) <= 2 else self.cfg["piece_freq"]
+        return self.freq(low) >= least
 
     def _unreadable(self, toks, groups) -> list[tuple[int, int]]:
         """The stretches of the text where most words are known to no list (more than
