@@ -108,7 +108,8 @@ def new_text(text: str, o_cur: list[int], o_raw0: list[int], o_raw1: list[int], 
             if p == o_cur[seg] and q <= b and seg + 1 < stop - 1:
                 # seg and those after it up to the last but one lie wholly inside a:b
                 j = stop - 1
-                cur.extend([c + shift for c in o_cur[seg:j]])
+                # (shifted in C: ``map`` over the slice, no list of new ints in between)
+                cur.extend(map(shift.__add__, o_cur[seg:j]) if shift else o_cur[seg:j])
                 raw0.extend(o_raw0[seg:j]); raw1.extend(o_raw1[seg:j]); copied.extend(o_copied[seg:j])
                 seg, p = j, o_cur[j]
                 continue
