@@ -16,7 +16,9 @@ class Decide:
     def readings(self, core: str):
         r = self.cache.get(core)
         if r is None:
-            r = self.cache[core] = self.stage.model.readings(core, self.is_word)
+            if self._word_test is None:
+                self._word_test = self.word_test()
+            r = self.cache[core] = self.stage.model.readings(core, self._word_test)
         return r
 
     def end_mark(self, t: _Target) -> tuple[str, float]:

@@ -132,6 +132,7 @@ class _Run(Vocab, Targets, Decide):
         self._midcap = None
         self._pieces = None
         self._book_words = None
+        self._word_test = None      # is_word as one bound function (word_test), made when first needed
         self._around: dict[str, tuple] = {}
         self._runs: dict[str, tuple] = {}
         self._odd = None

@@ -53,6 +53,21 @@ class Vocab:
         return (cand in self._book_words or cand in self.user
                 or self.english.get(cand, 0.0) >= self.cfg["candidate_english_min"])
 
+    def word_test(self):
+        """:meth:`is_word` as one function with the sets and the threshold bound, for the walk of
+        :meth:`~ocr_clean.channel.ConfusionModel.readings` (tens of thousands of calls on a book)."""
+        if self._book_words is None:
+            self.book_count("")
+        book_words, user, english = self._book_words, self.user, self.english.get
+        least = self.cfg["candidate_english_min"]
+
+        def is_word(cand: str) -> bool:
+            if len(cand) < 2 and cand not in ("a", "i"):
+                return False
+            return cand in book_words or cand in user or english(cand, 0.0) >= least
+
+        return is_word
+
     def book_count(self, word: str) -> int:
         """How often the book spells ``word`` (lower case) as a whole word: not counting the
         pieces of forms broken by digits or a lost glyph (clearel\ufffd is no evidence of clearel)."""
