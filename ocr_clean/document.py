@@ -125,11 +125,13 @@ class Document:
     # -- positions ------------------------------------------------------------------------
     def raw_offset(self, pos: int) -> int:
         """The raw offset that the current offset ``pos`` comes from."""
-        k = bisect.bisect_right(self._cur, pos) - 1
+        cur = self._cur
+        k = bisect_right(cur, pos) - 1
         if k < 0:
             return 0
         if self._copied[k]:
-            return min(self._raw0[k] + (pos - self._cur[k]), self._raw1[k])
+            r, cap = self._raw0[k] + (pos - cur[k]), self._raw1[k]
+            return r if r < cap else cap
         return self._raw0[k]
 
     def offset_map(self) -> list[tuple[int, int, int, bool]]:
