@@ -182,9 +182,12 @@ class _Decide:
         ``hims lf`` -> ``himself``): each a word of English at least ``rare_freq`` common, at
         ``gap_letter_cost``."""
         cost, least, freq = self.cfg["gap_letter_cost"], self.cfg["rare_freq"], self.freq
+        # only the letters that follow l1 in some English word (the candidate words hold every
+        # word that common, unless the settings make them fewer)
+        letters = self.children.get(l1) if self.cfg["candidate_min_freq"] <= least else _LETTERS
         have = {c.word for c in cands}
         out = []
-        for ch in _LETTERS:
+        for ch in letters:
             word = l1 + ch + l2
             if word not in have and freq(word) >= least:
                 out.append(Candidate(word, cost, ("gap-letter",)))
