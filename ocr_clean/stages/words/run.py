@@ -267,8 +267,11 @@ class _Run(_Sites, _Decide, _Weights):
             if self.long_s and "f" in low:            # a period spelling, but long s is an OCR error
                 cands = self._with_long_s(low, [])
         elif len(low) > cfg["realword_max_len"] and f >= (cfg["rare_freq"] if self.shift < 0 else cfg["candidate_min_freq"]):
-            pass                                      # a longer word of English: its own reading (in a text
-                                                      # noisier than noise_ref, a rare one is searched: groat, milos)
+            # a longer word of English is its own reading (in a text noisier than noise_ref, a
+            # rare one is searched: groat, milos), unless, in such a text, it is a word this rare
+            # that the families turn into a common one (daring -> during, moans -> means)
+            if self.shift < 0 and f < cfg["long_realword_below"]:
+                cands = self._common_readings(low, model, [], cfg["long_reach_freq"])
         else:
             cands = self.candidates(low, model, cheap=f >= cfg["rare_freq"], generic=f == 0)
             if 0 < f < cfg["anchor_freq"] and self.shift < 0 and len(low) <= cfg["realword_max_len"]:
@@ -297,12 +300,12 @@ class _Run(_Sites, _Decide, _Weights):
         self._types[low] = cands or None
         return cands or None
 
-    def _common_readings(self, low: str, model: ErrorModel, cands: list) -> list:
+    def _common_readings(self, low: str, model: ErrorModel, cands: list, least: float | None = None) -> list:
         """``cands`` with the readings of a short word of English that the families reach by
-        more than one confusion, among English's commonest words only (``common_reach_freq``):
-        in a text noisier than ``noise_ref``, ``boon``, ``ho``, ``lu`` and ``nil`` are sooner
-        ``been``, ``be``, ``in`` and ``all`` misread than words of their own (the context decides)."""
-        least, freq = self.cfg["common_reach_freq"], self.freq
+        more than one confusion, among English's commonest words only (``common_reach_freq``, or
+        ``least``): in a text noisier than ``noise_ref``, ``boon``, ``ho``, ``lu`` and ``nil`` are
+        sooner ``been``, ``be``, ``in`` and ``all`` misread than words of their own (the context decides)."""
+        least, freq = self.cfg["common_reach_freq"] if least is None else least, self.freq
         key = self._cands_key(low, False, False, False)              # (candidates(cheap=False, generic=False))
         memo = self.stage._common_cache                # those common enough, kept by the stage: a short
         common = memo.get((key, least))                # word's many readings are not each paid the rest
