@@ -190,6 +190,35 @@ _quote = json.encoder.encode_basestring     # a JSON string, non-ASCII kept (as 
 
 
 _INT = {int}
+_FINITE = (float("-inf"), float("inf"))
+
+
+def evidence_json(ev: dict) -> str:
+    """``ev`` as ``json`` writes it in the ledger (``_encode``): the same characters, put
+    together directly when its keys are strings and its values plain strings, ints, finite
+    floats, booleans or None (almost every edit's evidence; a JSON encoder call costs more than
+    the few fields); anything else through ``json`` itself.
+
+    >>> ev = {"freq": 0.25, "uses": 3, "rule": "l\u00e9", "case_only": True, "none": None}
+    >>> evidence_json(ev) == _encode(ev), evidence_json({"xs": [1, 2]}) == _encode({"xs": [1, 2]})
+    (True, True)
+    """
+    parts = []
+    for k, v in ev.items():
+        t = type(v)
+        if type(k) is not str:
+            return _encode(ev)
+        if t is str:
+            parts.append(f"{_quote(k)}:{_quote(v)}")
+        elif t is int:
+            parts.append(f"{_quote(k)}:{int.__repr__(v)}")
+        elif t is float and _FINITE[0] < v < _FINITE[1]:
+            parts.append(f"{_quote(k)}:{float.__repr__(v)}")
+        elif v is True or v is False or v is None:
+            parts.append(f"{_quote(k)}:{'true' if v is True else 'false' if v is False else 'null'}")
+        else:       # a list, a dict, a number of another type, NaN or infinity: as json writes it
+            return _encode(ev)
+    return "{" + ",".join(parts) + "}"
 
 
 def edit_line(e: Edit) -> str:
@@ -213,7 +242,7 @@ def edit_line(e: Edit) -> str:
     if e.note:
         parts.append(f',"note":{_quote(e.note)}')
     if e.evidence:
-        parts.append(f',"evidence":{_encode(e.evidence)}')
+        parts.append(f',"evidence":{evidence_json(e.evidence)}')
     if e.before:
         parts.append(f',"before":{_quote(e.before)}')
     parts.append(f',"stage":{_quote(e.stage)},"batch":{batch},"raw_start":{raw_start},"raw_end":{raw_end}')
