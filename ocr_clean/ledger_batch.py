@@ -49,6 +49,7 @@ _PURGE = 4096     # views remembered before the table is first looked through
 # a packed row: seven machine integers in the batch's flat array, in this order
 _KIND, _START, _END, _RAW0, _RAW1, _LINE, _COL = range(7)
 _W = 7
+_LINE_KEY, _COL_KEY = ',"raw_line":', ',"raw_col":'    # (written only when not 0, as edit_line does)
 
 
 def is_plain(e: Edit) -> bool:
@@ -182,18 +183,21 @@ class Batch:
                          + f',"stage":{stage},"batch":{batch},"raw_start":')
             keys.append((f"{name}\x1f{self.stage}\x1f{rule}\x1f", f"\x1f{before}\x1f{after}"))
         blake, own, rows = hashlib.blake2b, self._own, self._rows
+        # every row's line at once (one comprehension over the row's columns: no slice, tuple
+        # or generator step a row); a row changed since is written from its own edit below
+        cols = [rows[i::_W] for i in range(_W)]
+        ids = [blake(f"{keys[k][0]}{r0}{keys[k][1]}".encode("utf-8"), digest_size=8).hexdigest()
+               for k, r0 in zip(cols[_KIND], cols[_RAW0])]
+        lines = [f'{{"start":{s},"end":{t}{heads[k]}{r0},"raw_end":{r1}{_LINE_KEY if ln else ""}{ln or ""}'
+                 f'{_COL_KEY if col else ""}{col or ""},"id":"{ident}"}}'
+                 for k, s, t, r0, r1, ln, col, ident in zip(*cols, ids)]
         for x in self._in_order():
             if type(x) is not int:
                 yield edit_line(x)
             elif x in own:
                 yield edit_line(own[x])
             else:
-                k, s, t, r0, r1, ln, col = rows[x * _W:x * _W + _W]
-                pre, post = keys[k]
-                ident = blake(f"{pre}{r0}{post}".encode("utf-8"), digest_size=8).hexdigest()
-                yield (f'{{"start":{s},"end":{t}{heads[k]}{r0},"raw_end":{r1}'
-                       + (f',"raw_line":{ln}' if ln else "") + (f',"raw_col":{col}' if col else "")
-                       + f',"id":"{ident}"}}')
+                yield lines[x]
 
     def _in_order(self) -> Iterator[Edit | int]:
         """The batch in order: each loose edit, and each packed row as its index."""
