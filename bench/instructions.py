@@ -5,6 +5,7 @@ to the next on a busy shared machine (a change of a few per cent is lost in them
     .venv/bin/python bench/instructions.py main HEAD             # every 8th external dev unit (104)
     .venv/bin/python bench/instructions.py HEAD --every 4        # one version, more units
     .venv/bin/python bench/instructions.py main . --data FILE.jsonl
+    .venv/bin/python bench/instructions.py main . --book        # the whole book instead (raw/writings-1930-31.txt)
 
 Each version (a commit of this repository, or ``.`` for the working tree) is exported as
 ``bench/compare.py`` does and runs in two fresh processes under callgrind: one builds and
@@ -25,7 +26,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from compare import ROOT, export
+from compare import BOOK, ROOT, export
 
 DEFAULT = ROOT.parent / "shared" / "eval" / "external" / "hipe-en-dev.jsonl"
 
@@ -35,7 +36,11 @@ from ocr_clean import Pipeline
 from ocr_clean.config import Config
 every = int(sys.argv[2])
 pipe = Pipeline(Config.from_dict({})).warm()
-if every:
+if every and sys.argv[1].endswith(".txt"):     # a book: cleaned once, as ocr-clean clean does
+    from pathlib import Path
+    from ocr_clean.io import read_text
+    pipe.run(read_text(Path(sys.argv[1])), name=Path(sys.argv[1]).stem).ledger.to_jsonl({})
+elif every:
     units = [json.loads(line)["ocr_hypothesis"]["transcription_unit"]
              for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
     for unit in units[::every]:
@@ -70,7 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("versions", nargs="+", help="commits (or branches) of this repository; '.' the working tree")
     ap.add_argument("--every", type=int, default=8, help="clean every n-th unit (default 8: 104 of 834)")
     ap.add_argument("--data", type=Path, default=DEFAULT, help="HIPE-style JSONL units")
+    ap.add_argument("--book", action="store_true",
+                    help="clean the whole book (raw/writings-1930-31.txt) once instead of units")
     args = ap.parse_args(argv)
+    if args.book:
+        args.data = BOOK
     if not args.data.is_file():
         print(f"no units: {args.data} is not a file (give a HIPE-style JSONL file)", file=sys.stderr)
         return 2
@@ -87,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         with ThreadPoolExecutor(2) as pool:
             counts = list(pool.map(lambda job: callgrind(job[0], child, args.data.resolve(), job[1]), jobs))
     runs = {}
-    print(f"instructions (callgrind, millions): every {args.every}th unit of {args.data.name}")
+    what = f"the book ({args.data.name})" if args.book else f"every {args.every}th unit of {args.data.name}"
+    print(f"instructions (callgrind, millions): {what}")
     print("| version | load | cleaning | change |\n|---|---:|---:|---:|")
     for k, version in enumerate(args.versions):
         load, total = counts[2 * k], counts[2 * k + 1]
