@@ -123,3 +123,21 @@ def test_the_stages_share_the_documents_vocabulary():
     fresh = BookVocab.from_text(doc.text)
     assert doc._vocab is not None, "no stage asked for the book's words"
     assert (doc._vocab.counts, doc._vocab.lower, doc._vocab.total) == (fresh.counts, fresh.lower, fresh.total)
+
+
+def test_freq_lower_is_the_methods_answer_and_follows_its_table():
+    """Each lexicon answers freq_lower through a plain function of its English table: the
+    method's answers, for a new table set on it, and after a pickle or a copy."""
+    import copy
+    import pickle
+
+    lex = Lexicon({"the": 0.05, "naïve": 1e-6}, user_words={"Zork"})
+    words = ["the", "The", "naïve", "zork", "", "cat"]
+    assert [lex.freq_lower(w) for w in words] == [Lexicon.freq_lower(lex, w) for w in words] \
+        == [0.05, 0.0, 1e-6, 0.0, 0.0, 0.0]
+    lex.english = {"cat": 0.01}
+    assert (lex.freq_lower("cat"), lex.freq_lower("the")) == (0.01, 0.0)
+    for other in (pickle.loads(pickle.dumps(lex)), copy.copy(lex), copy.deepcopy(lex)):
+        assert (other.freq_lower("cat"), other.freq_lower("the")) == (0.01, 0.0)
+        other.english = {"the": 0.5}
+        assert other.freq_lower("the") == 0.5 and lex.freq_lower("the") == 0.0
