@@ -229,3 +229,15 @@ def test_what_the_review_taught(lexicon):
     doc = Document(raw=text)
     Confusion(None, learned)(doc)
     assert "lnost" in doc.text and not any(e.before == "lnost" for e in doc.ledger)
+
+
+def test_the_walks_word_test_is_is_word(lexicon):
+    """The readings walk asks is_word through one bound function (word_test): the same
+    answers as the method, for the text's tokens, their lower-case forms, short words, the
+    user's words and forms no list knows."""
+    run = _Run(Confusion(None, lexicon), TRICKY)
+    test = run.word_test()
+    asked = set(TOKEN.findall(TRICKY)) | {t.lower() for t in TOKEN.findall(TRICKY)}
+    asked |= {"a", "i", "x", "", "the", "lnost", "most", "zzqx", "stra\u00dfe", *lexicon.user_lower}
+    assert [test(w) for w in sorted(asked)] == [run.is_word(w) for w in sorted(asked)]
+    assert test("the") and not test("zzqx") and test("a") and not test("x")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from ocr_clean.document import Document
-from ocr_clean.ledger import APPLIED, QUEUED, REJECTED, Edit, Ledger, _encode, edit_line, replay
+from ocr_clean.ledger import APPLIED, QUEUED, REJECTED, Edit, Ledger, _encode, edit_line, evidence_json, replay
 
 
 def _random_batch(rng: random.Random, text: str) -> list[Edit]:
@@ -159,3 +159,17 @@ def test_an_edit_without_evidence_shares_one_read_only_empty_mapping():
     doc.apply("t", [Edit(2, 3, " ", "space-join"), Edit(6, 7, "m", "glyph", 0.5, evidence={"n": 2})])
     back = Ledger.load_jsonl(doc.ledger.to_jsonl().splitlines())
     assert [e.evidence for e in back] == [{}, {"n": 2}] and back.batches[0][0].evidence is NO_EVIDENCE
+
+
+_SCALARS = st.one_of(st.text(max_size=8), st.integers(), st.floats(), st.booleans(), st.none())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.one_of(st.text(max_size=6), st.integers()), st.one_of(
+    _SCALARS, st.lists(_SCALARS, max_size=3), st.dictionaries(st.text(max_size=3), _SCALARS, max_size=2)),
+    max_size=6))
+def test_evidence_json_writes_what_json_writes(ev):
+    """An edit's evidence as the ledger writes it directly (the usual flat evidence) is the
+    same characters json writes: strings with quotes, escapes and letters beyond ASCII, big
+    and negative ints, floats (NaN and infinities through json), booleans, None, nested values."""
+    assert evidence_json(ev) == _encode(ev)
