@@ -50,6 +50,7 @@ _PURGE = 4096     # views remembered before the table is first looked through
 _KIND, _START, _END, _RAW0, _RAW1, _LINE, _COL = range(7)
 _W = 7
 _LINE_KEY, _COL_KEY = ',"raw_line":', ',"raw_col":'    # (written only when not 0, as edit_line does)
+_LINES_AT_ONCE = 4096     # packed rows whose ledger lines are made together (a few hundred KB)
 
 
 def is_plain(e: Edit) -> bool:
@@ -182,22 +183,29 @@ class Batch:
                          + (f',"before":{_quote(before)}' if before else "")
                          + f',"stage":{stage},"batch":{batch},"raw_start":')
             keys.append((f"{name}\x1f{self.stage}\x1f{rule}\x1f", f"\x1f{before}\x1f{after}"))
-        blake, own, rows = hashlib.blake2b, self._own, self._rows
-        # every row's line at once (one comprehension over the row's columns: no slice, tuple
-        # or generator step a row); a row changed since is written from its own edit below
-        cols = [rows[i::_W] for i in range(_W)]
-        ids = [blake(f"{keys[k][0]}{r0}{keys[k][1]}".encode("utf-8"), digest_size=8).hexdigest()
-               for k, r0 in zip(cols[_KIND], cols[_RAW0])]
-        lines = [f'{{"start":{s},"end":{t}{heads[k]}{r0},"raw_end":{r1}{_LINE_KEY if ln else ""}{ln or ""}'
-                 f'{_COL_KEY if col else ""}{col or ""},"id":"{ident}"}}'
-                 for k, s, t, r0, r1, ln, col, ident in zip(*cols, ids)]
+        own, lines, first = self._own, [], 0     # lines: those of rows first, first + 1, ...
         for x in self._in_order():
             if type(x) is not int:
                 yield edit_line(x)
             elif x in own:
                 yield edit_line(own[x])
             else:
-                yield lines[x]
+                if x >= first + len(lines):     # (rows come in order: the next block of them)
+                    first = x
+                    lines = self._row_lines(x, min(x + _LINES_AT_ONCE, self.packed), heads, keys)
+                yield lines[x - first]
+
+    def _row_lines(self, lo: int, hi: int, heads: list[str], keys: list[tuple[str, str]]) -> list[str]:
+        """The ledger lines of packed rows ``lo`` to ``hi - 1`` (``heads``, ``keys``: each kind's
+        fixed part of a line and of its id), made in two comprehensions over the rows' columns
+        (their ids, then their lines): no slice, tuple or generator step a row."""
+        blake, rows = hashlib.blake2b, self._rows[lo * _W:hi * _W]
+        cols = [rows[i::_W] for i in range(_W)]
+        ids = [blake(f"{keys[k][0]}{r0}{keys[k][1]}".encode("utf-8"), digest_size=8).hexdigest()
+               for k, r0 in zip(cols[_KIND], cols[_RAW0])]
+        return [f'{{"start":{s},"end":{t}{heads[k]}{r0},"raw_end":{r1}{_LINE_KEY if ln else ""}{ln or ""}'
+                f'{_COL_KEY if col else ""}{col or ""},"id":"{ident}"}}'
+                for k, s, t, r0, r1, ln, col, ident in zip(*cols, ids)]
 
     def _in_order(self) -> Iterator[Edit | int]:
         """The batch in order: each loose edit, and each packed row as its index."""

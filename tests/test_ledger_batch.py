@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+import re
 
 import pytest
 
@@ -194,3 +195,17 @@ def test_moved_before_is_the_sum_over_the_edits_before():
                      if e.status in (APPLIED,) and (e.start, e.end) < k) for k in keys]
         assert moved_before(batch, keys) == plain
         assert moved_before(list(batch), keys) == plain
+
+
+def test_many_packed_rows_write_the_lines_of_their_edits():
+    """A batch of more packed rows than are written together (two blocks and a bit), some
+    changed since (written from their own edits): each line is edit_line's of its edit."""
+    raw = "".join(f"w{i} \n" for i in range(9000)) + "end\n"
+    doc = Document(raw, name="d")
+    batch = doc.apply("joins", [Edit(i, i + 2, " ", "space-join") for i in
+                                (m.start() for m in re.finditer(" \n", raw))])
+    assert batch.packed == 9000
+    batch[10].status = REJECTED
+    batch[4096].status = REJECTED
+    assert list(batch.jsonl_lines()) == [edit_line(e) for e in batch]
+    assert '"status":"rejected"' in list(batch.jsonl_lines())[4096]
