@@ -132,7 +132,11 @@ class _Decide:
         join = l1 + l2
         split = cfg["split_cost"]
         cands = []
-        if self.freq(join) >= cfg["rare_freq"]:
+        # the pieces joined as they stand: a word of English at least rare_freq common, or any
+        # word of English's candidate list when it is long (long words are rare ones:
+        # refu tation, par tiality)
+        least = cfg["candidate_min_freq"] if len(join) >= cfg["long_join_len"] else cfg["rare_freq"]
+        if self.freq(join) >= least:
             cands.append(Candidate(join, split, ("split",)))
         # a common word beside a fragment: one letter read outside the families is too weak
         # a reason to take the word apart (their sty -> thirsty, wo may -> woman)
