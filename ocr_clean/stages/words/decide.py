@@ -123,27 +123,28 @@ class _Decide:
                     cand_words + kept, note, evidence=evidence)
 
     def decide_join(self, m1, m2, l1: str, l2: str, prev, nxt, loose: bool = False):
-        """Two tokens one space apart read as one word: its readings (the joined form itself
-        when it is a word, the error model's readings of it, each costing a space the OCR put
-        in, and the words with a letter where the space stands), weighed against the two
-        tokens kept as they stand.  A ``loose`` pair (both pieces words, one rare) has no
-        search: only the joined form and the lost letter."""
+        """Two tokens one space (or a lost line-end hyphen) apart read as one word: its
+        readings (the joined form itself when it is a word, the error model's readings of it,
+        each costing a space the OCR put in, and the words with a letter where the space
+        stands), weighed against the two tokens kept as they stand.  A ``loose`` pair (both
+        pieces words, one rare) has no search: only the joined form and the lost letter."""
         cfg, lm = self.cfg, self.lm
         join = l1 + l2
         split = cfg["split_cost"]
+        sep = "hyphen" if self.text[m1.end()] == "-" else "split"     # the family the ledger names
         cands = []
         # the pieces joined as they stand: a word of English at least rare_freq common, or any
         # word of English's candidate list when it is long (long words are rare ones:
         # refu tation, par tiality)
         least = cfg["candidate_min_freq"] if len(join) >= cfg["long_join_len"] else cfg["rare_freq"]
         if self.freq(join) >= least:
-            cands.append(Candidate(join, split, ("split",)))
+            cands.append(Candidate(join, split, (sep,)))
         # a common word beside a fragment: one letter read outside the families is too weak
         # a reason to take the word apart (their sty -> thirsty, wo may -> woman)
         generic = max(self.freq(l1), self.freq(l2)) < cfg["anchor_freq"]
         for c in () if loose else self.candidates(join, self.stage.model, cheap=False, generic=True, mixed=False):
             if c.word not in (join, l1, l2) and (generic or "generic" not in c.families):
-                cands.append(Candidate(c.word, c.cost + split, c.families + ("split",)))
+                cands.append(Candidate(c.word, c.cost + split, c.families + (sep,)))
         cands.extend(self._gap_letter(l1, l2, cands))
         if not cands:
             return None
