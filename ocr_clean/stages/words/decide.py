@@ -11,6 +11,7 @@ from .rules import best_reading, long_s_readings, merged_words, parted_pair
 from .tokens import HAS_DIGIT, LONG_S, _recase, as_printed_long_s, digit_misread, stray_letter
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_JOINED_AT = {" ": "split", "-": "hyphen"}     # what stood between two pieces read as one word (else a mark)
 
 
 _UNSEEN = object()       # (a key the memo of weighed tokens does not hold yet)
@@ -131,7 +132,7 @@ class _Decide:
         cfg, lm = self.cfg, self.lm
         join = l1 + l2
         split = cfg["split_cost"]
-        sep = "hyphen" if self.text[m1.end()] == "-" else "split"     # the family the ledger names
+        sep = _JOINED_AT.get(self.text[m1.end()], "mark")             # the family the ledger names
         cands = []
         # the pieces joined as they stand: a word of English at least rare_freq common, or any
         # word of English's candidate list when it is long (long words are rare ones:

@@ -140,8 +140,8 @@ class _Sites:
         """The pairs of neighbouring tokens one space apart that may be one word the OCR
         parted, and misread besides (``hui ricane``, ``b ing``, ``nomlnat on``): one of the two
         is no word or a lone letter (:func:`~.rules.parted_pair`), and the two joined are not too
-        long; or two of small letters a hyphen apart, one of them no word at all (a line-end
-        hyphen the unit's lines lost: ``ques-tlon``, ``repre-sentins``).  Each with the words beside it (lower case, None where a mark stands between), and
+        long; or two of small letters a mark apart, one of them no word at all
+        (:func:`_marked_pair`: ``ques-tlon``, ``clo.e``).  Each with the words beside it (lower case, None where a mark stands between), and
         whether the pair is only *loosely* parted: a piece is a word, but one rarer than
         ``piece_freq`` (``short_piece_freq`` for two letters: ``ni ht``, ``hims lf``); such a pair
         is read only as it stands joined or with the space a lost letter, never by a search."""
@@ -155,15 +155,13 @@ class _Sites:
             if groups[k] not in odd and groups[k + 1] not in odd:
                 continue
             m1, m2 = toks[k], toks[k + 1]
-            if m2.start() - m1.end() != 1 or text[m1.end()] not in " -":
+            if m2.start() - m1.end() != 1 or text[m1.end()] not in _SEPARATORS:
                 continue
             t1, t2 = m1.group(), m2.group()
             if not (t1.isalpha() and t2.isalpha()) or len(t1) + len(t2) > max_len:
                 continue
-            if text[m1.end()] == "-" and not (t1.islower() and t2.islower() and len(t1) > 1 and len(t2) > 1
-                                              and parted_pair(t1, t2, known)):
-                continue                              # a hyphen joins a compound (well-known, X-ray), unless
-                                                      # a piece of small letters is no word at all (ques-tlon)
+            if text[m1.end()] != " " and not _marked_pair(text[m1.end()], t1, t2, known):
+                continue
             if not (t2.islower() or (t1.isupper() and t2.isupper() and len(t1) > 1)):
                 continue                              # a capital after the space: a name, a new sentence
             l1, l2 = t1.lower(), t2.lower()
@@ -284,3 +282,27 @@ class _Sites:
     def _sentence_start(self, m) -> bool:
         before = self.text[max(0, m.start() - 4):m.start()].rstrip()
         return not before or before[-1] in ".!?:\"\u201c"
+
+
+_SEPARATORS = " -.,:;"
+
+
+def _marked_pair(mark: str, t1: str, t2: str, known) -> bool:
+    """Are ``t1`` and ``t2``, a ``mark`` apart with no space, one word the OCR parted?  Both of
+    small letters and one no word at all (:func:`~.rules.parted_pair`): a hyphen between pieces
+    of two letters and more (a line-end hyphen the unit's lines lost: ``ques-tlon``; a compound,
+    ``well-known``, ``e-mail``, ``X-ray``, stays), a full stop, comma, colon or semicolon where
+    the pieces hold four letters and more (a letter read as a mark: ``clo.e``, ``w.ves``; an
+    abbreviation, ``e.g``, ``a.m``, stays).
+
+    >>> known = {"well", "known", "the", "e", "mail", "question"}.__contains__
+    >>> _marked_pair("-", "ques", "tlon", known), _marked_pair("-", "well", "known", known)
+    (True, False)
+    >>> _marked_pair(".", "clo", "e", known), _marked_pair(".", "e", "g", known), _marked_pair("-", "e", "mail", known)
+    (True, False, False)
+    """
+    if not (t1.islower() and t2.islower()) or not parted_pair(t1, t2, known):
+        return False
+    if mark == "-":
+        return len(t1) > 1 and len(t2) > 1
+    return len(t1) + len(t2) >= 4
