@@ -296,3 +296,11 @@ def test_a_sure_fix_stands_when_its_neighbour_would_only_be_queued():
     again = clean_text(once.text)
     assert again.text == once.text
     assert any(e.before == "grat" and not e.in_output for e in again.ledger if e.stage == "words")
+
+
+@pytest.mark.parametrize("name", ["rules", "tokens", "decide", "sites"])
+def test_the_words_modules_examples_hold(name):
+    import doctest
+    import importlib
+    failed, tried = doctest.testmod(importlib.import_module(f"ocr_clean.stages.words.{name}"))
+    assert tried and not failed
