@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from ocr_clean import Pipeline, clean_text
-from ocr_clean.ledger import APPLIED, QUEUED
+from ocr_clean.ledger import APPLIED, QUEUED, Edit, Ledger
+from ocr_clean.pipeline import set_aside_superseded
 from ocr_clean.review import ReviewStore
 from ocr_clean.review.store import kept_apart
 
@@ -92,12 +93,24 @@ def book_items(book_run):
     return book_run.for_review
 
 
-def test_an_item_a_later_stage_rewrote_is_set_aside(book_run, book_items):
-    # "party." l t-!": the words stage queued "l t" -> "it", the footnotes stage then read
-    # the whole "l t-!" as marker 114: taking "it" would take the marker's text away
-    [aside] = [e for e in book_run.ledger if "set aside" in e.note]
-    assert (aside.before, aside.status) == ("l t", "rejected") and "footnotes:" in aside.note
-    assert "[^114]" in book_run.text and aside not in book_items
+def test_an_item_a_later_stage_rewrote_is_set_aside():
+    # the words stage queues "l t" -> "it" inside "l t-!", the footnotes stage then reads the
+    # whole "l t-!" as marker 114: taking "it" would take the marker's text away
+    led = Ledger()
+    led.add_batch("words", [Edit(1, 4, "it", "parted-word", 0.6, QUEUED, raw_start=1, raw_end=4, stage="words",
+                                 before="l t")])
+    led.add_batch("footnotes", [Edit(0, 6, "[^114]", "marker", stage="footnotes", raw_start=0, raw_end=6)])
+    assert set_aside_superseded(led) == 1
+    (aside,) = led.batches[0]
+    assert aside.status == "rejected" and "footnotes:marker" in aside.note
+    assert set_aside_superseded(led) == 0                          # once
+
+
+def test_no_item_of_the_book_lies_under_a_later_stage_edit(book_run, book_items):
+    # whatever the words stage queues, no item put before a person is text a later stage rewrote
+    assert "[^114]" in book_run.text
+    for aside in (e for e in book_run.ledger if "set aside" in e.note):
+        assert aside.status == "rejected" and aside not in book_items
     later = [e for e in book_run.ledger if e.in_output and e.raw_end > e.raw_start]
     for q in book_items:
         if q.status == QUEUED and q.raw_end > q.raw_start:

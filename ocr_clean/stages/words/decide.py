@@ -146,7 +146,7 @@ class _Decide:
         for c in () if loose else self.candidates(join, self.stage.model, cheap=False, generic=True, mixed=False):
             if c.word not in (join, l1, l2) and (generic or "generic" not in c.families):
                 cands.append(Candidate(c.word, c.cost + split, c.families + (sep,)))
-        cands.extend(self._gap_letter(l1, l2, cands))
+        cands = self._with_gap_letter(l1, l2, cands)
         if not cands:
             return None
         t1, t2 = m1.group(), m2.group()
@@ -182,22 +182,26 @@ class _Decide:
         return Edit(m1.start(), m2.end(), after, parted_pair.rule.name, round(conf, 4), SCORED,
                     tuple(_recase(tok, c.word) for _, c in scored[:4]) + kept, note, evidence=evidence)
 
-    def _gap_letter(self, l1: str, l2: str, cands: list) -> list:
-        """The words the two pieces are when the space between them stands where a letter was
-        printed and the OCR saw only the gap (``w lling`` -> ``willing``, ``ni ht`` -> ``night``,
-        ``hims lf`` -> ``himself``): each a word of English at least ``rare_freq`` common, at
-        ``gap_letter_cost``."""
+    def _with_gap_letter(self, l1: str, l2: str, cands: list) -> list:
+        """``cands`` with the words the two pieces are when the space between them stands where
+        a letter was printed and the OCR saw only the gap (``w lling`` -> ``willing``, ``ni ht``
+        -> ``night``, ``hims lf`` -> ``himself``): each a word of English at least ``rare_freq``
+        common, at ``gap_letter_cost`` (a word the search reached at a dearer cost, ``d y`` ->
+        ``day`` through a letter lost, is read so instead)."""
         cost, least, freq = self.cfg["gap_letter_cost"], self.cfg["rare_freq"], self.freq
         # only the letters that follow l1 in some English word (the candidate words hold every
         # word that common, unless the settings make them fewer)
         letters = self.children.get(l1) if self.cfg["candidate_min_freq"] <= least else _LETTERS
-        have = {c.word for c in cands}
-        out = []
+        gap = {}
         for ch in letters:
             word = l1 + ch + l2
-            if word not in have and freq(word) >= least:
-                out.append(Candidate(word, cost, ("gap-letter",)))
-        return out
+            if freq(word) >= least:
+                gap[word] = Candidate(word, cost, ("gap-letter",))
+        if not gap:
+            return cands
+        out = [c for c in cands if c.word not in gap or c.cost <= cost]
+        kept = {c.word for c in out}
+        return out + [c for w, c in gap.items() if w not in kept]
 
     def _at_hyphen(self, start: int, end: int) -> bool:
         """Is the token at ``start:end`` one half of a word broken at a hyphen with a space or a
