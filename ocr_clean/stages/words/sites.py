@@ -141,10 +141,11 @@ class _Sites:
         parted, and misread besides (``hui ricane``, ``b ing``, ``nomlnat on``): one of the two
         is no word or a lone letter (:func:`~.rules.parted_pair`), and the two joined are not too
         long; or two of small letters a mark apart, one of them no word at all
-        (:func:`_marked_pair`: ``ques-tlon``, ``clo.e``).  Each with the words beside it (lower case, None where a mark stands between), and
-        whether the pair is only *loosely* parted: a piece is a word, but one rarer than
-        ``piece_freq`` (``short_piece_freq`` for two letters: ``ni ht``, ``hims lf``); such a pair
-        is read only as it stands joined or with the space a lost letter, never by a search."""
+        (:func:`_marked_pair`: ``ques-tlon``, ``clo.e``).  Each with the words beside it (lower
+        case, None where a mark stands between), and whether the pair is only *loosely* parted:
+        a piece is a word, but one rarer than ``piece_freq`` (``short_piece_freq`` for two
+        letters: ``ni ht``, ``hims lf``); such a pair is read only as it stands joined or with
+        the space a lost letter, never by a search."""
         text, cfg = self.text, self.cfg
         max_len = cfg["max_token"]
         known, common = self._known_word, self._common_piece
