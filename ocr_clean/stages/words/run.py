@@ -52,7 +52,6 @@ class _Run(_Sites, _Decide, _Weights):
         self._cores = None
         self._sites = None
         self._joins: list = []
-        self._uses = None                             # lower-case form -> the text's uses (join sites)
         self.unreadable: list[tuple[int, int]] = []
         self._types: dict = {}
         self._memo: dict = {}                         # (token, neighbours, sentence start) -> verdict, a pass

@@ -3,7 +3,6 @@ stretches too unreadable to correct word by word; the spans a person still has t
 from __future__ import annotations
 
 import bisect
-import collections
 
 from ...errmodel import ErrorModel
 from ...ledger import APPLIED
@@ -181,19 +180,13 @@ class _Sites:
     def _common_piece(self, low: str) -> bool:
         """A piece that stands as a word of its own: one English knows at least ``piece_freq``
         (two letters: ``short_piece_freq``), or a word of English the text itself uses
-        ``piece_uses`` times (its names and terms: ``trotsky``, ``collectivization``)."""
+        ``piece_uses`` times (its names and terms: ``trotsky``, ``collectivization``; the
+        collection's counts when it belongs to one)."""
         least = self.cfg["short_piece_freq"] if len(low) <= 2 else self.cfg["piece_freq"]
         f = self.freq(low)
         if f >= least:
             return True
-        if f == 0:
-            return False
-        uses = self._uses
-        if uses is None:
-            uses = self._uses = collections.Counter()
-            for tok, n in self.types.items():
-                uses[tok.lower()] += n
-        return uses[low] >= self.cfg["piece_uses"]
+        return f > 0 and self.vocab is not None and self.vocab.count(low) >= self.cfg["piece_uses"]
 
     def _unreadable(self, toks, groups) -> list[tuple[int, int]]:
         """The stretches of the text where most words are known to no list (more than
