@@ -159,7 +159,7 @@ class Pipeline:
     def measure_collection(self, texts: list[str]) -> ScanProfile:
         """The scan profile of a collection (its texts read as one), with the [scan] table."""
         return measure("\n\n".join(t.replace("\r\n", "\n") for t in texts), self.config.scan,
-                       is_word=self.lexicon.is_english)
+                       is_word=self.lexicon.is_english, freq=self.lexicon.freq_lower)
 
     def count_collection(self, texts: list[str]) -> BookVocab:
         """The words of a collection (its texts read as one), counted once."""
@@ -173,7 +173,7 @@ class Pipeline:
         if "\r" in text:   # line ends as files have them after ocr_clean.io: recorded, so undone too
             doc.apply("input", [Edit(m.start(), m.end(), "\n", "line-end") for m in _CR.finditer(text)])
         # the scan's habits, measured once before any stage (the [scan] table overrides them)
-        doc.profile = measure(doc.text, self.config.scan, is_word=self.lexicon.is_english)
+        doc.profile = measure(doc.text, self.config.scan, is_word=self.lexicon.is_english, freq=self.lexicon.freq_lower)
         if shared is not None:
             doc.profile = with_collection(doc.profile, shared)
         doc.decide = self._decider(name)

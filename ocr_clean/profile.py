@@ -292,6 +292,7 @@ def measure_dashes(text: str) -> Habit:
 
 _ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
 _LONGEST_WORD = 24          # longer runs of letters are no words to read again
+_LONG_S_ODDS = 100          # a word's reading with s this many times as common: a long s read as f
 _LONG_S_SAMPLE = 200_000    # characters read for the habit: a long s is on every page
 # a run of letters holding a long s, whole: looked for from the run's start only, its letters
 # before the first long s without it (a long run of letters without one fails in one pass, not
@@ -300,24 +301,39 @@ _LONG_S_SAMPLE = 200_000    # characters read for the habit: a long s is on ever
 _LONG_S_WORD = re.compile(r"(?<![A-Za-z\u017f])[A-Za-z]*\u017f[A-Za-z\u017f]*")
 
 
-def measure_long_s(text: str, is_word=None) -> Habit:
+def read_with_long_s(lw: str, is_word, freq) -> bool:
+    """Is ``lw`` (lower case) a word read with an ``f`` for a long s: no word, but one with an
+    ``s`` at one of its f (never the last letter) or at all of them, or, with ``freq``, a
+    word whose reading with that ``s`` is at least ``_LONG_S_ODDS`` times as common
+    (``fo``/``so``, ``fuch``/``such``, ``fome``/``some``: word lists built from old print
+    keep such misreadings as words).
+
+    >>> words = {"so": 1e-3, "such": 7e-4, "fuch": 2e-8, "fold": 1e-5, "sold": 9e-5, "sit": 8e-5, "fit": 9e-5}
+    >>> [read_with_long_s(w, words.__contains__, words.get) for w in ("fo", "fuch", "fold", "fit", "thefe")]
+    [True, True, False, False, False]
+    >>> read_with_long_s("affured", {"assured"}.__contains__, None), read_with_long_s("off", {"off", "osf"}.__contains__, None)
+    (True, False)
+    """
+    known = is_word(lw)
+    if known and freq is None:
+        return False
+    least = freq(lw) * _LONG_S_ODDS if known else 0.0
+    reads = [lw[:i] + "s" + lw[i + 1:] for i, ch in enumerate(lw[:-1]) if ch == "f"]
+    if len(reads) > 1:                        # every f a long s at once (indifpofed, affured)
+        reads.append("".join("s" if ch == "f" else ch for ch in lw[:-1]) + lw[-1])
+    return any(is_word(read) and (not known or (freq(read) or 0.0) >= least > 0) for read in reads)
+
+
+def measure_long_s(text: str, is_word=None, freq=None) -> Habit:
     """Long s read as ``f``: words with an ``f`` (never the last letter: long s was not
-    printed at a word's end) that are no word, but are one with an ``s`` there."""
+    printed at a word's end) that are no word, but are one with an ``s`` there, or (with
+    ``freq``, a lower-case word's frequency) are a far rarer word than that reading
+    (:func:`_read_with_s`)."""
     if is_word is None:
         return Habit(False, 0.0, {}, "neutral")
     types = {w for w in set(_ASCII_WORD.findall(text, 0, _LONG_S_SAMPLE))
              if "f" in w[:-1] and len(w) <= _LONGEST_WORD}
-    hits = 0
-    for w in types:
-        lw = w.lower()
-        if is_word(lw):
-            continue
-        i = lw.find("f")
-        while 0 <= i < len(lw) - 1:
-            if is_word(lw[:i] + "s" + lw[i + 1:]):
-                hits += 1
-                break
-            i = lw.find("f", i + 1)
+    hits = sum(1 for w in types if read_with_long_s(w.lower(), is_word, freq))
     # words the OCR read with the long s itself (ſome): the page shows the habit just as well
     # (and a text cleaned once, its f read as ſ, keeps the habit it was cleaned by)
     printed = set(_LONG_S_WORD.findall(text, 0, _LONG_S_SAMPLE))
@@ -326,7 +342,7 @@ def measure_long_s(text: str, is_word=None) -> Habit:
     if len(types) + len(printed) < 10:
         return Habit(False, 0.0, ev, "neutral")
     share = hits / (len(types) + len(printed))
-    found = hits >= 5 and share >= 0.05
+    found = hits >= 3 and share >= 0.05
     return Habit(found, round(min(1.0, hits / 30) if found else min(1.0, len(types) / 200), 3), ev)
 
 
@@ -362,15 +378,16 @@ def measure_footnote_markers(text: str) -> Habit:
     return Habit("digits", 0.0, ev, "neutral")
 
 
-def measure(text: str, overrides: dict | None = None, is_word=None) -> ScanProfile:
+def measure(text: str, overrides: dict | None = None, is_word=None, freq=None) -> ScanProfile:
     """The profile of ``text``, then the habits ``overrides`` (a ``[scan]`` table) sets.
-    ``is_word(lower_case_word)``: the lexicon's test of a word (for the long s habit)."""
+    ``is_word(lower_case_word)``: the lexicon's test of a word, ``freq(lower_case_word)``
+    its frequency in English (both for the long s habit)."""
     indent, lpp = measure_indent(text)
     inner = _inner_ends(text)
     prof = ScanProfile(line_end=measure_line_end(text, inner), hyphens=measure_hyphens(text),
                        lines=measure_lines(text, inner), indent=indent, lines_per_page=lpp,
                        quotes=measure_quotes(text), dashes=measure_dashes(text),
-                       long_s=measure_long_s(text, is_word),
+                       long_s=measure_long_s(text, is_word, freq),
                        footnote_markers=measure_footnote_markers(text))
     return apply_overrides(prof, overrides) if overrides else prof
 

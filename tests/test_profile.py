@@ -266,6 +266,36 @@ def test_long_s_read_as_f_both_directions():
     assert Pipeline().run(LONG_S).document.profile.long_s.value is True
 
 
+# a short 18th-century notice whose long s the OCR read as f mostly in words English lists
+# keep (fo, fuch, fome, fay: old print read by machines), beside a modern one whose f-words
+# have s-words of their own (fame/same, fold/sold, fit/sit, fell/sell, fun/sun)
+OLD_NOTICE = ("Mr. Brown begs leave to fay, that fuch Goods as were fold at his Shop are fo good, "
+              "that fome of the Houfes in Town buy from him alone; he will fell them on the moft "
+              "fair Terms.")
+MODERN_NOTICE = ("The fame of the old fold grew as fun fairs fit for families fell on the field; "
+                 "a fine fellow from the farm found four fat fish for the feast in the fall fog. " * 3)
+
+
+def test_long_s_evidence_counts_misreadings_the_word_list_keeps():
+    from ocr_clean.lexicon import Lexicon
+    from ocr_clean.profile import read_with_long_s
+
+    lex = Lexicon.load()
+    # fuch and fo are in the list (old print read by machines): without frequencies they are
+    # no evidence, with them the s reading is far commoner; fold, fit, fell stay words
+    assert [read_with_long_s(w, lex.is_english, None) for w in ("fuch", "fo", "moft")] == [False, False, True]
+    assert [read_with_long_s(w, lex.is_english, lex.freq_lower) for w in ("fuch", "fo", "fome")] == [True] * 3
+    assert not any(read_with_long_s(w, lex.is_english, lex.freq_lower) for w in ("fold", "fit", "fell", "fame"))
+    assert read_with_long_s("affured", lex.is_english, lex.freq_lower)          # every f at once
+    old = measure(OLD_NOTICE * 2, is_word=lex.is_english, freq=lex.freq_lower).long_s
+    assert old.value is True and old.source == "measured" and old.evidence["read_with_s"] >= 5
+    assert measure(OLD_NOTICE * 2, is_word=lex.is_english).long_s.value is False   # the list alone misses it
+    assert measure(MODERN_NOTICE, is_word=lex.is_english, freq=lex.freq_lower).long_s.value is False
+    # the pipeline measures with the frequencies: the long s is read and written as printed
+    out = Pipeline().run(OLD_NOTICE * 2).text
+    assert "\u017fuch" in out and "\u017fome" in out and "Hou\u017fes" in out
+
+
 def test_footnote_marker_habit_and_no_marker_edits_without_notes():
     assert measure(RAW.read_text(encoding="utf-8")).footnote_markers.value == "digits"
     plain = " ".join(PARAGRAPHS * 5) + "\n"

@@ -99,7 +99,7 @@ class _Decide:
         if " " not in best.word and self._doubted(best.word, tok, prev, nxt, sentence_start):
             return None                               # the reading would itself be corrected: no fixed point
         after = _recase(tok, best.word)
-        if "long-s" in best.families and self.long_s_letter == LONG_S:
+        if self.long_s_letter == LONG_S:
             after = as_printed_long_s(tok, after)     # the letter the page shows (fome -> ſome)
         if after == tok:
             return None
@@ -167,6 +167,8 @@ class _Decide:
             return None                               # a short rare word is as likely noise beside a stray letter
         tok = t1 + t2
         after = _recase(tok, best.word)
+        if self.long_s_letter == LONG_S:
+            after = as_printed_long_s(tok, after)     # refpec-tive -> reſpective
         best_f = self.freq(best.word)
         kept = () if self.stage.would_apply(conf) else (t1 + " " + t2,)
         note = (f"{'+'.join(best.families)} cost {best.cost:.1f}; {best.word} {best_f:.1e} vs "

@@ -7,6 +7,7 @@ import collections
 import math
 
 from ...errmodel import Candidate, ErrorModel, PrefixIndex
+from ...profile import read_with_long_s
 from .decide import _Decide
 from .rules import long_s_readings, merged_words
 from .sites import _Sites
@@ -65,26 +66,25 @@ class _Run(_Sites, _Decide, _Weights):
     def _long_s(self) -> bool:
         """Does the text show long s read as f?  The scan profile's habit when it was measured
         or set (``[scan] long_s``); where the text was too short for the profile to tell, the
-        words no list knows that become English words when an f is read as s (``thefe``,
-        ``firft``, ``ftate``), ``long_s_min`` of them."""
+        words that read as English words (``rare_freq`` common) when an f is read as s,
+        by the profile's test (``thefe``, ``firft``, ``fuch``; :func:`read_with_long_s`),
+        ``long_s_min`` of them."""
         habit = getattr(getattr(self.doc, "profile", None), "long_s", None)
         if habit is not None and habit.source != "neutral":
             return bool(habit.value)
         n = 0
         max_len = self.cfg["max_token"]
+        freq, least = self.freq, self.cfg["rare_freq"]
+
+        def is_word(w: str) -> bool:
+            return freq(w) >= least
         for tok in self.types:
             if LONG_S in tok:                         # read with the long s itself: the page shows it
                 n += 1
-                if n >= self.cfg["long_s_min"]:
-                    return True
-                continue
-            low = _lower(tok)
-            if "f" not in low or len(low) > max_len or self.freq(low) > 0:
-                continue
-            for i, ch in enumerate(low):
-                if ch == "f" and self.freq(low[:i] + "s" + low[i + 1:]) >= 1e-6:
+            else:
+                low = _lower(tok)
+                if "f" in low[:-1] and len(low) <= max_len and read_with_long_s(low, is_word, freq):
                     n += 1
-                    break
             if n >= self.cfg["long_s_min"]:
                 return True
         return False

@@ -99,19 +99,29 @@ def _lower(tok: str) -> str:
 
 
 def as_printed_long_s(tok: str, after: str) -> str:
-    """``after``, a reading of ``tok`` that reads some of its small f as s (long s misread),
-    with those letters written as the long s the page shows (``fome`` -> ``ſome``).  Only where
-    the reading keeps the token's length (the letters stand at the same places); never at a
-    word's end (no long s stands there).
+    """``after``, a reading of ``tok``, with each small f of ``tok`` that it reads as s (a
+    long s misread) written as the long s the page shows (``fome`` -> ``ſome``).  The letters
+    are matched by the cheapest alignment of the two, so a reading that also mends other
+    letters, or parts two words, writes its long s too (``vanquiflt`` -> ``vanquiſh``,
+    ``purfuitof`` -> ``purſuit of``); never at a word's end (no long s stands there).
 
     >>> as_printed_long_s("Veffels", "Vessels"), as_printed_long_s("thefe", "these"), as_printed_long_s("ftaff", "staff")
     ('Veſſels', 'theſe', 'ſtaff')
+    >>> as_printed_long_s("vanquiflt", "vanquish"), as_printed_long_s("purfuitof", "pursuit of")
+    ('vanquiſh', 'purſuit of')
+    >>> as_printed_long_s("Mifs", "Miss"), as_printed_long_s("hurt", "hurts"), as_printed_long_s("fome", "some")
+    ('Miſs', 'hurts', 'ſome')
     """
-    if len(tok) != len(after):
-        return after
+    from rapidfuzz.distance import Levenshtein   # only for texts printed with long s: kept lazy
+
     last = len(after) - 1
-    return "".join(LONG_S if a == "s" and t == "f" and i < last and after[i + 1].isalpha() else a
-                   for i, (t, a) in enumerate(zip(tok, after)))
+    out = list(after)
+    for op in Levenshtein.editops(tok, after):
+        j = op.dest_pos
+        if (op.tag == "replace" and tok[op.src_pos] == "f" and after[j] == "s"
+                and j < last and after[j + 1].isalpha()):
+            out[j] = LONG_S
+    return "".join(out)
 
 
 def _recase(tok: str, word: str) -> str:
