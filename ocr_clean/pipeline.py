@@ -203,10 +203,10 @@ class Pipeline:
 
 def set_aside_superseded(ledger: Ledger) -> int:
     """A queued edit whose raw text a later stage's edit rewrote as a whole (the words stage's
-    ``l t`` -> ``it`` inside the flattened footnote marker ``l t-!`` -> ``[^114]``) is no
-    question for a person: the text there is the later edit's, and taking the queued one
-    would take its text from under that edit.  It is marked rejected, its note saying by
-    what.  Returns how many.
+    ``l t`` -> ``it`` inside the flattened footnote marker ``l t-!`` -> ``[^114]``; or the same
+    reading, which the later stage was sure enough to apply) is no question for a person:
+    the text there is the later edit's, and taking the queued one would take its text from
+    under that edit.  It is marked rejected, its note saying by what.  Returns how many.
 
     >>> led = Ledger()
     >>> _ = led.add_batch("words", [Edit(1, 4, "it", "w", 0.5, QUEUED, raw_start=1, raw_end=4)])
@@ -232,7 +232,9 @@ def set_aside_superseded(ledger: Ledger) -> int:
                 q = queued[i]
                 if q.status == QUEUED and q.batch < b and q.raw_end <= e.raw_end:
                     q.status = REJECTED
-                    q.note = (q.note + "; " if q.note else "") + f"set aside: {e.stage}:{e.rule} rewrote it"
+                    how = "applied the same reading" if (q.raw_start, q.raw_end, q.after) == \
+                        (e.raw_start, e.raw_end, e.after) else "rewrote it"
+                    q.note = (q.note + "; " if q.note else "") + f"set aside: {e.stage}:{e.rule} {how}"
                     n += 1
                 i += 1
     return n

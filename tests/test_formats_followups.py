@@ -64,8 +64,10 @@ def test_jsonl_records_put_their_uncertain_edits_in_the_review_queue_by_record(w
     from ocr_clean.formats.jsonl import read_ledger
     from ocr_clean.review import ReviewStore
 
-    # confusion made unsure of every fix: its fixes are queued (the raw words kept)
-    Path("c.toml").write_text("[stages.confusion]\napply_threshold = 1.01\n", encoding="utf-8")
+    # confusion and words made unsure of every fix: their fixes are queued (the raw words kept;
+    # a words stage sure of the same reading would settle a confusion fix queued there)
+    Path("c.toml").write_text("[stages.confusion]\napply_threshold = 1.01\n[stages.words]\napply_threshold = 1.01\n",
+                              encoding="utf-8")
     recs = [{"id": "a", "text": "The rector spoke of the needs of the parish and of the school."},
             {"id": "b", "text": "The vicar spoke of the lnost urgent needs of the parish and the poor."}]
     Path("r.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
@@ -88,7 +90,7 @@ def test_clean_texts_takes_a_review_port():
     from ocr_clean.config import Config
     from ocr_clean.pipeline import clean_texts
 
-    cfg = Config.from_dict({"stages": {"confusion": {"apply_threshold": 1.01}}})
+    cfg = Config.from_dict({"stages": {"confusion": {"apply_threshold": 1.01}, "words": {"apply_threshold": 1.01}}})
     texts = ["The rector spoke of the needs of the parish and of the school.",
              "The vicar spoke of the lnost urgent needs of the parish and the poor."]
     port = DecisionMap()
@@ -104,7 +106,8 @@ def test_clean_texts_takes_a_review_port():
 def test_apply_and_explain_on_other_formats_say_what_to_do_and_a_clean_applies_the_decisions(workdir):
     from ocr_clean.review import ReviewStore
 
-    Path("c.toml").write_text("[stages.confusion]\napply_threshold = 1.01\n", encoding="utf-8")
+    Path("c.toml").write_text("[stages.confusion]\napply_threshold = 1.01\n[stages.words]\napply_threshold = 1.01\n",
+                              encoding="utf-8")
     Path("r.jsonl").write_text(json.dumps({"text": "The vicar spoke of the lnost urgent needs of the parish."})
                                + "\n", encoding="utf-8")
     shutil.copy(DATA / "page-alto4.xml", "page-alto4.xml")

@@ -48,6 +48,27 @@ def test_negative_cases_make_no_words_edit():
             assert not [e for e in res.edits if e.stage == "words"], case["text"]
 
 
+def test_a_fix_an_earlier_stage_queued_is_settled_only_by_the_same_sure_reading():
+    text = "The rnen of the village met in the church.\n"
+    res = clean_text(text)
+    (glyph,) = [e for e in res.edits if e.stage == "confusion"]
+    (words,) = [e for e in res.edits if e.stage == "words"]
+    # the glyph stage was unsure (a text too short for its profile); the words stage reached the
+    # same reading sure enough to apply: applied, and the question set aside as answered
+    assert glyph.before == "rnen" and glyph.after == "men" and glyph.status == "rejected"
+    assert glyph.note.endswith("set aside: words:ocr-confusion applied the same reading")
+    assert words.after == "men" and words.status == "applied" and not res.queued
+    # a words stage unsure itself leaves the span to the person: the glyph stage's question stays
+    unsure = Config.from_dict({"stages": {"words": {"apply_threshold": 1.01}}})
+    res = Pipeline(unsure).run(text)
+    assert [(e.stage, e.before, e.after) for e in res.queued] == [("confusion", "rnen", "men")]
+    assert "rnen" in res.text and not [e for e in res.edits if e.stage == "words"]
+    # with no question there (the glyph stage keeps no doubt), the words stage reads it alone
+    alone = Pipeline(Config.from_dict({"stages": {"confusion": {"apply_threshold": 1.01,
+                                                                 "queue_threshold": 1.01}}})).run(text)
+    assert "men" in alone.text and [e.stage for e in alone.applied] == ["words"]
+
+
 def test_a_doubtful_reading_is_queued_with_the_raw_text_kept():
     # 'lop' -> 'top' is a plausible confusion (l/t), but the word pairs do not settle it
     cfg = Config.from_dict({"stages": {"words": {"apply_threshold": 0.999999, "queue_threshold": 0.5}}})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 
 from ...errmodel import ErrorModel
-from ...ledger import APPLIED
+from ...ledger import APPLIED, QUEUED
 from .rules import odd_piece, parted_pair, unreadable_runs
 from .tokens import _glued, _lower
 
@@ -37,7 +37,8 @@ class _Sites:
             elif first is not None and not any(f in learned for c in cands for f in c.families):
                 out.append(first[k])
             else:
-                out.append(self.decide(m, core, low, prev, nxt, cands))
+                e = self.decide(m, core, low, prev, nxt, cands)
+                out.append(e if m.start() not in self._agree or self._agreed(e, m, core) else None)
         return out
 
     def _find_sites(self, model: ErrorModel) -> list:
@@ -74,9 +75,13 @@ class _Sites:
         for k in [k for k, g in enumerate(groups) if g in live]:
             m = toks[k]
             got = get(groups[k])
-            if (pending and pending(m.start(), m.end())) \
-                    or (markers and _glued(text, m.start())) or (inside and inside(m.start())):
+            if (markers and _glued(text, m.start())) or (inside and inside(m.start())):
                 continue
+            held = pending(m.start(), m.end()) if pending else False
+            if held is True:
+                continue
+            if held:
+                self._agree[m.start()] = held         # queued by an earlier stage: a second opinion
             core, low = got
             prev = _lower(groups[k - 1]) if k and self._adjacent(toks[k - 1], m) else None
             nxt = None
@@ -246,27 +251,49 @@ class _Sites:
     def _pending(self):
         """A test of whether a span of the text holds a fix an earlier stage queued for a
         person, or one a person decided (rejected, accepted, edited): the raw reading stays
-        until it is decided, and a decision is not ours to undo; None when there is none."""
+        until it is decided, and a decision is not ours to undo; None when there is none.
+        The test answers True (leave the span alone), False (free), or, for a token whose only
+        pending fixes an earlier stage queued, the token's text as each of them would make it:
+        a second opinion that agrees with one of them, sure enough to apply, settles it
+        (:meth:`_agreed`)."""
         doc = self.doc
         if doc is None or doc.text is not self.text:
             return None
-        spans = sorted((e.raw_start, e.raw_end) for e in doc.ledger.loose() if e.status != APPLIED)
-        if not spans:
+        held = sorted(((e.raw_start, e.raw_end, e) for e in doc.ledger.loose() if e.status != APPLIED),
+                      key=lambda t: (t[0], t[1]))
+        if not held:
             return None
-        starts = [a for a, _ in spans]
+        starts = [a for a, _, _ in held]
+        raw, text = doc.raw, self.text
 
-        def pending(start: int, end: int) -> bool:
+        def pending(start: int, end: int):
             r0, r1 = doc.raw_offset(start), doc.raw_offset(max(start, end - 1)) + 1
             k = bisect.bisect_right(starts, r1) - 1
-            while k >= 0 and spans[k][0] < r1:
-                if spans[k][1] > r0 or spans[k][0] == r0:
-                    return True
+            found = []
+            while k >= 0 and held[k][0] < r1:
+                a, b, e = held[k]
+                if b > r0 or a == r0:
+                    found.append(e)
                 k -= 1
-                if k >= 0 and r0 - spans[k][0] > 200:
+                if k >= 0 and r0 - held[k][0] > 200:
                     break
-            return False
+            if not found:
+                return False
+            if any(e.status != QUEUED or e.raw_start < r0 or e.raw_end > r1 for e in found) \
+                    or raw[r0:r1] != text[start:end]:
+                return True
+            return tuple(raw[r0:e.raw_start] + e.after + raw[e.raw_end:r1] for e in found)
 
         return pending
+
+    def _agreed(self, e, m, core: str) -> bool:
+        """Does the decision ``e`` on the token at ``m`` (its ``core`` read) settle a fix an
+        earlier stage queued there: the same text, and sure enough to apply?  (In a text too
+        short for the confusion stage's profile, ``rneeting`` -> ``meeting`` is queued there
+        and applied here, the word pairs agreeing.)"""
+        if e is None or not self.stage.would_apply(e.confidence):
+            return False
+        return e.after + self.text[m.start() + len(core):m.end()] in self._agree[m.start()]
 
     def _adjacent(self, a, b) -> bool:
         """Two tokens are neighbours in a sentence: nothing but spaces and light marks between."""
