@@ -99,8 +99,8 @@ class _Decide:
         if " " not in best.word and self._doubted(best.word, tok, prev, nxt, sentence_start):
             return None                               # the reading would itself be corrected: no fixed point
         after = _recase(tok, best.word)
-        if self.long_s_letter == LONG_S:
-            after = as_printed_long_s(tok, after)     # the letter the page shows (fome -> ſome)
+        if self.long_s_letter == LONG_S or LONG_S in tok:   # the letter the page shows (fome -> ſome)
+            after = as_printed_long_s(tok, after, self.long_s_letter == LONG_S)
         if after == tok:
             return None
         best_f = math.prod(self.freq(w) for w in best.word.split(" "))
@@ -167,8 +167,8 @@ class _Decide:
             return None                               # a short rare word is as likely noise beside a stray letter
         tok = t1 + t2
         after = _recase(tok, best.word)
-        if self.long_s_letter == LONG_S:
-            after = as_printed_long_s(tok, after)     # refpec-tive -> reſpective
+        if self.long_s_letter == LONG_S or LONG_S in tok:   # refpec-tive -> reſpective
+            after = as_printed_long_s(tok, after, self.long_s_letter == LONG_S)
         best_f = self.freq(best.word)
         kept = () if self.stage.would_apply(conf) else (t1 + " " + t2,)
         note = (f"{'+'.join(best.families)} cost {best.cost:.1f}; {best.word} {best_f:.1e} vs "

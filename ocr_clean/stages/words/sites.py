@@ -153,7 +153,7 @@ class _Sites:
         text, cfg = self.text, self.cfg
         max_len = cfg["max_token"]
         known, common = self._known_word, self._common_piece
-        odd = {t for t in self.types if t.isalpha() and odd_piece(t.lower(), common)}
+        odd = {t for t in self.types if t.isalpha() and odd_piece(_lower(t), common)}
         out: list = []
         last = len(toks) - 1
         for k in range(last):
@@ -169,7 +169,7 @@ class _Sites:
                 continue
             if not (t2.islower() or (t1.isupper() and t2.isupper() and len(t1) > 1)):
                 continue                              # a capital after the space: a name, a new sentence
-            l1, l2 = t1.lower(), t2.lower()
+            l1, l2 = _lower(t1), _lower(t2)                # (a long s as the s it is: ſet is set)
             if not parted_pair(l1, l2, common):
                 continue
             if (inside and (inside(m1.start()) or inside(m2.start()))) or (pending and pending(m1.start(), m2.end())):

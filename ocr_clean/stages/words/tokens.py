@@ -98,12 +98,14 @@ def _lower(tok: str) -> str:
     return tok.lower().replace("\u2019", "'").replace(LONG_S, "s")
 
 
-def as_printed_long_s(tok: str, after: str) -> str:
-    """``after``, a reading of ``tok``, with each small f of ``tok`` that it reads as s (a
-    long s misread) written as the long s the page shows (``fome`` -> ``ſome``).  The letters
-    are matched by the cheapest alignment of the two, so a reading that also mends other
-    letters, or parts two words, writes its long s too (``vanquiflt`` -> ``vanquiſh``,
-    ``purfuitof`` -> ``purſuit of``); never at a word's end (no long s stands there).
+def as_printed_long_s(tok: str, after: str, misread: bool = True) -> str:
+    """``after``, a reading of ``tok``, with the long s the page shows where ``tok`` has one
+    (a reading that mends another letter keeps it: ``Houſc`` -> ``Houſe``) and, when
+    ``misread``, where it reads a small f of ``tok`` as s (a long s misread: ``fome`` ->
+    ``ſome``).  The letters are matched by the cheapest alignment of the two, so a reading
+    that also mends other letters, or parts two words, writes its long s too (``vanquiflt``
+    -> ``vanquiſh``, ``purfuitof`` -> ``purſuit of``); never at a word's end (no long s
+    stands there).
 
     >>> as_printed_long_s("Veffels", "Vessels"), as_printed_long_s("thefe", "these"), as_printed_long_s("ftaff", "staff")
     ('Veſſels', 'theſe', 'ſtaff')
@@ -111,14 +113,17 @@ def as_printed_long_s(tok: str, after: str) -> str:
     ('vanquiſh', 'purſuit of')
     >>> as_printed_long_s("Mifs", "Miss"), as_printed_long_s("hurt", "hurts"), as_printed_long_s("fome", "some")
     ('Miſs', 'hurts', 'ſome')
+    >>> as_printed_long_s("Houſc", "House", misread=False), as_printed_long_s("fuſh", "sush", misread=False)
+    ('Houſe', 'suſh')
     """
     from rapidfuzz.distance import Levenshtein   # only for texts printed with long s: kept lazy
 
     last = len(after) - 1
     out = list(after)
+    marks = "f\u017f" if misread else "\u017f"
     for op in Levenshtein.editops(tok, after):
         j = op.dest_pos
-        if (op.tag == "replace" and tok[op.src_pos] == "f" and after[j] == "s"
+        if (op.tag == "replace" and tok[op.src_pos] in marks and after[j] == "s"
                 and j < last and after[j + 1].isalpha()):
             out[j] = LONG_S
     return "".join(out)
