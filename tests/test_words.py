@@ -69,6 +69,13 @@ def test_a_fix_an_earlier_stage_queued_is_settled_only_by_the_same_sure_reading(
     assert "men" in alone.text and [e.stage for e in alone.applied] == ["words"]
 
 
+def test_the_long_s_lookalike_rule_can_be_switched_off():
+    text = "The Houle was fet on fire, and the Speaker faid that thofe who hould have come were abfent.\n"
+    res = Pipeline(Config.from_dict({"stages": {"words": {"disable": ["long-s-lookalike"]}}})).run(text)
+    assert "Houle" in res.text and "hould" in res.text and "those" in res.text
+    assert {e.rule for e in clean_text(text).edits if e.before in ("Houle", "hould")} == {"long-s-lookalike"}
+
+
 def test_a_doubtful_reading_is_queued_with_the_raw_text_kept():
     # 'lop' -> 'top' is a plausible confusion (l/t), but the word pairs do not settle it
     cfg = Config.from_dict({"stages": {"words": {"apply_threshold": 0.999999, "queue_threshold": 0.5}}})

@@ -7,7 +7,8 @@ from dataclasses import replace
 from ...ledger import Edit
 from ...policy import SCORED, status_for
 from ...errmodel import Candidate
-from .rules import best_reading, long_s_readings, merged_words, parted_pair
+from .rules import (LOOKALIKE_FAMILIES, LOST_LONG_S, best_reading, long_s_lookalikes, long_s_readings, merged_words,
+                    parted_pair)
 from .tokens import HAS_DIGIT, LONG_S, _recase, as_printed_long_s, digit_misread, stray_letter
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -18,16 +19,24 @@ _UNSEEN = object()       # (a key the memo of weighed tokens does not hold yet)
 
 
 def _rule_of(families) -> str:
-    """The rule a reading is the work of: two words parted, long s alone, or the error model.
+    """The rule a reading is the work of: two words parted, long s alone, long s read as the
+    letter it resembles (or lost before h), or the error model.
 
     >>> _rule_of(("merged",)), _rule_of(("long-s", "long-s")), _rule_of(("b/h",)), _rule_of(("long-s", "c/e"))
     ('merged-words', 'long-s', 'ocr-confusion', 'ocr-confusion')
+    >>> _rule_of(("l/\u017f",)), _rule_of(("h/\u017fh",))
+    ('long-s-lookalike', 'long-s-lookalike')
     """
     if families == ("merged",):
         return merged_words.rule.name
     if families and all(f == "long-s" for f in families):
         return long_s_readings.rule.name
+    if len(families) == 1 and families[0] in LOOKALIKE_FAMILIES:
+        return long_s_lookalikes.rule.name
     return best_reading.rule.name
+
+
+_CAPITAL_NOT_LONG_S = frozenset({LOST_LONG_S})   # the families of a long s lost at a word's start
 
 
 class _Decide:
@@ -82,6 +91,12 @@ class _Decide:
             # a name sooner (Tse-tung), unless the text is noisy, the token long and the reading
             # a common word (CHBI8TMAS -> CHRISTMAS)
             cands = self.once_a_pass(("named", low), cands, lambda: self._as_name(low, cands))
+            if not cands:
+                return None
+        if tok[:1].isupper() and any(_CAPITAL_NOT_LONG_S.intersection(c.families) for c in cands):
+            # no capital is a long s: Hould is no Should misread (the readings of should, hould)
+            cands = self.once_a_pass(("capital", low), cands,
+                                     lambda: [c for c in cands if not _CAPITAL_NOT_LONG_S.intersection(c.families)])
             if not cands:
                 return None
         p_keep, keep_src = self.word_p(low, tok, sentence_start, cands)

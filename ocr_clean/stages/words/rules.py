@@ -76,6 +76,35 @@ def long_s_readings(low: str, is_word: Callable[[str], bool], most: int = 3) -> 
     return out
 
 
+READ_AS_L, LOST_LONG_S = "l/\u017f", "h/\u017fh"      # the families of long_s_lookalikes
+LOOKALIKE_FAMILIES = frozenset({READ_AS_L, LOST_LONG_S})
+
+
+@rule("long-s-lookalike", stage="words",
+      help="in a text that shows long s, an l is read as the long s it resembles, and an h at a "
+           "word's start as the \u017fh whose long s the OCR lost, where that makes a word")
+def long_s_lookalikes(low: str, is_word: Callable[[str], bool]) -> list[tuple[str, str]]:
+    """The words ``low`` becomes when one of its l (never the first, which may be a capital,
+    nor the last: long s was not printed at a word's end) is read as s, or when an h at its
+    start is read as sh (the \u017fh ligature read as h; the caller keeps that one from a
+    capital H), each with its family.
+
+    >>> long_s_lookalikes("houle", {"house"}.__contains__), long_s_lookalikes("hould", {"should"}.__contains__)
+    ([('house', 'l/\u017f')], [('should', 'h/\u017fh')])
+    >>> long_s_lookalikes("lace", {"sace"}.__contains__), long_s_lookalikes("oh", {"osh"}.__contains__)
+    ([], [])
+    """
+    out = []
+    for i, ch in enumerate(low[:-1]):
+        if ch == "l" and i:                      # (a word's first l may be its capital L: Louth)
+            word = low[:i] + "s" + low[i + 1:]
+            if is_word(word):
+                out.append((word, READ_AS_L))
+    if low[:1] == "h" and is_word("s" + low):
+        out.append(("s" + low, LOST_LONG_S))
+    return out
+
+
 @rule("unreadable-stretch", stage="words",
       help="a run of words most of which no list knows (a table, another language, OCR past "
            "reading) is left as it stands and said in the ledger")

@@ -9,7 +9,7 @@ import math
 from ...errmodel import Candidate, ErrorModel, PrefixIndex
 from ...profile import read_with_long_s
 from .decide import _Decide
-from .rules import long_s_readings, merged_words
+from .rules import long_s_lookalikes, long_s_readings, merged_words
 from .sites import _Sites
 from .weights import _Weights, _keep
 from .tokens import LONG_S, Tokens, _core, _lower, digit_misread, reads_digit, stray_letter
@@ -264,7 +264,7 @@ class _Run(_Sites, _Decide, _Weights):
         cands = None
         modern = self.modern_forms(low) if f < cfg["historical_max"] else ()
         if modern and f == 0:
-            if self.long_s and "f" in low:            # a period spelling, but long s is an OCR error
+            if self.long_s and _long_s_misread(low):  # a period spelling, but long s is an OCR error
                 cands = self._with_long_s(low, [])
         elif len(low) > cfg["realword_max_len"] and f >= (cfg["rare_freq"] if self.shift < 0 else cfg["candidate_min_freq"]):
             # a longer word of English is its own reading (in a text noisier than noise_ref, a
@@ -276,7 +276,7 @@ class _Run(_Sites, _Decide, _Weights):
             cands = self.candidates(low, model, cheap=f >= cfg["rare_freq"], generic=f == 0)
             if 0 < f < cfg["anchor_freq"] and self.shift < 0 and len(low) <= cfg["realword_max_len"]:
                 cands = self._common_readings(low, model, cands)
-            if self.long_s and "f" in low:
+            if self.long_s and _long_s_misread(low):
                 cands = self._with_long_s(low, cands)
             if f < cfg["rare_freq"] and len(low) >= 4 and low.isalpha() and self.shift < cfg["clean_shift"]:
                 split = self.splits(low, common_only=f > 0)
@@ -374,13 +374,18 @@ class _Run(_Sites, _Decide, _Weights):
 
     def _with_long_s(self, low: str, cands):
         """``cands`` with the readings of ``low`` that read some f as s at the cost a long-s
-        text gives them (the text's habit, not the general model's)."""
-        cost = self.cfg["long_s_cost"]
+        text gives them (the text's habit, not the general model's), and those that read an
+        l, or an h at the start, as the long s it resembles or lost (``long_s_lookalike_cost``:
+        ``Houle`` -> ``House``, ``hould`` -> ``should``)."""
+        cost, like = self.cfg["long_s_cost"], self.cfg["long_s_lookalike_cost"]
         best = {c.word: c for c in cands}
-        for word, r in long_s_readings(low, self.cands.__contains__):
+        is_cand = self.cands.__contains__
+        found = [(word, cost * r, ("long-s",) * r) for word, r in long_s_readings(low, is_cand)]
+        found += [(word, like, (family,)) for word, family in long_s_lookalikes(low, is_cand)]
+        for word, c, families in found:
             old = best.get(word)
-            if old is None or old.cost > cost * r:
-                best[word] = Candidate(word, cost * r, ("long-s",) * r)
+            if old is None or old.cost > c:
+                best[word] = Candidate(word, c, families)
         return sorted(best.values(), key=lambda c: (c.cost, c.word))
 
 
@@ -389,3 +394,8 @@ def _added(cands: list, more) -> list:
     have = {c.word for c in cands}
     more = [c for c in more if c.word not in have]
     return sorted(cands + more, key=lambda c: (c.cost, c.word)) if more else cands
+
+
+def _long_s_misread(low: str) -> bool:
+    """May ``low`` hold a long s misread (an f, an l before its last letter, an h at its start)?"""
+    return "f" in low or "l" in low[:-1] or low[:1] == "h"

@@ -101,11 +101,13 @@ def _lower(tok: str) -> str:
 def as_printed_long_s(tok: str, after: str, misread: bool = True) -> str:
     """``after``, a reading of ``tok``, with the long s the page shows where ``tok`` has one
     (a reading that mends another letter keeps it: ``Houſc`` -> ``Houſe``) and, when
-    ``misread``, where it reads a small f of ``tok`` as s (a long s misread: ``fome`` ->
-    ``ſome``).  The letters are matched by the cheapest alignment of the two, so a reading
-    that also mends other letters, or parts two words, writes its long s too (``vanquiflt``
-    -> ``vanquiſh``, ``purfuitof`` -> ``purſuit of``); never at a word's end (no long s
-    stands there).
+    ``misread`` (a text printed with long s), wherever the reading puts an s that the token
+    does not show as s: a long s read as f, as the l or j it resembles, or lost (``fome`` ->
+    ``ſome``, ``Houle`` -> ``Houſe``, ``hould`` -> ``ſhould``; the OCR seldom misreads the
+    round s).  The letters are matched by the cheapest alignment of the two, so a reading that
+    also mends other letters, or parts two words, writes its long s too (``vanquiflt`` ->
+    ``vanquiſh``, ``purfuitof`` -> ``purſuit of``); never at a word's end nor before an f
+    (where the round s was printed).
 
     >>> as_printed_long_s("Veffels", "Vessels"), as_printed_long_s("thefe", "these"), as_printed_long_s("ftaff", "staff")
     ('Veſſels', 'theſe', 'ſtaff')
@@ -115,17 +117,23 @@ def as_printed_long_s(tok: str, after: str, misread: bool = True) -> str:
     ('Miſs', 'hurts', 'ſome')
     >>> as_printed_long_s("Houſc", "House", misread=False), as_printed_long_s("fuſh", "sush", misread=False)
     ('Houſe', 'suſh')
+    >>> as_printed_long_s("Houle", "House"), as_printed_long_s("hould", "should"), as_printed_long_s("Spanijb", "Spanish")
+    ('Houſe', 'ſhould', 'Spaniſh')
+    >>> as_printed_long_s("Hou e", "House"), as_printed_long_s("fatiffaction", "satisfaction"), as_printed_long_s("tbe", "the")
+    ('Houſe', 'ſatisfaction', 'the')
     """
     from rapidfuzz.distance import Levenshtein   # only for texts printed with long s: kept lazy
 
     last = len(after) - 1
     out = list(after)
-    marks = "f\u017f" if misread else "\u017f"
     for op in Levenshtein.editops(tok, after):
         j = op.dest_pos
-        if (op.tag == "replace" and tok[op.src_pos] in marks and after[j] == "s"
-                and j < last and after[j + 1].isalpha()):
-            out[j] = LONG_S
+        if op.tag == "delete" or j >= last or after[j] != "s" or not after[j + 1].isalpha() or after[j + 1] == "f":
+            continue                            # (no long s at a word's end, nor before an f)
+        if op.tag == "insert" and misread:
+            out[j] = LONG_S                     # a long s the OCR lost (hould -> ſhould)
+        elif op.tag == "replace" and (misread or tok[op.src_pos] == LONG_S):
+            out[j] = LONG_S                     # one it read as another letter (fome, Houle, Mils)
     return "".join(out)
 
 
