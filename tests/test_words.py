@@ -76,6 +76,16 @@ def test_the_long_s_lookalike_rule_can_be_switched_off():
     assert {e.rule for e in clean_text(text).edits if e.before in ("Houle", "hould")} == {"long-s-lookalike"}
 
 
+def test_a_long_s_text_pays_its_own_cost_for_each_f_beside_another_misread():
+    # fubfcribcd: two long s read as f and an e read as c; the walk alone would pay the general
+    # model's f/s cost for each f, the text that shows long s pays its own
+    text = "The Bifhop faid the Houfe was pleafed with the Subfcribers, who fubfcribcd moft freely.\n"
+    (e,) = [e for e in clean_text(text).edits if e.before == "fubfcribcd"]
+    ce = next(c.cost for c in load_confusions() if (c.seen, c.printed) == ("c", "e"))
+    assert e.after == "subscribed" and e.evidence["family"] == "long-s+long-s+c/e"
+    assert e.evidence["cost"] <= 2 * Words.defaults["long_s_cost"] + ce
+
+
 def test_a_doubtful_reading_is_queued_with_the_raw_text_kept():
     # 'lop' -> 'top' is a plausible confusion (l/t), but the word pairs do not settle it
     cfg = Config.from_dict({"stages": {"words": {"apply_threshold": 0.999999, "queue_threshold": 0.5}}})

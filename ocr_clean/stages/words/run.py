@@ -372,6 +372,22 @@ class _Run(_Sites, _Decide, _Weights):
                 for a, b in merged_words(low, self.cands.__contains__, self.lm.pair_count, least)]
         return got
 
+    def _long_s_walks(self, low: str, cost: float) -> list:
+        """The readings of a token no list knows that read its f as s and mend another letter
+        besides (``bofpitably`` -> ``hospitably``, ``pmchafed`` -> ``purchased``): the error
+        model's readings of the token with one of its f, or all of them, read as s, each f at
+        the long-s text's cost (the model alone would pay its general f/s cost for each)."""
+        idx = [i for i, ch in enumerate(low[:-1]) if ch == "f"]
+        variants = [(low[:i] + "s" + low[i + 1:], 1) for i in idx]
+        if len(idx) > 1:
+            variants.append(("".join("s" if ch == "f" else ch for ch in low[:-1]) + low[-1], len(idx)))
+        out = []
+        for form, r in variants:
+            for c in self.candidates(form, self.stage.model, cheap=False, generic=False):
+                if c.families:
+                    out.append((c.word, c.cost + cost * r, ("long-s",) * r + c.families))
+        return out
+
     def _with_long_s(self, low: str, cands):
         """``cands`` with the readings of ``low`` that read some f as s at the cost a long-s
         text gives them (the text's habit, not the general model's), and those that read an
@@ -382,6 +398,8 @@ class _Run(_Sites, _Decide, _Weights):
         is_cand = self.cands.__contains__
         found = [(word, cost * r, ("long-s",) * r) for word, r in long_s_readings(low, is_cand)]
         found += [(word, like, (family,)) for word, family in long_s_lookalikes(low, is_cand)]
+        if self.freq(low) == 0:
+            found += self._long_s_walks(low, cost)
         for word, c, families in found:
             old = best.get(word)
             if old is None or old.cost > c:
