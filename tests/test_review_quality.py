@@ -36,7 +36,11 @@ def test_an_unclear_spaced_quote_after_a_sentence_end_closes():
     [e] = [e for e in r.for_review if e.rule == "quote-space" and e.before == '  " ']
     assert (e.after, e.status, e.confidence) == ('" ', APPLIED, 0.5)
     assert e.candidates == ('" ', ' " ', ' "') and "closing" in e.note
-    assert 'the principal foe!" It i s discovered' in r.text      # (i s: queued apart)
+    # (i s: queued by the split_words stage, joined by the words stage sure of the same reading)
+    assert 'the principal foe!" It is discovered' in r.text
+    asked = [x for x in r.edits if x.stage == "split_words" and x.before == "i s"]
+    assert asked and all(q.status == "rejected" and q.note.endswith("set aside: words:parted-word applied the same reading")
+                         for q in asked)
     r = clean_text('He said: " Go home. " And they went.\n')
     assert r.text == 'He said: "Go home." And they went.\n'
 

@@ -23,7 +23,8 @@ RAW = ROOT / "raw" / "writings-1930-31.txt"
 GLYPH_LINES = [6, 18, 23, 399, 5274, 6019, 6785, 13974]
 GLYPH = re.compile(r"[A-Za-z0-9]*(?:ln|1l1)[A-Za-z]*")
 # Settings that leave more fixes to a person, so a short excerpt fills a queue.
-REVIEW_CONFIG = {"confusion": {"apply_threshold": 1.01}, "split_words": {"apply_margin": 1e9}}
+REVIEW_CONFIG = {"confusion": {"apply_threshold": 1.01}, "split_words": {"apply_margin": 1e9},
+                 "words": {"apply_threshold": 1.01}}   # (nor does the words stage settle their questions)
 
 
 @functools.lru_cache(maxsize=1)

@@ -53,7 +53,7 @@ class _Run(_Sites, _Decide, _Weights):
         self._cores = None
         self._sites = None
         self._joins: list = []
-        self._agree: dict = {}                        # token start -> the texts earlier stages queued there
+        self._agree: dict = {}                        # (start, end) -> the texts earlier stages queued there
         self.unreadable: list[tuple[int, int]] = []
         self._types: dict = {}
         self._memo: dict = {}                         # (token, neighbours, sentence start) -> verdict, a pass

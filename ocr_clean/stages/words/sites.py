@@ -38,7 +38,19 @@ class _Sites:
                 out.append(first[k])
             else:
                 e = self.decide(m, core, low, prev, nxt, cands)
-                out.append(e if m.start() not in self._agree or self._agreed(e, m, core) else None)
+                held = self._agree.get((m.start(), m.end()))
+                out.append(e if held is None or self._agreed(e, held, self.text[m.start() + len(core):m.end()])
+                           else None)
+        return out
+
+    def decide_joins(self) -> list:
+        """The decision at each join site (``None`` where the two tokens stay as they stand);
+        a site an earlier stage queued a fix over keeps only a decision that settles it."""
+        out = []
+        for site in self._joins:
+            e = self.decide_join(*site)
+            held = self._agree.get((site[0].start(), site[1].end()))
+            out.append(e if held is None or self._agreed(e, held) else None)
         return out
 
     def _find_sites(self, model: ErrorModel) -> list:
@@ -81,7 +93,7 @@ class _Sites:
             if held is True:
                 continue
             if held:
-                self._agree[m.start()] = held         # queued by an earlier stage: a second opinion
+                self._agree[m.start(), m.end()] = held   # queued by an earlier stage: a second opinion
             core, low = got
             prev = _lower(groups[k - 1]) if k and self._adjacent(toks[k - 1], m) else None
             nxt = None
@@ -172,8 +184,13 @@ class _Sites:
             l1, l2 = _lower(t1), _lower(t2)                # (a long s as the s it is: ſet is set)
             if not parted_pair(l1, l2, common):
                 continue
-            if (inside and (inside(m1.start()) or inside(m2.start()))) or (pending and pending(m1.start(), m2.end())):
+            if inside and (inside(m1.start()) or inside(m2.start())):
                 continue
+            held = pending(m1.start(), m2.end()) if pending else False
+            if held is True:
+                continue
+            if held:
+                self._agree[m1.start(), m2.end()] = held     # queued by an earlier stage: a second opinion
             prev = _lower(toks[k - 1].group()) if k and self._adjacent(toks[k - 1], m1) else None
             nxt = _lower(toks[k + 2].group()) if k + 1 < last and self._adjacent(m2, toks[k + 2]) else None
             out.append((m1, m2, l1, l2, prev, nxt, not parted_pair(l1, l2, known)))
@@ -286,14 +303,13 @@ class _Sites:
 
         return pending
 
-    def _agreed(self, e, m, core: str) -> bool:
-        """Does the decision ``e`` on the token at ``m`` (its ``core`` read) settle a fix an
-        earlier stage queued there: the same text, and sure enough to apply?  (In a text too
-        short for the confusion stage's profile, ``rneeting`` -> ``meeting`` is queued there
-        and applied here, the word pairs agreeing.)"""
-        if e is None or not self.stage.would_apply(e.confidence):
-            return False
-        return e.after + self.text[m.start() + len(core):m.end()] in self._agree[m.start()]
+    def _agreed(self, e, held: tuple, tail: str = "") -> bool:
+        """Does the decision ``e`` (on a span whose text after it ends in ``tail``) settle a fix
+        an earlier stage queued there (``held``: the span's text as each queued fix makes it):
+        the same text, and sure enough to apply?  (In a text too short for the confusion
+        stage's profile, ``rneeting`` -> ``meeting`` is queued there and applied here, the word
+        pairs agreeing; ``foster ing``, a join the split_words stage left open, is joined.)"""
+        return e is not None and self.stage.would_apply(e.confidence) and e.after + tail in held
 
     def _adjacent(self, a, b) -> bool:
         """Two tokens are neighbours in a sentence: nothing but spaces and light marks between."""

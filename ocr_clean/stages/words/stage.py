@@ -318,7 +318,7 @@ class Words(Stage):
             decisions = first
         decisions = run.stable(decisions)
         edits = _with_joins([e for e in decisions if e is not None],
-                            [run.decide_join(*site) for site in run._joins])
+                            run.decide_joins())
         for a, b in run.unreadable:                  # said in the ledger (and to a person), at its first word
             word = TOKEN.match(text, a)             # (a stretch starts at a token)
             end = word.end() if word else a + 1
