@@ -293,6 +293,8 @@ def measure_dashes(text: str) -> Habit:
 _ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
 _LONGEST_WORD = 24          # longer runs of letters are no words to read again
 _LONG_S_ODDS = 100          # a word's reading with s this many times as common: a long s read as f
+_LONG_S_SHARE = 0.1         # of the f-words read so: a print with long s (a few are chance, or a
+                            # collection of mostly later prints with one old one among them)
 _LONG_S_SAMPLE = 200_000    # characters read for the habit: a long s is on every page
 # a run of letters holding a long s, whole: looked for from the run's start only, its letters
 # before the first long s without it (a long run of letters without one fails in one pass, not
@@ -342,7 +344,7 @@ def measure_long_s(text: str, is_word=None, freq=None) -> Habit:
     if len(types) + len(printed) < 10:
         return Habit(False, 0.0, ev, "neutral")
     share = hits / (len(types) + len(printed))
-    found = hits >= 3 and share >= 0.05
+    found = hits >= 3 and share >= _LONG_S_SHARE
     return Habit(found, round(min(1.0, hits / 30) if found else min(1.0, len(types) / 200), 3), ev)
 
 

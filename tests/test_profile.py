@@ -296,6 +296,17 @@ def test_long_s_evidence_counts_misreadings_the_word_list_keeps():
     assert "\u017fuch" in out and "\u017fome" in out and "Hou\u017fes" in out
 
 
+def test_a_collection_lends_its_long_s_habit_to_a_short_text_but_not_its_letter():
+    from ocr_clean import clean_texts
+
+    # the short text inherits the habit (its f read as s is cheap), but only a text whose own
+    # words show it is written with the long s: a collection may hold later prints beside it
+    old, short = clean_texts([OLD_NOTICE * 3, "The Houfe was fet on fire.\n"])
+    assert short.document.profile.long_s.source == "collection" and short.document.profile.long_s.value
+    assert short.text == "The House was set on fire.\n"
+    assert old.document.profile.long_s.source == "measured" and "\u017fuch" in old.text
+
+
 def test_footnote_marker_habit_and_no_marker_edits_without_notes():
     assert measure(RAW.read_text(encoding="utf-8")).footnote_markers.value == "digits"
     plain = " ".join(PARAGRAPHS * 5) + "\n"

@@ -91,10 +91,11 @@ class _Run(_Sites, _Decide, _Weights):
         return False
 
     def _long_s_measured(self) -> bool:
-        """Did the scan profile find long s read as f over the text (measured or set, not a
-        default for a text too short to tell)?"""
+        """Did the scan profile find long s read as f over the text itself (measured or set;
+        not a default for a text too short to tell, nor the habit of a collection it belongs
+        to, which may hold later prints beside an old one)?"""
         habit = getattr(getattr(self.doc, "profile", None), "long_s", None)
-        return habit is not None and habit.source != "neutral" and bool(habit.value)
+        return habit is not None and habit.source not in ("neutral", "collection") and bool(habit.value)
 
     def _noise(self, counts) -> float:
         """The text's share of small-letter words no English list knows (at least 0.1%): how
