@@ -65,6 +65,15 @@ def test_dehyphenate_counts_pairs_at_once_as_its_searches_do(parts, asked):
         assert indexed.separate(a, b) == searched.separate(a, b), (a, b)
 
 
+def test_dehyphenate_counts_a_pair_that_starts_inside_a_rejected_match():
+    # "over-all over" first matches inside "over-all over-all" (not two words there), then
+    # once at its second place: the search goes on from the rejected match's next character
+    for searches in (dehyphenate.counts._SEARCHES, -10 ** 9):
+        counts = dehyphenate.counts.BookCounts("over-all over-all over", collections.Counter())
+        counts._searches = searches
+        assert counts.separate("over-all", "over") == 1
+
+
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=40),
        st.integers(100, 2_000))
 @settings(max_examples=15, deadline=None)

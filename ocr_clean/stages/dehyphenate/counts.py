@@ -80,8 +80,10 @@ class BookCounts:
 
     def separate(self, a: str, b: str) -> int:
         """How often the book writes ``a b`` as two words on one line (case folded): the
-        matches of ``a b`` in the lowered text, each searched from the end of the one before,
-        with no word character (:func:`word_char`) next to them.
+        matches of ``a b`` in the lowered text with no word character (:func:`word_char`) next
+        to them, each searched from the end of the one before (from the next character after
+        a match that is not two words: ``over-all over`` in ``over-all over-all over`` is found
+        once, at its second place).
 
         Fast because the text is lowered only once and, when the text has no character beyond
         ASCII whose lowered form holds an ASCII one (``\u0130`` -> ``i\u0307``, KELVIN SIGN ->
@@ -107,7 +109,9 @@ class BookCounts:
             if (i == 0 or not word_char(char_before(low, i))) and (
                     j == len(low) or not word_char(char_at(low, j))):
                 n += 1
-            i = low.find(needle, j)
+                i = low.find(needle, j)
+            else:                       # not two words there ("over-all over-all over"): the
+                i = low.find(needle, i + 1)     # next match may start inside this one
         return n
 
     def _pairs_index(self) -> dict[tuple[str, str], int] | None:
