@@ -64,6 +64,13 @@ class _Decide:
             after = after[:1].upper() + after[1:]     # a digit stands as high as a capital (8ir John -> Sir John)
         return replace(got, start=start, end=start + len(tok), after=after, evidence=dict(got.evidence))
 
+    def _as_printed(self, tok: str, after: str) -> str:
+        """``after`` with the long s the page shows (:func:`as_printed_long_s`): where ``tok``
+        has one, and in a text written with it where the reading reads a misread one."""
+        if self.long_s_letter == LONG_S or LONG_S in tok:
+            return as_printed_long_s(tok, after, self.long_s_letter == LONG_S)
+        return after
+
     def _among_capitals(self, start: int, end: int) -> bool:
         """Does the word before or after ``start:end`` (a space apart) begin with a capital?"""
         text = self.text
@@ -113,9 +120,7 @@ class _Decide:
             return None                               # the policy would drop it: spare the checks below
         if " " not in best.word and self._doubted(best.word, tok, prev, nxt, sentence_start):
             return None                               # the reading would itself be corrected: no fixed point
-        after = _recase(tok, best.word)
-        if self.long_s_letter == LONG_S or LONG_S in tok:   # the letter the page shows (fome -> ſome)
-            after = as_printed_long_s(tok, after, self.long_s_letter == LONG_S)
+        after = self._as_printed(tok, _recase(tok, best.word))
         if after == tok:
             return None
         best_f = math.prod(self.freq(w) for w in best.word.split(" "))
@@ -181,9 +186,7 @@ class _Decide:
         if len(best.word) <= 4 and self.freq(best.word) < cfg["join_short_freq"]:
             return None                               # a short rare word is as likely noise beside a stray letter
         tok = t1 + t2
-        after = _recase(tok, best.word)
-        if self.long_s_letter == LONG_S or LONG_S in tok:   # refpec-tive -> reſpective
-            after = as_printed_long_s(tok, after, self.long_s_letter == LONG_S)
+        after = self._as_printed(tok, _recase(tok, best.word))     # (refpec-tive -> reſpective)
         best_f = self.freq(best.word)
         kept = () if self.stage.would_apply(conf) else (t1 + " " + t2,)
         note = (f"{'+'.join(best.families)} cost {best.cost:.1f}; {best.word} {best_f:.1e} vs "

@@ -89,11 +89,8 @@ class _Sites:
             got = get(groups[k])
             if (markers and _glued(text, m.start())) or (inside and inside(m.start())):
                 continue
-            held = pending(m.start(), m.end()) if pending else False
-            if held is True:
+            if self._held(pending, m.start(), m.end()):
                 continue
-            if held:
-                self._agree[m.start(), m.end()] = held   # queued by an earlier stage: a second opinion
             core, low = got
             prev = _lower(groups[k - 1]) if k and self._adjacent(toks[k - 1], m) else None
             nxt = None
@@ -186,11 +183,8 @@ class _Sites:
                 continue
             if inside and (inside(m1.start()) or inside(m2.start())):
                 continue
-            held = pending(m1.start(), m2.end()) if pending else False
-            if held is True:
+            if self._held(pending, m1.start(), m2.end()):
                 continue
-            if held:
-                self._agree[m1.start(), m2.end()] = held     # queued by an earlier stage: a second opinion
             prev = _lower(toks[k - 1].group()) if k and self._adjacent(toks[k - 1], m1) else None
             nxt = _lower(toks[k + 2].group()) if k + 1 < last and self._adjacent(m2, toks[k + 2]) else None
             out.append((m1, m2, l1, l2, prev, nxt, not parted_pair(l1, l2, known)))
@@ -303,12 +297,23 @@ class _Sites:
 
         return pending
 
+    def _held(self, pending, start: int, end: int) -> bool:
+        """Is the span ``start:end`` left to a person (:meth:`_pending`'s test)?  A span whose
+        only pending fixes an earlier stage queued is not: the texts they would make are kept
+        for :meth:`_agreed`, a second opinion."""
+        held = pending(start, end) if pending else False
+        if held is True:
+            return True
+        if held:
+            self._agree[start, end] = held
+        return False
+
     def _agreed(self, e, held: tuple, tail: str = "") -> bool:
         """Does the decision ``e`` (on a span whose text after it ends in ``tail``) settle a fix
         an earlier stage queued there (``held``: the span's text as each queued fix makes it):
         the same text, and sure enough to apply?  (In a text too short for the confusion
         stage's profile, ``rneeting`` -> ``meeting`` is queued there and applied here, the word
-        pairs agreeing; ``foster ing``, a join the split_words stage left open, is joined.)"""
+        pairs agreeing; the split_words stage's open ``liberal s`` is joined.)"""
         return e is not None and self.stage.would_apply(e.confidence) and e.after + tail in held
 
     def _adjacent(self, a, b) -> bool:
