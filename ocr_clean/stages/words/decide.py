@@ -7,9 +7,9 @@ from dataclasses import replace
 from ...ledger import Edit
 from ...policy import SCORED, status_for
 from ...errmodel import Candidate
-from .rules import (LOOKALIKE_FAMILIES, LOST_LONG_S, best_reading, long_s_lookalikes, long_s_readings, merged_words,
+from .rules import (LOOKALIKE_FAMILIES, best_reading, long_s_lookalikes, long_s_readings, merged_words,
                     parted_pair)
-from .tokens import HAS_DIGIT, LONG_S, _recase, as_printed_long_s, digit_misread, stray_letter
+from .tokens import HAS_DIGIT, LONG_S, _recase, as_printed_long_s, capital_long_s, digit_misread, stray_letter
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _JOINED_AT = {" ": "split", "-": "hyphen"}     # what stood between two pieces read as one word (else a mark)
@@ -36,7 +36,7 @@ def _rule_of(families) -> str:
     return best_reading.rule.name
 
 
-_CAPITAL_NOT_LONG_S = frozenset({LOST_LONG_S})   # the families of a long s lost at a word's start
+_LONG_S_FAMILIES = LOOKALIKE_FAMILIES | {"long-s"}    # the readings of a long s misread or lost
 
 
 class _Decide:
@@ -100,10 +100,11 @@ class _Decide:
             cands = self.once_a_pass(("named", low), cands, lambda: self._as_name(low, cands))
             if not cands:
                 return None
-        if tok[:1].isupper() and any(_CAPITAL_NOT_LONG_S.intersection(c.families) for c in cands):
-            # no capital is a long s: Hould is no Should misread (the readings of should, hould)
-            cands = self.once_a_pass(("capital", low), cands,
-                                     lambda: [c for c in cands if not _CAPITAL_NOT_LONG_S.intersection(c.families)])
+        if not tok.islower() and any(_LONG_S_FAMILIES.intersection(c.families) for c in cands):
+            # no capital is a long s: Hould is no Should misread, nor, where long s was printed, Fame Same
+            cands = self.once_a_pass(("capital", tok), cands, lambda: [
+                c for c in cands if not (_LONG_S_FAMILIES.intersection(c.families)
+                                         and capital_long_s(tok, c.word, self.long_s))])
             if not cands:
                 return None
         p_keep, keep_src = self.word_p(low, tok, sentence_start, cands)

@@ -86,8 +86,8 @@ LOOKALIKE_FAMILIES = frozenset({READ_AS_L, LOST_LONG_S})
 def long_s_lookalikes(low: str, is_word: Callable[[str], bool]) -> list[tuple[str, str]]:
     """The words ``low`` becomes when one of its l (never the first, which may be a capital,
     nor the last: long s was not printed at a word's end) is read as s, or when an h at its
-    start is read as sh (the \u017fh ligature read as h; the caller keeps that one from a
-    capital H), each with its family.
+    start is read as sh (the \u017fh ligature read as h; the caller keeps a capital from
+    either: :func:`~.tokens.capital_long_s`), each with its family.
 
     >>> long_s_lookalikes("houle", {"house"}.__contains__), long_s_lookalikes("hould", {"should"}.__contains__)
     ([('house', 'l/\u017f')], [('should', 'h/\u017fh')])

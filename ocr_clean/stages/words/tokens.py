@@ -137,6 +137,32 @@ def as_printed_long_s(tok: str, after: str, misread: bool = True) -> str:
     return "".join(out)
 
 
+def capital_long_s(tok: str, word: str, long_s_text: bool = True) -> bool:
+    """Would reading ``tok`` as ``word`` take a capital for a long s?  No capital long s was
+    printed: a capital L read as s, or a capital H read as Sh (its long s lost), is no long s
+    misread (``Hould`` is not ``Should``), nor, in a text that shows long s, a capital F read as
+    s (``Fame`` is not ``Same``; elsewhere a capital S read as F is a glyph confusion of its own:
+    ``Ftate``, ``Fquad``).
+
+    >>> capital_long_s("Fame", "same"), capital_long_s("fame", "same"), capital_long_s("Hould", "should")
+    (True, False, True)
+    >>> capital_long_s("Firft", "first"), capital_long_s("HOULE", "house"), capital_long_s("Houle", "house")
+    (False, True, False)
+    >>> capital_long_s("Ftate", "state", long_s_text=False)
+    False
+    """
+    if tok.islower():
+        return False
+    caps = "FL" if long_s_text else "L"
+    from rapidfuzz.distance import Levenshtein   # only for texts printed with long s: kept lazy
+
+    for op in Levenshtein.editops(tok.lower(), word):
+        if op.tag != "delete" and word[op.dest_pos] == "s" and op.src_pos < len(tok) \
+                and tok[op.src_pos].isupper() and (op.tag == "insert" or tok[op.src_pos] in caps):
+            return True
+    return False
+
+
 def _recase(tok: str, word: str) -> str:
     """``word`` (lower case) in the case pattern of ``tok``."""
     letters = [c for c in tok if c.isalpha()]
