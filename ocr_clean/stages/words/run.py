@@ -248,9 +248,27 @@ class _Run(_Sites, _Decide, _Weights):
             for tok in self.types:
                 core = _core(tok, max_len, markers)
                 if core is not None:
+                    if len(core) < len(tok) and self._stray_apostrophe(tok, core):
+                        core = tok                    # wh'ere: the mark is a speck, read with the word
                     out[tok] = (core, _lower(core))
             self._cores = out
         return self._cores
+
+    def _stray_apostrophe(self, tok: str, head: str) -> bool:
+        """Is the apostrophe after ``head`` in ``tok`` a speck inside one word (``wh'ere``,
+        ``p'assed``, ``w'lling``) rather than a clitic (``republic's``, ``don't``), a name's
+        prefix (``O'Connell``, ``M'Dougal``, ``O'ltegan``), a form English writes so
+        (``o'clock``, ``o'er``, ``ne'er``), or a space misread between two words (``of'the``,
+        ``sou'of``: a common word after it)?"""
+        rest = tok[len(head) + 1:]
+        if not (head.isalpha() and rest.isalpha() and rest.islower()) or rest in _CLITICS \
+                or (len(head) == 1 and head.isupper()):
+            return False
+        freq, least = self.freq, self.cfg["rare_freq"]
+        if freq(_lower(tok)) > 0 or freq(rest) >= self.cfg["anchor_freq"] \
+                or (freq(head.lower()) >= least and freq(rest) >= least):
+            return False                              # (sou'of: a space misread before a common word)
+        return True
 
     def type_cands(self, low: str, model: ErrorModel):
         """The candidates of a word form, or None when no occurrence of it can change: a known
@@ -418,3 +436,7 @@ def _added(cands: list, more) -> list:
 def _long_s_misread(low: str) -> bool:
     """May ``low`` hold a long s misread (an f, an l before its last letter, an h at its start)?"""
     return "f" in low or "l" in low[:-1] or low[:1] == "h"
+
+
+# what follows an apostrophe as part of the word before it (a clitic or a period elision)
+_CLITICS = frozenset("s t d ll re ve m n em st".split())
