@@ -203,18 +203,20 @@ class _Decide:
         return Edit(m1.start(), m2.end(), after, parted_pair.rule.name, round(conf, 4), SCORED,
                     tuple(_recase(tok, c.word) for _, c in scored[:4]) + kept, note, evidence=evidence)
 
-    def _with_gap_letter(self, l1: str, l2: str, cands: list) -> list:
+    def _with_gap_letter(self, l1: str, l2: str, cands: list, only: str = "") -> list:
         """``cands`` with the words the two pieces are when the space between them stands where
         a letter was printed and the OCR saw only the gap (``w lling`` -> ``willing``, ``ni ht``
         -> ``night``, ``hims lf`` -> ``himself``): each a word of English at least ``rare_freq``
         common, at ``gap_letter_cost`` (a word the search reached at a dearer cost, ``d y`` ->
-        ``day`` through a letter lost, is read so instead)."""
+        ``day`` through a letter lost, is read so instead); one of the letters ``only`` if given."""
         cost, least, freq = self.cfg["gap_letter_cost"], self.cfg["rare_freq"], self.freq
         # only the letters that follow l1 in some English word (the candidate words hold every
         # word that common, unless the settings make them fewer)
         letters = self.children.get(l1) if self.cfg["candidate_min_freq"] <= least else _LETTERS
         gap = {}
         for ch in letters:
+            if only and ch not in only:
+                continue
             word = l1 + ch + l2
             if freq(word) >= least:
                 gap[word] = Candidate(word, cost, ("gap-letter",))

@@ -254,20 +254,35 @@ class _Run(_Sites, _Decide, _Weights):
             self._cores = out
         return self._cores
 
+    def _speck_readings(self, low: str, model: ErrorModel) -> list:
+        """The readings of a word with an apostrophe inside (:meth:`_stray_apostrophe`), and no
+        others: the word without it, a speck (``p'assed``, the model's stray-mark cost), or
+        with a thin letter the OCR read as it (``swell'ng``, ``r'ver``, ``Wil'iam``: i or l, at
+        ``gap_letter_cost``).  No search beyond them: a period elision (``mem'ry``,
+        ``pris'ner``, ``ne'er``) is a spelling, never read as the word of today."""
+        head, _, rest = low.partition("'")
+        if not (head.isalpha() and rest.isalpha()):
+            return []
+        cands = []
+        if self.freq(head + rest) >= self.cfg["rare_freq"]:
+            speck = next((c.cost for c in model.confusions if c.seen == "'" and not c.printed), 1.2)
+            cands.append(Candidate(head + rest, max(0.1, speck + self.shift), ("stray-mark",)))
+        return self._with_gap_letter(head, rest, cands, only=_READ_AS_APOSTROPHE)
+
     def _stray_apostrophe(self, tok: str, head: str) -> bool:
         """Is the apostrophe after ``head`` in ``tok`` a speck inside one word (``wh'ere``,
         ``p'assed``, ``w'lling``) rather than a clitic (``republic's``, ``don't``), a name's
         prefix (``O'Connell``, ``M'Dougal``, ``O'ltegan``), a form English writes so
-        (``o'clock``, ``o'er``, ``ne'er``), or a space misread between two words (``of'the``,
-        ``sou'of``: a common word after it)?"""
+        (``o'clock``), or a space misread between two words (``of'the``, ``sou'of``: a common
+        word after it, or a pair the pair table knows)?  (A period elision, ``o'er``, ``mem'ry``,
+        passes, and :meth:`_speck_readings` keeps it.)"""
         rest = tok[len(head) + 1:]
         if not (head.isalpha() and rest.isalpha() and rest.islower()) or rest in _CLITICS \
                 or (len(head) == 1 and head.isupper()):
             return False
-        freq, least = self.freq, self.cfg["rare_freq"]
-        if freq(_lower(tok)) > 0 or freq(rest) >= self.cfg["anchor_freq"] \
-                or (freq(head.lower()) >= least and freq(rest) >= least):
-            return False                              # (sou'of: a space misread before a common word)
+        if self.freq(_lower(tok)) > 0 or self.freq(rest) >= self.cfg["anchor_freq"] \
+                or self.lm.pair_count(head.lower(), rest):
+            return False                              # (of'the, sou'of: a space misread between words)
         return True
 
     def type_cands(self, low: str, model: ErrorModel):
@@ -279,6 +294,9 @@ class _Run(_Sites, _Decide, _Weights):
         if got is not False:
             return got
         cfg = self.cfg
+        if "'" in low:                                # only a core _stray_apostrophe let through
+            got = self._types[low] = self._speck_readings(low, model) or None
+            return got
         f = self.freq(low)
         cands = None
         modern = self.modern_forms(low) if f < cfg["historical_max"] else ()
@@ -440,3 +458,4 @@ def _long_s_misread(low: str) -> bool:
 
 # what follows an apostrophe as part of the word before it (a clitic or a period elision)
 _CLITICS = frozenset("s t d ll re ve m n em st".split())
+_READ_AS_APOSTROPHE = "il"     # the thin letters the OCR reads as an apostrophe
