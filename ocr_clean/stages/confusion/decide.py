@@ -18,7 +18,7 @@ class Decide:
         if r is None:
             if self._word_test is None:
                 self._word_test = self.word_test()
-            r = self.cache[core] = self.stage.model.readings(core, self._word_test)
+            r = self.cache[core] = self.stage.model.readings(core, self._word_test)   # (is_word, bound)
         return r
 
     def end_mark(self, t: _Target) -> tuple[str, float]:

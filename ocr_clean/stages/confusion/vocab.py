@@ -46,16 +46,16 @@ class Vocab:
         return self.english.get(low, 0.0) >= self.cfg["english_min"] or low in self.user
 
     def is_word(self, cand: str) -> bool:
-        if len(cand) < 2 and cand not in ("a", "i"):
-            return False
-        if self._book_words is None:
-            self.book_count("")
-        return (cand in self._book_words or cand in self.user
-                or self.english.get(cand, 0.0) >= self.cfg["candidate_english_min"])
+        """Is ``cand`` a word a reading may become: the book's, the user's, or English's at least
+        ``candidate_english_min`` common (one letter: only a and i)."""
+        if self._word_test is None:
+            self._word_test = self.word_test()
+        return self._word_test(cand)
 
     def word_test(self):
-        """:meth:`is_word` as one function with the sets and the threshold bound, for the walk of
-        :meth:`~ocr_clean.channel.ConfusionModel.readings` (tens of thousands of calls on a book)."""
+        """:meth:`is_word` as one function with the sets and the threshold bound (the walk of
+        :meth:`~ocr_clean.channel.ConfusionModel.readings` asks it tens of thousands of times on
+        a book): made once a run, :meth:`is_word` answers through it."""
         if self._book_words is None:
             self.book_count("")
         book_words, user, english = self._book_words, self.user, self.english.get

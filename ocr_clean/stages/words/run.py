@@ -256,17 +256,17 @@ class _Run(_Sites, _Decide, _Weights):
 
     def _speck_readings(self, low: str, model: ErrorModel) -> list:
         """The readings of a word with an apostrophe inside (:meth:`_stray_apostrophe`), and no
-        others: the word without it, a speck (``p'assed``, the model's stray-mark cost), or
+        others: the word without it, a speck (``p'assed``: the model's confusion that drops it), or
         with a thin letter the OCR read as it (``swell'ng``, ``r'ver``, ``Wil'iam``: i or l, at
         ``gap_letter_cost``).  No search beyond them: a period elision (``mem'ry``,
         ``pris'ner``, ``ne'er``) is a spelling, never read as the word of today."""
         head, _, rest = low.partition("'")
         if not (head.isalpha() and rest.isalpha()):
             return []
-        cands = []
-        if self.freq(head + rest) >= self.cfg["rare_freq"]:
-            speck = next((c.cost for c in model.confusions if c.seen == "'" and not c.printed), 1.2)
-            cands.append(Candidate(head + rest, max(0.1, speck + self.shift), ("stray-mark",)))
+        least = self.cfg["rare_freq"]
+        cands = [Candidate(c.word, max(0.1, c.cost + self.shift), c.families)      # the speck dropped
+                 for c in model.rewrites(low, self.cands, self.cfg["cheap_cost"])
+                 if "'" not in c.word and self.freq(c.word) >= least]
         return self._with_gap_letter(head, rest, cands, only=_READ_AS_APOSTROPHE)
 
     def _stray_apostrophe(self, tok: str, head: str) -> bool:

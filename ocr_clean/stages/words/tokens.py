@@ -122,19 +122,30 @@ def as_printed_long_s(tok: str, after: str, misread: bool = True) -> str:
     >>> as_printed_long_s("Hou e", "House"), as_printed_long_s("fatiffaction", "satisfaction"), as_printed_long_s("tbe", "the")
     ('Houſe', 'ſatisfaction', 'the')
     """
-    from rapidfuzz.distance import Levenshtein   # only for texts printed with long s: kept lazy
-
     last = len(after) - 1
     out = list(after)
-    for op in Levenshtein.editops(tok, after):
-        j = op.dest_pos
-        if op.tag == "delete" or j >= last or after[j] != "s" or not after[j + 1].isalpha() or after[j + 1] == "f":
+    for j, _, seen in _s_not_copied(tok, after):
+        if j >= last or not after[j + 1].isalpha() or after[j + 1] == "f":
             continue                            # (no long s at a word's end, nor before an f)
-        if op.tag == "insert" and misread:
-            out[j] = LONG_S                     # a long s the OCR lost (hould -> ſhould)
-        elif op.tag == "replace" and (misread or tok[op.src_pos] == LONG_S):
-            out[j] = LONG_S                     # one it read as another letter (fome, Houle, Mils)
+        if misread or seen == LONG_S:           # one the OCR lost (hould -> ſhould) or read as
+            out[j] = LONG_S                     # another letter (fome, Houle, Mils)
     return "".join(out)
+
+
+def _s_not_copied(tok: str, word: str) -> list[tuple[int, int, str]]:
+    """Where ``word``, a reading of ``tok``, has an s that is not the token's own s, by the
+    cheapest alignment of the two: (its place in ``word``, the place in ``tok`` of the letter
+    read as it or, for an s the token lacks, of the letter it stands before, and that letter
+    read as it, ``""`` for one the token lacks), the letters compared as they stand.
+
+    >>> _s_not_copied("fome", "some"), _s_not_copied("hould", "should"), _s_not_copied("hurts", "hurts")
+    ([(0, 0, 'f')], [(0, 0, '')], [])
+    """
+    from rapidfuzz.distance import Levenshtein   # only for readings that may hold a long s: kept lazy
+
+    return [(op.dest_pos, op.src_pos, tok[op.src_pos] if op.tag == "replace" else "")
+            for op in Levenshtein.editops(tok, word)
+            if op.tag != "delete" and word[op.dest_pos] == "s"]
 
 
 def capital_long_s(tok: str, word: str, long_s_text: bool = True) -> bool:
@@ -154,13 +165,8 @@ def capital_long_s(tok: str, word: str, long_s_text: bool = True) -> bool:
     if tok.islower():
         return False
     caps = "FL" if long_s_text else "L"
-    from rapidfuzz.distance import Levenshtein   # only for texts printed with long s: kept lazy
-
-    for op in Levenshtein.editops(tok.lower(), word):
-        if op.tag != "delete" and word[op.dest_pos] == "s" and op.src_pos < len(tok) \
-                and tok[op.src_pos].isupper() and (op.tag == "insert" or tok[op.src_pos] in caps):
-            return True
-    return False
+    return any(i < len(tok) and tok[i].isupper() and (not seen or tok[i] in caps)
+               for _, i, seen in _s_not_copied(tok.lower(), word))
 
 
 def _recase(tok: str, word: str) -> str:
