@@ -30,6 +30,7 @@ class Confusion:
     printed: str
     cost: float
     family: str
+    capitals: bool = False          # the row holds only in a token set in capitals
 
 
 @dataclass(slots=True)
@@ -49,7 +50,10 @@ def load_confusions(path: Path | None = None) -> list[Confusion]:
     for row in read_table(path):
         if len(row) < 4:
             raise ValueError(f"{path}: a row needs seen, printed, cost and family: {row!r}")
-        out.append(Confusion(row[0], row[1], float(row[2]), row[3]))
+        case = row[4] if len(row) > 4 else ""
+        if case not in ("", "capitals"):
+            raise ValueError(f"{path}: a row's fifth column is empty or 'capitals', not {case!r}: {row!r}")
+        out.append(Confusion(row[0], row[1], float(row[2]), row[3], case == "capitals"))
     return out
 
 
@@ -65,6 +69,7 @@ class ErrorModel:
     _site_memo: dict = field(default_factory=dict, repr=False)
     _rewrite_memo: dict = field(default_factory=dict, repr=False)
     _reach: int = field(default=1, repr=False)
+    capitals: bool = field(default=False, init=False)   # holds the rows of tokens set in capitals
 
     def __post_init__(self) -> None:
         by: dict[str, list[Confusion]] = {}
@@ -72,10 +77,13 @@ class ErrorModel:
             by.setdefault(c.seen[:1], []).append(c)
         self._by_start = by
         self._reach = max((len(c.seen) for c in self.confusions), default=1)
+        self.capitals = any(c.capitals for c in self.confusions)
 
     @classmethod
-    def load(cls, path: Path | None = None, **kw) -> "ErrorModel":
-        return cls(load_confusions(path), **kw)
+    def load(cls, path: Path | None = None, capitals: bool = False, **kw) -> "ErrorModel":
+        """The model of the table at ``path`` (the package's by default): the rows for small
+        letters, and with ``capitals`` also those that hold in a token set in capitals."""
+        return cls([c for c in load_confusions(path) if capitals or not c.capitals], **kw)
 
     def candidates(self, tok: str, children: "PrefixIndex", words, *, max_cost: float | None = None,
                    max_generic: int | None = None, shift: float = 0.0) -> tuple[list[Candidate], bool]:

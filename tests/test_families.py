@@ -27,7 +27,8 @@ def test_every_family_of_the_table_has_a_written_case():
 
 @pytest.mark.parametrize("case", WORD_CASES, ids=lambda c: f"{c['family']}: {c['seen']}")
 def test_the_model_reads_the_misreading_back_through_its_family(case):
-    model = ErrorModel.load(max_generic=0)
+    capitals = case.get("capitals", False)
+    model = ErrorModel.load(max_generic=0, capitals=capitals)
     words = DISTRACTORS | {case["word"]}
     got, cut = model.candidates(case["seen"], PrefixIndex(words), words)
     assert not cut
@@ -36,6 +37,11 @@ def test_the_model_reads_the_misreading_back_through_its_family(case):
     assert case["family"] in by_word[case["word"]].families
     # and only through the table's families: no letter read outside them
     assert "generic" not in by_word[case["word"]].families
+    if capitals:                  # a capital's confusion is no small letter's: the model of
+        small = ErrorModel.load(max_generic=0)        # small letters reads no family of capitals
+        assert model.capitals and not small.capitals
+        got, _ = small.candidates(case["seen"], PrefixIndex(words), words)
+        assert not any(case["family"] in c.families for c in got)
 
 
 @pytest.mark.parametrize("case", SENTENCES, ids=lambda c: f"{c['family']}: {c['sentence'][:30]}")

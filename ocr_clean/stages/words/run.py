@@ -120,7 +120,7 @@ class _Run(_Sites, _Decide, _Weights):
         # of about the same noise share the walks): in a clean text the walk need not look as
         # far, in a noisy one it reaches readings of two and three confusions
         generic = generic and self.shift < cfg["clean_shift"]
-        key = self._cands_key(low, cheap, generic, mixed and generic)
+        key = self._cands_key(low, cheap, generic, mixed and generic, model.capitals)
         got = self._own_cands.get(key)                # this text's, its shift's rest paid
         if got is not None:
             return self._recosted(key, got) if self.learned else got
@@ -129,12 +129,21 @@ class _Run(_Sites, _Decide, _Weights):
             got = self._recosted(key, got)
         return got
 
-    def _cands_key(self, low: str, cheap: bool, generic: bool, mixed: bool) -> tuple:
+    def _cands_key(self, low: str, cheap: bool, generic: bool, mixed: bool, capitals: bool = False) -> tuple:
         """The key a token's candidates are kept by: the token, the search asked, the text's
         shift in tenths, and which side of ``clean_shift`` the exact shift falls (the walk's
         limit depends on it: without it two texts whose shifts round alike would share the
-        first one's list)."""
-        return (low, cheap, generic, round(self.shift, 1), mixed, self.shift >= self.cfg["clean_shift"])
+        first one's list), and whether the model read it as set in capitals."""
+        return (low, cheap, generic, round(self.shift, 1), mixed, self.shift >= self.cfg["clean_shift"], capitals)
+
+    def model_of(self, core: str, model: ErrorModel) -> ErrorModel:
+        """The error model ``core`` is read by: ``model``, and for a token set in capitals
+        (``PANTOMIMB``) the stage's model with the capitals' rows besides (a capital's shape is
+        not its small letter's: E read as B, F as P)."""
+        caps = self.stage.caps_model
+        if caps is not model and len(core) > 1 and core.isupper():
+            return caps
+        return model
 
     def _rest_paid(self, got):
         """Candidates kept for the text's shift rounded (to tenths, so that texts of about the
@@ -149,7 +158,7 @@ class _Run(_Sites, _Decide, _Weights):
         """The candidates of :meth:`candidates`'s ``key`` at the shift rounded, kept by the
         stage for every text (the walk depends on the token only)."""
         cfg = self.cfg
-        _, cheap, generic, shift, mixed, _ = key
+        _, cheap, generic, shift, mixed, _, _ = key
         cache = self.stage._cands_cache
         got = cache.get(key)
         if got is None:
@@ -234,7 +243,7 @@ class _Run(_Sites, _Decide, _Weights):
                 for fam in set(e.note.split(" ", 1)[0].split("+")):
                     if fam and fam != "generic":
                         counts[fam] = counts.get(fam, 0) + 1
-        families = {c.family for c in self.stage.model.confusions}
+        families = {c.family for c in self.stage.caps_model.confusions}
         least = max(self.cfg["learn_min"], self.cfg["learn_share"] * len(self.toks))   # a habit of the text, not a few
         return {fam: 0.5 * math.log10(n) for fam, n in counts.items()                 # fixes in a long one
                 if n >= least and fam in families}
@@ -290,12 +299,13 @@ class _Run(_Sites, _Decide, _Weights):
         word with a suffix, a period spelling, a longer word of English, a form no confusion
         turns into a word, or a word of English whose candidates are all so much rarer that no
         context could make up for it (triage)."""
-        got = self._types.get(low, False)
+        form = (low, True) if model.capitals else low  # (set in capitals: read by the capitals' rows too)
+        got = self._types.get(form, False)
         if got is not False:
             return got
         cfg = self.cfg
         if "'" in low:                                # only a core _stray_apostrophe let through
-            got = self._types[low] = self._speck_readings(low, model) or None
+            got = self._types[form] = self._speck_readings(low, model) or None
             return got
         f = self.freq(low)
         cands = None
@@ -334,7 +344,7 @@ class _Run(_Sites, _Decide, _Weights):
                 logf = self.stage.log_freq
                 if all(logf(c.word) - c.cost < floor for c in cands):
                     cands = None
-        self._types[low] = cands or None
+        self._types[form] = cands or None
         return cands or None
 
     def _common_readings(self, low: str, model: ErrorModel, cands: list, least: float | None = None) -> list:
@@ -343,7 +353,7 @@ class _Run(_Sites, _Decide, _Weights):
         ``least``): in a text noisier than ``noise_ref``, ``boon``, ``ho``, ``lu`` and ``nil`` are
         sooner ``been``, ``be``, ``in`` and ``all`` misread than words of their own (the context decides)."""
         least, freq = self.cfg["common_reach_freq"] if least is None else least, self.freq
-        key = self._cands_key(low, False, False, False)              # (candidates(cheap=False, generic=False))
+        key = self._cands_key(low, False, False, False, model.capitals)  # (candidates(cheap=False, generic=False))
         memo = self.stage._common_cache                # those common enough, kept by the stage: a short
         common = memo.get((key, least))                # word's many readings are not each paid the rest
         if common is None:                             # of the shift (and recosted) to keep a few

@@ -135,6 +135,7 @@ class Words(Stage):
         "far_common_freq": 1e-4,
         "far_min_len": 4,
         "far_max_len": 6,
+        "capitals": True,
         "noise_ref": 0.03,
         "shift_max": 1.5,
         "shift_min": -0.5,
@@ -214,6 +215,7 @@ class Words(Stage):
         "far_common_freq": "in a text noisier than clean_shift, an unknown token of far_min_len to far_max_len letters may be a word this common two letters away (each letter at the generic cost: wacn -> when, trmn -> from)",
         "far_min_len": "the shortest token searched so",
         "far_max_len": "the longest",
+        "capitals": "a token set in capitals (PANTOMIMB) is read by the error model's rows for capitals too (E read as B, F as P)",
         "noise_ref": "share of unknown small-letter words at which the confusion costs hold as written",
         "shift_max": "the most a clean text raises each confusion's cost (log10)",
         "shift_min": "the most a noisy text lowers it",
@@ -228,6 +230,9 @@ class Words(Stage):
             raise ConfigError(f"[stages.words] long_s_letter must be \"auto\", \"{LONG_S}\" (as printed) or \"s\" "
                               f"(as spelled today), not {cfg['long_s_letter']!r}")
         self.model = ErrorModel.load(generic=cfg["generic"], max_cost=cfg["max_cost"])
+        # a token set in capitals is read by the capitals' rows too (the same model without them)
+        self.caps_model = ErrorModel.load(capitals=True, generic=cfg["generic"], max_cost=cfg["max_cost"]) \
+            if cfg["capitals"] else self.model
         self._cands_cache: dict = {}
         self._modern_cache: dict = {}             # word form -> its period-spelling readings
         self._far_cache: dict = {}                # unknown token -> the commonest words two letters away

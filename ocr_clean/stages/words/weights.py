@@ -52,7 +52,7 @@ class _Weights:
         misreadings of its candidates would explain (``tho`` 200 times beside ``the`` 5,000
         times is the OCR's habit, not a word of the text).  The same form with the same
         candidates (the same list: a pass's) is weighed once a pass."""
-        name = tok[:1].isupper() and not sentence_start
+        name = _named(tok, sentence_start)
         return self.once_a_pass(("word_p", low, name), cands, lambda: self._word_p(low, tok, sentence_start, cands))
 
     def once_a_pass(self, key: tuple, cands, compute):
@@ -74,7 +74,7 @@ class _Weights:
             base, src = f, "english"
         elif d > 0:
             base, src = max(d, self.cfg["unknown_word"] * self.clean_odds), "derived"
-        elif tok[:1].isupper() and not sentence_start:
+        elif _named(tok, sentence_start):
             base, src = self.cfg["name_word"] * self.clean_odds * self.shape(low, cands), "name"
         else:
             base, src = self.cfg["unknown_word"] * self.clean_odds * self.shape(low, cands), "unknown"
@@ -140,3 +140,14 @@ def _keep(memo: dict, key, value, most: int = 200000):
         memo.clear()
     memo[key] = value
     return value
+
+
+def _named(tok: str, sentence_start: bool) -> bool:
+    """Does the token's capital say it is a name: a capital inside a sentence, on a word not
+    set all in capitals (in a heading or an advertisement every word is: ``PANTOMIMB`` is no
+    sooner a name than ``pantomimb``)?
+
+    >>> _named("Sedgwick", False), _named("Sedgwick", True), _named("PANTOMIMB", False), _named("I", False)
+    (True, False, False, True)
+    """
+    return tok[:1].isupper() and not sentence_start and not (len(tok) > 1 and tok.isupper())
