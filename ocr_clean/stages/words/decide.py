@@ -9,6 +9,7 @@ from ...policy import SCORED, status_for
 from ...errmodel import Candidate
 from .rules import (LOOKALIKE_FAMILIES, best_reading, long_s_lookalikes, long_s_readings, merged_words,
                     parted_pair)
+from .weights import _named
 from .tokens import HAS_DIGIT, LONG_S, _recase, as_printed_long_s, capital_long_s, digit_misread, stray_letter
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -94,7 +95,7 @@ class _Decide:
             return None                               # beside a number: a figure of a table sooner (11 3jd 12)
         if len(low) <= 2 and f < cfg["rare_freq"] and prev and prev[:1].isdigit():
             return None                               # after a number: a unit or a fraction misread (1 Ih), not a word
-        if cfg["name_no_generic"] and tok[:1].isupper() and not sentence_start:
+        if cfg["name_no_generic"] and _named(tok, sentence_start):
             # a name sooner (Tse-tung), unless the text is noisy, the token long and the reading
             # a common word (CHBI8TMAS -> CHRISTMAS)
             cands = self.once_a_pass(("named", low), cands, lambda: self._as_name(low, cands))
