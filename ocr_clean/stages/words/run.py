@@ -254,13 +254,18 @@ class _Run(_Sites, _Decide, _Weights):
             max_len = self.cfg["max_token"]
             markers = not self.cfg["unmarked_misreads"] or self._digit_markers()
             out = {}
+            short_caps = set()
             for tok in self.types:
                 core = _core(tok, max_len, markers)
+                if core is None and _short_capitals(tok):
+                    core = tok                        # an acronym, or a short word set in capitals
+                    short_caps.add(tok)               # (read only among such words: _find_sites)
                 if core is not None:
                     if len(core) < len(tok) and self._stray_apostrophe(tok, core):
                         core = tok                    # wh'ere: the mark is a speck, read with the word
                     out[tok] = (core, _lower(core))
             self._cores = out
+            self.short_caps = short_caps
         return self._cores
 
     def _speck_readings(self, low: str, model: ErrorModel) -> list:
@@ -459,6 +464,16 @@ def _added(cands: list, more) -> list:
     have = {c.word for c in cands}
     more = [c for c in more if c.word not in have]
     return sorted(cands + more, key=lambda c: (c.cost, c.word)) if more else cands
+
+
+def _short_capitals(tok: str) -> bool:
+    """Two or three capital letters: an acronym (``USA``), or, in a line set in capitals, a
+    short word (``THB`` for ``THE``).
+
+    >>> _short_capitals("THB"), _short_capitals("USA"), _short_capitals("The"), _short_capitals("A")
+    (True, True, False, False)
+    """
+    return 2 <= len(tok) <= 3 and tok.isalpha() and tok.isupper()
 
 
 def _long_s_misread(low: str) -> bool:

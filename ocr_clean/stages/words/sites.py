@@ -84,7 +84,10 @@ class _Sites:
         markers = self._digit_markers()
         last = len(toks) - 1
         get = live.get
+        short_caps = self.short_caps
         for k in [k for k, g in enumerate(groups) if g in live]:
+            if groups[k] in short_caps and not self._set_in_capitals(k):
+                continue                              # an acronym (USA), not a word set in capitals
             m = toks[k]
             got = get(groups[k])
             if (markers and _glued(text, m.start())) or (inside and inside(m.start())):
@@ -189,6 +192,15 @@ class _Sites:
             nxt = _lower(toks[k + 2].group()) if k + 1 < last and self._adjacent(m2, toks[k + 2]) else None
             out.append((m1, m2, l1, l2, prev, nxt, not parted_pair(l1, l2, known)))
         return out
+
+    def _set_in_capitals(self, k: int) -> bool:
+        """Does the k-th token stand in a line set in capitals: every neighbour a word of
+        capitals, one at least of four letters or more that English knows (``NOW IS THB TIME``;
+        not ``the USA and``, nor a run of initials ``J. W. S.``)?"""
+        groups = self.groups
+        near = [groups[j] for j in (k - 1, k + 1) if 0 <= j < len(groups)]
+        return bool(near) and all(w.isalpha() and w.isupper() and len(w) > 1 for w in near) \
+            and any(len(w) >= 4 and self.freq(w.lower()) > 0 for w in near)
 
     def _known_word(self, low: str) -> bool:
         return self.freq(low) > 0
