@@ -335,9 +335,20 @@ class Words(Stage):
 
 def _with_joins(edits: list[Edit], joins: list) -> list[Edit]:
     """The single-token edits and the joins of two tokens, none overlapping: a join takes
-    the place of edits on its tokens, and of a less sure join it overlaps."""
+    the place of edits on its tokens, and of a less sure join it overlaps, unless one of those
+    edits is surer (``In spito``: a doubtful ``Inspire`` yields to a sure ``spite``)."""
     chosen: list[Edit] = []
+    edits = sorted(edits, key=lambda e: e.start)      # (single tokens: none overlaps another)
+    at = [e.start for e in edits]
     for j in sorted((j for j in joins if j is not None), key=lambda e: -e.confidence):
+        k = max(0, bisect.bisect_left(at, j.start) - 1)
+        surer = False
+        while k < len(edits) and edits[k].start < j.end:
+            e = edits[k]
+            surer = surer or (j.start < e.end and e.confidence > j.confidence)
+            k += 1
+        if surer:
+            continue
         if all(j.end <= c.start or c.end <= j.start for c in chosen):
             chosen.append(j)
     if not chosen:
