@@ -342,3 +342,23 @@ def test_the_words_modules_examples_hold(name):
     import importlib
     failed, tried = doctest.testmod(importlib.import_module(f"ocr_clean.stages.words.{name}"))
     assert tried and not failed
+
+
+def test_a_join_takes_its_tokens_place_unless_only_queued_against_a_sure_token_reading():
+    from ocr_clean.ledger import Edit
+    from ocr_clean.stages.words.stage import _with_joins
+    stage = Words()
+    text = "In spito of it"                           # join 0:8, its second token 3:8
+    token = Edit(3, 8, "spite", "ocr-confusion", 1.0)
+    queued_join = Edit(0, 8, "Inspire", "parted-word", 0.58)
+    sure_join = Edit(0, 8, "Inspite", "parted-word", 0.95)
+    assert stage.would_apply(token.confidence) and not stage.would_apply(queued_join.confidence)
+    kept = _with_joins([token], [queued_join], stage.would_apply)
+    assert [(e.start, e.after) for e in kept] == [(3, "spite")]
+    kept = _with_joins([token], [sure_join], stage.would_apply)
+    assert [(e.start, e.after) for e in kept] == [(0, "Inspite")]
+    # a queued join still takes the place of a token reading that is itself only queued
+    doubtful = Edit(3, 8, "spite", "ocr-confusion", 0.7)
+    kept = _with_joins([doubtful], [queued_join], stage.would_apply)
+    assert [(e.start, e.after) for e in kept] == [(0, "Inspire")]
+    assert text[0:8] == "In spito"

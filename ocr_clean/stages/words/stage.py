@@ -323,7 +323,7 @@ class Words(Stage):
             decisions = first
         decisions = run.stable(decisions)
         edits = _with_joins([e for e in decisions if e is not None],
-                            run.decide_joins())
+                            run.decide_joins(), self.would_apply)
         for a, b in run.unreadable:                  # said in the ledger (and to a person), at its first word
             word = TOKEN.match(text, a)             # (a stretch starts at a token)
             end = word.end() if word else a + 1
@@ -333,10 +333,12 @@ class Words(Stage):
         return edits
 
 
-def _with_joins(edits: list[Edit], joins: list) -> list[Edit]:
+def _with_joins(edits: list[Edit], joins: list, would_apply) -> list[Edit]:
     """The single-token edits and the joins of two tokens, none overlapping: a join takes
-    the place of edits on its tokens, and of a less sure join it overlaps, unless one of those
-    edits is surer (``In spito``: a doubtful ``Inspire`` yields to a sure ``spite``)."""
+    the place of edits on its tokens, and of a less sure join it overlaps; but a join only
+    queued for a person yields to a reading of one of its tokens sure enough to apply (``In
+    spito``: a doubtful ``Inspire`` to ``spite``; a sure join, ``nega tived`` -> ``negative``,
+    stands against a sure ``tived`` -> ``lived``)."""
     chosen: list[Edit] = []
     edits = sorted(edits, key=lambda e: e.start)      # (single tokens: none overlaps another)
     at = [e.start for e in edits]
@@ -345,7 +347,8 @@ def _with_joins(edits: list[Edit], joins: list) -> list[Edit]:
         surer = False
         while k < len(edits) and edits[k].start < j.end:
             e = edits[k]
-            surer = surer or (j.start < e.end and e.confidence > j.confidence)
+            surer = surer or (j.start < e.end and e.confidence > j.confidence and not would_apply(j.confidence)
+                              and would_apply(e.confidence))
             k += 1
         if surer:
             continue
