@@ -9,8 +9,8 @@ from ...policy import SCORED, status_for
 from ...errmodel import Candidate
 from .rules import (LOOKALIKE_FAMILIES, best_reading, long_s_lookalikes, long_s_readings, merged_words,
                     parted_pair)
-from .weights import _named
-from .tokens import HAS_DIGIT, LONG_S, _recase, as_printed_long_s, capital_long_s, digit_misread, stray_letter
+from .tokens import (HAS_DIGIT, LONG_S, _named, _recase, as_printed_long_s, capital_long_s, digit_misread,
+                     stray_letter)
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _JOINED_AT = {" ": "split", "-": "hyphen"}     # what stood between two pieces read as one word (else a mark)

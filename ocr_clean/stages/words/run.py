@@ -12,7 +12,7 @@ from .decide import _Decide
 from .rules import long_s_lookalikes, long_s_readings, merged_words
 from .sites import _Sites
 from .weights import _Weights, _keep
-from .tokens import LONG_S, Tokens, _core, _lower, digit_misread, reads_digit, stray_letter
+from .tokens import LONG_S, Tokens, _core, _lower, _short_capitals, digit_misread, reads_digit, stray_letter
 
 
 class _Run(_Sites, _Decide, _Weights):
@@ -135,6 +135,11 @@ class _Run(_Sites, _Decide, _Weights):
         limit depends on it: without it two texts whose shifts round alike would share the
         first one's list), and whether the model read it as set in capitals."""
         return (low, cheap, generic, round(self.shift, 1), mixed, self.shift >= self.cfg["clean_shift"], capitals)
+
+    def cands_of(self, core: str, low: str, model: ErrorModel):
+        """:meth:`type_cands` of the token ``core`` (lower case ``low``), by the model it is read
+        by (:meth:`model_of`)."""
+        return self.type_cands(low, self.model_of(core, model))
 
     def model_of(self, core: str, model: ErrorModel) -> ErrorModel:
         """The error model ``core`` is read by: ``model``, and for a token set in capitals
@@ -464,16 +469,6 @@ def _added(cands: list, more) -> list:
     have = {c.word for c in cands}
     more = [c for c in more if c.word not in have]
     return sorted(cands + more, key=lambda c: (c.cost, c.word)) if more else cands
-
-
-def _short_capitals(tok: str) -> bool:
-    """Two or three capital letters: an acronym (``USA``), or, in a line set in capitals, a
-    short word (``THB`` for ``THE``).
-
-    >>> _short_capitals("THB"), _short_capitals("USA"), _short_capitals("The"), _short_capitals("A")
-    (True, True, False, False)
-    """
-    return 2 <= len(tok) <= 3 and tok.isalpha() and tok.isupper()
 
 
 def _long_s_misread(low: str) -> bool:

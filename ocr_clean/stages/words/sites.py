@@ -31,7 +31,7 @@ class _Sites:
         learned = self.learned
         out: list = []
         for k, (m, core, low, prev, nxt, _) in enumerate(self._sites):
-            cands = self.type_cands(low, self.model_of(core, model))
+            cands = self.cands_of(core, low, model)
             if cands is None:
                 out.append(None)
             elif first is not None and not any(f in learned for c in cands for f in c.families):
@@ -74,7 +74,7 @@ class _Sites:
                 continue                              # a person's own word, or a fix a person rejected
             if names_kept and core[:1].isupper() and self.freq(low) == 0:
                 continue                              # in a clean text, a capitalized word no list knows is a name
-            if self.type_cands(low, self.model_of(core, model)) is not None:
+            if self.cands_of(core, low, model) is not None:
                 live[tok] = (core, low)
         sites: list = []
         pending = self._pending()
@@ -134,7 +134,7 @@ class _Sites:
                 m, core, low, prev, nxt, _ = self._sites[j]
                 if (side == "next" and nxt is None) or (side == "prev" and prev is None):
                     continue                          # not neighbours in a sentence
-                cands = self.type_cands(low, self.model_of(core, model))
+                cands = self.cands_of(core, low, model)
                 if cands is None:
                     continue
                 again = self.decide(m, core, low, word if side == "prev" else prev,

@@ -179,6 +179,27 @@ def _recase(tok: str, word: str) -> str:
     return word
 
 
+def _named(tok: str, sentence_start: bool) -> bool:
+    """Does the token's capital say it is a name: a capital inside a sentence, on a word not
+    set all in capitals (in a heading or an advertisement every word is: ``PANTOMIMB`` is no
+    sooner a name than ``pantomimb``)?
+
+    >>> _named("Sedgwick", False), _named("Sedgwick", True), _named("PANTOMIMB", False), _named("I", False)
+    (True, False, False, True)
+    """
+    return tok[:1].isupper() and not sentence_start and not (len(tok) > 1 and tok.isupper())
+
+
+def _short_capitals(tok: str) -> bool:
+    """Two or three capital letters: an acronym (``USA``, which :func:`_core` leaves alone),
+    or, in a line set in capitals, a short word (``THB`` for ``THE``).
+
+    >>> _short_capitals("THB"), _short_capitals("USA"), _short_capitals("The"), _short_capitals("A")
+    (True, True, False, False)
+    """
+    return 2 <= len(tok) <= 3 and tok.isalpha() and tok.isupper()
+
+
 MIXED_CASE = regex.compile(r"\p{Ll}\p{Lu}")
 TAIL_DIGITS = regex.compile(r"\p{L}\d+$")
 SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "er", "ers", "est", "ness", "ment", "ments", "ism", "ist", "ists",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from .tokens import SUFFIXES
+from .tokens import SUFFIXES, _named
 
 
 class _Weights:
@@ -140,14 +140,3 @@ def _keep(memo: dict, key, value, most: int = 200000):
         memo.clear()
     memo[key] = value
     return value
-
-
-def _named(tok: str, sentence_start: bool) -> bool:
-    """Does the token's capital say it is a name: a capital inside a sentence, on a word not
-    set all in capitals (in a heading or an advertisement every word is: ``PANTOMIMB`` is no
-    sooner a name than ``pantomimb``)?
-
-    >>> _named("Sedgwick", False), _named("Sedgwick", True), _named("PANTOMIMB", False), _named("I", False)
-    (True, False, False, True)
-    """
-    return tok[:1].isupper() and not sentence_start and not (len(tok) > 1 and tok.isupper())
