@@ -155,6 +155,31 @@ def test_every_confusion_row_is_well_formed():
     rows = load_confusions()
     assert len(rows) > 50
     assert all(r.cost > 0 and r.family and r.seen for r in rows)
+    # the rows of capitals are a family of their own, never one of the small letters'
+    small = {r.family for r in rows if not r.capitals}
+    caps = {r.family for r in rows if r.capitals}
+    assert caps and not caps & small
+    assert {(r.seen, r.printed) for r in rows if r.capitals}.isdisjoint({(r.seen, r.printed) for r in rows if not r.capitals})
+
+
+def test_a_confusion_row_with_a_wrong_fifth_column_is_a_clear_error(tmp_path):
+    table = tmp_path / "errors.tsv"
+    table.write_text("# a table\nrn\tm\t1.3\trn/m\nb\te\t1.8\tE/B\tcapital\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="fifth column is empty or 'capitals'"):
+        load_confusions(table)
+    table.write_text("rn\tm\t1.3\trn/m\nb\te\t1.8\tE/B\tcapitals\n", encoding="utf-8")
+    assert [r.capitals for r in load_confusions(table)] == [False, True]
+    assert ErrorModel.load(table).capitals is False and ErrorModel.load(table, capitals=True).capitals is True
+
+
+def test_the_capitals_rows_can_be_switched_off():
+    # three capitals misread: no reading with one letter outside the families reaches it
+    text = "WANTED, AN EXPERIENCED DRBSSMAKBB. APPLY TO THE MANAGER.\n"
+    off = Pipeline(Config.from_dict({"stages": {"words": {"capitals": False}}})).run(text)
+    assert "DRBSSMAKBB" in off.text
+    on = clean_text(text)
+    assert "DRESSMAKER" in on.text
+    assert [e.evidence["family"] for e in on.edits if e.before == "DRBSSMAKBB"] == ["E/B+E/B+B/R"]
 
 
 def test_prefix_index_answers_as_a_set_of_prefixes_would():
