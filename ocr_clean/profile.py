@@ -303,6 +303,21 @@ _LONG_S_SAMPLE = 200_000    # characters read for the habit: a long s is on ever
 _LONG_S_WORD = re.compile(r"(?<![A-Za-z\u017f])[A-Za-z]*\u017f[A-Za-z\u017f]*")
 
 
+def long_s_variants(lw: str) -> list[tuple[str, int]]:
+    """``lw`` with an ``f`` read as ``s``: each f alone (never the last letter: long s was not
+    printed at a word's end) and, where there are several, all of them at once; each with how
+    many f it reads so.
+
+    >>> long_s_variants("affured"), long_s_variants("off")
+    ([('asfured', 1), ('afsured', 1), ('assured', 2)], [('osf', 1)])
+    """
+    idx = [i for i, ch in enumerate(lw[:-1]) if ch == "f"]
+    out = [(lw[:i] + "s" + lw[i + 1:], 1) for i in idx]
+    if len(idx) > 1:
+        out.append(("".join("s" if ch == "f" else ch for ch in lw[:-1]) + lw[-1], len(idx)))
+    return out
+
+
 def read_with_long_s(lw: str, is_word, freq) -> bool:
     """Is ``lw`` (lower case) a word read with an ``f`` for a long s: no word, but one with an
     ``s`` at one of its f (never the last letter) or at all of them, or, with ``freq``, a
@@ -320,17 +335,15 @@ def read_with_long_s(lw: str, is_word, freq) -> bool:
     if known and freq is None:
         return False
     least = freq(lw) * _LONG_S_ODDS if known else 0.0
-    reads = [lw[:i] + "s" + lw[i + 1:] for i, ch in enumerate(lw[:-1]) if ch == "f"]
-    if len(reads) > 1:                        # every f a long s at once (indifpofed, affured)
-        reads.append("".join("s" if ch == "f" else ch for ch in lw[:-1]) + lw[-1])
-    return any(is_word(read) and (not known or (freq(read) or 0.0) >= least > 0) for read in reads)
+    # each f alone, or every f a long s at once (indifpofed, affured)
+    return any(is_word(read) and (not known or (freq(read) or 0.0) >= least > 0) for read, _ in long_s_variants(lw))
 
 
 def measure_long_s(text: str, is_word=None, freq=None) -> Habit:
     """Long s read as ``f``: words with an ``f`` (never the last letter: long s was not
     printed at a word's end) that are no word, but are one with an ``s`` there, or (with
     ``freq``, a lower-case word's frequency) are a far rarer word than that reading
-    (:func:`_read_with_s`)."""
+    (:func:`read_with_long_s`)."""
     if is_word is None:
         return Habit(False, 0.0, {}, "neutral")
     types = {w for w in set(_ASCII_WORD.findall(text, 0, _LONG_S_SAMPLE))

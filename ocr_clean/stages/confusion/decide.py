@@ -16,9 +16,7 @@ class Decide:
     def readings(self, core: str):
         r = self.cache.get(core)
         if r is None:
-            if self._word_test is None:
-                self._word_test = self.word_test()
-            r = self.cache[core] = self.stage.model.readings(core, self._word_test)   # (is_word, bound)
+            r = self.cache[core] = self.stage.model.readings(core, self.word_test())   # (is_word, bound)
         return r
 
     def end_mark(self, t: _Target) -> tuple[str, float]:

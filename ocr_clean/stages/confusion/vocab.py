@@ -48,14 +48,14 @@ class Vocab:
     def is_word(self, cand: str) -> bool:
         """Is ``cand`` a word a reading may become: the book's, the user's, or English's at least
         ``candidate_english_min`` common (one letter: only a and i)."""
-        if self._word_test is None:
-            self._word_test = self.word_test()
-        return self._word_test(cand)
+        return self.word_test()(cand)
 
     def word_test(self):
         """:meth:`is_word` as one function with the sets and the threshold bound (the walk of
         :meth:`~ocr_clean.channel.ConfusionModel.readings` asks it tens of thousands of times on
         a book): made once a run, :meth:`is_word` answers through it."""
+        if self._word_test is not None:
+            return self._word_test
         if self._book_words is None:
             self.book_count("")
         book_words, user, english = self._book_words, self.user, self.english.get
@@ -66,6 +66,7 @@ class Vocab:
                 return False
             return cand in book_words or cand in user or english(cand, 0.0) >= least
 
+        self._word_test = is_word
         return is_word
 
     def book_count(self, word: str) -> int:

@@ -7,7 +7,7 @@ import collections
 import math
 
 from ...errmodel import Candidate, ErrorModel, PrefixIndex
-from ...profile import read_with_long_s
+from ...profile import long_s_variants, read_with_long_s
 from .decide import _Decide
 from .rules import long_s_lookalikes, long_s_readings, merged_words
 from .sites import _Sites
@@ -259,18 +259,15 @@ class _Run(_Sites, _Decide, _Weights):
             max_len = self.cfg["max_token"]
             markers = not self.cfg["unmarked_misreads"] or self._digit_markers()
             out = {}
-            short_caps = set()
             for tok in self.types:
                 core = _core(tok, max_len, markers)
                 if core is None and _short_capitals(tok):
                     core = tok                        # an acronym, or a short word set in capitals
-                    short_caps.add(tok)               # (read only among such words: _find_sites)
-                if core is not None:
+                if core is not None:                  # (read only among such words: _find_sites)
                     if len(core) < len(tok) and self._stray_apostrophe(tok, core):
                         core = tok                    # wh'ere: the mark is a speck, read with the word
                     out[tok] = (core, _lower(core))
             self._cores = out
-            self.short_caps = short_caps
         return self._cores
 
     def _speck_readings(self, low: str, model: ErrorModel) -> list:
@@ -434,12 +431,8 @@ class _Run(_Sites, _Decide, _Weights):
         besides (``bofpitably`` -> ``hospitably``, ``pmchafed`` -> ``purchased``): the error
         model's readings of the token with one of its f, or all of them, read as s, each f at
         the long-s text's cost (the model alone would pay its general f/s cost for each)."""
-        idx = [i for i, ch in enumerate(low[:-1]) if ch == "f"]
-        variants = [(low[:i] + "s" + low[i + 1:], 1) for i in idx]
-        if len(idx) > 1:
-            variants.append(("".join("s" if ch == "f" else ch for ch in low[:-1]) + low[-1], len(idx)))
         out = []
-        for form, r in variants:
+        for form, r in long_s_variants(low):
             for c in self.candidates(form, self.stage.model, cheap=False, generic=False):
                 if c.families:
                     out.append((c.word, c.cost + cost * r, ("long-s",) * r + c.families))

@@ -7,7 +7,7 @@ import bisect
 from ...errmodel import ErrorModel
 from ...ledger import APPLIED, QUEUED
 from .rules import odd_piece, parted_pair, unreadable_runs
-from .tokens import _glued, _lower
+from .tokens import _glued, _lower, _short_capitals
 
 
 MARKERS_PER_NOTE = 10      # glued numbers a note entry may stand for, in a text with footnote markers
@@ -38,20 +38,13 @@ class _Sites:
                 out.append(first[k])
             else:
                 e = self.decide(m, core, low, prev, nxt, cands)
-                held = self._agree.get((m.start(), m.end()))
-                out.append(e if held is None or self._agreed(e, held, self.text[m.start() + len(core):m.end()])
-                           else None)
+                out.append(self._settled(e, m.start(), m.end(), self.text[m.start() + len(core):m.end()]))
         return out
 
     def decide_joins(self) -> list:
         """The decision at each join site (``None`` where the two tokens stay as they stand);
         a site an earlier stage queued a fix over keeps only a decision that settles it."""
-        out = []
-        for site in self._joins:
-            e = self.decide_join(*site)
-            held = self._agree.get((site[0].start(), site[1].end()))
-            out.append(e if held is None or self._agreed(e, held) else None)
-        return out
+        return [self._settled(self.decide_join(*site), site[0].start(), site[1].end()) for site in self._joins]
 
     def _find_sites(self, model: ErrorModel) -> list:
         """Every occurrence of a form that may change, with its neighbours (lower case, None
@@ -84,9 +77,8 @@ class _Sites:
         markers = self._digit_markers()
         last = len(toks) - 1
         get = live.get
-        short_caps = self.short_caps
         for k in [k for k, g in enumerate(groups) if g in live]:
-            if groups[k] in short_caps and not self._set_in_capitals(k):
+            if _short_capitals(groups[k]) and not self._set_in_capitals(k):
                 continue                              # an acronym (USA), not a word set in capitals
             m = toks[k]
             got = get(groups[k])
@@ -278,7 +270,7 @@ class _Sites:
         The test answers True (leave the span alone), False (free), or, for a token whose only
         pending fixes an earlier stage queued, the token's text as each of them would make it:
         a second opinion that agrees with one of them, sure enough to apply, settles it
-        (:meth:`_agreed`)."""
+        (:meth:`_settled`)."""
         doc = self.doc
         if doc is None or doc.text is not self.text:
             return None
@@ -312,7 +304,7 @@ class _Sites:
     def _held(self, pending, start: int, end: int) -> bool:
         """Is the span ``start:end`` left to a person (:meth:`_pending`'s test)?  A span whose
         only pending fixes an earlier stage queued is not: the texts they would make are kept
-        for :meth:`_agreed`, a second opinion."""
+        for :meth:`_settled`, a second opinion."""
         held = pending(start, end) if pending else False
         if held is True:
             return True
@@ -320,13 +312,17 @@ class _Sites:
             self._agree[start, end] = held
         return False
 
-    def _agreed(self, e, held: tuple, tail: str = "") -> bool:
-        """Does the decision ``e`` (on a span whose text after it ends in ``tail``) settle a fix
-        an earlier stage queued there (``held``: the span's text as each queued fix makes it):
-        the same text, and sure enough to apply?  (In a text too short for the confusion
-        stage's profile, ``rneeting`` -> ``meeting`` is queued there and applied here, the word
-        pairs agreeing; the split_words stage's open ``liberal s`` is joined.)"""
-        return e is not None and self.stage.would_apply(e.confidence) and e.after + tail in held
+    def _settled(self, e, start: int, end: int, tail: str = ""):
+        """The decision ``e`` on the span ``start:end`` (whose text after it ends in ``tail``),
+        or None where an earlier stage queued a fix there that ``e`` does not settle: a span
+        :meth:`_held` kept for a second opinion takes only the same text as one of the queued
+        fixes, sure enough to apply.  (In a text too short for the confusion stage's profile,
+        ``rneeting`` -> ``meeting`` is queued there and applied here, the word pairs agreeing;
+        the split_words stage's open ``liberal s`` is joined.)"""
+        held = self._agree.get((start, end))
+        if held is None or (e is not None and self.stage.would_apply(e.confidence) and e.after + tail in held):
+            return e
+        return None
 
     def _adjacent(self, a, b) -> bool:
         """Two tokens are neighbours in a sentence: nothing but spaces and light marks between."""

@@ -343,15 +343,9 @@ def _with_joins(edits: list[Edit], joins: list, would_apply) -> list[Edit]:
     edits = sorted(edits, key=lambda e: e.start)      # (single tokens: none overlaps another)
     at = [e.start for e in edits]
     for j in sorted((j for j in joins if j is not None), key=lambda e: -e.confidence):
-        k = max(0, bisect.bisect_left(at, j.start) - 1)
-        surer = False
-        while k < len(edits) and edits[k].start < j.end:
-            e = edits[k]
-            surer = surer or (j.start < e.end and e.confidence > j.confidence and not would_apply(j.confidence)
-                              and would_apply(e.confidence))
-            k += 1
-        if surer:
-            continue
+        if not would_apply(j.confidence) and any(
+                would_apply(e.confidence) for e in _overlapping(edits, at, j.start, j.end)):
+            continue                                  # a queued join yields to a sure token reading
         if all(j.end <= c.start or c.end <= j.start for c in chosen):
             chosen.append(j)
     if not chosen:
@@ -367,6 +361,16 @@ def _with_joins(edits: list[Edit], joins: list, would_apply) -> list[Edit]:
             continue
         out.append(e)
     return sorted(out + chosen, key=lambda e: e.start)
+
+
+def _overlapping(edits: list[Edit], at: list[int], start: int, end: int):
+    """The edits of ``edits`` (sorted, none overlapping another; ``at`` their starts) that
+    overlap ``start:end``."""
+    k = max(0, bisect.bisect_left(at, start) - 1)
+    while k < len(edits) and edits[k].start < end:
+        if start < edits[k].end:
+            yield edits[k]
+        k += 1
 
 
 def _candidate_words(english: dict[str, float], floor: float, tag: str | None) -> list[str]:
