@@ -361,7 +361,7 @@ def test_a_sure_fix_stands_when_its_neighbour_would_only_be_queued():
     assert any(e.before == "grat" and not e.in_output for e in again.ledger if e.stage == "words")
 
 
-@pytest.mark.parametrize("name", ["rules", "tokens", "decide", "sites"])
+@pytest.mark.parametrize("name", ["rules", "tokens", "decide", "sites", "specks"])
 def test_the_words_modules_examples_hold(name):
     import doctest
     import importlib
@@ -387,3 +387,30 @@ def test_a_join_takes_its_tokens_place_unless_only_queued_against_a_sure_token_r
     kept = _with_joins([doubtful], [queued_join], stage.would_apply)
     assert [(e.start, e.after) for e in kept] == [(0, "Inspire")]
     assert text[0:8] == "In spito"
+
+
+def test_a_speck_yields_to_an_edit_on_its_stroke_and_keeps_its_place_among_the_others():
+    from ocr_clean.ledger import Edit
+    from ocr_clean.stages.words.stage import _with_specks
+    text = "tho j gale and i the"                     # tokens: tho 0:3, j 4:5, gale 6:10, i 15:16
+    reading = Edit(0, 3, "the", "ocr-confusion", 1.0)
+    on_j = Edit(4, 5, "a", "ocr-confusion", 0.9)
+    speck_j = Edit(4, 6, "", "stray-mark", 0.95)
+    speck_i = Edit(15, 17, "", "stray-mark", 0.95)
+    kept = _with_specks([reading, on_j], [speck_j, speck_i])
+    assert [(e.start, e.after) for e in kept] == [(0, "the"), (4, "a"), (15, "")]
+    kept = _with_specks([reading], [speck_j, speck_i])
+    assert [(e.start, e.after) for e in kept] == [(0, "the"), (4, ""), (15, "")]
+    assert text[4:6] == "j " and text[15:17] == "i "
+
+
+def test_a_speck_is_dropped_with_one_space_and_the_ledger_gives_it_back():
+    text = "The vessel arrived after i the gale had passed, and the crew came ashore at noon."
+    res = clean_text(text)
+    (e,) = [e for e in res.edits if e.rule == "stray-mark"]
+    assert (e.before, e.after, e.evidence["glyph"]) == ("i ", "", "i")
+    assert e.evidence["margin"] > 0 and "after _ the" == e.evidence["context"]
+    assert replay(text, res.ledger, lambda e: False) == text
+    # switched off: the stroke stays
+    cfg = Config.from_dict({"stages": {"words": {"speck_glyphs": ""}}})
+    assert "after i the" in Pipeline(cfg).run(text).text

@@ -105,6 +105,21 @@ def long_s_lookalikes(low: str, is_word: Callable[[str], bool]) -> list[tuple[st
     return out
 
 
+@rule("stray-mark", stage="words",
+      help="a lone thin stroke between two words (a speck or a column rule read as i, I, l or j) "
+           "is dropped where the two words read side by side beat the stroke between them by a margin")
+def stray_mark(keep: float, dropped: float, need: float) -> float | None:
+    """The confidence that a stroke is a speck: the words without it scored ``dropped`` (log10,
+    the speck's cost paid) against ``keep`` with it, which it must beat by ``need``; None if not.
+
+    >>> round(stray_mark(-9.0, -6.5, 1.0), 3), stray_mark(-9.0, -8.5, 1.0)
+    (0.997, None)
+    """
+    if dropped <= keep + need:
+        return None
+    return 1.0 / (1.0 + math.pow(10, keep - dropped))
+
+
 @rule("unreadable-stretch", stage="words",
       help="a run of words most of which no list knows (a table, another language, OCR past "
            "reading) is left as it stands and said in the ledger")

@@ -11,11 +11,12 @@ from ...profile import long_s_variants, read_with_long_s
 from .decide import _Decide
 from .rules import long_s_lookalikes, long_s_readings, merged_words
 from .sites import _Sites
+from .specks import _Specks
 from .weights import _Weights, _keep
 from .tokens import LONG_S, Tokens, _core, _lower, _short_capitals, digit_misread, reads_digit, stray_letter
 
 
-class _Run(_Sites, _Decide, _Weights):
+class _Run(_Sites, _Decide, _Specks, _Weights):
     """One text cleaned by the stage (state of that text only: a stage serves many)."""
 
     def __init__(self, stage, text: str, doc) -> None:

@@ -103,6 +103,10 @@ class Words(Stage):
         "piece_uses": 2,
         "join_margin": 1.0,
         "join_short_freq": 1e-4,
+        "speck_glyphs": "iIj",
+        "speck_cost": 4.0,
+        "speck_margin": 1.0,
+        "speck_capital_cost": 3.0,
         "long_join_len": 7,
         "learn_min": 3,
         "learn_share": 1e-3,
@@ -182,6 +186,10 @@ class Words(Stage):
         "short_piece_freq": "...one of two letters rarer than this (ni ht -> night)",
         "piece_uses": "...unless the text uses it this many times (its names and terms)",
         "join_short_freq": "a word of four letters or fewer read from two tokens must be this common",
+        "speck_glyphs": "the lone strokes between two words that may be a speck or a column rule the OCR read as a letter (none: never dropped)",
+        "speck_cost": "log10 cost of a speck read as a stroke (the text's shift added)",
+        "speck_margin": "log10 odds the two words side by side must beat the stroke between them by",
+        "speck_capital_cost": "... of a capital stroke before a capitalized word (the pair table, in small letters, cannot tell I The from i the)",
         "long_join_len": "a word this long read from two tokens as they stand need only be on English's candidate list (refu tation)",
         "join_margin": "log10 odds a word read from two tokens must win by over the two kept",
         "unseen_pair_margin": "... and this much more where no word pair shows the correction beside a neighbour",
@@ -324,6 +332,7 @@ class Words(Stage):
         decisions = run.stable(decisions)
         edits = _with_joins([e for e in decisions if e is not None],
                             run.decide_joins(), self.would_apply)
+        edits = _with_specks(edits, [e for e in run.decide_specks() if e is not None])
         for a, b in run.unreadable:                  # said in the ledger (and to a person), at its first word
             word = TOKEN.match(text, a)             # (a stretch starts at a token)
             end = word.end() if word else a + 1
@@ -361,6 +370,16 @@ def _with_joins(edits: list[Edit], joins: list, would_apply) -> list[Edit]:
             continue
         out.append(e)
     return sorted(out + chosen, key=lambda e: e.start)
+
+
+def _with_specks(edits: list[Edit], specks: list[Edit]) -> list[Edit]:
+    """``edits`` (sorted, none overlapping) with the specks dropped that no edit touches: a
+    reading of the stroke's token, or a join that takes it in, stands before a speck."""
+    if not specks:
+        return edits
+    at = [e.start for e in edits]
+    free = [s for s in specks if next(_overlapping(edits, at, s.start, s.end), None) is None]
+    return sorted(edits + free, key=lambda e: e.start) if free else edits
 
 
 def _overlapping(edits: list[Edit], at: list[int], start: int, end: int):
