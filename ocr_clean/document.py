@@ -111,6 +111,11 @@ class Document:
             self._vocab = self._count(self.text)
         return self._vocab
 
+    def forget_counts(self) -> None:
+        """Forget the words of the text counted for :meth:`vocab` (counted again if asked): a
+        document sent from one process to another travels without them."""
+        self._vocab = None
+
     def _revise_vocab(self, old: str, new: str, spans: list[tuple[int, int, int]]) -> None:
         """Have the vocabulary follow the change of ``old`` into ``new`` by the edits ``spans``
         (start, end, length of the new text; in ``old``, in order), or, when the batch made

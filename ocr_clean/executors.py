@@ -151,10 +151,18 @@ def _mp_context():
     """
     import multiprocessing   # here: a batch cleaned in this process never starts one
 
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    if can_fork():
         return multiprocessing.get_context("fork")
+    methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def can_fork() -> bool:
+    """Would workers start by "fork" (see :func:`_mp_context`): a platform that forks, and no
+    other thread alive here?"""
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:
@@ -167,8 +175,10 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def run_process_pool(tasks: list[tuple[int, Any]], work: Work, setup: Setup, init: Any, jobs: int,
-                     done: Done, failed: Failed, stop: Stop | None = None) -> None:
+                     done: Done, failed: Failed, stop: Stop | None = None, init_once: bool = False) -> None:
     """Clean ``tasks`` on ``jobs`` local processes; ``done`` is called here as each ends.
+    With ``init_once`` the workers get ``init`` once, through ``setup`` (which keeps it), and
+    each task is sent without it (``work(task, None)``): a large ``init`` is not copied per task.
 
     If a worker process dies (killed, out of memory), the books that were not finished
     are tried once more in a fresh pool; those that fail again are reported as errors.
@@ -188,7 +198,7 @@ def run_process_pool(tasks: list[tuple[int, Any]], work: Work, setup: Setup, ini
                                    initializer=setup, initargs=(init, os.getpid()))
         abandoned = False
         try:
-            futures = {pool.submit(work, task, init): (i, task) for i, task in pending}
+            futures = {pool.submit(work, task, None if init_once else init): (i, task) for i, task in pending}
             waiting = set(futures)
             dropped = False
             while waiting:

@@ -18,6 +18,7 @@ from typing import Iterable, Iterator
 
 from .config import Config
 from .document import Document
+from .in_processes import clean_in_processes, jobs_for
 from .ledger import GUESSED, IN_OUTPUT, QUEUED, REJECTED, Edit, Ledger
 from .lexicon import BookVocab, Lexicon
 from .policy import for_review
@@ -149,10 +150,7 @@ class Pipeline:
         the text belongs to (:meth:`measure_collection`), which hold where the text alone is too
         short to tell; ``collection``: the words of that collection, counted once
         (:meth:`count_collection`), weighed by the stages beside the text's own."""
-        if not isinstance(text, str):
-            raise TypeError(f"text must be a str, not {type(text).__name__}"
-                            + (" (decode the bytes first, e.g. data.decode('utf-8'))"
-                               if isinstance(text, (bytes, bytearray)) else ""))
+        _check_text(text)
         with self._lock:
             return self._run(text, name, profile, collection)
 
@@ -258,18 +256,26 @@ def clean_text(text: str, *, config: Config | None = None, skip: Iterable[str] =
 
 
 def clean_texts(texts: Iterable[str], *, config: Config | None = None, skip: Iterable[str] = (),
-                names: Iterable[str] | None = None, review: ReviewPort | None = None) -> list[Result]:
+                names: Iterable[str] | None = None, review: ReviewPort | None = None,
+                jobs: int | None = None) -> list[Result]:
     """Clean a collection in memory (a newspaper run, a book cut into pages, the records of a
     JSONL file): one :class:`Result` per text, in order, each with its own text and ledger.
     The scan profile is measured for the collection too: where a text alone is too short to
     show a habit, the collection's holds.  No file is touched.
 
     ``review`` is the review port, as for ``Pipeline(review=...)``: its decisions and lessons
-    are used, and each text's uncertain edits are submitted to it under the text's name."""
+    are used, and each text's uncertain edits are submitted to it under the text's name.
+
+    ``jobs``: the processes to clean on (:mod:`ocr_clean.in_processes`; the results are the same
+    as in one).  By default one per core for a large collection (``MIN_PER_JOB`` texts each at
+    least), one for a small one, and always one with a ``review`` port (it lives here)."""
     texts = list(texts)
+    for t in texts:
+        _check_text(t)                                 # (before any work)
     names = [str(i) for i in range(len(texts))] if names is None else list(names)
     if len(names) != len(texts):
         raise ValueError(f"{len(names)} names for {len(texts)} texts")
+    n_jobs = jobs_for(jobs, len(texts))               # (checked before any work too)
     if review is None:
         pipe = _default_pipeline(config, tuple(skip))
     else:
@@ -279,12 +285,22 @@ def clean_texts(texts: Iterable[str], *, config: Config | None = None, skip: Ite
         pipe = Pipeline(config, skip=skip, review=review, lessons=lessons,
                         lexicon=None if own else _shared_lexicon())
     # the collection's habits, measured once: they hold for a text too short to show its own
-    together = len(texts) > 1 and all(isinstance(t, str) for t in texts)
+    together = len(texts) > 1
     shared = pipe.measure_collection(texts) if together else None
     # ...and its words: a name or a period spelling that recurs across the collection is a
     # word of it, a short text gets a book's worth of evidence
     words = pipe.count_collection(texts) if together else None
+    if n_jobs > 1 and review is None:
+        return clean_in_processes(texts, names, (_default_pipeline, config, tuple(skip), shared, words), n_jobs)
     return [pipe.run(t, n, profile=shared, collection=words) for n, t in zip(names, texts)]
+
+
+def _check_text(text) -> None:
+    """A text to clean is a str: anything else is the caller's mistake, said in one line."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}"
+                        + (" (decode the bytes first, e.g. data.decode('utf-8'))"
+                           if isinstance(text, (bytes, bytearray)) else ""))
 
 
 # The default pipelines of clean_text / clean_texts: one per thread (a stage keeps state while
