@@ -88,3 +88,40 @@ def test_with_another_thread_alive_workers_start_clean_and_give_the_same_results
         stop.set()
     one = clean_texts(NOTICES * 2, jobs=1)
     assert [_key(r) for r in two] == [_key(r) for r in one]
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="POSIX signals, /proc")
+def test_ctrl_c_ends_the_workers_at_once_and_raises_keyboard_interrupt(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import ROOT
+    from .test_interrupt import alive, children_of
+
+    script = tmp_path / "many.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from ocr_clean import clean_texts\n"
+        f"texts = {NOTICES!r} * 400\n"
+        "print('start', flush=True)\n"
+        "try:\n"
+        "    clean_texts(texts, jobs=2)\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', flush=True)\n"
+        "    sys.exit(130)\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "start"
+    deadline = time.monotonic() + 30
+    while len(children_of(proc.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)                              # (the workers are up and cleaning)
+    workers = children_of(proc.pid)
+    assert len(workers) >= 2
+    os.kill(proc.pid, signal.SIGINT)
+    out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and "interrupted" in out
+    time.sleep(0.5)
+    assert not [w for w in workers if alive(w)]      # no worker outlives the call
