@@ -1,9 +1,7 @@
-"""words: lone strokes between two words that no word of the text holds: a speck of dirt or
-a column rule the OCR read as a thin letter (``the I country``, ``after i the``), dropped
-where the two words read far better side by side than with the stroke between them."""
+"""words: lone strokes between two words, a speck of dirt or a column rule the OCR read as a
+thin letter (``the I country``, ``after i the``), dropped where the two words read far better
+side by side than with the stroke between them."""
 from __future__ import annotations
-
-import math
 
 from ...ledger import Edit
 from ...policy import SCORED, status_for
@@ -70,11 +68,12 @@ class _Specks:
         (lower case; ``prev`` None after a mark or at a line's start), or None."""
         cfg, lm = self.cfg, self.lm
         low = glyph.lower()
-        if prev is not None and not self.freq(prev) or not self.freq(nxt):
+        if (prev is not None and not self.freq(prev)) or not self.freq(nxt):
             return None                               # the words beside it must be words to judge by
-        keep = lm.logp_between(prev, low, self._p_word(low), nxt)
+        p_next = self._p_word(nxt)                    # (the text's counts in, on both sides alike)
+        keep = lm.logp(prev, low, self._p_word(low)) + lm.logp(low, nxt, p_next)
         cost = max(0.1, cfg["speck_capital_cost" if glyph.isupper() else "speck_cost"] + self.shift)
-        dropped = lm.logp(prev, nxt, self._p_word(nxt)) - cost
+        dropped = lm.logp(prev, nxt, p_next) - cost
         conf = stray_mark(keep, dropped, cfg["speck_margin"])
         if conf is None or status_for(SCORED, conf, self.stage.thresholds) is None:
             return None
