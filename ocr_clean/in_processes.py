@@ -57,14 +57,21 @@ def clean_in_processes(texts: list[str], names: list[str], init: tuple, jobs: in
     def done(k: int, results: list, _queued: list) -> None:
         parts[k] = results
 
-    def failed(task: list, why: str):
-        raise RuntimeError(f"cleaning the texts {task[0][0]!r} to {task[-1][0]!r} failed: {why}")
-
     # Ctrl-C ends the workers at once (an in-memory collection writes nothing, so nothing is
-    # lost): the first one counts as the batch's second, and the call raises KeyboardInterrupt
+    # lost): the first one counts as the batch's second, and the call raises KeyboardInterrupt;
+    # a run that fails ends them too, and the call raises its error
     stop = executors.Stop(on_signal=lambda n: setattr(stop, "count", max(n, 2)))
+    errors: list[str] = []
+
+    def failed(task: list, why: str) -> list:
+        errors.append(f"cleaning the texts {task[0][0]!r} to {task[-1][0]!r} failed: {why}")
+        stop.count = 2
+        return []
+
     with executors.catching_interrupts(stop):
         executors.run_process_pool(tasks, _clean_run, _set_up, init, jobs, done, failed, stop, init_once=True)
+    if errors:
+        raise RuntimeError(errors[0])
     if stop.requested or len(parts) != len(tasks):
         raise KeyboardInterrupt
     results = [r for k in range(len(tasks)) for r in parts[k]]
