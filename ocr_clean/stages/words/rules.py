@@ -106,7 +106,8 @@ def long_s_lookalikes(low: str, is_word: Callable[[str], bool]) -> list[tuple[st
 
 
 @rule("stray-mark", stage="words",
-      help="a lone thin stroke between two words (a speck or a column rule read as i, I, l or j) "
+      help="a lone thin stroke between two words (a speck or a column rule read as a thin letter, "
+           "speck_glyphs: i, I, j) "
            "is dropped where the two words read side by side beat the stroke between them by a margin")
 def stray_mark(keep: float, dropped: float, need: float) -> float | None:
     """The confidence that a stroke is a speck: the words without it scored ``dropped`` (log10,
