@@ -74,9 +74,10 @@ def clean_in_processes(texts: list[str], names: list[str], init: tuple, jobs: in
         raise RuntimeError(errors[0])
     if stop.requested or len(parts) != len(tasks):
         raise KeyboardInterrupt
+    words = init[-1]
     results = [r for k in range(len(tasks)) for r in parts[k]]
     for r in results:
-        r.document.collection = init[4]     # each text belongs to the collection, as in one process
+        r.document.collection = words       # each text belongs to the collection, as in one process
     return results
 
 

@@ -3,12 +3,14 @@ thin letter (``the I country``, ``after i the``), dropped where the two words re
 side by side than with the stroke between them."""
 from __future__ import annotations
 
+import bisect
+import re
+
 from ...ledger import Edit
 from ...policy import SCORED, status_for
 from .rules import stray_mark
 
 
-_SPACE = " \n"
 _SENTENCE_END = frozenset(".!?")
 
 
@@ -33,24 +35,21 @@ class _Specks:
     """The speck-finding part of a run (mixed into :class:`~ocr_clean.stages.words.run._Run`)."""
 
     def decide_specks(self) -> list:
-        """The lone strokes of the text (a token of one of ``speck_glyphs`` with a space or a
-        line end on each side, between two tokens of letters) read as specks: each an edit
-        that drops it with one space beside it, or None where it stays."""
-        glyphs, groups = self.cfg["speck_glyphs"], self.groups
+        """The lone strokes of the text (one of ``speck_glyphs`` with a space or a line end on
+        each side, not a line of its own, between two tokens of letters) read as specks: an edit
+        for each that drops it with one space beside it.  Found by one search of the text, not
+        token by token (a book holds few of them)."""
+        glyphs = self.cfg["speck_glyphs"]
         if not glyphs:
             return []
-        text, toks = self.text, self.toks
+        text, toks, groups = self.text, self.toks, self.groups
         out = []
-        for k in range(1, len(groups) - 1):
+        for m in re.finditer(r"(?:(?<= )|(?<=\n)(?=.[ ]))[%s](?=[ \n])" % re.escape(glyphs), text):
+            start = m.start()
+            k = bisect.bisect_left(toks.starts, start)
+            if not 0 < k < len(groups) - 1 or toks.starts[k] != start:
+                continue                              # (not a token of its own, or at the text's edge)
             g = groups[k]
-            if len(g) != 1 or g not in glyphs:
-                continue
-            start = toks.starts[k]
-            end = start + 1
-            if text[start - 1:start] not in _SPACE or text[end:end + 1] not in _SPACE:
-                continue                              # glued to a mark or a word: not alone
-            if text[start - 1] == "\n" and text[end] == "\n":
-                continue                              # a line of its own: the layout's to read
             before, after = groups[k - 1], groups[k + 1]
             if not (before.isalpha() and after.isalpha()):
                 continue
@@ -60,7 +59,9 @@ class _Specks:
             nxt = after.lower() if self._adjacent(toks[k], toks[k + 1]) else None
             if nxt is None:
                 continue                              # (the word after is what the stroke is weighed by)
-            out.append(self._speck(start, g, prev, nxt))
+            e = self._speck(start, g, prev, nxt)
+            if e is not None:
+                out.append(e)
         return out
 
     def _speck(self, start: int, glyph: str, prev, nxt):

@@ -332,7 +332,7 @@ class Words(Stage):
         decisions = run.stable(decisions)
         edits = _with_joins([e for e in decisions if e is not None],
                             run.decide_joins(), self.would_apply)
-        edits = _with_specks(edits, [e for e in run.decide_specks() if e is not None])
+        edits = _with_specks(edits, run.decide_specks())
         for a, b in run.unreadable:                  # said in the ledger (and to a person), at its first word
             word = TOKEN.match(text, a)             # (a stretch starts at a token)
             end = word.end() if word else a + 1
