@@ -7,6 +7,7 @@ import collections
 import math
 import re
 
+from ...languages import stretch_rule
 from ...ledger import APPLIED, QUEUED, Edit
 from ...rules import rule
 from .scanners import WORD_AFTER, WORD_BEFORE, NOT_BEFORE_NUMBER, YEAR, YEARS_ALONE, case_ok, pair_matches
@@ -304,3 +305,8 @@ def split_year(parts: list[str]) -> tuple[list[str], str] | None:
         return None
     joined = "".join(parts[:k])
     return (parts[:k], joined) if YEAR.fullmatch(joined) else None
+
+
+# a place inside a stretch another language reads far better than English (ocr_clean.languages)
+foreign_stretch = stretch_rule("split_words", help="a join inside a sentence another language reads far better than English (un pays is no "
+                                               "misread unpays) is withheld, its rejection in the ledger")

@@ -1,11 +1,14 @@
 """The split_words stage: its settings, and the run (chains, pairs of words, split years)."""
 from __future__ import annotations
 
+from ...languages import ForeignStretches, from_settings, withhold_inside
 from ...ledger import Edit
+from ...policy import status_for
+from ...settings import ConfigError
 from ..base import Stage, register
 from .chains import Chains
 from .evidence import Evidence
-from .rules import Decisions
+from .rules import Decisions, foreign_stretch, split_year
 from .scanners import for_text, number_matches, overlaps
 
 
@@ -65,6 +68,13 @@ class SplitWords(Evidence, Chains, Decisions, Stage):
         "min_book_tokens": "book frequencies mean little in a short text: it counts as at least this long",
     }
 
+    def __init__(self, config=None, lexicon=None) -> None:
+        super().__init__(config, lexicon)
+        try:
+            self.languages = from_settings(self.config)   # (the rule foreign-stretch's settings)
+        except ValueError as exc:
+            raise ConfigError(f"[stages.split_words] {exc}") from None
+
     # -- the stage -------------------------------------------------------------------------
     def propose(self, text: str, doc=None) -> list[Edit]:
         self._prepare(text, doc)
@@ -75,4 +85,16 @@ class SplitWords(Evidence, Chains, Decisions, Stage):
         taken = [(e.start, e.end) for e in edits]
         numbers = number_matches(split_number, space_digit, text)
         edits += [e for e in self._numbers(text, numbers) if not overlaps(e, taken)]
-        return edits
+        return self._outside_foreign(text, edits)
+
+    def _outside_foreign(self, text: str, edits: list[Edit]) -> list[Edit]:
+        """``edits`` with the joins the policy would keep inside a stretch in another language
+        (:func:`~.rules.foreign_stretch`: ``un pays`` is no ``unpays``) made the rule's
+        rejections of them: the text stays as printed, the ledger says what was withheld.  A
+        split number (``1 930``) is no word of any language: it stays."""
+        if not edits or not self.enabled(foreign_stretch.rule.name) or self.lexicon is None:
+            return edits
+        stretches = ForeignStretches(text, self.lexicon.freq_lower, self.languages, self.config)
+        th, year = self.thresholds, split_year.rule.name
+        return withhold_inside(edits, lambda pos: foreign_stretch(stretches, pos),
+                               lambda e: e.rule != year and status_for(e.status, e.confidence, th) is not None)

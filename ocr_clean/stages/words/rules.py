@@ -9,6 +9,7 @@ import math
 from itertools import combinations
 from typing import Callable, Sequence
 
+from ...languages import stretch_rule
 from ...rules import rule
 from .tokens import stray_letter
 
@@ -152,6 +153,11 @@ def unreadable_runs(unknown: Sequence[bool], window: int, share: float) -> list[
                 runs.append((i, j))
         prev_bad = bad
     return runs
+
+
+# a place inside a stretch another language reads far better than English (ocr_clean.languages)
+foreign_stretch = stretch_rule("words", help="a reading inside a sentence another language reads far better than English (a French "
+                                               "title, a German quotation: vivait is no misread visit) is withheld, its rejection in the ledger")
 
 
 @rule("parted-word", stage="words",

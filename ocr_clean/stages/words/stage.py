@@ -44,10 +44,13 @@ import regex
 
 from ...errmodel import DeleteIndex, ErrorModel, NearIndex, PrefixIndex
 from ...langmodel import CharModel, LanguageModel
+from ...languages import ForeignStretches, from_settings, withhold_inside
 from ...ledger import QUEUED, Edit
 from ...lexicon import marshal_cached
+from ...policy import status_for
 from ...settings import ConfigError
 from ..base import Stage, register
+from .rules import foreign_stretch
 from .run import _Run
 from .tokens import LONG_S, TOKEN, _word_like, load_historical
 
@@ -237,6 +240,10 @@ class Words(Stage):
         if cfg["long_s_letter"] not in ("auto", LONG_S, "s"):
             raise ConfigError(f"[stages.words] long_s_letter must be \"auto\", \"{LONG_S}\" (as printed) or \"s\" "
                               f"(as spelled today), not {cfg['long_s_letter']!r}")
+        try:
+            self.languages = from_settings(cfg)        # (the rule foreign-stretch's settings)
+        except ValueError as exc:
+            raise ConfigError(f"[stages.words] {exc}") from None
         self.model = ErrorModel.load(generic=cfg["generic"], max_cost=cfg["max_cost"])
         # a token set in capitals is read by the capitals' rows too (the same model without them)
         self.caps_model = ErrorModel.load(capitals=True, generic=cfg["generic"], max_cost=cfg["max_cost"]) \
@@ -333,6 +340,7 @@ class Words(Stage):
         edits = _with_joins([e for e in decisions if e is not None],
                             run.decide_joins(), self.would_apply)
         edits = _with_specks(edits, run.decide_specks())
+        edits = self._outside_foreign(text, edits)
         for a, b in run.unreadable:                  # said in the ledger (and to a person), at its first word
             word = TOKEN.match(text, a)             # (a stretch starts at a token)
             end = word.end() if word else a + 1
@@ -340,6 +348,17 @@ class Words(Stage):
                               note=f"here begin {b - a} characters where most words are known to no list "
                                    f"(a table, another language, or OCR too damaged): not corrected word by word"))
         return edits
+
+    def _outside_foreign(self, text: str, edits: list[Edit]) -> list[Edit]:
+        """``edits`` with those the policy would keep inside a stretch in another language
+        (:func:`~.rules.foreign_stretch`: ``vivait`` is no misread ``visit``) made the rule's
+        rejections of them: the text stays as printed, the ledger says what was withheld."""
+        if not edits or not self.enabled(foreign_stretch.rule.name):
+            return edits
+        stretches = ForeignStretches(text, self.lexicon.freq_lower, self.languages, self.config)
+        th = self.thresholds
+        return withhold_inside(edits, lambda pos: foreign_stretch(stretches, pos),
+                               lambda e: status_for(e.status, e.confidence, th) is not None)
 
 
 def _with_joins(edits: list[Edit], joins: list, would_apply) -> list[Edit]:

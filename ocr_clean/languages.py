@@ -1,0 +1,290 @@
+"""Other languages than English: what a passage in French, German, Spanish, Italian, Dutch or
+Portuguese looks like, so that the stages that correct by English can leave it as printed.
+
+An English book or newspaper quotes other languages: a French title (``Comité National de
+la Ligue Communiste``), a German quotation, an Italian aria (``Parigi o cara``).  Read word
+by word against English, such a passage is full of misreadings that are none: ``vivait``
+becomes ``visit``, ``Sonne`` becomes ``Some``.  The evidence is wordfreq's own lists of those
+languages (the ``small`` lists it ships: the commonest 30,000 words or so of each, no
+network), read once a process and kept on disk as ``marshal`` like the English list.
+
+:class:`OtherLanguages` gives a word's frequency in each language asked; :func:`reads_as`
+decides whether another language reads a stretch far better than English; :class:`ForeignStretches`
+finds the stretch of a text (a sentence, a quotation, a title) around a place and the language
+that reads it; :func:`withheld` makes an edit proposed there its rejection.  The stages that
+correct by English (``words``, ``split_words``) each register the decision as their rule
+``foreign-stretch``, with the settings of :data:`SETTINGS`, and leave such stretches as printed.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import marshal
+import math
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+from .ledger import REJECTED, Edit
+from .lexicon import marshal_cached
+from .rules import rule
+
+LIST_SIZE = "small"          # wordfreq's list of each other language (its commonest words)
+NAMES = {"fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "nl": "Dutch", "pt": "Portuguese",
+         "da": "Danish", "sv": "Swedish", "nb": "Norwegian", "pl": "Polish", "cs": "Czech", "ca": "Catalan",
+         "fi": "Finnish", "hu": "Hungarian", "ro": "Romanian", "ru": "Russian"}
+
+# A stretch ends at a sentence's end, a colon or semicolon, a quotation mark or a bracket,
+# or a blank line; a single line end (a line of print) runs on.
+_BOUNDARY = re.compile(r"[.!?;:\"\u201c\u201d\u201e\u00ab\u00bb()\[\]]|\n[ \t]*\n")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+# The settings of the rule ``foreign-stretch`` (each stage that registers it has them).
+SETTINGS = {
+    "foreign_languages": ("fr de es it nl pt", "the other languages a stretch of the text may be in, left as "
+                                               "printed (wordfreq's codes; none: every stretch read as English)"),
+    "foreign_min_words": (5, "the fewest words of a stretch (a sentence, a quotation, a title) judged so"),
+    "foreign_margin": (1.0, "log10 odds a word the other language must read the stretch better by than English"),
+    "foreign_known": (0.75, "...knowing at least this share of its words that either list knows..."),
+    "foreign_known_freq": (1e-6, "...at least this common in it"),
+    "foreign_rare": (0.4, "...where English finds at least this share of them..."),
+    "foreign_rare_freq": (1e-5, "...rarer than this"),
+}
+_FLOOR = 1e-8          # the least frequency a word is given (one no list knows)
+
+
+def _data_dir() -> Path | None:
+    """wordfreq's data folder, found without importing wordfreq."""
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.origin:
+        return None
+    return Path(spec.origin).parent / "data"
+
+
+def available(lang: str) -> bool:
+    """Does wordfreq ship a list of the language ``lang`` (a code such as ``fr``)?"""
+    folder = _data_dir()
+    return bool(folder is not None and re.fullmatch(r"[a-z]{2,3}", lang)
+                and (folder / f"{LIST_SIZE}_{lang}.msgpack.gz").is_file())
+
+
+def parse_languages(value: str) -> tuple[str, ...]:
+    """The language codes of a setting (``"fr de es"``, commas allowed), each checked.
+
+    >>> parse_languages("fr, de  it"), parse_languages("")
+    (('fr', 'de', 'it'), ())
+    """
+    langs = tuple(w for w in re.split(r"[\s,]+", value.strip()) if w)
+    check_languages(langs)
+    return langs
+
+
+def check_languages(langs: tuple[str, ...]) -> None:
+    """A one-line ``ValueError`` for a language wordfreq has no list of, or English itself."""
+    for lang in langs:
+        if lang == "en":
+            raise ValueError("foreign_languages: 'en' is the language corrected, not another one")
+        if not available(lang):
+            raise ValueError(f"foreign_languages: wordfreq has no word list of {lang!r} "
+                             f"(a code such as fr, de, es, it, nl, pt)")
+
+
+def _version(langs: tuple[str, ...]) -> str:
+    folder = _data_dir()
+    parts = []
+    for lang in langs:
+        path = folder / f"{LIST_SIZE}_{lang}.msgpack.gz" if folder else None
+        st = path.stat() if path is not None and path.is_file() else None
+        parts.append(f"{lang}-{st.st_size}-{st.st_mtime_ns}" if st else lang)
+    return "|".join(parts)
+
+
+@functools.lru_cache(maxsize=8)
+def _frequencies(langs: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """``{language: {word: frequency}}`` of wordfreq's lists, from the disk cache when one was
+    written for the same lists (keyed by their data files and the Python version)."""
+    tag = hashlib.blake2b(f"{_version(langs)}|{sys.version_info[:2]}|{marshal.version}".encode(),
+                          digest_size=8).hexdigest()
+
+    def build() -> dict[str, dict[str, float]]:
+        from wordfreq import get_frequency_dict
+
+        return {lang: get_frequency_dict(lang, LIST_SIZE) for lang in langs}
+
+    return marshal_cached(f"languages-{tag}.marshal", build,
+                          lambda got: isinstance(got, dict) and set(got) == set(langs))
+
+
+def from_settings(cfg) -> "OtherLanguages":
+    """The languages of a stage's ``foreign_languages`` setting (a ``ValueError`` of one line
+    for a code wordfreq has no list of)."""
+    return OtherLanguages(parse_languages(str(cfg["foreign_languages"])))
+
+
+class OtherLanguages:
+    """The word frequencies of the languages ``langs`` (wordfreq's codes), read on first use."""
+
+    def __init__(self, langs: tuple[str, ...]):
+        self.langs = tuple(langs)
+        self._freqs: dict[str, dict[str, float]] | None = None
+
+    def freqs(self) -> dict[str, dict[str, float]]:
+        if self._freqs is None:
+            self._freqs = _frequencies(self.langs) if self.langs else {}
+        return self._freqs
+
+    def freq(self, word: str, lang: str) -> float:
+        """The frequency of ``word`` (lower case) in ``lang``: 0.0 for a word its list lacks."""
+        return self.freqs()[lang].get(unicodedata.normalize("NFC", word), 0.0)
+
+
+def reads_as(english, other, margin: float, known: float, rare: float, rare_log: float,
+             known_log: float) -> float | None:
+    """How much better (log10 a word) another language reads a stretch whose words have the
+    log10 frequencies ``english`` and ``other`` (each at least a floor), or None where it is
+    English: the other language must read it by ``margin`` a word more, know ``known`` of the
+    words either list knows (at least ``known_log`` common: a name, a compound or a misread
+    word neither knows counts for neither), and English must find ``rare`` of them rarer than
+    ``rare_log`` (an English sentence full of foreign names is made of common words).
+
+    >>> fr = ([-3.9, -8.0, -6.7, -8.0, -5.2], [-1.6, -3.3, -3.2, -4.0, -2.7])   # il vivait avec sa mere
+    >>> round(reads_as(*fr, 1.0, 0.75, 0.4, -5.0, -6.0), 2)
+    3.4
+    >>> en = ([-1.3, -3.5, -4.0, -8.0, -1.6], [-3.0, -6.0, -5.5, -8.0, -4.0])   # the minutes were read
+    >>> reads_as(*en, 1.0, 0.75, 0.4, -5.0, -6.0) is None
+    True
+    """
+    n = len(english)
+    if not n or len(other) != n:
+        return None
+    better = (sum(other) - sum(english)) / n
+    if better < margin:
+        return None
+    listed = sum(1 for e, x in zip(english, other) if e >= known_log or x >= known_log)
+    if sum(1 for x in other if x >= known_log) < known * listed:
+        return None                                   # (a word neither list knows, a name, counts for neither)
+    if sum(1 for e in english if e < rare_log) < rare * n:
+        return None
+    return better
+
+
+class ForeignStretches:
+    """The stretches of one ``text`` in another language, found where a stage asks (around an
+    edit it would make), each read once.  A stretch runs between two ``_BOUNDARY`` marks (a
+    sentence's end, a colon, a quotation mark, a bracket, a blank line; at most ``WINDOW``
+    characters either side of the place asked about), from its first letter to its last.
+    ``english_freq``: a word's English frequency (lower case); ``cfg``: the settings of
+    :data:`SETTINGS`.  English is asked first: a stretch whose words English mostly knows
+    well loads no other language's list, so a text that quotes none never reads them."""
+
+    WINDOW = 2000
+
+    def __init__(self, text: str, english_freq, langs: OtherLanguages, cfg) -> None:
+        self.text, self.english_freq, self.langs = text, english_freq, langs
+        self.min_words, self.margin = cfg["foreign_min_words"], cfg["foreign_margin"]
+        self.known, self.rare = cfg["foreign_known"], cfg["foreign_rare"]
+        self.rare_log, self.known_log = math.log10(cfg["foreign_rare_freq"]), math.log10(cfg["foreign_known_freq"])
+        self._read: dict[tuple[int, int], tuple[int, int, str, float] | None] = {}
+
+    def at(self, pos: int) -> tuple[int, int, str, float] | None:
+        """The stretch around ``pos`` as (start, end, language, log10 odds a word the language
+        reads it better than English), when one of the languages reads it so (:func:`reads_as`);
+        else None.
+
+        >>> cfg = {k: v[0] for k, v in SETTINGS.items()}
+        >>> t = 'He said: "Il est ici, mon ami, avec sa mère." Yes, he did.'
+        >>> s = ForeignStretches(t, {"he": 1e-3, "said": 4e-4, "yes": 4e-4, "did": 6e-4}.get, OtherLanguages(("fr",)), cfg)
+        >>> a, b, lang, _ = s.at(15)
+        >>> t[a:b], lang, s.at(50)
+        ('Il est ici, mon ami, avec sa mère', 'fr', None)
+        """
+        if not self.langs.langs:
+            return None
+        text, window = self.text, self.WINDOW
+        lo = max(0, pos - window)
+        for m in _BOUNDARY.finditer(text, lo, pos):
+            lo = m.end()
+        m = _BOUNDARY.search(text, pos, pos + window)
+        hi = m.start() if m else min(len(text), pos + window)
+        key = (lo, hi)
+        if key not in self._read:
+            self._read[key] = self._reading(lo, hi)
+        return self._read[key]
+
+    def _reading(self, lo: int, hi: int) -> tuple[int, int, str, float] | None:
+        found = list(_LETTERS.finditer(self.text, lo, hi))
+        if len(found) < self.min_words:
+            return None
+        words = [m.group().lower() for m in found]
+        freq = self.english_freq
+        english = [math.log10(max(freq(w) or 0.0, _FLOOR)) for w in words]
+        if sum(1 for e in english if e < self.rare_log) < self.rare * len(words):
+            return None                               # (English reads it: most of its words are common ones)
+        best = None
+        for lang in self.langs.langs:
+            other = [math.log10(max(self.langs.freq(w, lang), _FLOOR)) for w in words]
+            got = reads_as(english, other, self.margin, self.known, self.rare, self.rare_log, self.known_log)
+            if got is not None and (best is None or got > best[1]):
+                best = (lang, got)
+        return None if best is None else (found[0].start(), found[-1].end(), best[0], round(best[1], 2))
+
+
+def withheld(e: Edit, stretch: tuple[int, int, str, float], rule: str = "foreign-stretch") -> Edit:
+    """The edit ``e``, proposed inside ``stretch`` (start, end, language, log10 odds a word),
+    as the ``rule``'s rejection of it: the text is left as printed, the ledger says what was
+    withheld and why.
+
+    >>> x = withheld(Edit(4, 10, "visit", "ocr-confusion", 0.9, "scored", note="i/a"), (0, 40, "fr", 2.81))
+    >>> x.status, x.rule, x.after, x.evidence["language"], x.evidence["withheld"]
+    ('rejected', 'foreign-stretch', 'visit', 'fr', 'ocr-confusion')
+    """
+    a, b, lang, odds = stretch
+    evidence = {"language": lang, "odds": odds, "stretch_length": b - a, "withheld": e.rule}
+    if e.evidence:
+        evidence["reading"] = dict(e.evidence)
+    note = (f"inside {b - a} characters in {NAMES.get(lang, lang)} (wordfreq's {lang} list reads them "
+            f"{odds:.1f} log10 a word likelier than English): {e.rule}'s reading withheld, the text left "
+            f"as printed" + (f" ({e.note})" if e.note else ""))
+    return Edit(e.start, e.end, e.after, rule, e.confidence, REJECTED, e.candidates, note, evidence=evidence)
+
+
+def withhold_inside(edits: list[Edit], stretch_at, kept) -> list[Edit]:
+    """``edits`` with each one that ``kept`` accepts (one the policy would keep) and that
+    ``stretch_at(its start)`` finds inside a stretch in another language made its rejection
+    (:func:`withheld`); the others as they are, in order."""
+    out = []
+    for e in edits:
+        st = stretch_at(e.start) if kept(e) else None
+        out.append(withheld(e, st) if st else e)
+    return out
+
+
+def foreign_stretch(stretches: ForeignStretches, pos: int) -> tuple[int, int, str, float] | None:
+    """The stretch around ``pos`` that another language reads far better than English, as
+    (start, end, language, log10 odds a word), or None: :meth:`ForeignStretches.at`.  Each stage
+    that corrects by English registers it as its rule ``foreign-stretch`` (:func:`stretch_rule`).
+
+    >>> cfg = {k: v[0] for k, v in SETTINGS.items()}
+    >>> t = "The minutes were read. Es war einmal ein König, der hatte drei Töchter."
+    >>> english = {"the": 5e-2, "minutes": 3e-5, "were": 5e-3, "read": 4e-4}.get
+    >>> s = ForeignStretches(t, english, OtherLanguages(("fr", "de")), cfg)
+    >>> foreign_stretch(s, 5), foreign_stretch(s, 30)[2]
+    (None, 'de')
+    """
+    return stretches.at(pos)
+
+
+def stretch_rule(stage: str, help: str):
+    """:func:`foreign_stretch` registered as the rule ``foreign-stretch`` of ``stage``, with the
+    settings of :data:`SETTINGS` and the stage's own line of ``help`` (each stage that
+    corrects by English has the rule, and its settings, as its own)."""
+    def of_stage(stretches: ForeignStretches, pos: int) -> tuple[int, int, str, float] | None:
+        return foreign_stretch(stretches, pos)
+
+    of_stage.__name__ = "foreign_stretch"
+    of_stage.__qualname__ = f"foreign_stretch[{stage}]"
+    of_stage.__doc__ = foreign_stretch.__doc__
+    return rule("foreign-stretch", stage=stage, settings=SETTINGS, help=help)(of_stage)

@@ -1,0 +1,106 @@
+"""Passages in another language than English: found by wordfreq's lists of the other languages,
+left as printed by the stages that correct by English, every withheld reading in the ledger."""
+from __future__ import annotations
+
+import doctest
+
+import pytest
+
+import ocr_clean.languages as languages
+from ocr_clean import Config, Pipeline, clean_text
+from ocr_clean.languages import SETTINGS, ForeignStretches, OtherLanguages, parse_languages
+from ocr_clean.ledger import replay
+from ocr_clean.settings import ConfigError
+
+FRENCH = ("Il était une fois, dans un pays lointain, une jeune fille qui vivait avec sa mère "
+          "dans une petite maison au bord de la forêt.")
+CFG = {k: v[0] for k, v in SETTINGS.items()}
+
+
+def test_the_module_s_examples_hold():
+    assert doctest.testmod(languages).failed == 0
+
+
+@pytest.mark.parametrize("stage", ["words", "split_words"])
+def test_each_stage_has_the_rule_and_its_settings_as_its_own(stage):
+    from ocr_clean.rules import RULES, rule_settings
+
+    r = RULES[(stage, "foreign-stretch")]
+    assert {s.name for s in r.settings} == set(SETTINGS) <= {s.name for s in rule_settings(stage)}
+    assert r.func.__qualname__ == f"foreign_stretch[{stage}]" and r.func.__doc__ == languages.foreign_stretch.__doc__
+
+
+def test_a_french_paragraph_keeps_its_words_and_the_ledger_says_what_was_withheld():
+    res = clean_text(FRENCH)
+    assert res.text.strip() == FRENCH
+    withheld = [e for e in res.ledger if e.rule == "foreign-stretch"]
+    # what English would have made of it: a join (split_words) and readings (words)
+    assert {e.stage for e in withheld} == {"split_words", "words"}
+    assert {(e.before, e.after) for e in withheld} >= {("un pays", "unpays"), ("vivait", "visit"), ("mère", "more")}
+    for e in withheld:
+        assert e.status == "rejected" and e.evidence["language"] == "fr" and e.evidence["odds"] >= 1.0
+        assert e.evidence["withheld"] in ("split-word", "ocr-confusion") and "French" in e.note
+    # nothing is lost: a person who wants a withheld reading gets it from the ledger
+    assert "visit" in replay(FRENCH, res.ledger, lambda e: e.in_output or (e.before == "vivait"))
+
+
+def test_switched_off_the_stages_read_the_passage_as_english_again():
+    off = {"disable": ["foreign-stretch"]}
+    res = Pipeline(Config.from_dict({"stages": {"words": off, "split_words": off}})).run(FRENCH)
+    assert "visit" in res.text and "unpays" in res.text
+    assert not [e for e in res.ledger if e.rule == "foreign-stretch"]
+    none = {"foreign_languages": ""}
+    res = Pipeline(Config.from_dict({"stages": {"words": none, "split_words": none}})).run(FRENCH)
+    assert "visit" in res.text and "unpays" in res.text
+
+
+def test_each_stage_checks_its_languages_in_one_line():
+    for bad, said in (("fr xx", "no word list of 'xx'"), ("en", "'en' is the language corrected"),
+                      ("french", "no word list of 'french'")):
+        for stage in ("words", "split_words"):
+            with pytest.raises(ConfigError, match=said) as got:
+                Pipeline(Config.from_dict({"stages": {stage: {"foreign_languages": bad}}}))
+            assert "\n" not in str(got.value) and f"[stages.{stage}]" in str(got.value)
+    assert parse_languages("fr, de  it") == ("fr", "de", "it")
+    assert parse_languages(" ") == ()
+
+
+def test_an_english_sentence_with_foreign_names_and_titles_is_english():
+    text = ("Monsieur Dubois and Madame Laurent arrived at tbe Hotel de la Paix on Tuesday "
+            "with tho Comte de Paris, and read Le Figaro.")
+    res = clean_text(text)
+    assert "at the Hotel de la Paix" in res.text and "with the Comte" in res.text
+    assert not [e for e in res.ledger if e.rule == "foreign-stretch"]
+
+
+def test_a_stretch_ends_at_quotes_colons_and_sentence_ends_and_runs_over_a_line_end():
+    text = 'He said:\n"Il faut cultiver notre\njardin, disait Candide." And so tbe day ended.'
+    s = ForeignStretches(text, {"he": 1e-3, "said": 4e-4, "and": 2e-2, "so": 2e-3, "the": 5e-2,
+                                "day": 4e-4, "ended": 3e-5}.get, OtherLanguages(("fr",)), CFG)
+    a, b, lang, odds = s.at(text.index("cultiver"))
+    assert text[a:b] == "Il faut cultiver notre\njardin, disait Candide" and lang == "fr" and odds > 2
+    assert s.at(text.index("tbe")) is None and s.at(text.index("said")) is None
+
+
+def test_english_text_loads_no_other_language():
+    langs = OtherLanguages(("fr", "de"))
+    s = ForeignStretches("The minutes of the last meeting were read and confirmed by the chairman.",
+                         Pipeline().lexicon.freq_lower, langs, CFG)
+    assert s.at(10) is None
+    assert langs._freqs is None            # English read it: the other lists were never opened
+
+
+def test_the_lists_are_kept_on_disk_and_read_back_the_same(tmp_path, monkeypatch):
+    monkeypatch.setenv("OCR_CLEAN_CACHE", str(tmp_path))
+    languages._frequencies.cache_clear()
+    try:
+        built = languages._frequencies(("fr", "it"))
+        files = list(tmp_path.glob("languages-*.marshal"))
+        assert len(files) == 1 and built["fr"]["une"] > 1e-3 and built["it"]["della"] > 1e-4
+        languages._frequencies.cache_clear()
+        assert languages._frequencies(("fr", "it")) == built            # read from the file
+        files[0].write_bytes(b"broken")                                   # a broken cache is rebuilt
+        languages._frequencies.cache_clear()
+        assert languages._frequencies(("fr", "it")) == built
+    finally:
+        languages._frequencies.cache_clear()
