@@ -1,12 +1,14 @@
-"""Other languages than English: what a passage in French, German, Spanish, Italian, Dutch or
-Portuguese looks like, so that the stages that correct by English can leave it as printed.
+"""Other languages than English: what a passage in French, German, Spanish, Italian, Dutch,
+Portuguese or Latin looks like, so that the stages that correct by English can leave it as printed.
 
 An English book or newspaper quotes other languages: a French title (``Comité National de
 la Ligue Communiste``), a German quotation, an Italian aria (``Parigi o cara``).  Read word
 by word against English, such a passage is full of misreadings that are none: ``vivait``
 becomes ``visit``, ``Sonne`` becomes ``Some``.  The evidence is wordfreq's own lists of those
 languages (the ``small`` lists it ships: the commonest 30,000 words or so of each, no
-network), read once a process and kept on disk as ``marshal`` like the English list.
+network), and for Latin, which wordfreq lacks, Unicode Unilex's list in ``dictionaries/``
+(3,000 forms of a small corpus of Latin news: enough for the words every Latin sentence is
+made of); read once a process and kept on disk as ``marshal`` like the English list.
 
 :class:`OtherLanguages` gives a word's frequency in each language asked; :func:`reads_as`
 decides whether another language reads a stretch far better than English; :class:`ForeignStretches`
@@ -28,13 +30,16 @@ import unicodedata
 from pathlib import Path
 
 from .ledger import REJECTED, Edit
-from .lexicon import marshal_cached
+from .lexicon import DataFileError, data_file, marshal_cached, read_table
 from .rules import rule
 
 LIST_SIZE = "small"          # wordfreq's list of each other language (its commonest words)
+# Languages wordfreq has no list of, and the data file (in dictionaries/) that holds one:
+# word forms and their frequency per billion tokens (Unicode Unilex; see unilex_LICENSE.txt).
+OWN_LISTS = {"la": "unilex_la.tsv"}
 NAMES = {"fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "nl": "Dutch", "pt": "Portuguese",
          "da": "Danish", "sv": "Swedish", "nb": "Norwegian", "pl": "Polish", "cs": "Czech", "ca": "Catalan",
-         "fi": "Finnish", "hu": "Hungarian", "ro": "Romanian", "ru": "Russian"}
+         "fi": "Finnish", "hu": "Hungarian", "ro": "Romanian", "ru": "Russian", "la": "Latin"}
 
 # A stretch ends at a sentence's end, a colon or semicolon, a quotation mark or a bracket,
 # or a blank line; a single line end (a line of print) runs on.
@@ -44,8 +49,8 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 
 # The settings of the rule ``foreign-stretch`` (each stage that registers it has them).
 SETTINGS = {
-    "foreign_languages": ("fr de es it nl pt", "the other languages a stretch of the text may be in, left as "
-                                               "printed (wordfreq's codes; none: every stretch read as English)"),
+    "foreign_languages": ("fr de es it nl pt la", "the other languages a stretch of the text may be in, left as "
+                                                  "printed (wordfreq's codes, and la; none: every stretch read as English)"),
     "foreign_min_words": (5, "the fewest words of a stretch (a sentence, a quotation, a title) judged so"),
     "foreign_margin": (1.0, "log10 odds a word the other language must read the stretch better by than English"),
     "foreign_known": (0.75, "...knowing at least this share of its words that either list knows..."),
@@ -65,7 +70,10 @@ def _data_dir() -> Path | None:
 
 
 def available(lang: str) -> bool:
-    """Does wordfreq ship a list of the language ``lang`` (a code such as ``fr``)?"""
+    """Does wordfreq ship a list of the language ``lang`` (a code such as ``fr``), or the
+    package one (:data:`OWN_LISTS`)?"""
+    if lang in OWN_LISTS:
+        return True
     folder = _data_dir()
     return bool(folder is not None and re.fullmatch(r"[a-z]{2,3}", lang)
                 and (folder / f"{LIST_SIZE}_{lang}.msgpack.gz").is_file())
@@ -83,20 +91,53 @@ def parse_languages(value: str) -> tuple[str, ...]:
 
 
 def check_languages(langs: tuple[str, ...]) -> None:
-    """A one-line ``ValueError`` for a language wordfreq has no list of, or English itself."""
+    """A one-line ``ValueError`` for a language there is no list of, or English itself (a
+    package list missing from the data folder: its :class:`~ocr_clean.lexicon.DataFileError`)."""
     for lang in langs:
         if lang == "en":
             raise ValueError("foreign_languages: 'en' is the language corrected, not another one")
-        if not available(lang):
+        if lang in OWN_LISTS:
+            data_file(OWN_LISTS[lang])
+        elif not available(lang):
             raise ValueError(f"foreign_languages: wordfreq has no word list of {lang!r} "
-                             f"(a code such as fr, de, es, it, nl, pt)")
+                             f"(a code such as fr, de, es, it, nl, pt, or la)")
+
+
+def _list_path(lang: str) -> Path | None:
+    if lang in OWN_LISTS:
+        try:
+            return data_file(OWN_LISTS[lang])
+        except DataFileError:
+            return None
+    folder = _data_dir()
+    return folder / f"{LIST_SIZE}_{lang}.msgpack.gz" if folder else None
+
+
+def read_own_list(path: Path) -> dict[str, float]:
+    """A package word list (:data:`OWN_LISTS`): form -> frequency, forms folded to lower case
+    (their counts added).
+
+    >>> f = read_own_list(data_file(OWN_LISTS["la"]))
+    >>> f["et"] > f["quae"] > 1e-4, "incolunt" in f
+    (True, False)
+    """
+    out: dict[str, float] = {}
+    for row in read_table(path):
+        if len(row) < 2 or row[0] == "Form":
+            continue
+        try:
+            per_billion = float(row[1])
+        except ValueError:
+            raise DataFileError(f"{path}: {row[1]!r} is no frequency (form {row[0]!r})") from None
+        word = unicodedata.normalize("NFC", row[0].lower())
+        out[word] = out.get(word, 0.0) + per_billion / 1e9
+    return out
 
 
 def _version(langs: tuple[str, ...]) -> str:
-    folder = _data_dir()
     parts = []
     for lang in langs:
-        path = folder / f"{LIST_SIZE}_{lang}.msgpack.gz" if folder else None
+        path = _list_path(lang)
         st = path.stat() if path is not None and path.is_file() else None
         parts.append(f"{lang}-{st.st_size}-{st.st_mtime_ns}" if st else lang)
     return "|".join(parts)
@@ -110,9 +151,12 @@ def _frequencies(langs: tuple[str, ...]) -> dict[str, dict[str, float]]:
                           digest_size=8).hexdigest()
 
     def build() -> dict[str, dict[str, float]]:
-        from wordfreq import get_frequency_dict
+        out = {lang: read_own_list(data_file(OWN_LISTS[lang])) for lang in langs if lang in OWN_LISTS}
+        if len(out) < len(langs):
+            from wordfreq import get_frequency_dict
 
-        return {lang: get_frequency_dict(lang, LIST_SIZE) for lang in langs}
+            out.update({lang: get_frequency_dict(lang, LIST_SIZE) for lang in langs if lang not in out})
+        return out
 
     return marshal_cached(f"languages-{tag}.marshal", build,
                           lambda got: isinstance(got, dict) and set(got) == set(langs))

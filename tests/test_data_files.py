@@ -45,8 +45,10 @@ def wheel(tmp_path_factory) -> Path:
 
 
 def test_the_wheel_holds_the_data_files(wheel):
+    from ocr_clean.languages import OWN_LISTS
+
     names = set(zipfile.ZipFile(wheel).namelist())
-    for name in NEEDED:
+    for name in NEEDED + sorted(OWN_LISTS.values()) + ["unilex_LICENSE.txt"]:
         assert f"ocr_clean/dictionaries/{name}" in names
 
 

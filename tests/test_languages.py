@@ -82,6 +82,31 @@ def test_a_stretch_ends_at_quotes_colons_and_sentence_ends_and_runs_over_a_line_
     assert s.at(text.index("tbe")) is None and s.at(text.index("said")) is None
 
 
+def test_latin_comes_from_the_package_s_own_list_with_its_licence():
+    from ocr_clean.lexicon import data_file
+
+    path = data_file(languages.OWN_LISTS["la"])
+    assert "Unicode" in (path.parent / "unilex_LICENSE.txt").read_text(encoding="utf-8")
+    latin = languages.read_own_list(path)
+    assert len(latin) > 2500 and latin["et"] > latin["est"] > 1e-3
+    text = "Arma virumque cano, Troiae qui primus ab oris Italiam fato profugus Laviniaque venit litora."
+    lang = ForeignStretches(text, Pipeline().lexicon.freq_lower, OtherLanguages(("fr", "la")), CFG).at(10)[2]
+    assert lang == "la"
+
+
+def test_a_missing_package_list_is_a_clear_error(tmp_path, monkeypatch):
+    from ocr_clean.lexicon import DataFileError
+
+    monkeypatch.setenv("OCR_CLEAN_DICTIONARIES", str(tmp_path))
+    with pytest.raises(DataFileError, match="unilex_la.tsv not found"):
+        parse_languages("fr la")
+    assert parse_languages("fr de") == ("fr", "de")
+    bad = tmp_path / "unilex_la.tsv"
+    bad.write_text("Form\tFrequency\net\tmany\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="'many' is no frequency"):
+        languages.read_own_list(bad)
+
+
 def test_english_text_loads_no_other_language():
     langs = OtherLanguages(("fr", "de"))
     s = ForeignStretches("The minutes of the last meeting were read and confirmed by the chairman.",
