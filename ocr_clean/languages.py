@@ -19,6 +19,7 @@ correct by English (``words``, ``split_words``) each register the decision as th
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import importlib.util
@@ -218,8 +219,8 @@ def reads_as(english, other, margin: float, known: float, rare: float, rare_log:
 class ForeignStretches:
     """The stretches of one ``text`` in another language, found where a stage asks (around an
     edit it would make), each read once.  A stretch runs between two ``_BOUNDARY`` marks (a
-    sentence's end, a colon, a quotation mark, a bracket, a blank line; at most ``WINDOW``
-    characters either side of the place asked about), from its first letter to its last.
+    sentence's end, a colon, a quotation mark, a bracket, a blank line), from its first letter
+    to its last.
     ``english_freq``: a word's English frequency (lower case); ``cfg``: the settings of
     :data:`SETTINGS`.  English is asked first: a stretch whose words English mostly knows
     well loads no other language's list, so a text that quotes none never reads them."""
@@ -232,6 +233,8 @@ class ForeignStretches:
         self.known, self.rare = cfg["foreign_known"], cfg["foreign_rare"]
         self.rare_log, self.known_log = math.log10(cfg["foreign_rare_freq"]), math.log10(cfg["foreign_known_freq"])
         self._read: dict[tuple[int, int], tuple[int, int, str, float] | None] = {}
+        self._starts: list[int] | None = None         # the text's boundaries, when a stretch outgrew the window
+        self._ends: list[int] = []
 
     def at(self, pos: int) -> tuple[int, int, str, float] | None:
         """The stretch around ``pos`` as (start, end, language, log10 odds a word the language
@@ -247,16 +250,31 @@ class ForeignStretches:
         """
         if not self.langs.langs:
             return None
-        text, window = self.text, self.WINDOW
-        lo = max(0, pos - window)
-        for m in _BOUNDARY.finditer(text, lo, pos):
-            lo = m.end()
-        m = _BOUNDARY.search(text, pos, pos + window)
-        hi = m.start() if m else min(len(text), pos + window)
-        key = (lo, hi)
+        key = self._around(pos)
         if key not in self._read:
-            self._read[key] = self._reading(lo, hi)
+            self._read[key] = self._reading(*key)
         return self._read[key]
+
+    def _around(self, pos: int) -> tuple[int, int]:
+        """The bounds of the stretch around ``pos``: the end of the last boundary before it
+        and the start of the first after it (the text's edges where there is none).  Looked
+        for within ``WINDOW`` characters; a stretch longer than that (a text without
+        punctuation) has the text's boundaries found once, so that every place is answered by
+        bisection and the work stays linear in the text."""
+        text, window = self.text, self.WINDOW
+        if self._starts is None:
+            lo = 0 if pos <= window else None
+            for m in _BOUNDARY.finditer(text, max(0, pos - window), pos):
+                lo = m.end()
+            m = _BOUNDARY.search(text, pos, pos + window)
+            hi = m.start() if m else len(text) if pos + window >= len(text) else None
+            if lo is not None and hi is not None:
+                return lo, hi
+            found = list(_BOUNDARY.finditer(text))
+            self._starts, self._ends = [m.start() for m in found], [m.end() for m in found]
+        j = bisect.bisect_right(self._ends, pos)
+        i = bisect.bisect_left(self._starts, pos)
+        return (self._ends[j - 1] if j else 0), (self._starts[i] if i < len(self._starts) else len(text))
 
     def _reading(self, lo: int, hi: int) -> tuple[int, int, str, float] | None:
         found = list(_LETTERS.finditer(self.text, lo, hi))

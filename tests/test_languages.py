@@ -107,6 +107,23 @@ def test_a_missing_package_list_is_a_clear_error(tmp_path, monkeypatch):
         languages.read_own_list(bad)
 
 
+def test_a_stretch_longer_than_the_window_is_the_whole_run_without_a_boundary():
+    french = " ".join(["une jeune fille vivait avec sa mère dans une petite maison au bord de la forêt"] * 80)
+    english = " ".join(["the men of the town went down to the river and came back with the boats"] * 80)
+    for body, lang in ((french, "fr"), (english, None)):
+        text = "He wrote: " + body + ". Then he left."
+        assert len(body) > 2 * ForeignStretches.WINDOW
+        s = ForeignStretches(text, Pipeline().lexicon.freq_lower, OtherLanguages(("fr", "de")), CFG)
+        places = [text.index(" ", k) + 1 for k in range(20, len(text) - 20, 997)]
+        got = {s.at(p) for p in places if p < len(text) - 16}
+        if lang is None:
+            assert got == {None}
+        else:
+            (a, b, found, odds), = got
+            assert (a, b, found) == (10, 10 + len(body), "fr") and odds > 2
+        assert s._starts is not None and len(s._read) <= 3     # one stretch read, not one a place
+
+
 def test_english_text_loads_no_other_language():
     langs = OtherLanguages(("fr", "de"))
     s = ForeignStretches("The minutes of the last meeting were read and confirmed by the chairman.",
