@@ -58,6 +58,10 @@ SETTINGS = {
     "foreign_known_freq": (1e-6, "...at least this common in it"),
     "foreign_rare": (0.4, "...where English finds at least this share of them..."),
     "foreign_rare_freq": (1e-5, "...rarer than this"),
+    "foreign_markers": (2, "only a stretch with this many words of another language is read so: words of three "
+                           "letters or more, rare in English..."),
+    "foreign_marker_freq": (1e-5, "...and at least this common in one of the languages (a text that quotes "
+                                  "none opens no list but these words)"),
 }
 _FLOOR = 1e-8          # the least frequency a word is given (one no list knows)
 
@@ -163,6 +167,22 @@ def _frequencies(langs: tuple[str, ...]) -> dict[str, dict[str, float]]:
                           lambda got: isinstance(got, dict) and set(got) == set(langs))
 
 
+@functools.lru_cache(maxsize=8)
+def _markers(langs: tuple[str, ...], least: float) -> frozenset[str]:
+    """The words of three letters or more at least ``least`` common in one of ``langs``: the
+    few a stretch must hold before the whole lists are opened (kept on disk apart from them,
+    so that a text that quotes no other language never reads the lists)."""
+    tag = hashlib.blake2b(f"{_version(langs)}|{least!r}|{sys.version_info[:2]}|{marshal.version}".encode(),
+                          digest_size=8).hexdigest()
+
+    def build() -> list[str]:
+        return sorted({w for f in _frequencies(langs).values() for w, x in f.items()
+                       if x >= least and len(w) >= 3 and w.isalpha()})
+
+    return frozenset(marshal_cached(f"languages-markers-{tag}.marshal", build,
+                                    lambda got: isinstance(got, list) and bool(got)))
+
+
 def from_settings(cfg) -> "OtherLanguages":
     """The languages of a stage's ``foreign_languages`` setting (a ``ValueError`` of one line
     for a code wordfreq has no list of)."""
@@ -180,6 +200,11 @@ class OtherLanguages:
         if self._freqs is None:
             self._freqs = _frequencies(self.langs) if self.langs else {}
         return self._freqs
+
+    def markers(self, least: float) -> frozenset[str]:
+        """The words of three letters or more at least ``least`` common in one of the languages
+        (read without the whole lists once they were kept on disk)."""
+        return _markers(self.langs, least) if self.langs else frozenset()
 
     def freq(self, word: str, lang: str) -> float:
         """The frequency of ``word`` (lower case) in ``lang``: 0.0 for a word its list lacks."""
@@ -222,8 +247,9 @@ class ForeignStretches:
     sentence's end, a colon, a quotation mark, a bracket, a blank line), from its first letter
     to its last.
     ``english_freq``: a word's English frequency (lower case); ``cfg``: the settings of
-    :data:`SETTINGS`.  English is asked first: a stretch whose words English mostly knows
-    well loads no other language's list, so a text that quotes none never reads them."""
+    :data:`SETTINGS`.  English is asked first, then the other languages' commonest words: a
+    stretch whose words English mostly knows well, or that holds fewer than ``foreign_markers``
+    words of another language, loads no list (a text that quotes none never reads them)."""
 
     WINDOW = 2000
 
@@ -232,6 +258,7 @@ class ForeignStretches:
         self.min_words, self.margin = cfg["foreign_min_words"], cfg["foreign_margin"]
         self.known, self.rare = cfg["foreign_known"], cfg["foreign_rare"]
         self.rare_log, self.known_log = math.log10(cfg["foreign_rare_freq"]), math.log10(cfg["foreign_known_freq"])
+        self.least_markers, self.marker_freq = cfg["foreign_markers"], cfg["foreign_marker_freq"]
         self._read: dict[tuple[int, int], tuple[int, int, str, float] | None] = {}
         self._starts: list[int] | None = None         # the text's boundaries, when a stretch outgrew the window
         self._ends: list[int] = []
@@ -285,6 +312,10 @@ class ForeignStretches:
         english = [math.log10(max(freq(w) or 0.0, _FLOOR)) for w in words]
         if sum(1 for e in english if e < self.rare_log) < self.rare * len(words):
             return None                               # (English reads it: most of its words are common ones)
+        markers = self.langs.markers(self.marker_freq)
+        rare_log = self.rare_log
+        if len({w for w, e in zip(words, english) if e < rare_log and w in markers}) < self.least_markers:
+            return None                               # (OCR fragments, a name or two: no other language's words)
         best = None
         for lang in self.langs.langs:
             other = [math.log10(max(self.langs.freq(w, lang), _FLOOR)) for w in words]

@@ -132,13 +132,25 @@ def test_english_text_loads_no_other_language():
     assert langs._freqs is None            # English read it: the other lists were never opened
 
 
+def test_ocr_fragments_with_one_foreign_looking_word_open_no_list():
+    # the book's own odd stretches: split words, capitals spaced out; "bald" is German too
+    langs = OtherLanguages(("fr", "de", "la"))
+    text = "BALD- HEADE D  C OM M UNIST YOUTH. Then tbe youth came."
+    s = ForeignStretches(text, Pipeline().lexicon.freq_lower, langs, CFG)
+    assert s.at(3) is None and langs._freqs is None
+    assert "bald" in langs.markers(CFG["foreign_marker_freq"])       # (the few words that gate the lists)
+
+
 def test_the_lists_are_kept_on_disk_and_read_back_the_same(tmp_path, monkeypatch):
     monkeypatch.setenv("OCR_CLEAN_CACHE", str(tmp_path))
     languages._frequencies.cache_clear()
+    languages._markers.cache_clear()
     try:
         built = languages._frequencies(("fr", "it"))
-        files = list(tmp_path.glob("languages-*.marshal"))
+        markers = languages._markers(("fr", "it"), 1e-5)
+        files = [f for f in tmp_path.glob("languages-*.marshal") if "markers" not in f.name]
         assert len(files) == 1 and built["fr"]["une"] > 1e-3 and built["it"]["della"] > 1e-4
+        assert {"une", "della"} <= markers and len(list(tmp_path.glob("languages-markers-*.marshal"))) == 1
         languages._frequencies.cache_clear()
         assert languages._frequencies(("fr", "it")) == built            # read from the file
         files[0].write_bytes(b"broken")                                   # a broken cache is rebuilt
@@ -146,3 +158,4 @@ def test_the_lists_are_kept_on_disk_and_read_back_the_same(tmp_path, monkeypatch
         assert languages._frequencies(("fr", "it")) == built
     finally:
         languages._frequencies.cache_clear()
+        languages._markers.cache_clear()
