@@ -150,8 +150,9 @@ def _version(langs: tuple[str, ...]) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _frequencies(langs: tuple[str, ...]) -> dict[str, dict[str, float]]:
-    """``{language: {word: frequency}}`` of wordfreq's lists, from the disk cache when one was
-    written for the same lists (keyed by their data files and the Python version)."""
+    """``{language: {word: frequency}}`` of wordfreq's lists and the package's own
+    (:data:`OWN_LISTS`), from the disk cache when one was written for the same lists (keyed by
+    their data files and the Python version)."""
     tag = hashlib.blake2b(f"{_version(langs)}|{sys.version_info[:2]}|{marshal.version}".encode(),
                           digest_size=8).hexdigest()
 
@@ -169,9 +170,9 @@ def _frequencies(langs: tuple[str, ...]) -> dict[str, dict[str, float]]:
 
 @functools.lru_cache(maxsize=8)
 def _markers(langs: tuple[str, ...], least: float) -> frozenset[str]:
-    """The words of three letters or more at least ``least`` common in one of ``langs``: the
-    few a stretch must hold before the whole lists are opened (kept on disk apart from them,
-    so that a text that quotes no other language never reads the lists)."""
+    """The words of three letters or more at least ``least`` common in one of ``langs``: those
+    a stretch must hold before the whole lists are opened (a set of words, kept on disk apart
+    from the lists, so that a text that quotes no other language never reads them)."""
     tag = hashlib.blake2b(f"{_version(langs)}|{least!r}|{sys.version_info[:2]}|{marshal.version}".encode(),
                           digest_size=8).hexdigest()
 
@@ -185,12 +186,13 @@ def _markers(langs: tuple[str, ...], least: float) -> frozenset[str]:
 
 def from_settings(cfg) -> "OtherLanguages":
     """The languages of a stage's ``foreign_languages`` setting (a ``ValueError`` of one line
-    for a code wordfreq has no list of)."""
+    for a code there is no list of)."""
     return OtherLanguages(parse_languages(str(cfg["foreign_languages"])))
 
 
 class OtherLanguages:
-    """The word frequencies of the languages ``langs`` (wordfreq's codes), read on first use."""
+    """The word frequencies of the languages ``langs`` (wordfreq's codes, and ``la``), read on
+    first use."""
 
     def __init__(self, langs: tuple[str, ...]):
         self.langs = tuple(langs)
