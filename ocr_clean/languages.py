@@ -33,6 +33,7 @@ from pathlib import Path
 from .ledger import REJECTED, Edit
 from .lexicon import DataFileError, data_file, marshal_cached, read_table
 from .rules import rule
+from .settings import ConfigError
 
 LIST_SIZE = "small"          # wordfreq's list of each other language (its commonest words)
 # Languages wordfreq has no list of, and the data file (in dictionaries/) that holds one:
@@ -79,9 +80,8 @@ def available(lang: str) -> bool:
     package one (:data:`OWN_LISTS`)?"""
     if lang in OWN_LISTS:
         return True
-    folder = _data_dir()
-    return bool(folder is not None and re.fullmatch(r"[a-z]{2,3}", lang)
-                and (folder / f"{LIST_SIZE}_{lang}.msgpack.gz").is_file())
+    path = _list_path(lang) if re.fullmatch(r"[a-z]{2,3}", lang) else None
+    return bool(path is not None and path.is_file())
 
 
 def parse_languages(value: str) -> tuple[str, ...]:
@@ -109,6 +109,7 @@ def check_languages(langs: tuple[str, ...]) -> None:
 
 
 def _list_path(lang: str) -> Path | None:
+    """The data file of the list of ``lang`` (the package's own, or wordfreq's), or None."""
     if lang in OWN_LISTS:
         try:
             return data_file(OWN_LISTS[lang])
@@ -184,10 +185,13 @@ def _markers(langs: tuple[str, ...], least: float) -> frozenset[str]:
                                     lambda got: isinstance(got, list) and bool(got)))
 
 
-def from_settings(cfg) -> "OtherLanguages":
-    """The languages of a stage's ``foreign_languages`` setting (a ``ValueError`` of one line
-    for a code there is no list of)."""
-    return OtherLanguages(parse_languages(str(cfg["foreign_languages"])))
+def from_settings(cfg, stage: str) -> "OtherLanguages":
+    """The languages of the ``foreign_languages`` setting of ``stage`` (a one-line
+    :class:`~ocr_clean.settings.ConfigError` naming the stage for a code there is no list of)."""
+    try:
+        return OtherLanguages(parse_languages(str(cfg["foreign_languages"])))
+    except ValueError as exc:
+        raise ConfigError(f"[stages.{stage}] {exc}") from None
 
 
 class OtherLanguages:
@@ -261,6 +265,7 @@ class ForeignStretches:
         self.known, self.rare = cfg["foreign_known"], cfg["foreign_rare"]
         self.rare_log, self.known_log = math.log10(cfg["foreign_rare_freq"]), math.log10(cfg["foreign_known_freq"])
         self.least_markers, self.marker_freq = cfg["foreign_markers"], cfg["foreign_marker_freq"]
+        self._markers: frozenset[str] | None = None   # (the languages' marker words, asked once)
         self._read: dict[tuple[int, int], tuple[int, int, str, float] | None] = {}
         self._starts: list[int] | None = None         # the text's boundaries, when a stretch outgrew the window
         self._ends: list[int] = []
@@ -314,8 +319,9 @@ class ForeignStretches:
         english = [math.log10(max(freq(w) or 0.0, _FLOOR)) for w in words]
         if sum(1 for e in english if e < self.rare_log) < self.rare * len(words):
             return None                               # (English reads it: most of its words are common ones)
-        markers = self.langs.markers(self.marker_freq)
-        rare_log = self.rare_log
+        if self._markers is None:
+            self._markers = self.langs.markers(self.marker_freq)
+        markers, rare_log = self._markers, self.rare_log
         if len({w for w, e in zip(words, english) if e < rare_log and w in markers}) < self.least_markers:
             return None                               # (OCR fragments, a name or two: no other language's words)
         best = None

@@ -4,7 +4,6 @@ from __future__ import annotations
 from ...languages import ForeignStretches, from_settings, withhold_inside
 from ...ledger import Edit
 from ...policy import status_for
-from ...settings import ConfigError
 from ..base import Stage, register
 from .chains import Chains
 from .evidence import Evidence
@@ -70,10 +69,7 @@ class SplitWords(Evidence, Chains, Decisions, Stage):
 
     def __init__(self, config=None, lexicon=None) -> None:
         super().__init__(config, lexicon)
-        try:
-            self.languages = from_settings(self.config)   # (the rule foreign-stretch's settings)
-        except ValueError as exc:
-            raise ConfigError(f"[stages.split_words] {exc}") from None
+        self.languages = from_settings(self.config, self.name)   # (the rule foreign-stretch's settings)
 
     # -- the stage -------------------------------------------------------------------------
     def propose(self, text: str, doc=None) -> list[Edit]:

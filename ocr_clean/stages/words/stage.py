@@ -240,10 +240,7 @@ class Words(Stage):
         if cfg["long_s_letter"] not in ("auto", LONG_S, "s"):
             raise ConfigError(f"[stages.words] long_s_letter must be \"auto\", \"{LONG_S}\" (as printed) or \"s\" "
                               f"(as spelled today), not {cfg['long_s_letter']!r}")
-        try:
-            self.languages = from_settings(cfg)        # (the rule foreign-stretch's settings)
-        except ValueError as exc:
-            raise ConfigError(f"[stages.words] {exc}") from None
+        self.languages = from_settings(cfg, self.name)  # (the rule foreign-stretch's settings)
         self.model = ErrorModel.load(generic=cfg["generic"], max_cost=cfg["max_cost"])
         # a token set in capitals is read by the capitals' rows too (the same model without them)
         self.caps_model = ErrorModel.load(capitals=True, generic=cfg["generic"], max_cost=cfg["max_cost"]) \
